@@ -1,0 +1,135 @@
+/* In-memory model of one or more goleash dumps (docs/dump-format.md).
+ * Filled by dump_read.c, enriched by the analyzer's symbolizer (file:line),
+ * judged by rules.c, rendered by report_text.c and analyzer/report_json.c.
+ * The shim links this too: its exit report parses the dump it just wrote,
+ * so the in-process report and `goleash report` can never disagree. */
+#ifndef GOLEASH_MODEL_H
+#define GOLEASH_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GL_DUMP_MAGIC "goleash-dump"
+#define GL_DUMP_VERSION 1
+#define GL_MAX_FRAMES 128
+#define GL_MAX_TOUCHES 8
+
+typedef struct gl_module {
+    int id;
+    uint64_t base;
+    char *build_id; /* hex, NULL when absent */
+    char *path;
+} gl_module;
+
+typedef struct gl_frame {
+    uint64_t pc;
+    int mod;          /* module id, -1 unknown */
+    uint64_t off;     /* offset into function */
+    char *function;   /* as gccgo spells it, demangled of ..zXX escapes; NULL unknown */
+    char *file;       /* from DWARF, NULL until symbolized */
+    int line;         /* 0 unknown */
+} gl_frame;
+
+typedef struct gl_stack {
+    uint32_t id;
+    int truncated;
+    size_t n;
+    gl_frame *frames; /* innermost first */
+} gl_stack;
+
+typedef enum gl_gstate { GL_G_RUNNING, GL_G_PARKED, GL_G_EXITED } gl_gstate;
+
+/* What a parked goroutine waits on, as the shim classified it. */
+typedef enum gl_wait {
+    GL_WAIT_NONE, GL_WAIT_CHAN, GL_WAIT_SELECT, GL_WAIT_NILCHAN, GL_WAIT_FOREVER,
+    GL_WAIT_MUTEX, GL_WAIT_RWMUTEX, GL_WAIT_RWMUTEX_R, GL_WAIT_WAITGROUP, GL_WAIT_COND,
+    GL_WAIT_SEMA, GL_WAIT_SLEEP, GL_WAIT_IO, GL_WAIT_OTHER
+} gl_wait;
+
+typedef struct gl_goroutine {
+    int64_t id;
+    int64_t parent;
+    uint64_t start_pc;
+    char *start_function;     /* resolved from start_pc via sym records */
+    gl_stack *created;        /* NULL unknown */
+    int64_t created_ns;
+    int system;
+    gl_gstate state;
+    int reason;               /* wait reason number, -1 when not parked */
+    int64_t since_ns;
+    gl_stack *stack;          /* park stack */
+    gl_wait wait;
+    uint64_t obj;
+    size_t nchans;
+    uint64_t *chans;
+    struct gl_dump *dump;     /* owning dump */
+} gl_goroutine;
+
+typedef struct gl_touch {
+    int64_t goid;
+    char op[8];               /* send recv select close make */
+    int64_t ns;
+    gl_stack *stack;          /* NULL when the op did not park */
+} gl_touch;
+
+typedef struct gl_chan {
+    uint64_t addr;
+    gl_stack *made;
+    int64_t maker;
+    int64_t made_ns;
+    int64_t cap;
+    int closed;
+    int64_t closer;
+    gl_stack *close_stack;
+    int64_t closed_ns;
+    int timer;                /* 0 none, 1 timer, 2 ticker */
+    int timer_live;
+    uint64_t ctx;             /* context whose Done() this is, 0 none */
+    size_t ntouches;
+    gl_touch touches[GL_MAX_TOUCHES];
+} gl_chan;
+
+typedef struct gl_context {
+    uint64_t addr;
+    char kind[12];            /* cancel timeout deadline */
+    gl_stack *created;
+    int64_t creator;
+    int64_t created_ns;
+    int cancelled;
+    int64_t deadline_ns;      /* 0 none */
+    uint64_t done;
+} gl_context;
+
+typedef struct gl_dump {
+    char *path;               /* file the dump came from (for messages) */
+    int version;
+    int truncated;            /* no `end` record */
+    /* info */
+    int64_t pid, ppid;
+    char *exe;
+    char *reason;
+    int status;
+    int64_t mono_ns, wall_ns;
+    int go_ids;               /* 1 when goroutine ids are Go's */
+    char *libgo;
+    int64_t min_park_ns;
+    char *missing;
+    /* records */
+    size_t nmodules;    gl_module *modules;
+    size_t nstacks;     gl_stack **stacks;
+    size_t ngoroutines; gl_goroutine *goroutines;
+    size_t nchans;      gl_chan *chans;
+    size_t ncontexts;   gl_context *contexts;
+    void *index_;             /* private lookup tables of the reader */
+} gl_dump;
+
+/* Lookups by key; NULL when absent. */
+gl_goroutine *gl_dump_goroutine(const gl_dump *d, int64_t id);
+gl_chan *gl_dump_chan(const gl_dump *d, uint64_t addr);
+gl_context *gl_dump_context(const gl_dump *d, uint64_t addr);
+
+const char *gl_wait_name(gl_wait w);          /* "chan", "mutex", ... as in the dump */
+gl_wait gl_wait_from_name(const char *s);      /* GL_WAIT_OTHER when unknown */
+const char *gl_wait_reason_string(int reason); /* Go's string, "" when unknown */
+
+#endif

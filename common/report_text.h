@@ -1,0 +1,26 @@
+/* The LeakSanitizer-shaped text report, printed by the shim at exit and by
+ * `goleash report --format text`. */
+#ifndef GOLEASH_REPORT_TEXT_H
+#define GOLEASH_REPORT_TEXT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rules.h"
+
+typedef struct gl_text_opts {
+    int64_t pid;            /* shown as ==PID== in the banner */
+    int print_when_clean;   /* 1: say "goleash: no goroutine leaks (...)" when there are none */
+    size_t max_frames;      /* frames printed per stack, 0 = all */
+} gl_text_opts;
+
+/* Writes the report; nothing at all when clean and !print_when_clean.
+ * NULL opts: pid 0, silent when clean, all frames. Returns 0, or -1 when
+ * writing failed. */
+int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts);
+
+/* One frame the way the report shows it: `main.worker /src/leak.go:12`, or
+ * `main.worker+0x1a (prog+0x11a0)` without line information. */
+void gl_format_frame(char *buf, size_t len, const gl_dump *d, const gl_frame *f);
+
+#endif

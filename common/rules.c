@@ -1,0 +1,527 @@
+/* The leak rules (see rules.h and docs/json-format.md). */
+#include "rules.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+static const char *const category_names[] = {
+    [GL_CAT_CHAN_RECEIVE] = "chan-receive",
+    [GL_CAT_CHAN_SEND] = "chan-send",
+    [GL_CAT_NIL_CHAN_RECEIVE] = "nil-chan-receive",
+    [GL_CAT_NIL_CHAN_SEND] = "nil-chan-send",
+    [GL_CAT_SELECT] = "select",
+    [GL_CAT_SELECT_FOREVER] = "select-forever",
+    [GL_CAT_CONTEXT] = "context",
+    [GL_CAT_MUTEX] = "mutex",
+    [GL_CAT_RWMUTEX] = "rwmutex",
+    [GL_CAT_WAITGROUP] = "waitgroup",
+    [GL_CAT_COND] = "cond",
+    [GL_CAT_SEMA] = "sema",
+};
+
+const char *gl_category_name(gl_category c)
+{
+    if ((int)c < 0 || (size_t)c >= sizeof category_names / sizeof category_names[0])
+        return "unknown";
+    return category_names[c];
+}
+
+int gl_rules_reason_is_candidate(int reason)
+{
+    switch (reason) {
+    case 3: case 4: case 9: case 10: case 14: case 15: case 18: case 20:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Frames the user did not write: where a goroutine parks inside the runtime
+ * or the standard library's blocking primitives. */
+static int is_library_function(const char *fn)
+{
+    static const char *const prefixes[] = {
+        "runtime.", "runtime_", "__go_", "__morestack", "sync.", "sync/atomic.",
+        "context.", "time.", "internal/",
+    };
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (has_prefix(fn, prefixes[i]))
+            return 1;
+    return 0;
+}
+
+static int is_creation_runtime(const char *fn)
+{
+    return has_prefix(fn, "__go_go") || has_prefix(fn, "runtime.");
+}
+
+static const gl_frame *first_frame_not(const gl_stack *s, size_t *index, int (*skip)(const char *))
+{
+    if (index)
+        *index = 0;
+    if (!s || s->n == 0)
+        return NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        const char *fn = s->frames[i].function;
+        if (fn && !skip(fn)) {
+            if (index)
+                *index = i;
+            return &s->frames[i];
+        }
+    }
+    return &s->frames[0];
+}
+
+const gl_frame *gl_rules_user_frame(const gl_stack *s, size_t *index)
+{
+    return first_frame_not(s, index, is_library_function);
+}
+
+const gl_frame *gl_rules_creation_frame(const gl_stack *s, size_t *index)
+{
+    return first_frame_not(s, index, is_creation_runtime);
+}
+
+/* ---- classification -------------------------------------------------- */
+
+static int category_from_reason(int reason, gl_category *cat)
+{
+    switch (reason) {
+    case 3: *cat = GL_CAT_NIL_CHAN_RECEIVE; return 1;
+    case 4: *cat = GL_CAT_NIL_CHAN_SEND; return 1;
+    case 9: *cat = GL_CAT_SELECT; return 1;
+    case 10: *cat = GL_CAT_SELECT_FOREVER; return 1;
+    case 14: *cat = GL_CAT_CHAN_RECEIVE; return 1;
+    case 15: *cat = GL_CAT_CHAN_SEND; return 1;
+    case 18: *cat = GL_CAT_SEMA; return 1;
+    case 20: *cat = GL_CAT_COND; return 1;
+    default: return 0;
+    }
+}
+
+/* The shim's wait classification is finer than the reason (a semacquire may
+ * be a Mutex or a WaitGroup); the reason decides the direction of channel
+ * waits and stands in when the wait is missing. */
+static gl_category category_of(const gl_goroutine *g)
+{
+    gl_category cat = GL_CAT_SEMA;
+    switch (g->wait) {
+    case GL_WAIT_CHAN:
+        return g->reason == 15 ? GL_CAT_CHAN_SEND : GL_CAT_CHAN_RECEIVE;
+    case GL_WAIT_NILCHAN:
+        return g->reason == 4 ? GL_CAT_NIL_CHAN_SEND : GL_CAT_NIL_CHAN_RECEIVE;
+    case GL_WAIT_SELECT: return GL_CAT_SELECT;
+    case GL_WAIT_FOREVER: return GL_CAT_SELECT_FOREVER;
+    case GL_WAIT_MUTEX: return GL_CAT_MUTEX;
+    case GL_WAIT_RWMUTEX:
+    case GL_WAIT_RWMUTEX_R: return GL_CAT_RWMUTEX;
+    case GL_WAIT_WAITGROUP: return GL_CAT_WAITGROUP;
+    case GL_WAIT_COND: return GL_CAT_COND;
+    case GL_WAIT_SEMA: return GL_CAT_SEMA;
+    default:
+        category_from_reason(g->reason, &cat);
+        return cat;
+    }
+}
+
+static int waits_on_channels(const gl_goroutine *g)
+{
+    return g->wait == GL_WAIT_CHAN || g->wait == GL_WAIT_SELECT
+        || (g->wait == GL_WAIT_NONE && (g->reason == 9 || g->reason == 14 || g->reason == 15));
+}
+
+static int leak_candidate(const gl_goroutine *g)
+{
+    switch (g->wait) {
+    case GL_WAIT_SLEEP: case GL_WAIT_IO: case GL_WAIT_OTHER:
+        return 0;
+    default:
+        return gl_rules_reason_is_candidate(g->reason);
+    }
+}
+
+/* -1 when the park time is unknown (no since_ns, or clocks disagree). */
+static int64_t parked_ns(const gl_goroutine *g)
+{
+    const gl_dump *d = g->dump;
+    if (g->since_ns <= 0 || g->since_ns > d->mono_ns)
+        return -1;
+    return d->mono_ns - g->since_ns;
+}
+
+static const gl_chan *live_timer(const gl_goroutine *g)
+{
+    for (size_t i = 0; i < g->nchans; i++) {
+        const gl_chan *c = gl_dump_chan(g->dump, g->chans[i]);
+        if (c && c->timer && c->timer_live)
+            return c;
+    }
+    return NULL;
+}
+
+static const gl_context *uncancelled_context(const gl_goroutine *g)
+{
+    for (size_t i = 0; i < g->nchans; i++) {
+        const gl_chan *c = gl_dump_chan(g->dump, g->chans[i]);
+        if (!c || !c->ctx)
+            continue;
+        const gl_context *x = gl_dump_context(g->dump, c->ctx);
+        if (x && !x->cancelled)
+            return x;
+    }
+    return NULL;
+}
+
+static const gl_chan *main_chan(const gl_goroutine *g)
+{
+    const gl_chan *any = NULL;
+    for (size_t i = 0; i < g->nchans; i++) {
+        const gl_chan *c = gl_dump_chan(g->dump, g->chans[i]);
+        if (c && !c->timer)
+            return c;
+        if (c && !any)
+            any = c;
+    }
+    return any;
+}
+
+/* ---- grouping -------------------------------------------------------- */
+
+typedef struct keybuf {
+    char *s;
+    size_t len, cap;
+} keybuf;
+
+__attribute__((format(printf, 2, 3)))
+static int key_append(keybuf *k, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(k->s + k->len, k->cap - k->len, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+            return -1;
+        if ((size_t)n < k->cap - k->len) {
+            k->len += (size_t)n;
+            return 0;
+        }
+        size_t cap = (k->cap + (size_t)n + 1) * 2;
+        char *s = realloc(k->s, cap);
+        if (!s)
+            return -1;
+        k->s = s;
+        k->cap = cap;
+    }
+}
+
+static const gl_module *module_of(const gl_dump *d, int mod)
+{
+    for (size_t i = 0; i < d->nmodules; i++)
+        if (d->modules[i].id == mod)
+            return &d->modules[i];
+    return NULL;
+}
+
+/* A frame as something equal across processes: never the raw PC, which
+ * differs with every load address. */
+static int key_frame(keybuf *k, const gl_dump *d, const gl_frame *f)
+{
+    if (f->function && f->file)
+        return key_append(k, "%s\x1f%s:%d\x1e", f->function, f->file, f->line);
+    if (f->function)
+        return key_append(k, "%s+0x%llx\x1e", f->function, (unsigned long long)f->off);
+    const gl_module *m = module_of(d, f->mod);
+    if (m)
+        return key_append(k, "?%s+0x%llx\x1e", m->path ? m->path : "",
+                          (unsigned long long)(f->pc - m->base));
+    return key_append(k, "?0x%llx\x1e", (unsigned long long)f->pc);
+}
+
+static int key_stack(keybuf *k, const gl_dump *d, const gl_stack *s)
+{
+    if (!s)
+        return key_append(k, "-\x1d");
+    for (size_t i = 0; i < s->n; i++)
+        if (key_frame(k, d, &s->frames[i]) != 0)
+            return -1;
+    return key_append(k, "\x1d");
+}
+
+typedef struct group_entry {
+    char *key;
+    size_t idx;
+    UT_hash_handle hh;
+} group_entry;
+
+typedef struct builder {
+    gl_report *r;
+    size_t cap_groups, cap_running;
+    size_t *cap_goids;        /* parallel to r->groups */
+    group_entry *table;
+    keybuf key;
+} builder;
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap * 2 : 16;
+    while (n < need)
+        n *= 2;
+    void *a = realloc(*arr, n * elem);
+    if (!a)
+        return -1;
+    *arr = a;
+    *cap = n;
+    return 0;
+}
+
+static int add_running(builder *b, const gl_goroutine *g)
+{
+    gl_report *r = b->r;
+    if (grow((void **)&r->running, &b->cap_running, r->nrunning + 1, sizeof *r->running) != 0)
+        return -1;
+    gl_running *x = &r->running[r->nrunning++];
+    x->goid = g->id;
+    x->pid = g->dump->pid;
+    x->g = g;
+    x->function = g->start_function;
+    x->created_at = gl_rules_creation_frame(g->created, NULL);
+    return 0;
+}
+
+static int fill_ancestors(gl_leak_group *grp, const gl_goroutine *g)
+{
+    int64_t id = g->parent;
+    while (id != 0 && grp->nancestors < GL_MAX_ANCESTORS) {
+        const gl_goroutine *a = gl_dump_goroutine(g->dump, id);
+        if (!a || id == g->id)
+            break;
+        for (size_t i = 0; i < grp->nancestors; i++)
+            if (grp->ancestors[i].goid == id)
+                return 0; /* a cycle: parents recorded wrongly; stop, do not loop */
+        if (!grp->ancestors) {
+            grp->ancestors = calloc(GL_MAX_ANCESTORS, sizeof *grp->ancestors);
+            if (!grp->ancestors)
+                return -1;
+        }
+        grp->ancestors[grp->nancestors].goid = id;
+        grp->ancestors[grp->nancestors].function = a->start_function;
+        grp->nancestors++;
+        id = a->parent;
+    }
+    return 0;
+}
+
+static int new_group(builder *b, const gl_goroutine *g, gl_category cat, const gl_context *ctx, size_t *idx)
+{
+    gl_report *r = b->r;
+    size_t old_cap = b->cap_groups;
+    if (grow((void **)&r->groups, &b->cap_groups, r->ngroups + 1, sizeof *r->groups) != 0)
+        return -1;
+    if (b->cap_groups != old_cap) {
+        size_t *c = realloc(b->cap_goids, b->cap_groups * sizeof *c);
+        if (!c)
+            return -1;
+        b->cap_goids = c;
+    }
+    *idx = r->ngroups;
+    gl_leak_group *grp = &r->groups[r->ngroups++];
+    memset(grp, 0, sizeof *grp);
+    b->cap_goids[*idx] = 0;
+    grp->category = cat;
+    grp->wait = g->wait;
+    grp->reason = g->reason;
+    grp->first = g;
+    grp->dump = g->dump;
+    grp->stack = g->stack;
+    grp->created = g->created;
+    grp->blocked_at = gl_rules_user_frame(g->stack, &grp->blocked_index);
+    grp->created_at = gl_rules_creation_frame(g->created, &grp->created_index);
+    grp->parked_min_ns = grp->parked_max_ns = -1;
+    grp->chan = main_chan(g);
+    grp->context = cat == GL_CAT_CONTEXT ? ctx : NULL;
+    return fill_ancestors(grp, g);
+}
+
+static int add_leak(builder *b, const gl_goroutine *g, gl_category cat, const gl_context *ctx)
+{
+    gl_report *r = b->r;
+    b->key.len = 0;
+    if (key_append(&b->key, "%d\x1d", (int)cat) != 0 || key_stack(&b->key, g->dump, g->stack) != 0
+        || key_stack(&b->key, g->dump, g->created) != 0)
+        return -1;
+    group_entry *e = NULL;
+    HASH_FIND(hh, b->table, b->key.s, b->key.len, e);
+    size_t idx;
+    if (e) {
+        idx = e->idx;
+    } else {
+        if (new_group(b, g, cat, ctx, &idx) != 0)
+            return -1;
+        e = malloc(sizeof *e);
+        char *key = malloc(b->key.len);
+        if (!e || !key) {
+            free(e);
+            free(key);
+            return -1;
+        }
+        memcpy(key, b->key.s, b->key.len);
+        e->key = key;
+        e->idx = idx;
+        HASH_ADD_KEYPTR(hh, b->table, e->key, b->key.len, e);
+    }
+    gl_leak_group *grp = &r->groups[idx];
+    if (grow((void **)&grp->goids, &b->cap_goids[idx], grp->count + 1, sizeof *grp->goids) != 0)
+        return -1;
+    grp->goids[grp->count++] = g->id;
+    r->leaked++;
+    int64_t parked = parked_ns(g);
+    if (parked >= 0) {
+        if (grp->parked_min_ns < 0 || parked < grp->parked_min_ns)
+            grp->parked_min_ns = parked;
+        if (parked > grp->parked_max_ns)
+            grp->parked_max_ns = parked;
+    }
+    int64_t pid = g->dump->pid;
+    for (size_t i = 0; i < grp->npids; i++)
+        if (grp->pids[i] == pid)
+            return 0;
+    int64_t *pids = realloc(grp->pids, (grp->npids + 1) * sizeof *pids);
+    if (!pids)
+        return -1;
+    grp->pids = pids;
+    grp->pids[grp->npids++] = pid;
+    return 0;
+}
+
+static int judge(builder *b, const gl_goroutine *g, int64_t min_park)
+{
+    if (g->system || g->state == GL_G_EXITED)
+        return 0;
+    if (g->state == GL_G_RUNNING || !leak_candidate(g))
+        return add_running(b, g);
+    int64_t parked = parked_ns(g);
+    if (parked >= 0 && parked < min_park)
+        return add_running(b, g);
+    const gl_context *ctx = NULL;
+    if (waits_on_channels(g)) {
+        if (live_timer(g))
+            return add_running(b, g); /* it wakes by itself */
+        ctx = uncancelled_context(g);
+    }
+    return add_leak(b, g, ctx ? GL_CAT_CONTEXT : category_of(g), ctx);
+}
+
+static int compare_groups(const void *pa, const void *pb)
+{
+    const gl_leak_group *a = *(const gl_leak_group *const *)pa;
+    const gl_leak_group *b = *(const gl_leak_group *const *)pb;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    const char *fa = a->blocked_at ? a->blocked_at->function : NULL;
+    const char *fb = b->blocked_at ? b->blocked_at->function : NULL;
+    if (fa != fb) {
+        if (!fa)
+            return 1;
+        if (!fb)
+            return -1;
+        int c = strcmp(fa, fb);
+        if (c)
+            return c;
+    }
+    if (a->category != b->category)
+        return a->category < b->category ? -1 : 1;
+    /* Otherwise first seen first, so the order never depends on qsort. */
+    return a < b ? -1 : a > b;
+}
+
+static int sort_groups(gl_report *r)
+{
+    if (r->ngroups < 2)
+        return 0;
+    gl_leak_group **order = malloc(r->ngroups * sizeof *order);
+    gl_leak_group *sorted = malloc(r->ngroups * sizeof *sorted);
+    if (!order || !sorted) {
+        free(order);
+        free(sorted);
+        return -1;
+    }
+    for (size_t i = 0; i < r->ngroups; i++)
+        order[i] = &r->groups[i];
+    qsort(order, r->ngroups, sizeof *order, compare_groups);
+    /* Moving a group is a plain copy: its pointers lead into the dumps. */
+    for (size_t i = 0; i < r->ngroups; i++)
+        sorted[i] = *order[i];
+    free(order);
+    free(r->groups);
+    r->groups = sorted;
+    return 0;
+}
+
+static void free_builder(builder *b)
+{
+    group_entry *e, *tmp;
+    HASH_ITER(hh, b->table, e, tmp) {
+        HASH_DEL(b->table, e);
+        free(e->key);
+        free(e);
+    }
+    free(b->cap_goids);
+    free(b->key.s);
+}
+
+gl_report *gl_rules_run(gl_dump *const *dumps, size_t ndumps, const gl_rules_opts *opts)
+{
+    builder b = {0};
+    b.r = calloc(1, sizeof *b.r);
+    if (!b.r)
+        return NULL;
+    b.r->ndumps = ndumps;
+    for (size_t di = 0; di < ndumps; di++) {
+        const gl_dump *d = dumps[di];
+        if (!d)
+            continue;
+        if (d->truncated)
+            b.r->truncated = 1;
+        int64_t min_park = !opts ? 0 : opts->min_park_ns >= 0 ? opts->min_park_ns : d->min_park_ns;
+        for (size_t i = 0; i < d->ngoroutines; i++) {
+            const gl_goroutine *g = &d->goroutines[i];
+            if (g->state != GL_G_EXITED)
+                b.r->goroutines++;
+            if (judge(&b, g, min_park) != 0)
+                goto oom;
+        }
+    }
+    if (sort_groups(b.r) != 0)
+        goto oom;
+    free_builder(&b);
+    return b.r;
+oom:
+    free_builder(&b);
+    gl_report_free(b.r);
+    return NULL;
+}
+
+void gl_report_free(gl_report *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->ngroups; i++) {
+        free(r->groups[i].goids);
+        free(r->groups[i].pids);
+        free(r->groups[i].ancestors);
+    }
+    free(r->groups);
+    free(r->running);
+    free(r);
+}

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# goleash overhead benchmark: runs gccgo microbenchmarks with and without the
+# LD_PRELOAD shim in one run and compares them against the overhead targets.
+#
+#   scripts/bench.sh [--quick] [--runs N] [--keep]
+#   SHIM=/path/to/libgoleash.so scripts/bench.sh
+#
+# Each benchmark (scripts/bench/*.go) times its own hot loop with time.Now()
+# and prints one line "RESULT <name> ns_per_op=... ...", so process start-up
+# and the shim's init/exit work are excluded. Every configuration is run RUNS
+# times, alternating without/with the shim; the median is reported.
+#
+# Exit status: 0 all targets met, 1 a target missed, 2 setup problem
+# (shim missing, gccgo missing, build failure, a benchmark crashed).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+src="$here/bench"
+
+SHIM="${SHIM:-$root/build/shim/libgoleash.so}"
+GOLEASH_BENCH_OPTIONS="${GOLEASH_BENCH_OPTIONS:-report=0:exitcode=0}"
+RUN_TIMEOUT="${RUN_TIMEOUT:-600}"
+quick=0
+keep=0
+runs=""
+
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=1 ;;
+        --runs) shift; runs="${1:?--runs needs a number}" ;;
+        --runs=*) runs="${1#--runs=}" ;;
+        --keep) keep=1 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "bench.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+done
+
+die2() { echo "bench.sh: $*" >&2; exit 2; }
+
+# ---- preconditions -------------------------------------------------------
+if [ ! -f "$SHIM" ]; then
+    echo "bench.sh: shim not found: $SHIM" >&2
+    echo "bench.sh: build it first:  (cd $root && meson setup build && ninja -C build)" >&2
+    echo "bench.sh: or point SHIM=/path/to/libgoleash.so at an existing build" >&2
+    exit 2
+fi
+SHIM="$(cd "$(dirname "$SHIM")" && pwd)/$(basename "$SHIM")"
+command -v gccgo >/dev/null || die2 "gccgo not found (apt-get install gccgo)"
+command -v python3 >/dev/null || die2 "python3 not found"
+
+# Iterations: full / quick.
+if [ "$quick" = 1 ]; then
+    n_pingpong=100000; n_buffered=1000000; n_spawn=100000; n_fanin=100000; n_park=20000
+    : "${runs:=3}"
+else
+    n_pingpong=1000000; n_buffered=10000000; n_spawn=1000000; n_fanin=1000000; n_park=100000
+    : "${runs:=5}"
+fi
+case "$runs" in ''|*[!0-9]*|0) die2 "--runs must be a positive integer" ;; esac
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/goleash-bench.XXXXXX")"
+cleanup() { if [ "$keep" = 1 ]; then echo "bench.sh: kept $work" >&2; else rm -rf "$work"; fi; }
+trap cleanup EXIT
+
+# ---- build ---------------------------------------------------------------
+benches="pingpong buffered spawn fanin parkrss"
+for b in $benches; do
+    gccgo -O2 -g "$src/$b.go" -o "$work/$b" 2>"$work/$b.build.log" \
+        || { cat "$work/$b.build.log" >&2; die2 "gccgo failed to build $b.go"; }
+done
+
+# ---- sanity check: does the shim actually preload? -----------------------
+if ! LD_PRELOAD="$SHIM" GOLEASH_OPTIONS="$GOLEASH_BENCH_OPTIONS" \
+        timeout "$RUN_TIMEOUT" "$work/spawn" 1000 >"$work/sanity.out" 2>"$work/sanity.err"; then
+    cat "$work/sanity.err" >&2
+    die2 "a benchmark failed under the shim (sanity run: spawn 1000)"
+fi
+if grep -q "cannot be preloaded" "$work/sanity.err"; then
+    cat "$work/sanity.err" >&2
+    die2 "ld.so refused to preload $SHIM"
+fi
+
+# ---- machine info ----------------------------------------------------------
+gomaxprocs="$("$work/spawn" 10 | sed -n 's/.*gomaxprocs=\([0-9]*\).*/\1/p')"
+echo "== goleash overhead benchmark"
+echo "machine   : $(uname -srm), nproc=$(nproc), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo '?')"
+echo "gccgo     : $(gccgo --version | head -1)"
+echo "GOMAXPROCS: $gomaxprocs${GOMAXPROCS:+ (from env GOMAXPROCS=$GOMAXPROCS)}"
+echo "shim      : $SHIM"
+echo "options   : GOLEASH_OPTIONS=$GOLEASH_BENCH_OPTIONS"
+echo "runs      : $runs per config, alternating without/with, median$([ "$quick" = 1 ] && echo ', QUICK mode (reduced iterations)')"
+echo
+
+# ---- run -------------------------------------------------------------------
+# results file: "<bench> <config> <RESULT line fields...>"
+res="$work/results.txt"
+: >"$res"
+
+run_one() { # bench config arg
+    local b="$1" cfg="$2" arg="$3" out="$work/$1.$2.out" err="$work/$1.$2.err" rc=0
+    if [ "$cfg" = shim ]; then
+        LD_PRELOAD="$SHIM" GOLEASH_OPTIONS="$GOLEASH_BENCH_OPTIONS" \
+            timeout "$RUN_TIMEOUT" "$work/$b" "$arg" >"$out" 2>"$err" || rc=$?
+    else
+        env -u LD_PRELOAD -u GOLEASH_OPTIONS \
+            timeout "$RUN_TIMEOUT" "$work/$b" "$arg" >"$out" 2>"$err" || rc=$?
+    fi
+    local line
+    line="$(grep -m1 "^RESULT $b " "$out" || true)"
+    if [ "$rc" != 0 ] || [ -z "$line" ]; then
+        echo "bench.sh: $b ($cfg) failed: exit status $rc$([ "$rc" = 124 ] && echo ' (timeout)')" >&2
+        tail -n 20 "$err" >&2 || true
+        exit 2
+    fi
+    echo "$b $cfg ${line#RESULT $b }" >>"$res"
+}
+
+for b in $benches; do
+    case "$b" in
+        pingpong) arg=$n_pingpong ;; buffered) arg=$n_buffered ;; spawn) arg=$n_spawn ;;
+        fanin) arg=$n_fanin ;; parkrss) arg=$n_park ;;
+    esac
+    printf 'running %-9s (n=%s) ' "$b" "$arg" >&2
+    for ((i = 0; i < runs; i++)); do
+        run_one "$b" base "$arg"; printf '.' >&2
+        run_one "$b" shim "$arg"; printf '+' >&2
+    done
+    echo >&2
+done
+echo >&2
+
+# ---- report ----------------------------------------------------------------
+set +e
+python3 - "$res" "$n_park" <<'PY'
+import sys, statistics
+res, n_park = sys.argv[1], int(sys.argv[2])
+data = {}
+for line in open(res):
+    f = line.split()
+    b, cfg = f[0], f[1]
+    kv = dict(x.split("=", 1) for x in f[2:])
+    data.setdefault(b, {}).setdefault(cfg, []).append(kv)
+
+def med(b, cfg, key):
+    return statistics.median(float(r[key]) for r in data[b][cfg])
+
+def spread(b, cfg, key):
+    v = [float(r[key]) for r in data[b][cfg]]
+    return min(v), max(v)
+
+targets = {"pingpong": 1.5, "buffered": 1.1, "spawn": 1.5, "fanin": None}
+desc = {
+    "pingpong": "unbuffered ping-pong (ns/round trip)",
+    "buffered": "buffered chan cap 1024 (ns/item)",
+    "spawn":    "spawn+exit goroutine (ns/goroutine)",
+    "fanin":    "select fan-in 4->1 (ns/item)",
+}
+ok = True
+print(f"{'benchmark':<38} {'no-shim':>10} {'shim':>10} {'ratio':>7} {'target':>8}  result")
+print("-" * 86)
+for b in ["pingpong", "buffered", "spawn", "fanin"]:
+    base, shim = med(b, "base", "ns_per_op"), med(b, "shim", "ns_per_op")
+    r = shim / base
+    t = targets[b]
+    if t is None:
+        verdict, ts = "(info)", "-"
+    else:
+        verdict, ts = ("ok" if r <= t else "MISS"), f"<={t}"
+        ok &= r <= t
+    print(f"{desc[b]:<38} {base:>10.1f} {shim:>10.1f} {r:>7.3f} {ts:>8}  {verdict}")
+print()
+print("  spread (min..max ns/op):")
+for b in ["pingpong", "buffered", "spawn", "fanin"]:
+    (a1, a2), (b1, b2) = spread(b, "base", "ns_per_op"), spread(b, "shim", "ns_per_op")
+    print(f"    {b:<9} no-shim {a1:.1f}..{a2:.1f}   shim {b1:.1f}..{b2:.1f}")
+print()
+
+MiB = 1024 * 1024
+hb, hs = med("parkrss", "base", "vmhwm"), med("parkrss", "shim", "vmhwm")
+rb, rs = med("parkrss", "base", "vmrss"), med("parkrss", "shim", "vmrss")
+per_hwm = (hs - hb) / n_park
+per_rss = (rs - rb) / n_park
+print(f"parked goroutines: {n_park} (median of runs)")
+print(f"  {'':<10} {'no-shim':>12} {'shim':>12} {'delta':>12} {'bytes/goroutine':>16}")
+print(f"  {'VmHWM':<10} {hb/MiB:>10.1f}Mi {hs/MiB:>10.1f}Mi {(hs-hb)/MiB:>10.1f}Mi {per_hwm:>16.0f}")
+print(f"  {'VmRSS':<10} {rb/MiB:>10.1f}Mi {rs/MiB:>10.1f}Mi {(rs-rb)/MiB:>10.1f}Mi {per_rss:>16.0f}")
+lo_b, hi_b = spread("parkrss", "base", "vmhwm")
+lo_s, hi_s = spread("parkrss", "shim", "vmhwm")
+print(f"  VmHWM spread: no-shim {lo_b/MiB:.1f}..{hi_b/MiB:.1f}Mi, shim {lo_s/MiB:.1f}..{hi_s/MiB:.1f}Mi")
+pb, ps = med("parkrss", "base", "ns_per_op"), med("parkrss", "shim", "ns_per_op")
+print(f"  spawn-to-parked time: {pb:.0f} vs {ps:.0f} ns/goroutine (ratio {ps/pb:.3f}, info)")
+per = max(per_hwm, per_rss)
+rss_ok = per <= 300
+ok &= rss_ok
+print(f"  extra bytes per parked goroutine: {per:.0f} (max of VmHWM/VmRSS)  target <=300  {'ok' if rss_ok else 'MISS'}")
+print()
+print("VERDICT: PASS (all targets met)" if ok else "VERDICT: FAIL (target missed, see MISS above)")
+sys.exit(0 if ok else 1)
+PY
+rc=$?
+set -e
+exit "$rc"

@@ -1,0 +1,57 @@
+// Peak RSS with N goroutines parked on a channel receive.
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+func status(key string) int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		l := sc.Text()
+		if strings.HasPrefix(l, key+":") {
+			fs := strings.Fields(l[len(key)+1:])
+			if len(fs) >= 1 {
+				v, _ := strconv.ParseInt(fs[0], 10, 64)
+				return v * 1024 // kB -> bytes
+			}
+		}
+	}
+	return -1
+}
+
+func main() {
+	n := 100000
+	if len(os.Args) > 1 {
+		n, _ = strconv.Atoi(os.Args[1])
+	}
+	block := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(n)
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		go func() {
+			wg.Done()
+			<-block
+		}()
+	}
+	wg.Wait()
+	time.Sleep(300 * time.Millisecond) // settle: let every goroutine reach the receive
+	el := time.Since(start)
+	runtime.GC()
+	fmt.Printf("RESULT parkrss goroutines=%d vmhwm=%d vmrss=%d ns_per_op=%.1f gomaxprocs=%d\n",
+		n, status("VmHWM"), status("VmRSS"), float64(el.Nanoseconds())/float64(n), runtime.GOMAXPROCS(0))
+	// leak them on purpose (no close(block)); process exits.
+}

@@ -1,0 +1,116 @@
+/* The shim's own memory: size-class slabs carved from mmap'd chunks, with
+ * per-class free lists under one spinlock. The host's malloc is never called
+ * from an interposer (reentrancy, fork, split-stack depth), and a freed
+ * goroutine record is reused by the next spawn. */
+#include "shim.h"
+
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define CHUNK (1u << 20)
+#define NCLASS 16
+
+static atomic_flag lock = ATOMIC_FLAG_INIT;
+static void *free_list[NCLASS];
+static char *bump, *bump_end;
+static atomic_size_t mapped;
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+static void spin_lock(void)
+{
+    while (atomic_flag_test_and_set_explicit(&lock, memory_order_acquire))
+        cpu_relax();
+}
+
+static void spin_unlock(void)
+{
+    atomic_flag_clear_explicit(&lock, memory_order_release);
+}
+
+/* Classes are multiples of 16 bytes up to 256; larger goes to pages. */
+static int class_of(size_t size)
+{
+    return (int)((size + 15) / 16) - 1;
+}
+
+void *gl_alloc_big(size_t size)
+{
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    size = (size + pg - 1) & ~(pg - 1);
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    atomic_fetch_add(&mapped, size);
+    return p;
+}
+
+void gl_free_big(void *p, size_t size)
+{
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    size = (size + pg - 1) & ~(pg - 1);
+    if (p && munmap(p, size) == 0)
+        atomic_fetch_sub(&mapped, size);
+}
+
+void *gl_alloc(size_t size)
+{
+    if (size == 0)
+        size = 1;
+    int c = class_of(size);
+    if (c >= NCLASS)
+        return gl_alloc_big(size);
+    size_t sz = (size_t)(c + 1) * 16;
+    spin_lock();
+    void *p = free_list[c];
+    if (p) {
+        free_list[c] = *(void **)p;
+        spin_unlock();
+        memset(p, 0, sz);
+        return p;
+    }
+    if (bump == NULL || (size_t)(bump_end - bump) < sz) {
+        spin_unlock();
+        char *chunk = gl_alloc_big(CHUNK);
+        if (!chunk)
+            return NULL;
+        spin_lock();
+        /* The tail of the previous chunk is abandoned: at most 255 bytes. */
+        bump = chunk;
+        bump_end = chunk + CHUNK;
+    }
+    p = bump;
+    bump += sz;
+    spin_unlock();
+    return p; /* fresh mmap memory is zero */
+}
+
+void gl_free(void *p, size_t size)
+{
+    if (!p)
+        return;
+    int c = class_of(size ? size : 1);
+    if (c >= NCLASS) {
+        gl_free_big(p, size);
+        return;
+    }
+    spin_lock();
+    *(void **)p = free_list[c];
+    free_list[c] = p;
+    spin_unlock();
+}
+
+size_t gl_alloc_bytes(void)
+{
+    return atomic_load(&mapped);
+}
+
+void gl_alloc_atfork_prepare(void) { spin_lock(); }
+void gl_alloc_atfork_parent(void) { spin_unlock(); }
+void gl_alloc_atfork_child(void) { spin_unlock(); }

@@ -1,0 +1,121 @@
+/* Channel make, send, receive, close, select and `select {}`. Operations
+ * that do not park cost a note in thread-local storage and nothing else: the
+ * note tells runtime.gopark which channel a park is about. make and close
+ * capture their stacks (they are where a leak report points to). */
+#include "shim.h"
+
+#define ACTIVE() atomic_load_explicit(&gl_active, memory_order_relaxed)
+
+struct make_note {
+    uintptr_t c;
+    int64_t cap;
+    gl_istack *stack;
+    int close;
+};
+
+static void make_record(void *arg)
+{
+    struct make_note *n = arg;
+    gl_istack *st = gl_stack_capture();
+    int64_t goid = gl_current_goid();
+    if (n->close)
+        gl_registry_chan_closed(n->c, goid, st);
+    else
+        gl_registry_chan_made(n->c, n->cap, goid, st);
+}
+
+void *gl_makechan(void *t, intptr_t size) __asm__("runtime.makechan");
+void *gl_makechan(void *t, intptr_t size)
+{
+    void *(*real)(void *, intptr_t) = gl_resolve_or_die((void **)&gl_real_fns.makechan, "runtime.makechan");
+    void *c = real(t, size);
+    if (ACTIVE() && c) {
+        struct make_note n = {.c = (uintptr_t)c, .cap = size};
+        gl_on_altstack(make_record, &n);
+    }
+    return c;
+}
+
+void *gl_makechan64(void *t, int64_t size) __asm__("runtime.makechan64");
+void *gl_makechan64(void *t, int64_t size)
+{
+    void *(*real)(void *, int64_t) = gl_resolve_or_die((void **)&gl_real_fns.makechan64, "runtime.makechan64");
+    void *c = real(t, size);
+    if (ACTIVE() && c) {
+        struct make_note n = {.c = (uintptr_t)c, .cap = size};
+        gl_on_altstack(make_record, &n);
+    }
+    return c;
+}
+
+void gl_closechan(void *c) __asm__("runtime.closechan");
+void gl_closechan(void *c)
+{
+    void (*real)(void *) = gl_resolve_or_die((void **)&gl_real_fns.closechan, "runtime.closechan");
+    if (ACTIVE() && c) {
+        struct make_note n = {.c = (uintptr_t)c, .close = 1};
+        gl_on_altstack(make_record, &n);
+    }
+    real(c);
+}
+
+void gl_chansend1(void *c, void *elem) __asm__("runtime.chansend1");
+void gl_chansend1(void *c, void *elem)
+{
+    void (*real)(void *, void *) = gl_resolve_or_die((void **)&gl_real_fns.chansend1, "runtime.chansend1");
+    if (!ACTIVE()) {
+        real(c, elem);
+        return;
+    }
+    gl_pending_op saved = gl_note_push(GL_W_CHAN, (uintptr_t)c, NULL, 0);
+    real(c, elem);
+    gl_note_pop(&saved);
+}
+
+void gl_chanrecv1(void *c, void *elem) __asm__("runtime.chanrecv1");
+void gl_chanrecv1(void *c, void *elem)
+{
+    void (*real)(void *, void *) = gl_resolve_or_die((void **)&gl_real_fns.chanrecv1, "runtime.chanrecv1");
+    if (!ACTIVE()) {
+        real(c, elem);
+        return;
+    }
+    gl_pending_op saved = gl_note_push(GL_W_CHAN, (uintptr_t)c, NULL, 0);
+    real(c, elem);
+    gl_note_pop(&saved);
+}
+
+_Bool gl_chanrecv2(void *c, void *elem) __asm__("runtime.chanrecv2");
+_Bool gl_chanrecv2(void *c, void *elem)
+{
+    _Bool (*real)(void *, void *) = gl_resolve_or_die((void **)&gl_real_fns.chanrecv2, "runtime.chanrecv2");
+    if (!ACTIVE())
+        return real(c, elem);
+    gl_pending_op saved = gl_note_push(GL_W_CHAN, (uintptr_t)c, NULL, 0);
+    _Bool ok = real(c, elem);
+    gl_note_pop(&saved);
+    return ok;
+}
+
+struct gl_select_ret gl_selectgo(void *cas0, void *order0, intptr_t nsends, intptr_t nrecvs, _Bool block)
+    __asm__("runtime.selectgo");
+struct gl_select_ret gl_selectgo(void *cas0, void *order0, intptr_t nsends, intptr_t nrecvs, _Bool block)
+{
+    struct gl_select_ret (*real)(void *, void *, intptr_t, intptr_t, _Bool) =
+        gl_resolve_or_die((void **)&gl_real_fns.selectgo, "runtime.selectgo");
+    if (!ACTIVE())
+        return real(cas0, order0, nsends, nrecvs, block);
+    gl_pending_op saved = gl_note_push(GL_W_SELECT, 0, cas0, nsends + nrecvs);
+    struct gl_select_ret r = real(cas0, order0, nsends, nrecvs, block);
+    gl_note_pop(&saved);
+    return r;
+}
+
+void gl_block(void) __asm__("runtime.block");
+void gl_block(void)
+{
+    void (*real)(void) = gl_resolve_or_die((void **)&gl_real_fns.block, "runtime.block");
+    if (ACTIVE())
+        (void)gl_note_push(GL_W_FOREVER, 0, NULL, 0);
+    real();
+}

@@ -1,0 +1,104 @@
+/* Contexts: where each cancelable context was made, whether its cancel ever
+ * ran, and which channel its Done() hands out. A goroutine parked on that
+ * channel of a never-cancelled context is a lost cancel. libgo relocates the
+ * context method tables by symbol, so interface calls reach these too. */
+#include "shim.h"
+
+#define ACTIVE() atomic_load_explicit(&gl_active, memory_order_relaxed)
+
+enum { CTX_CANCEL = 1, CTX_TIMEOUT = 2, CTX_DEADLINE = 3 };
+
+struct ctx_note {
+    uintptr_t ctx;
+    uint8_t kind;
+    int64_t deadline_ns;
+};
+
+static void ctx_record(void *arg)
+{
+    struct ctx_note *n = arg;
+    gl_registry_ctx_made(n->ctx, n->kind, gl_current_goid(), gl_stack_capture(), n->deadline_ns);
+}
+
+static void ctx_made(void *data, uint8_t kind, int64_t deadline_ns)
+{
+    if (!data)
+        return;
+    struct ctx_note n = {.ctx = (uintptr_t)data, .kind = kind, .deadline_ns = deadline_ns};
+    gl_on_altstack(ctx_record, &n);
+}
+
+struct gl_ctx_ret gl_with_cancel(void *ptab, void *pdata) __asm__("context.WithCancel");
+struct gl_ctx_ret gl_with_cancel(void *ptab, void *pdata)
+{
+    struct gl_ctx_ret (*real)(void *, void *) =
+        gl_resolve_or_die((void **)&gl_real_fns.with_cancel, "context.WithCancel");
+    struct gl_ctx_ret r = real(ptab, pdata);
+    if (ACTIVE())
+        ctx_made(r.data, CTX_CANCEL, 0);
+    return r;
+}
+
+struct gl_ctx_ret gl_with_timeout(void *ptab, void *pdata, int64_t d) __asm__("context.WithTimeout");
+struct gl_ctx_ret gl_with_timeout(void *ptab, void *pdata, int64_t d)
+{
+    struct gl_ctx_ret (*real)(void *, void *, int64_t) =
+        gl_resolve_or_die((void **)&gl_real_fns.with_timeout, "context.WithTimeout");
+    int64_t start = gl_now_ns();
+    struct gl_ctx_ret r = real(ptab, pdata, d);
+    if (ACTIVE())
+        ctx_made(r.data, CTX_TIMEOUT, start + d);
+    return r;
+}
+
+struct gl_ctx_ret gl_with_deadline(void *ptab, void *pdata, struct gl_go_time t) __asm__("context.WithDeadline");
+struct gl_ctx_ret gl_with_deadline(void *ptab, void *pdata, struct gl_go_time t)
+{
+    struct gl_ctx_ret (*real)(void *, void *, struct gl_go_time) =
+        gl_resolve_or_die((void **)&gl_real_fns.with_deadline, "context.WithDeadline");
+    struct gl_ctx_ret r = real(ptab, pdata, t);
+    /* A time.Time's monotonic reading is relative to the runtime's own
+     * start, not to CLOCK_MONOTONIC, so the deadline itself is not kept. */
+    if (ACTIVE())
+        ctx_made(r.data, CTX_DEADLINE, 0);
+    return r;
+}
+
+struct done_note {
+    uintptr_t ctx, ch;
+};
+
+static void done_record(void *arg)
+{
+    struct done_note *n = arg;
+    gl_registry_ctx_done(n->ctx, n->ch);
+}
+
+void *gl_cancelctx_done(void *c) __asm__("context.cancelCtx.Done");
+void *gl_cancelctx_done(void *c)
+{
+    void *(*real)(void *) = gl_resolve_or_die((void **)&gl_real_fns.cancelctx_done, "context.cancelCtx.Done");
+    void *ch = real(c);
+    if (ACTIVE() && ch) {
+        struct done_note n = {(uintptr_t)c, (uintptr_t)ch};
+        gl_on_altstack(done_record, &n);
+    }
+    return ch;
+}
+
+static void cancel_record(void *arg)
+{
+    gl_registry_ctx_cancelled(*(uintptr_t *)arg);
+}
+
+void gl_cancelctx_cancel(void *c, _Bool remove, void *err_tab, void *err_data) __asm__("context.cancelCtx.cancel");
+void gl_cancelctx_cancel(void *c, _Bool remove, void *err_tab, void *err_data)
+{
+    void (*real)(void *, _Bool, void *, void *) =
+        gl_resolve_or_die((void **)&gl_real_fns.cancelctx_cancel, "context.cancelCtx.cancel");
+    if (ACTIVE()) {
+        uintptr_t ctx = (uintptr_t)c;
+        gl_on_altstack(cancel_record, &ctx);
+    }
+    real(c, remove, err_tab, err_data);
+}

@@ -1,0 +1,181 @@
+/* The end of the process: exit(3) is where a gccgo program finishes, whether
+ * main returned, os.Exit was called or a panic was printed (libgo calls exit
+ * through its PLT in all three). The dump is written, the leak rules run on
+ * it through the same parser and rules as `goleash report`, the report goes
+ * to stderr, and a clean exit status becomes `exitcode` when there are
+ * leaks. A program's own failing status always wins. The work runs on a
+ * thread of its own: exit may be called on a small goroutine stack segment. */
+#include "shim.h"
+#include "../common/dump_read.h"
+#include "../common/report_text.h"
+#include "../common/rules.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static atomic_int finished;
+static pthread_t interval_thread;
+static atomic_int interval_running;
+
+int64_t gl_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void write_dump_file(const gl_membuf *b)
+{
+    char path[600];
+    if (gl_dump_write_file(b, gl_opts.dump_path, path, sizeof path) != 0) {
+        static atomic_int warned;
+        char msg[700];
+        snprintf(msg, sizeof msg, "goleash: cannot write dump %s", path);
+        gl_warn_once(&warned, msg);
+    }
+}
+
+struct finish {
+    int status;
+    int leaks;
+};
+
+static void *finish_thread(void *arg)
+{
+    struct finish *f = arg;
+    gl_membuf b = {0};
+    if (gl_dump_build(&b, "exit", f->status) != 0) {
+        gl_log("goleash: out of memory while writing the dump");
+        gl_membuf_free(&b);
+        return NULL;
+    }
+    if (gl_opts.dump_path[0])
+        write_dump_file(&b);
+    if (gl_opts.report || gl_opts.exitcode) {
+        gl_dump *d = NULL;
+        gl_diag diag;
+        if (gl_dump_read_buffer("<in-process dump>", b.p, b.len, &d, &diag) != 0) {
+            gl_log(diag.msg); /* a bug of ours: say so, never guess */
+        } else {
+            gl_rules_opts ro = {.min_park_ns = gl_opts.min_park_ns};
+            gl_report *r = gl_rules_run((gl_dump *const *)&d, 1, &ro);
+            if (r) {
+                f->leaks = r->leaked > 0;
+                if (gl_opts.report && r->leaked > 0) {
+                    int fd = dup(gl_log_fd());
+                    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+                    if (out) {
+                        gl_text_opts to = {.pid = getpid(), .print_when_clean = 0, .max_frames = 0};
+                        gl_report_text(out, r, &to);
+                        fclose(out);
+                    } else if (fd >= 0) {
+                        close(fd);
+                    }
+                }
+                gl_report_free(r);
+            }
+            gl_dump_free(d);
+        }
+    }
+    gl_membuf_free(&b);
+    return NULL;
+}
+
+static int finish(int status)
+{
+    struct finish f = {.status = status};
+    pthread_t t;
+    if (pthread_create(&t, NULL, finish_thread, &f) == 0)
+        pthread_join(t, NULL);
+    else
+        gl_log("goleash: cannot start the exit reporter thread");
+    if (f.leaks && status == 0 && gl_opts.exitcode)
+        return gl_opts.exitcode;
+    return status;
+}
+
+void exit(int status)
+{
+    void (*real)(int) = gl_real_fns.exit;
+    if (!real)
+        real = (void (*)(int))dlsym(RTLD_NEXT, "exit");
+    if (atomic_load(&gl_active) && atomic_exchange(&finished, 1) == 0)
+        status = finish(status);
+    real(status);
+    __builtin_unreachable();
+}
+
+static void *interval_main(void *arg)
+{
+    (void)arg;
+    struct timespec ts = {.tv_sec = gl_opts.dump_interval_ns / 1000000000,
+                          .tv_nsec = gl_opts.dump_interval_ns % 1000000000};
+    for (;;) {
+        while (nanosleep(&ts, &ts) != 0) {
+        }
+        ts.tv_sec = gl_opts.dump_interval_ns / 1000000000;
+        ts.tv_nsec = gl_opts.dump_interval_ns % 1000000000;
+        if (atomic_load(&finished))
+            return NULL;
+        gl_membuf b = {0};
+        if (gl_dump_build(&b, "interval", -1) == 0)
+            write_dump_file(&b);
+        gl_membuf_free(&b);
+    }
+    return NULL;
+}
+
+static void start_interval_thread(void)
+{
+    if (gl_opts.dump_interval_ns <= 0)
+        return;
+    if (!gl_opts.dump_path[0]) {
+        gl_log("goleash: dump_interval needs dump_path; no periodic dumps");
+        return;
+    }
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&interval_thread, &a, interval_main, NULL) == 0)
+        atomic_store(&interval_running, 1);
+    pthread_attr_destroy(&a);
+}
+
+static void atfork_prepare(void)
+{
+    gl_registry_atfork_prepare();
+    gl_stacks_atfork_prepare();
+    gl_alloc_atfork_prepare();
+}
+
+static void atfork_parent(void)
+{
+    gl_alloc_atfork_parent();
+    gl_stacks_atfork_parent();
+    gl_registry_atfork_parent();
+}
+
+/* The child is its own process: its own dump (dump_path's %p), its own log,
+ * its own exit report; the parent's goroutines are not its leaks, but the
+ * registry is what the child inherited, and a forked gccgo child never runs
+ * Go code before exec anyway. */
+static void atfork_child(void)
+{
+    gl_alloc_atfork_child();
+    gl_stacks_atfork_child();
+    gl_registry_atfork_child();
+    gl_log_reset_after_fork();
+    atomic_store(&finished, 0);
+    atomic_store(&interval_running, 0);
+    start_interval_thread();
+}
+
+void gl_exit_init(void)
+{
+    pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+    start_interval_thread();
+}

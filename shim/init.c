@@ -1,0 +1,44 @@
+/* Load-time set-up. Marks itself done before doing anything, so that a
+ * call into an interposer from inside the set-up (dlsym, a library
+ * constructor) finds the real function and passes straight through. */
+#include "shim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static atomic_int initialized;
+
+static void warn_line(const char *msg)
+{
+    gl_log(msg);
+}
+
+__attribute__((constructor)) static void gl_init(void)
+{
+    if (atomic_exchange(&initialized, 1))
+        return;
+    gl_options_defaults(&gl_opts);
+    const char *env = getenv("GOLEASH_OPTIONS");
+    gl_resolve_all();
+    /* Options only matter (and only speak) in a gccgo program: in anything
+     * else the shim is silent and inert. */
+    if (!atomic_load(&gl_active))
+        return;
+    atomic_store(&gl_active, 0);
+    gl_options_parse(&gl_opts, env, warn_line);
+    if (gl_opts.help)
+        gl_options_help(gl_log_fd());
+    gl_stacks_init();
+    gl_registry_init();
+    gl_exit_init();
+    atomic_store(&gl_active, 1);
+    if (gl_opts.verbosity >= 1) {
+        char msg[400];
+        const char *missing = gl_missing_symbols();
+        snprintf(msg, sizeof msg, "goleash: active in pid %d, libgo %s%s%s", (int)getpid(), gl_libgo_path(),
+                 missing[0] ? ", not intercepted: " : "", missing);
+        gl_log(msg);
+    }
+}

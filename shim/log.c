@@ -1,0 +1,67 @@
+/* Warnings and the exit report go to stderr, or to log_path. Writes are
+ * whole lines through write(2) with an EINTR loop: safe from any context. */
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+static int log_fd = -1;
+
+int gl_log_fd(void)
+{
+    if (log_fd >= 0)
+        return log_fd;
+    if (gl_opts.log_path[0]) {
+        char path[600];
+        gl_expand_pattern(gl_opts.log_path, path, sizeof path);
+        int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd >= 0) {
+            log_fd = fd;
+            return fd;
+        }
+    }
+    return 2;
+}
+
+void gl_log_reset_after_fork(void)
+{
+    /* The child logs to its own file when log_path has %p. */
+    if (log_fd >= 0 && log_fd != 2)
+        close(log_fd);
+    log_fd = -1;
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+void gl_log(const char *msg)
+{
+    char line[1024];
+    size_t n = strlen(msg);
+    if (n > sizeof line - 2)
+        n = sizeof line - 2;
+    memcpy(line, msg, n);
+    line[n++] = '\n';
+    int saved = errno;
+    write_all(gl_log_fd(), line, n);
+    errno = saved;
+}
+
+void gl_warn_once(atomic_int *flag, const char *msg)
+{
+    if (atomic_exchange(flag, 1) == 0)
+        gl_log(msg);
+}

@@ -1,0 +1,131 @@
+/* runtime.gopark is reached only when a goroutine really parks, so it is
+ * where the park stack is captured. What the goroutine waits on was noted in
+ * thread-local storage by the channel, select and sync interposers just
+ * before they called into the runtime; the note carries the publishing g, so
+ * a stale note left by another goroutine on this thread is never used. */
+#include "shim.h"
+
+GL_TLS gl_pending_op gl_tls_op;
+
+/* libgo's waitReason numbering for Go 1.18 (runtime/runtime2.go). */
+enum {
+    WR_CHAN_RECV_NIL = 3, WR_CHAN_SEND_NIL = 4, WR_SELECT = 9, WR_SELECT_NO_CASES = 10,
+    WR_CHAN_RECV = 14, WR_CHAN_SEND = 15, WR_SEMACQUIRE = 18, WR_COND_WAIT = 20,
+};
+
+struct park_note {
+    int64_t goid;
+    uint8_t reason, wait, op;
+    uintptr_t obj;
+    const uintptr_t *cases;
+    intptr_t ncases;
+    gl_g *rec;
+};
+
+static void park_record(void *arg)
+{
+    struct park_note *n = arg;
+    gl_g *g = gl_registry_park_begin(n->goid);
+    if (!g)
+        return;
+    gl_istack *st = gl_stack_capture();
+    int64_t now = gl_now_ns();
+
+    uintptr_t chans[GL_G_CHANS];
+    uint8_t nchans = 0;
+    if (n->wait == GL_W_CHAN && n->obj) {
+        chans[nchans++] = n->obj;
+    } else if (n->wait == GL_W_SELECT && n->cases) {
+        /* scase is {c *hchan; elem unsafe.Pointer}: sends first, then receives. */
+        for (intptr_t i = 0; i < n->ncases && nchans < GL_G_CHANS; i++)
+            if (n->cases[2 * i])
+                chans[nchans++] = n->cases[2 * i];
+    }
+
+    unsigned seq = atomic_load_explicit(&g->seq, memory_order_relaxed);
+    atomic_store_explicit(&g->seq, seq + 1, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
+    g->reason = n->reason;
+    g->wait = n->wait;
+    g->since_ns = now;
+    g->park_stack = st;
+    g->obj = n->wait == GL_W_CHAN || n->wait == GL_W_SELECT ? 0 : n->obj;
+    g->nchans = nchans;
+    for (uint8_t i = 0; i < nchans; i++)
+        g->chans[i] = chans[i];
+    atomic_store_explicit(&g->state, GL_ST_PARKED, memory_order_relaxed);
+    atomic_store_explicit(&g->seq, seq + 2, memory_order_release);
+    n->rec = g;
+
+    for (uint8_t i = 0; i < nchans; i++)
+        gl_registry_chan_touch(chans[i], n->goid, n->op, st, now);
+}
+
+/* What kind of wait does this reason mean, and does the thread's note agree? */
+static bool classify(struct park_note *n, void *g)
+{
+    gl_pending_op *op = &gl_tls_op;
+    bool mine = op->g == g;
+    switch (n->reason) {
+    case WR_CHAN_RECV:
+    case WR_CHAN_SEND:
+        n->wait = GL_W_CHAN;
+        n->op = n->reason == WR_CHAN_RECV ? GL_OP_RECV : GL_OP_SEND;
+        if (mine && op->wait == GL_W_CHAN)
+            n->obj = op->obj;
+        return true;
+    case WR_CHAN_RECV_NIL:
+    case WR_CHAN_SEND_NIL:
+        n->wait = GL_W_NILCHAN;
+        return true;
+    case WR_SELECT:
+        n->wait = GL_W_SELECT;
+        n->op = GL_OP_SELECT;
+        if (mine && op->wait == GL_W_SELECT) {
+            n->cases = op->cases;
+            n->ncases = op->ncases;
+        }
+        return true;
+    case WR_SELECT_NO_CASES:
+        n->wait = GL_W_FOREVER;
+        return true;
+    case WR_SEMACQUIRE:
+        n->wait = GL_W_SEMA;
+        if (mine && (op->wait == GL_W_MUTEX || op->wait == GL_W_RWMUTEX || op->wait == GL_W_RWMUTEX_R ||
+                     op->wait == GL_W_WAITGROUP)) {
+            n->wait = op->wait;
+            n->obj = op->obj;
+        }
+        return true;
+    case WR_COND_WAIT:
+        n->wait = GL_W_COND;
+        if (mine && op->wait == GL_W_COND)
+            n->obj = op->obj;
+        return true;
+    default:
+        /* Sleep, IO, GC and scheduler waits are never leaks: not recorded,
+         * which keeps the runtime's own parks free of overhead. */
+        return false;
+    }
+}
+
+void gl_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t trace_ev, intptr_t traceskip) __asm__("runtime.gopark");
+void gl_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t trace_ev, intptr_t traceskip)
+{
+    void (*real)(void *, void *, uint8_t, uint8_t, intptr_t) =
+        gl_resolve_or_die((void **)&gl_real_fns.gopark, "runtime.gopark");
+    if (!atomic_load_explicit(&gl_active, memory_order_relaxed)) {
+        real(unlockf, lock, reason, trace_ev, traceskip);
+        return;
+    }
+    struct park_note n = {.reason = reason};
+    void *g = gl_real_fns.getg();
+    if (g && classify(&n, g)) {
+        n.goid = gl_goid_of(g);
+        gl_on_altstack(park_record, &n);
+    }
+    gl_tls_op.g = NULL;
+    real(unlockf, lock, reason, trace_ev, traceskip);
+    if (n.rec)
+        atomic_store_explicit(&n.rec->state, GL_ST_RUNNING, memory_order_relaxed);
+}

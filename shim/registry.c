@@ -1,0 +1,383 @@
+/* What the shim knows: live goroutines (and the exited ancestors they still
+ * point to), channels, contexts. uthash tables, sharded so that goroutines on
+ * different threads rarely meet on a lock. A goroutine's park fields are
+ * written only by that goroutine, without the shard lock, under a per-record
+ * sequence counter; the dump reads them under the shard lock. */
+#include "shim.h"
+
+#include <pthread.h>
+
+#define GSHARDS 64
+#define CSHARDS 16
+
+struct gshard {
+    pthread_mutex_t mu;
+    gl_g *head;
+} __attribute__((aligned(64)));
+
+struct cshard {
+    pthread_mutex_t mu;
+    gl_chan_rec *head;
+} __attribute__((aligned(64)));
+
+static struct gshard gsh[GSHARDS];
+static struct cshard csh[CSHARDS];
+static pthread_mutex_t ctx_mu = PTHREAD_MUTEX_INITIALIZER;
+static gl_ctx_rec *ctx_head;
+static atomic_size_t live_gs;
+
+void gl_registry_init(void)
+{
+    for (int i = 0; i < GSHARDS; i++)
+        pthread_mutex_init(&gsh[i].mu, NULL);
+    for (int i = 0; i < CSHARDS; i++)
+        pthread_mutex_init(&csh[i].mu, NULL);
+}
+
+static struct gshard *gshard_of(int64_t goid)
+{
+    return &gsh[(uint64_t)goid % GSHARDS];
+}
+
+static struct cshard *cshard_of(uintptr_t c)
+{
+    return &csh[(c >> 4) % CSHARDS];
+}
+
+static gl_g *g_find(struct gshard *s, int64_t goid)
+{
+    gl_g *g = NULL;
+    HASH_FIND(hh, s->head, &goid, sizeof goid, g);
+    return g;
+}
+
+static gl_g *g_new(struct gshard *s, int64_t goid)
+{
+    gl_g *g = gl_alloc(sizeof *g);
+    if (!g)
+        return NULL;
+    g->goid = goid;
+    atomic_init(&g->refs, 1);
+    HASH_ADD(hh, s->head, goid, sizeof g->goid, g);
+    atomic_fetch_add_explicit(&live_gs, 1, memory_order_relaxed);
+    return g;
+}
+
+/* Drops one reference; a record that reaches zero releases its parent. */
+static void g_unref(gl_g *g)
+{
+    while (g && atomic_fetch_sub_explicit(&g->refs, 1, memory_order_acq_rel) == 1) {
+        gl_g *parent = g->parent;
+        gl_free(g, sizeof *g);
+        g = parent;
+    }
+}
+
+void gl_registry_spawned(int64_t parent_goid, int64_t child_goid, uintptr_t start_pc, gl_istack *created)
+{
+    gl_g *parent = NULL;
+    if (parent_goid > 0) {
+        struct gshard *ps = gshard_of(parent_goid);
+        pthread_mutex_lock(&ps->mu);
+        parent = g_find(ps, parent_goid);
+        if (parent)
+            atomic_fetch_add_explicit(&parent->refs, 1, memory_order_relaxed);
+        pthread_mutex_unlock(&ps->mu);
+    }
+    struct gshard *s = gshard_of(child_goid);
+    pthread_mutex_lock(&s->mu);
+    gl_g *g = g_find(s, child_goid);
+    if (g && atomic_load_explicit(&g->state, memory_order_relaxed) == GL_ST_EXITED) {
+        /* It ran and finished before its parent got back here. */
+        HASH_DELETE(hh, s->head, g);
+        atomic_fetch_sub_explicit(&live_gs, 1, memory_order_relaxed);
+        pthread_mutex_unlock(&s->mu);
+        gl_free(g, sizeof *g);
+        g_unref(parent);
+        return;
+    }
+    if (!g)
+        g = g_new(s, child_goid);
+    if (g) {
+        g->parent_goid = parent_goid;
+        g->parent = parent;
+        g->start_pc = start_pc;
+        g->created = created;
+        g->created_ns = gl_now_ns();
+        parent = NULL;
+    }
+    pthread_mutex_unlock(&s->mu);
+    g_unref(parent); /* only when the record could not be made */
+}
+
+void gl_registry_exited(int64_t goid)
+{
+    struct gshard *s = gshard_of(goid);
+    pthread_mutex_lock(&s->mu);
+    gl_g *g = g_find(s, goid);
+    if (!g) {
+        /* Exited before its spawn was recorded: leave a tombstone for
+         * gl_registry_spawned to find. */
+        g = g_new(s, goid);
+        if (g)
+            atomic_store_explicit(&g->state, GL_ST_EXITED, memory_order_relaxed);
+        pthread_mutex_unlock(&s->mu);
+        return;
+    }
+    HASH_DELETE(hh, s->head, g);
+    atomic_fetch_sub_explicit(&live_gs, 1, memory_order_relaxed);
+    atomic_store_explicit(&g->state, GL_ST_EXITED, memory_order_relaxed);
+    pthread_mutex_unlock(&s->mu);
+    g_unref(g);
+}
+
+gl_g *gl_registry_park_begin(int64_t goid)
+{
+    struct gshard *s = gshard_of(goid);
+    pthread_mutex_lock(&s->mu);
+    gl_g *g = g_find(s, goid);
+    if (!g)
+        g = g_new(s, goid); /* parked before its parent recorded the spawn */
+    pthread_mutex_unlock(&s->mu);
+    return g;
+}
+
+void gl_g_read(const gl_g *g, gl_g *copy)
+{
+    for (int tries = 0;; tries++) {
+        unsigned s1 = atomic_load_explicit(&g->seq, memory_order_acquire);
+        *copy = *g;
+        atomic_thread_fence(memory_order_acquire);
+        unsigned s2 = atomic_load_explicit(&g->seq, memory_order_relaxed);
+        if (s1 == s2 && !(s1 & 1))
+            return;
+        if (tries > 1000) {
+            /* The owner is mid-update: it is running, not parked. */
+            atomic_store_explicit(&copy->state, GL_ST_RUNNING, memory_order_relaxed);
+            return;
+        }
+    }
+}
+
+void gl_registry_each_g(void (*fn)(const gl_g *g, void *arg), void *arg)
+{
+    for (int i = 0; i < GSHARDS; i++) {
+        pthread_mutex_lock(&gsh[i].mu);
+        for (gl_g *g = gsh[i].head; g; g = g->hh.next)
+            if (atomic_load_explicit(&g->state, memory_order_relaxed) != GL_ST_EXITED)
+                fn(g, arg);
+        pthread_mutex_unlock(&gsh[i].mu);
+    }
+}
+
+size_t gl_registry_live_goroutines(void)
+{
+    return atomic_load_explicit(&live_gs, memory_order_relaxed);
+}
+
+/* ---- channels ---- */
+
+static gl_chan_rec *chan_find(struct cshard *s, uintptr_t c)
+{
+    gl_chan_rec *r = NULL;
+    HASH_FIND(hh, s->head, &c, sizeof c, r);
+    return r;
+}
+
+static gl_chan_rec *chan_get(struct cshard *s, uintptr_t c)
+{
+    gl_chan_rec *r = chan_find(s, c);
+    if (!r) {
+        r = gl_alloc(sizeof *r);
+        if (!r)
+            return NULL;
+        r->addr = c;
+        r->cap = -1;
+        HASH_ADD(hh, s->head, addr, sizeof r->addr, r);
+    }
+    return r;
+}
+
+static void touch_locked(gl_chan_rec *r, int64_t goid, uint8_t op, gl_istack *st, int64_t ns)
+{
+    gl_touch_rec *t = &r->touches[r->touch_next];
+    t->goid = goid;
+    t->op = op;
+    t->stack = st;
+    t->ns = ns;
+    r->touch_next = (uint8_t)((r->touch_next + 1) % GL_CHAN_TOUCHES);
+    if (r->ntouch < GL_CHAN_TOUCHES)
+        r->ntouch++;
+}
+
+void gl_registry_chan_made(uintptr_t c, int64_t cap, int64_t goid, gl_istack *st)
+{
+    struct cshard *s = cshard_of(c);
+    pthread_mutex_lock(&s->mu);
+    gl_chan_rec *r = chan_find(s, c);
+    if (r) {
+        /* The Go heap reused the address of a dead channel. */
+        UT_hash_handle hh = r->hh;
+        memset(r, 0, sizeof *r);
+        r->hh = hh;
+        r->addr = c;
+    } else {
+        r = chan_get(s, c);
+    }
+    if (r) {
+        int64_t now = gl_now_ns();
+        r->made = st;
+        r->maker = goid;
+        r->made_ns = now;
+        r->cap = cap;
+        touch_locked(r, goid, GL_OP_MAKE, NULL, now);
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+void gl_registry_chan_touch(uintptr_t c, int64_t goid, uint8_t op, gl_istack *st, int64_t ns)
+{
+    struct cshard *s = cshard_of(c);
+    pthread_mutex_lock(&s->mu);
+    gl_chan_rec *r = chan_get(s, c);
+    if (r)
+        touch_locked(r, goid, op, st, ns);
+    pthread_mutex_unlock(&s->mu);
+}
+
+void gl_registry_chan_closed(uintptr_t c, int64_t goid, gl_istack *st)
+{
+    struct cshard *s = cshard_of(c);
+    pthread_mutex_lock(&s->mu);
+    gl_chan_rec *r = chan_get(s, c);
+    if (r) {
+        int64_t now = gl_now_ns();
+        r->closed = 1;
+        r->closer = goid;
+        r->close_stack = st;
+        r->closed_ns = now;
+        touch_locked(r, goid, GL_OP_CLOSE, st, now);
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+void gl_registry_chan_timer(uintptr_t c, uint8_t kind, int64_t when_ns, int stopped)
+{
+    struct cshard *s = cshard_of(c);
+    pthread_mutex_lock(&s->mu);
+    gl_chan_rec *r = chan_get(s, c);
+    if (r) {
+        if (kind)
+            r->timer = kind;
+        if (when_ns >= 0)
+            r->timer_when_ns = when_ns;
+        r->timer_stopped = (uint8_t)stopped;
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+void gl_registry_lock_chans(void)
+{
+    for (int i = 0; i < CSHARDS; i++)
+        pthread_mutex_lock(&csh[i].mu);
+}
+
+void gl_registry_unlock_chans(void)
+{
+    for (int i = CSHARDS - 1; i >= 0; i--)
+        pthread_mutex_unlock(&csh[i].mu);
+}
+
+const gl_chan_rec *gl_registry_find_chan_locked(uintptr_t c)
+{
+    return chan_find(cshard_of(c), c);
+}
+
+/* ---- contexts ---- */
+
+static gl_ctx_rec *ctx_find(uintptr_t ctx)
+{
+    gl_ctx_rec *r = NULL;
+    HASH_FIND(hh, ctx_head, &ctx, sizeof ctx, r);
+    return r;
+}
+
+void gl_registry_ctx_made(uintptr_t ctx, uint8_t kind, int64_t goid, gl_istack *st, int64_t deadline_ns)
+{
+    pthread_mutex_lock(&ctx_mu);
+    gl_ctx_rec *r = ctx_find(ctx);
+    if (r) {
+        UT_hash_handle hh = r->hh;
+        memset(r, 0, sizeof *r);
+        r->hh = hh;
+    } else {
+        r = gl_alloc(sizeof *r);
+        if (r) {
+            r->addr = ctx;
+            HASH_ADD(hh, ctx_head, addr, sizeof r->addr, r);
+        }
+    }
+    if (r) {
+        r->addr = ctx;
+        r->kind = kind;
+        r->creator = goid;
+        r->created = st;
+        r->created_ns = gl_now_ns();
+        r->deadline_ns = deadline_ns;
+    }
+    pthread_mutex_unlock(&ctx_mu);
+}
+
+void gl_registry_ctx_done(uintptr_t ctx, uintptr_t done_chan)
+{
+    pthread_mutex_lock(&ctx_mu);
+    gl_ctx_rec *r = ctx_find(ctx);
+    if (r)
+        r->done = done_chan;
+    pthread_mutex_unlock(&ctx_mu);
+    if (r) {
+        struct cshard *s = cshard_of(done_chan);
+        pthread_mutex_lock(&s->mu);
+        gl_chan_rec *c = chan_get(s, done_chan);
+        if (c)
+            c->ctx = ctx;
+        pthread_mutex_unlock(&s->mu);
+    }
+}
+
+void gl_registry_ctx_cancelled(uintptr_t ctx)
+{
+    pthread_mutex_lock(&ctx_mu);
+    gl_ctx_rec *r = ctx_find(ctx);
+    if (r)
+        r->cancelled = 1;
+    pthread_mutex_unlock(&ctx_mu);
+}
+
+void gl_registry_lock_ctxs(void) { pthread_mutex_lock(&ctx_mu); }
+void gl_registry_unlock_ctxs(void) { pthread_mutex_unlock(&ctx_mu); }
+const gl_ctx_rec *gl_registry_find_ctx_locked(uintptr_t c) { return ctx_find(c); }
+
+/* ---- fork: hold every lock across fork so the child's copies are sane ---- */
+
+void gl_registry_atfork_prepare(void)
+{
+    pthread_mutex_lock(&ctx_mu);
+    gl_registry_lock_chans();
+    for (int i = 0; i < GSHARDS; i++)
+        pthread_mutex_lock(&gsh[i].mu);
+}
+
+void gl_registry_atfork_parent(void)
+{
+    for (int i = GSHARDS - 1; i >= 0; i--)
+        pthread_mutex_unlock(&gsh[i].mu);
+    gl_registry_unlock_chans();
+    pthread_mutex_unlock(&ctx_mu);
+}
+
+void gl_registry_atfork_child(void)
+{
+    gl_registry_init();
+    pthread_mutex_init(&ctx_mu, NULL);
+}

@@ -1,0 +1,58 @@
+/* Goroutine birth and death. __go_go is the `go` statement; the creation
+ * stack is captured in the parent before the child can run. runtime.goexit1
+ * is where every goroutine ends, by returning or by runtime.Goexit. */
+#include "shim.h"
+
+struct spawn_note {
+    int64_t parent, child;
+    uintptr_t fn;
+    gl_istack *stack;
+};
+
+static void spawn_capture(void *arg)
+{
+    struct spawn_note *n = arg;
+    n->stack = gl_stack_capture();
+}
+
+static void spawn_register(void *arg)
+{
+    struct spawn_note *n = arg;
+    gl_registry_spawned(n->parent, n->child, n->fn, n->stack);
+}
+
+void *gl_go_go(uintptr_t fn, void *arg) __asm__("__go_go");
+void *gl_go_go(uintptr_t fn, void *arg)
+{
+    void *(*real)(uintptr_t, void *) = gl_resolve_or_die((void **)&gl_real_fns.go_go, "__go_go");
+    if (!atomic_load_explicit(&gl_active, memory_order_relaxed))
+        return real(fn, arg);
+    struct spawn_note n = {.fn = fn};
+    n.parent = gl_goid_of(gl_real_fns.getg());
+    gl_on_altstack(spawn_capture, &n);
+    void *newg = real(fn, arg);
+    if (GL_UNLIKELY(n.parent == 0) && !gl_goid_check_first_spawn(newg))
+        return newg;
+    n.child = gl_goid_of(newg);
+    if (n.child > 0)
+        gl_on_altstack(spawn_register, &n);
+    return newg;
+}
+
+static void exit_register(void *arg)
+{
+    gl_registry_exited(*(int64_t *)arg);
+}
+
+void gl_goexit1(void) __asm__("runtime.goexit1") __attribute__((noreturn));
+void gl_goexit1(void)
+{
+    void (*real)(void) = gl_resolve_or_die((void **)&gl_real_fns.goexit1, "runtime.goexit1");
+    if (atomic_load_explicit(&gl_active, memory_order_relaxed)) {
+        int64_t goid = gl_current_goid();
+        if (goid > 0)
+            gl_on_altstack(exit_register, &goid);
+    }
+    real();
+    __builtin_unreachable();
+}

@@ -1,0 +1,25 @@
+/* sync waits all park as "semacquire" (Cond as "sync.Cond.Wait"): the note
+ * left here tells runtime.gopark which kind of object it is and where. */
+#include "shim.h"
+
+#define ACTIVE() atomic_load_explicit(&gl_active, memory_order_relaxed)
+
+#define SYNC_WAIT(cname, sym, field, kind)                                                   \
+    void cname(void *obj) __asm__(sym);                                                      \
+    void cname(void *obj)                                                                    \
+    {                                                                                        \
+        void (*real)(void *) = gl_resolve_or_die((void **)&gl_real_fns.field, sym);          \
+        if (!ACTIVE()) {                                                                     \
+            real(obj);                                                                       \
+            return;                                                                          \
+        }                                                                                    \
+        gl_pending_op saved = gl_note_push(kind, (uintptr_t)obj, NULL, 0);                   \
+        real(obj);                                                                           \
+        gl_note_pop(&saved);                                                                 \
+    }
+
+SYNC_WAIT(gl_mutex_lock, "sync.Mutex.Lock", mutex_lock, GL_W_MUTEX)
+SYNC_WAIT(gl_rwmutex_lock, "sync.RWMutex.Lock", rwmutex_lock, GL_W_RWMUTEX)
+SYNC_WAIT(gl_rwmutex_rlock, "sync.RWMutex.RLock", rwmutex_rlock, GL_W_RWMUTEX_R)
+SYNC_WAIT(gl_waitgroup_wait, "sync.WaitGroup.Wait", waitgroup_wait, GL_W_WAITGROUP)
+SYNC_WAIT(gl_cond_wait, "sync.Cond.Wait", cond_wait, GL_W_COND)

@@ -1,0 +1,124 @@
+/* Timers and tickers: a goroutine waiting on the channel of a live timer or
+ * ticker wakes by itself and is no leak; once the timer is stopped it is.
+ * Timer and Ticker both start with their channel, `C`. */
+#include "shim.h"
+
+#define ACTIVE() atomic_load_explicit(&gl_active, memory_order_relaxed)
+enum { KIND_TIMER = 1, KIND_TICKER = 2 };
+
+struct timer_note {
+    uintptr_t c;
+    uint8_t kind;
+    int64_t when;
+    int stopped;
+};
+
+static void timer_record(void *arg)
+{
+    struct timer_note *n = arg;
+    gl_registry_chan_timer(n->c, n->kind, n->when, n->stopped);
+}
+
+static void note_timer(void *t, uint8_t kind, int64_t when, int stopped)
+{
+    if (!t)
+        return;
+    struct timer_note n = {*(uintptr_t *)t, kind, when, stopped};
+    if (n.c)
+        gl_on_altstack(timer_record, &n);
+}
+
+void *gl_new_timer(int64_t d) __asm__("time.NewTimer");
+void *gl_new_timer(int64_t d)
+{
+    void *(*real)(int64_t) = gl_resolve_or_die((void **)&gl_real_fns.new_timer, "time.NewTimer");
+    void *t = real(d);
+    if (ACTIVE())
+        note_timer(t, KIND_TIMER, gl_now_ns() + d, 0);
+    return t;
+}
+
+void *gl_new_ticker(int64_t d) __asm__("time.NewTicker");
+void *gl_new_ticker(int64_t d)
+{
+    void *(*real)(int64_t) = gl_resolve_or_die((void **)&gl_real_fns.new_ticker, "time.NewTicker");
+    void *t = real(d);
+    if (ACTIVE())
+        note_timer(t, KIND_TICKER, 0, 0);
+    return t;
+}
+
+_Bool gl_timer_stop(void *t) __asm__("time.Timer.Stop");
+_Bool gl_timer_stop(void *t)
+{
+    _Bool (*real)(void *) = gl_resolve_or_die((void **)&gl_real_fns.timer_stop, "time.Timer.Stop");
+    _Bool r = real(t);
+    if (ACTIVE())
+        note_timer(t, KIND_TIMER, -1, 1);
+    return r;
+}
+
+_Bool gl_timer_reset(void *t, int64_t d) __asm__("time.Timer.Reset");
+_Bool gl_timer_reset(void *t, int64_t d)
+{
+    _Bool (*real)(void *, int64_t) = gl_resolve_or_die((void **)&gl_real_fns.timer_reset, "time.Timer.Reset");
+    _Bool r = real(t, d);
+    if (ACTIVE())
+        note_timer(t, KIND_TIMER, gl_now_ns() + d, 0);
+    return r;
+}
+
+void gl_ticker_stop(void *t) __asm__("time.Ticker.Stop");
+void gl_ticker_stop(void *t)
+{
+    void (*real)(void *) = gl_resolve_or_die((void **)&gl_real_fns.ticker_stop, "time.Ticker.Stop");
+    real(t);
+    if (ACTIVE())
+        note_timer(t, KIND_TICKER, -1, 1);
+}
+
+void gl_ticker_reset(void *t, int64_t d) __asm__("time.Ticker.Reset");
+void gl_ticker_reset(void *t, int64_t d)
+{
+    void (*real)(void *, int64_t) = gl_resolve_or_die((void **)&gl_real_fns.ticker_reset, "time.Ticker.Reset");
+    real(t, d);
+    if (ACTIVE())
+        note_timer(t, KIND_TICKER, -1, 0);
+}
+
+/* time.After and time.Tick hand out the channel itself. */
+struct chan_timer_note {
+    uintptr_t c;
+    uint8_t kind;
+    int64_t when;
+};
+
+static void chan_timer_record(void *arg)
+{
+    struct chan_timer_note *n = arg;
+    gl_registry_chan_timer(n->c, n->kind, n->when, 0);
+}
+
+void *gl_after(int64_t d) __asm__("time.After");
+void *gl_after(int64_t d)
+{
+    void *(*real)(int64_t) = gl_resolve_or_die((void **)&gl_real_fns.after, "time.After");
+    void *c = real(d);
+    if (ACTIVE() && c) {
+        struct chan_timer_note n = {(uintptr_t)c, KIND_TIMER, gl_now_ns() + d};
+        gl_on_altstack(chan_timer_record, &n);
+    }
+    return c;
+}
+
+void *gl_tick(int64_t d) __asm__("time.Tick");
+void *gl_tick(int64_t d)
+{
+    void *(*real)(int64_t) = gl_resolve_or_die((void **)&gl_real_fns.tick, "time.Tick");
+    void *c = real(d);
+    if (ACTIVE() && c) {
+        struct chan_timer_note n = {(uintptr_t)c, KIND_TICKER, 0};
+        gl_on_altstack(chan_timer_record, &n);
+    }
+    return c;
+}

@@ -1,0 +1,718 @@
+#!/usr/bin/env python3
+"""goleash end-to-end test driver (python3 standard library only).
+
+One invocation checks one program:
+
+  run_e2e.py --goleash PATH --shim PATH --src PROG.go --work DIR [--mode MODE]
+
+Modes
+  program    (default) compile PROG.go with gccgo, then
+               1. run it without the shim (baseline: its natural exit code),
+               2. run it with LD_PRELOAD=libgoleash.so (exit code, stdout
+                  intact, report / no output on stderr),
+               3. run it under `goleash run --format json -o OUT -- PROG` and
+                  check the JSON report against the program's header comments.
+  inert      SRC is a .go file, a .c file or an executable: stdout, stderr and
+             exit code must be byte-identical with and without the shim.
+  options    SRC is a leaky program: checks GOLEASH_OPTIONS (exitcode=,
+             report=, min_park=, unknown keys, help=1, dump_path=).
+  selfcheck  no shim needed: compiles PROG.go plus a helper that prints all
+             goroutine stacks (runtime.Stack) when main returns, and checks the
+             header's expectations against Go's own view of the goroutines.
+             Used to validate the test programs themselves.
+
+Header comments read from PROG.go (values may be double-quoted):
+
+  // expect: exit=N leaked=N groups=N|any [natural_exit=N] [shim_exit=N] [pids=N]
+  // group: count=N category=C reason="R" blocked=FUNC created=FUNC line=N
+  //        [created_line=N] [chan_cap=N] [chan_closed=0|1] [timer=ticker|timer]
+  //        [ctx_kind=K] [ctx_cancelled=0|1] [ancestors=F1,F2] [min_stack=N]
+  //        [stack_has=FUNC:N] [first=1]
+  // all-groups: [category=C] [reason="R"] [blocked=FUNC] [line=N] [created=FUNC]
+  // env: KEY=VALUE ...          (extra environment for every run)
+  // selfcheck: candidates=N     (selfcheck mode: goroutines Go shows in a
+  //                              leak-candidate wait that goleash must not
+  //                              count, e.g. on a live ticker)
+
+Exit status: 0 all assertions hold, 1 an assertion failed, 2 the test could
+not be run (bad arguments, compiler failure).
+"""
+
+import argparse
+import glob
+import json
+import os
+import re
+import shlex
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+
+LEAK_REASONS = {
+    "chan receive", "chan send", "chan receive (nil chan)", "chan send (nil chan)",
+    "select", "select (no cases)", "semacquire", "sync.Cond.Wait",
+}
+NON_USER_PREFIXES = ("runtime.", "runtime/internal", "sync.", "context.", "time.",
+                     "internal/")
+OPTION_NAMES = ("exitcode", "report", "min_park", "dump_path", "dump_interval",
+                "log_path", "verbosity", "help")
+SHIM_LEAK_EXIT = 23
+RUN_TIMEOUT = 240
+
+
+class Failure(Exception):
+    pass
+
+
+class Setup(Exception):
+    pass
+
+
+# ----------------------------------------------------------------- headers
+
+def parse_kv(text):
+    out = {}
+    for tok in shlex.split(text):
+        if "=" not in tok:
+            raise Setup("bad header token %r (want key=value)" % tok)
+        k, v = tok.split("=", 1)
+        out[k] = v
+    return out
+
+
+def parse_headers(path):
+    spec = {"expect": None, "groups": [], "all": None, "env": {}, "selfcheck": {}}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"\s*//\s*(expect|group|all-groups|env|selfcheck|timeout):(.*)$", line)
+            if not m:
+                continue
+            tag, rest = m.group(1), m.group(2)
+            if tag == "expect":
+                spec["expect"] = parse_kv(rest)
+            elif tag == "group":
+                spec["groups"].append(parse_kv(rest))
+            elif tag == "all-groups":
+                spec["all"] = parse_kv(rest)
+            elif tag == "env":
+                spec["env"].update(parse_kv(rest))
+            elif tag == "selfcheck":
+                spec["selfcheck"].update(parse_kv(rest))
+    if spec["expect"] is None:
+        raise Setup("%s: no '// expect:' header" % path)
+    e = spec["expect"]
+    for k in ("exit", "leaked", "groups"):
+        if k not in e:
+            raise Setup("%s: '// expect:' lacks %s=" % (path, k))
+    leaked = int(e["leaked"])
+    natural = int(e.get("natural_exit", "0"))
+    e["_leaked"] = leaked
+    e["_natural"] = natural
+    e["_exit"] = int(e["exit"])
+    e["_groups"] = None if e["groups"] == "any" else int(e["groups"])
+    if "shim_exit" in e:
+        e["_shim_exit"] = int(e["shim_exit"])
+    else:
+        e["_shim_exit"] = SHIM_LEAK_EXIT if (leaked > 0 and natural == 0) else natural
+    return spec
+
+
+# ----------------------------------------------------------------- helpers
+
+def log(msg=""):
+    print(msg, flush=True)
+
+
+def clean_env(extra=None):
+    env = dict(os.environ)
+    for k in list(env):
+        if k == "LD_PRELOAD" or k.startswith("GOLEASH_"):
+            del env[k]
+    env["LC_ALL"] = "C"
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run(argv, env, cwd, timeout=RUN_TIMEOUT, what=""):
+    log("$ %s%s" % (" ".join(shlex.quote(a) for a in argv),
+                    ("   [%s]" % what) if what else ""))
+    try:
+        p = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired as ex:
+        raise Failure("%s: timed out after %ss\n--- stderr (tail) ---\n%s" % (
+            what or argv[0], timeout, tail(ex.stderr or b"")))
+    return p
+
+
+def tail(data, n=40):
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", "replace")
+    lines = data.splitlines()
+    if len(lines) > n:
+        lines = ["... (%d lines cut)" % (len(lines) - n)] + lines[-n:]
+    return "\n".join(lines)
+
+
+def show_diff(label, expected, actual):
+    import difflib
+    exp = expected.decode("utf-8", "replace").splitlines(True)
+    act = actual.decode("utf-8", "replace").splitlines(True)
+    d = "".join(difflib.unified_diff(exp, act, "expected " + label, "actual " + label))
+    if len(d) > 6000:
+        d = d[:6000] + "\n... (diff cut)\n"
+    return d
+
+
+def compile_go(gccgo, src, tmp, extra=()):
+    exe = os.path.join(tmp, os.path.splitext(os.path.basename(src))[0])
+    argv = [gccgo, "-g", "-O0", os.path.abspath(src)] + list(extra) + ["-o", exe]
+    p = run(argv, clean_env(), tmp, what="compile")
+    if p.returncode != 0:
+        raise Setup("gccgo failed (%d):\n%s" % (p.returncode, tail(p.stderr)))
+    return exe
+
+
+def compile_c(cc, src, tmp):
+    exe = os.path.join(tmp, os.path.splitext(os.path.basename(src))[0])
+    p = run([cc, "-O1", "-o", exe, os.path.abspath(src)], clean_env(), tmp, what="compile")
+    if p.returncode != 0:
+        raise Setup("cc failed (%d):\n%s" % (p.returncode, tail(p.stderr)))
+    return exe
+
+
+def summary_lines(stderr):
+    return [l for l in stderr.decode("utf-8", "replace").splitlines()
+            if l.startswith("SUMMARY: goleash:")]
+
+
+def last_line(stderr):
+    lines = [l for l in stderr.decode("utf-8", "replace").splitlines() if l.strip()]
+    return lines[-1] if lines else ""
+
+
+class Checker:
+    def __init__(self):
+        self.errors = []
+
+    def eq(self, what, expected, actual):
+        if expected != actual:
+            self.errors.append("%s: expected %r, got %r" % (what, expected, actual))
+            return False
+        return True
+
+    def ok(self, cond, msg):
+        if not cond:
+            self.errors.append(msg)
+        return cond
+
+    def raise_if_failed(self, context=""):
+        if self.errors:
+            msg = "\n".join("  - " + e for e in self.errors)
+            if context:
+                msg += "\n" + context
+            raise Failure(msg)
+
+
+# ----------------------------------------------------------------- JSON checks
+
+def fn(frame):
+    return (frame or {}).get("function") if isinstance(frame, dict) else None
+
+
+def describe_groups(leaks):
+    out = []
+    for i, g in enumerate(leaks):
+        b = g.get("blocked_at") or {}
+        c = g.get("created_at") or {}
+        out.append("  [%d] count=%s category=%s reason=%r blocked=%s %s:%s created=%s:%s "
+                   "stack=%d frames ancestors=%s" % (
+                       i, g.get("count"), g.get("category"), g.get("reason"),
+                       b.get("function"), os.path.basename(b.get("file") or "?"),
+                       b.get("line"), c.get("function"), c.get("line"),
+                       len(g.get("stack") or []),
+                       ",".join(str(fn(a)) for a in (g.get("ancestors") or []))))
+    return "\n".join(out) if out else "  (no groups)"
+
+
+def check_group_fields(chk, label, exp, g, src, index):
+    b = g.get("blocked_at") or {}
+    c = g.get("created_at") or {}
+    if "count" in exp:
+        chk.eq(label + " count", int(exp["count"]), g.get("count"))
+        gs = g.get("goroutines")
+        if isinstance(gs, list) and len(gs) != g.get("count"):
+            chk.errors.append("%s: goroutines[] has %d ids but count is %s" % (
+                label, len(gs), g.get("count")))
+    if "category" in exp:
+        chk.eq(label + " category", exp["category"], g.get("category"))
+    if "reason" in exp:
+        chk.eq(label + " reason", exp["reason"], g.get("reason"))
+    if "blocked" in exp:
+        chk.eq(label + " blocked_at.function", exp["blocked"], b.get("function"))
+    if "line" in exp:
+        chk.eq(label + " blocked_at.line", int(exp["line"]), b.get("line"))
+        chk.eq(label + " blocked_at.file (basename)", os.path.basename(src),
+               os.path.basename(b.get("file") or "") or None)
+    if "created" in exp:
+        chk.eq(label + " created_at.function", exp["created"], c.get("function"))
+    if "created_line" in exp:
+        chk.eq(label + " created_at.line", int(exp["created_line"]), c.get("line"))
+    ch = g.get("channel")
+    if "chan_cap" in exp:
+        if chk.ok(isinstance(ch, dict), "%s: channel is %r, expected an object" % (label, ch)):
+            chk.eq(label + " channel.capacity", int(exp["chan_cap"]), ch.get("capacity"))
+    if "chan_closed" in exp:
+        if chk.ok(isinstance(ch, dict), "%s: channel is %r, expected an object" % (label, ch)):
+            chk.eq(label + " channel.closed", exp["chan_closed"] == "1", ch.get("closed"))
+    if "timer" in exp:
+        if chk.ok(isinstance(ch, dict), "%s: channel is %r, expected an object" % (label, ch)):
+            chk.eq(label + " channel.timer", exp["timer"], ch.get("timer"))
+    ctx = g.get("context")
+    if "ctx_kind" in exp:
+        if chk.ok(isinstance(ctx, dict), "%s: context is %r, expected an object" % (label, ctx)):
+            chk.eq(label + " context.kind", exp["ctx_kind"], ctx.get("kind"))
+    if "ctx_cancelled" in exp:
+        if chk.ok(isinstance(ctx, dict), "%s: context is %r, expected an object" % (label, ctx)):
+            chk.eq(label + " context.cancelled", exp["ctx_cancelled"] == "1", ctx.get("cancelled"))
+    if "ancestors" in exp:
+        want = exp["ancestors"].split(",")
+        got = [fn(a) for a in (g.get("ancestors") or [])]
+        chk.eq(label + " ancestors[].function", want, got)
+    stack = g.get("stack") or []
+    if "min_stack" in exp:
+        chk.ok(len(stack) >= int(exp["min_stack"]),
+               "%s: stack[] has %d frames, expected >= %s" % (label, len(stack), exp["min_stack"]))
+    if "stack_has" in exp:
+        f, _, n = exp["stack_has"].rpartition(":")
+        got = sum(1 for fr in stack if fn(fr) == f)
+        chk.ok(got >= int(n), "%s: stack[] has %d frames of %s, expected >= %s" % (label, got, f, n))
+    if exp.get("first") == "1":
+        chk.eq(label + " position in leaks[]", 0, index)
+
+
+def check_report(chk, report, spec, src, where):
+    e = spec["expect"]
+    chk.eq(where + " version", 1, report.get("version"))
+    summ = report.get("summary") or {}
+    leaks = report.get("leaks")
+    if not chk.ok(isinstance(leaks, list), where + ": 'leaks' is not a list"):
+        return
+    chk.eq(where + " summary.leaked_goroutines", e["_leaked"], summ.get("leaked_goroutines"))
+    if e["_groups"] is not None:
+        chk.eq(where + " summary.groups", e["_groups"], summ.get("groups"))
+        chk.eq(where + " len(leaks)", e["_groups"], len(leaks))
+    chk.eq(where + " summary.groups == len(leaks)", len(leaks), summ.get("groups"))
+    chk.eq(where + " sum of leaks[].count", e["_leaked"], sum(g.get("count", 0) for g in leaks))
+    counts = [g.get("count", 0) for g in leaks]
+    chk.ok(counts == sorted(counts, reverse=True),
+           "%s: groups not sorted by count (descending): %r" % (where, counts))
+    if summ.get("truncated"):
+        chk.errors.append(where + ": summary.truncated is true")
+
+    used = set()
+    for gi, exp in enumerate(spec["groups"]):
+        label = "%s group #%d (%s %s)" % (where, gi + 1, exp.get("category"), exp.get("blocked"))
+        cands = [i for i, g in enumerate(leaks) if i not in used
+                 and g.get("category") == exp.get("category")
+                 and fn(g.get("blocked_at")) == exp.get("blocked")]
+        if len(cands) > 1 and "line" in exp:
+            narrowed = [i for i in cands if (leaks[i].get("blocked_at") or {}).get("line") == int(exp["line"])]
+            cands = narrowed or cands
+        if len(cands) > 1 and "count" in exp:
+            narrowed = [i for i in cands if leaks[i].get("count") == int(exp["count"])]
+            cands = narrowed or cands
+        if not cands:
+            # Fall back to the blocked function alone, to report field diffs.
+            cands = [i for i, g in enumerate(leaks) if i not in used
+                     and fn(g.get("blocked_at")) == exp.get("blocked")]
+        if not cands:
+            chk.errors.append("%s: no group with category=%s blocked_at.function=%s" % (
+                label, exp.get("category"), exp.get("blocked")))
+            continue
+        i = cands[0]
+        used.add(i)
+        check_group_fields(chk, label, exp, leaks[i], src, i)
+
+    if spec["all"]:
+        for i, g in enumerate(leaks):
+            check_group_fields(chk, "%s leaks[%d]" % (where, i), spec["all"], g, src, i)
+
+    if "pids" in e:
+        pids = set()
+        for g in leaks:
+            pids.update(g.get("pids") or [])
+        chk.eq(where + " distinct pids over all groups", int(e["pids"]), len(pids))
+
+
+# ----------------------------------------------------------------- modes
+
+def mode_program(args, tmp):
+    spec = parse_headers(args.src)
+    e = spec["expect"]
+    exe = compile_go(args.gccgo, args.src, tmp)
+    env_extra = spec["env"]
+    chk = Checker()
+
+    base = run([exe], clean_env(env_extra), tmp, what="baseline, no shim")
+    if base.returncode != e["_natural"]:
+        raise Failure("baseline run (no shim) exited %d, expected %d\n--- stderr ---\n%s" % (
+            base.returncode, e["_natural"], tail(base.stderr)))
+
+    # Direct LD_PRELOAD run, default options.
+    d = run([exe], clean_env(dict(env_extra, LD_PRELOAD=args.shim)), tmp,
+            what="LD_PRELOAD, default options")
+    chk.eq("LD_PRELOAD run: exit code", e["_shim_exit"], d.returncode)
+    if d.stdout != base.stdout:
+        chk.errors.append("LD_PRELOAD run: stdout differs from the run without the shim\n"
+                          + show_diff("stdout", base.stdout, d.stdout))
+    if e["_leaked"] == 0:
+        if d.stderr != base.stderr:
+            chk.errors.append("LD_PRELOAD run: clean program, but the shim wrote to stderr\n"
+                              + show_diff("stderr", base.stderr, d.stderr))
+    else:
+        ll = last_line(d.stderr)
+        if not ll.startswith("SUMMARY: goleash:"):
+            chk.errors.append("LD_PRELOAD run: last stderr line should start with "
+                              "'SUMMARY: goleash:', got %r\n--- stderr (tail) ---\n%s" % (
+                                  ll, tail(d.stderr)))
+        elif not re.search(r"\b%d\b" % e["_leaked"], ll):
+            log("note: SUMMARY line does not mention the leak count %d: %r" % (e["_leaked"], ll))
+
+    # goleash run --format json
+    out = os.path.join(tmp, "report.json")
+    g = run([args.goleash, "run", "--format", "json", "-o", out, "--", exe],
+            clean_env(env_extra), tmp, what="goleash run")
+    chk.eq("goleash run: exit code", e["_exit"], g.returncode)
+    if g.stdout != base.stdout and not g.stdout.startswith(base.stdout):
+        chk.errors.append("goleash run: the program's stdout is not intact\n"
+                          + show_diff("stdout", base.stdout, g.stdout))
+    report = None
+    if not os.path.exists(out):
+        chk.errors.append("goleash run: %s was not written\n--- stderr ---\n%s" % (out, tail(g.stderr)))
+    else:
+        try:
+            with open(out, encoding="utf-8") as f:
+                report = json.load(f)
+        except ValueError as ex:
+            chk.errors.append("goleash run: %s is not valid JSON: %s" % (out, ex))
+    if report is not None:
+        check_report(chk, report, spec, args.src, "json")
+    ctx = ""
+    if report is not None:
+        ctx = "--- actual groups (%s) ---\n%s" % (
+            json.dumps(report.get("summary")), describe_groups(report.get("leaks") or []))
+    if chk.errors and g.stderr:
+        ctx += "\n--- goleash run stderr (tail) ---\n" + tail(g.stderr, 20)
+    chk.raise_if_failed(ctx)
+    log("OK: %s leaked=%d groups=%s" % (os.path.basename(args.src), e["_leaked"],
+                                         e["groups"]))
+
+
+def mode_inert(args, tmp):
+    src = args.src
+    if src.endswith(".go"):
+        argv = [compile_go(args.gccgo, src, tmp)]
+    elif src.endswith(".c"):
+        argv = [compile_c(args.cc, src, tmp)]
+    else:
+        argv = [src]
+    argv += args.args
+    a = run(argv, clean_env(), tmp, what="without shim")
+    b = run(argv, clean_env({"LD_PRELOAD": args.shim}), tmp, what="with LD_PRELOAD")
+    chk = Checker()
+    chk.eq("exit code with LD_PRELOAD", a.returncode, b.returncode)
+    if a.stdout != b.stdout:
+        chk.errors.append("stdout differs\n" + show_diff("stdout", a.stdout, b.stdout))
+    if a.stderr != b.stderr:
+        chk.errors.append("stderr differs\n" + show_diff("stderr", a.stderr, b.stderr))
+    chk.raise_if_failed()
+    log("OK: %s is byte-identical with and without the shim (exit %d)" % (
+        os.path.basename(src), a.returncode))
+
+
+def mode_options(args, tmp):
+    spec = parse_headers(args.src)
+    e = spec["expect"]
+    if e["_leaked"] == 0 or e["_natural"] != 0:
+        raise Setup("options mode needs a leaky program that exits 0 by itself")
+    exe = compile_go(args.gccgo, args.src, tmp)
+    chk = Checker()
+    base = run([exe], clean_env(), tmp, what="baseline")
+    if base.returncode != 0:
+        raise Failure("baseline exit %d" % base.returncode)
+
+    def shim(opts, what):
+        return run([exe], clean_env({"LD_PRELOAD": args.shim, "GOLEASH_OPTIONS": opts}),
+                   tmp, what=what)
+
+    def has_report(p):
+        return last_line(p.stderr).startswith("SUMMARY: goleash:")
+
+    def stdout_intact(p, label):
+        if p.stdout != base.stdout:
+            chk.errors.append(label + ": stdout not intact\n" + show_diff("stdout", base.stdout, p.stdout))
+
+    p = shim("exitcode=0", "exitcode=0")
+    chk.eq("exitcode=0: exit code", 0, p.returncode)
+    chk.ok(has_report(p), "exitcode=0: expected the report on stderr, got:\n" + tail(p.stderr))
+    stdout_intact(p, "exitcode=0")
+
+    p = shim("exitcode=7", "exitcode=7")
+    chk.eq("exitcode=7: exit code", 7, p.returncode)
+    chk.ok(has_report(p), "exitcode=7: expected the report on stderr, got:\n" + tail(p.stderr))
+
+    p = shim("report=0", "report=0")
+    chk.eq("report=0: exit code", SHIM_LEAK_EXIT, p.returncode)
+    chk.ok(p.stderr == base.stderr, "report=0: expected no output on stderr, got:\n" + tail(p.stderr))
+    stdout_intact(p, "report=0")
+
+    p = shim("min_park=1h", "min_park=1h")
+    chk.eq("min_park=1h: exit code", 0, p.returncode)
+    chk.ok(p.stderr == base.stderr, "min_park=1h: expected no output on stderr, got:\n" + tail(p.stderr))
+
+    p = shim("min_park=1ms", "min_park=1ms")
+    chk.eq("min_park=1ms: exit code", SHIM_LEAK_EXIT, p.returncode)
+    chk.ok(has_report(p), "min_park=1ms: expected the report on stderr, got:\n" + tail(p.stderr))
+
+    p = shim("no_such_option=1", "unknown key")
+    chk.eq("unknown key: exit code", SHIM_LEAK_EXIT, p.returncode)
+    stdout_intact(p, "unknown key")
+    mention = [l for l in p.stderr.decode("utf-8", "replace").splitlines() if "no_such_option" in l]
+    chk.eq("unknown key: stderr lines mentioning no_such_option", 1, len(mention))
+    chk.ok(has_report(p), "unknown key: the report should still be printed, got:\n" + tail(p.stderr))
+
+    p = shim("no_such_option=1:report=0", "unknown key + report=0")
+    lines = p.stderr.decode("utf-8", "replace").splitlines()
+    chk.ok(len(lines) == 1 and "no_such_option" in lines[0],
+           "unknown key + report=0: expected exactly one warning line on stderr, got:\n" + tail(p.stderr))
+    chk.eq("unknown key + report=0: exit code", SHIM_LEAK_EXIT, p.returncode)
+    stdout_intact(p, "unknown key + report=0")
+
+    p = shim("help=1", "help=1")
+    text = (p.stdout + p.stderr).decode("utf-8", "replace")
+    missing = [o for o in OPTION_NAMES if o not in text]
+    chk.ok(not missing, "help=1: option names missing from the help text: %s\n--- output ---\n%s" % (
+        missing, tail(text)))
+
+    ddir = os.path.join(tmp, "dumps")
+    os.mkdir(ddir)
+    env = clean_env({"LD_PRELOAD": args.shim,
+                     "GOLEASH_OPTIONS": "dump_path=%s/x.%%p.dump" % ddir})
+    log("$ GOLEASH_OPTIONS=%s %s   [dump_path]" % (env["GOLEASH_OPTIONS"], exe))
+    proc = subprocess.Popen([exe], env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    so, se = proc.communicate(timeout=RUN_TIMEOUT)
+    chk.eq("dump_path: exit code", SHIM_LEAK_EXIT, proc.returncode)
+    files = sorted(os.listdir(ddir))
+    want = "x.%d.dump" % proc.pid
+    if chk.eq("dump_path: files in the dump directory", [want], files):
+        path = os.path.join(ddir, want)
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        chk.eq("dump_path: file mode", "0o600", oct(mode))
+        r = run([args.goleash, "report", "--format", "json", path], clean_env(), tmp,
+                what="goleash report on the dump")
+        chk.eq("goleash report: exit code", 1, r.returncode)
+        try:
+            rep = json.loads(r.stdout.decode("utf-8"))
+            summ = rep.get("summary") or {}
+            chk.eq("goleash report: summary.leaked_goroutines", e["_leaked"], summ.get("leaked_goroutines"))
+            if e["_groups"] is not None:
+                chk.eq("goleash report: summary.groups", e["_groups"], summ.get("groups"))
+        except ValueError as ex:
+            chk.errors.append("goleash report: stdout is not JSON (%s):\n%s" % (ex, tail(r.stdout)))
+    chk.raise_if_failed()
+    log("OK: options on %s" % os.path.basename(args.src))
+
+
+SELFCHECK_GO = r'''
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+)
+
+func main() {
+	e2eRealMain()
+	path := os.Getenv("E2E_STACKS")
+	if path == "" {
+		return
+	}
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	f, err := os.Create(fmt.Sprintf("%s.%d", path, os.Getpid()))
+	if err == nil {
+		f.Write(buf)
+		f.Close()
+	}
+}
+'''
+
+
+def parse_go_stacks(text):
+    gs = []
+    cur = None
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        l = lines[i]
+        m = re.match(r"goroutine (\d+) \[([^\]]*)\]:", l)
+        if m:
+            reason = m.group(2).split(",")[0].strip()
+            cur = {"id": int(m.group(1)), "reason": reason, "frames": [], "created": None}
+            gs.append(cur)
+        elif cur is not None and l and not l.startswith("\t"):
+            loc = lines[i + 1].strip() if i + 1 < len(lines) else ""
+            lm = re.match(r"(.*):(\d+)", loc)
+            fr = (l.strip(), lm.group(1) if lm else "", int(lm.group(2)) if lm else 0)
+            if l.startswith("created by "):
+                name = l[len("created by "):].strip()
+                if name == "main.e2eRealMain":
+                    name = "main.main"
+                cur["created"] = (name,) + fr[1:]
+            else:
+                cur["frames"].append(fr)
+            i += 1
+        i += 1
+    return gs
+
+
+def mode_selfcheck(args, tmp):
+    spec = parse_headers(args.src)
+    e = spec["expect"]
+    with open(args.src, encoding="utf-8") as f:
+        text = f.read()
+    if not re.search(r"(?m)^func main\(\) \{", text):
+        raise Setup("no 'func main() {' line")
+    copy = os.path.join(tmp, os.path.basename(args.src))
+    with open(copy, "w", encoding="utf-8") as f:
+        f.write(re.sub(r"(?m)^func main\(\) \{", "func e2eRealMain() {", text, count=1))
+    helper = os.path.join(tmp, "zz_e2e_selfcheck.go")
+    with open(helper, "w", encoding="utf-8") as f:
+        f.write(SELFCHECK_GO)
+    exe = compile_go(args.gccgo, copy, tmp, extra=[helper])
+    stacks = os.path.join(tmp, "stacks")
+    p = run([exe], clean_env(dict(spec["env"], E2E_STACKS=stacks)), tmp, what="selfcheck")
+    chk = Checker()
+    chk.eq("natural exit code", e["_natural"], p.returncode)
+    log("--- stdout ---\n" + tail(p.stdout, 15))
+    if p.stderr:
+        log("--- stderr ---\n" + tail(p.stderr, 15))
+    files = glob.glob(stacks + ".*")
+    if not files:
+        log("no goroutine dump (program did not return from main): exit code checked only")
+        chk.raise_if_failed()
+        return
+    gs = []
+    for fpath in files:
+        with open(fpath, encoding="utf-8", errors="replace") as f:
+            gs += parse_go_stacks(f.read())
+    cands = [g for g in gs if g["reason"] in LEAK_REASONS]
+    others = [g for g in gs if g["reason"] not in LEAK_REASONS and g["reason"] != "running"]
+    want = e["_leaked"] + int(spec["selfcheck"].get("candidates", "0"))
+    chk.eq("goroutines in a leak-candidate wait at the end of main", want, len(cands))
+    if others:
+        log("note: other goroutines: %s" % sorted(set(g["reason"] for g in others)))
+
+    def user_frame(g):
+        for fr in g["frames"]:
+            if not fr[0].startswith(NON_USER_PREFIXES):
+                return fr
+        return ("?", "", 0)
+
+    def matches(g, exp):
+        fr = user_frame(g)
+        if "reason" in exp and g["reason"] != exp["reason"]:
+            return False
+        if "blocked" in exp and fr[0] != exp["blocked"]:
+            return False
+        if "line" in exp and fr[2] != int(exp["line"]):
+            return False
+        cr = g["created"] or ("?", "", 0)
+        if "created" in exp and cr[0] != exp["created"]:
+            return False
+        if "created_line" in exp and cr[2] != int(exp["created_line"]):
+            return False
+        if "stack_has" in exp:
+            f, _, n = exp["stack_has"].rpartition(":")
+            if sum(1 for x in g["frames"] if x[0] == f) < int(n):
+                return False
+        return True
+
+    for gi, exp in enumerate(spec["groups"]):
+        n = sum(1 for g in cands if matches(g, exp))
+        chk.eq("group #%d (%s): goroutines matching reason/blocked/line/created" % (
+            gi + 1, exp.get("blocked")), int(exp.get("count", n)), n)
+    if spec["all"]:
+        bad = [g for g in cands if not matches(g, spec["all"])]
+        chk.eq("all-groups: candidates not matching", 0, len(bad))
+    ctx = "--- Go's view of the goroutines (first 30) ---\n" + "\n".join(
+        "  g%d [%s] %s created by %s" % (g["id"], g["reason"], user_frame(g), g["created"])
+        for g in gs[:30])
+    chk.raise_if_failed(ctx)
+    log("OK (selfcheck): %s: %d leak candidates as expected" % (os.path.basename(args.src), len(cands)))
+
+
+# ----------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--goleash", help="the goleash command")
+    ap.add_argument("--shim", help="libgoleash.so")
+    ap.add_argument("--src", required=True, help="program source (.go, .c) or executable")
+    ap.add_argument("--work", required=True, help="directory for temporary files")
+    ap.add_argument("--mode", default="program",
+                    choices=["program", "inert", "options", "selfcheck"])
+    ap.add_argument("--gccgo", default=os.environ.get("GCCGO", "gccgo"))
+    ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument("args", nargs="*", help="arguments for the program (inert mode)")
+    args = ap.parse_args()
+
+    if args.mode != "selfcheck":
+        for k in ("goleash", "shim") if args.mode != "inert" else ("shim",):
+            v = getattr(args, k)
+            if not v or not os.path.exists(v):
+                print("run_e2e: --%s %r does not exist" % (k, v), file=sys.stderr)
+                return 2
+        args.shim = os.path.abspath(args.shim)
+        if args.goleash:
+            args.goleash = os.path.abspath(args.goleash)
+    if shutil.which(args.gccgo) is None and not args.src.endswith(".c") \
+            and (args.src.endswith(".go")):
+        print("run_e2e: gccgo (%s) not found" % args.gccgo, file=sys.stderr)
+        return 77  # meson: skipped
+
+    os.makedirs(args.work, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=os.path.splitext(os.path.basename(args.src))[0] + ".",
+                           dir=args.work)
+    modes = {"program": mode_program, "inert": mode_inert,
+             "options": mode_options, "selfcheck": mode_selfcheck}
+    status = 0
+    try:
+        modes[args.mode](args, tmp)
+    except Failure as ex:
+        print("FAIL: %s (mode %s)\n%s" % (args.src, args.mode, ex), flush=True)
+        print("(work files kept in %s)" % tmp)
+        status = 1
+    except Setup as ex:
+        print("ERROR: %s: %s" % (args.src, ex), flush=True)
+        status = 2
+    if status == 0 and not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
