@@ -786,14 +786,17 @@ static int parse(parser *p, const char *buf, size_t len)
         pos = end + 1;
         if (n && p->linebuf[n - 1] == '\r')
             p->linebuf[--n] = '\0';
-        if (memchr(p->linebuf, '\0', n))
-            return fail(p, "NUL byte in line");
+        int has_nul = memchr(p->linebuf, '\0', n) != NULL;
         if (!have_header) {
+            if (has_nul)
+                return fail(p, "not a goleash dump"); /* binary junk */
             if (read_header(p) < 0)
                 return -1;
             have_header = 1;
             continue;
         }
+        if (has_nul)
+            return fail(p, "NUL byte in line");
         if (n == 0 || p->linebuf[0] == '#')
             continue;
         /* A last line without its newline was cut by whatever truncated the

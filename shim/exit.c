@@ -21,13 +21,6 @@ static atomic_int finished;
 static pthread_t interval_thread;
 static atomic_int interval_running;
 
-int64_t gl_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void write_dump_file(const gl_membuf *b)
 {
     char path[600];

@@ -38,6 +38,15 @@ static int parse_int(const char *v, int *out)
     return 0;
 }
 
+static int parse_duration(const char *v, int64_t *out)
+{
+    int64_t ns;
+    if (gl_parse_duration(v, &ns) != 0)
+        return -1;
+    *out = ns;
+    return 0;
+}
+
 static int parse_bool(const char *v, int *out)
 {
     if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes")) {
@@ -81,15 +90,22 @@ static void apply(gl_options *o, const char *key, const char *val, void (*warn)(
         copy_str(o->log_path, sizeof o->log_path, val);
     else if (!strcmp(key, "report"))
         bad = parse_bool(val, &o->report);
-    else if (!strcmp(key, "exitcode"))
-        bad = parse_int(val, &o->exitcode) || o->exitcode < 0 || o->exitcode > 255;
+    else if (!strcmp(key, "exitcode")) {
+        int v;
+        bad = parse_int(val, &v) || v < 0 || v > 255;
+        if (!bad)
+            o->exitcode = v;
+    }
     else if (!strcmp(key, "min_park"))
-        bad = gl_parse_duration(val, &o->min_park_ns);
+        bad = parse_duration(val, &o->min_park_ns);
     else if (!strcmp(key, "dump_interval"))
-        bad = gl_parse_duration(val, &o->dump_interval_ns);
-    else if (!strcmp(key, "verbosity"))
-        bad = parse_int(val, &o->verbosity);
-    else if (!strcmp(key, "help"))
+        bad = parse_duration(val, &o->dump_interval_ns);
+    else if (!strcmp(key, "verbosity")) {
+        int v;
+        bad = parse_int(val, &v);
+        if (!bad)
+            o->verbosity = v;
+    } else if (!strcmp(key, "help"))
         bad = parse_bool(val, &o->help);
     else {
         warn_kv(warn, "unknown option", key);
@@ -123,9 +139,16 @@ void gl_options_parse(gl_options *o, const char *s, void (*warn)(const char *))
         }
         *p++ = '\0';
         char *val = p;
-        /* Paths may hold ',' so only ':' and white space end a value. */
-        while (*p && *p != ':' && *p != ' ' && *p != '\t' && *p != '\n')
-            p++;
+        if (*p == '"' || *p == '\'') {
+            /* A quoted value may hold separators: dump_path="/a b/x:%p". */
+            char q = *p++;
+            val = p;
+            while (*p && *p != q)
+                p++;
+        } else {
+            while (*p && *p != ':' && *p != ',' && *p != ' ' && *p != '\t' && *p != '\n')
+                p++;
+        }
         if (*p)
             *p++ = '\0';
         apply(o, key, val, warn);

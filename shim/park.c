@@ -42,19 +42,8 @@ static void park_record(void *arg)
                 chans[nchans++] = n->cases[2 * i];
     }
 
-    unsigned seq = atomic_load_explicit(&g->seq, memory_order_relaxed);
-    atomic_store_explicit(&g->seq, seq + 1, memory_order_relaxed);
-    atomic_thread_fence(memory_order_release);
-    g->reason = n->reason;
-    g->wait = n->wait;
-    g->since_ns = now;
-    g->park_stack = st;
-    g->obj = n->wait == GL_W_CHAN || n->wait == GL_W_SELECT ? 0 : n->obj;
-    g->nchans = nchans;
-    for (uint8_t i = 0; i < nchans; i++)
-        g->chans[i] = chans[i];
-    atomic_store_explicit(&g->state, GL_ST_PARKED, memory_order_relaxed);
-    atomic_store_explicit(&g->seq, seq + 2, memory_order_release);
+    gl_registry_park_set(g, n->reason, n->wait, n->wait == GL_W_CHAN || n->wait == GL_W_SELECT ? 0 : n->obj,
+                         chans, nchans, st, now);
     n->rec = g;
 
     for (uint8_t i = 0; i < nchans; i++)
@@ -127,5 +116,5 @@ void gl_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t trace_ev, intp
     gl_tls_op.g = NULL;
     real(unlockf, lock, reason, trace_ev, traceskip);
     if (n.rec)
-        atomic_store_explicit(&n.rec->state, GL_ST_RUNNING, memory_order_relaxed);
+        gl_registry_unpark(n.rec);
 }

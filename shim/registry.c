@@ -142,6 +142,31 @@ gl_g *gl_registry_park_begin(int64_t goid)
     return g;
 }
 
+void gl_registry_park_set(gl_g *g, uint8_t reason, uint8_t wait, uintptr_t obj, const uintptr_t *chans,
+                          uint8_t nchans, gl_istack *stack, int64_t now)
+{
+    unsigned seq = atomic_load_explicit(&g->seq, memory_order_relaxed);
+    atomic_store_explicit(&g->seq, seq + 1, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
+    g->reason = reason;
+    g->wait = wait;
+    g->since_ns = now;
+    g->park_stack = stack;
+    g->obj = obj;
+    if (nchans > GL_G_CHANS)
+        nchans = GL_G_CHANS;
+    g->nchans = nchans;
+    for (uint8_t i = 0; i < nchans; i++)
+        g->chans[i] = chans[i];
+    atomic_store_explicit(&g->state, GL_ST_PARKED, memory_order_relaxed);
+    atomic_store_explicit(&g->seq, seq + 2, memory_order_release);
+}
+
+void gl_registry_unpark(gl_g *g)
+{
+    atomic_store_explicit(&g->state, GL_ST_RUNNING, memory_order_relaxed);
+}
+
 void gl_g_read(const gl_g *g, gl_g *copy)
 {
     for (int tries = 0;; tries++) {

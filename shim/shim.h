@@ -132,6 +132,7 @@ GL_HIDDEN void gl_stacks_init(void);
 GL_HIDDEN gl_istack *gl_stack_capture(void);
 GL_HIDDEN gl_istack *gl_stack_intern(const uintptr_t *pcs, size_t n, bool truncated);
 GL_HIDDEN bool gl_pc_in_shim(uintptr_t pc);
+GL_HIDDEN void gl_stacks_set_own_range(uintptr_t lo, uintptr_t hi);
 GL_HIDDEN void gl_stacks_atfork_prepare(void);
 GL_HIDDEN void gl_stacks_atfork_parent(void);
 GL_HIDDEN void gl_stacks_atfork_child(void);
@@ -205,6 +206,11 @@ GL_HIDDEN void gl_registry_spawned(int64_t parent_goid, int64_t child_goid, uint
                                    gl_istack *created);
 GL_HIDDEN void gl_registry_exited(int64_t goid);
 GL_HIDDEN gl_g *gl_registry_park_begin(int64_t goid);
+/* Called by the owning goroutine only: publishes its park under the record's
+ * sequence counter, and clears it when the park ends. */
+GL_HIDDEN void gl_registry_park_set(gl_g *g, uint8_t reason, uint8_t wait, uintptr_t obj, const uintptr_t *chans,
+                                    uint8_t nchans, gl_istack *stack, int64_t now);
+GL_HIDDEN void gl_registry_unpark(gl_g *g);
 GL_HIDDEN void gl_registry_chan_made(uintptr_t c, int64_t cap, int64_t goid, gl_istack *st);
 GL_HIDDEN void gl_registry_chan_touch(uintptr_t c, int64_t goid, uint8_t op, gl_istack *st, int64_t ns);
 GL_HIDDEN void gl_registry_chan_closed(uintptr_t c, int64_t goid, gl_istack *st);

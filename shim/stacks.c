@@ -134,3 +134,11 @@ void gl_stacks_atfork_child(void)
 {
     gl_stacks_atfork_parent();
 }
+
+/* Tests link the core into an executable: there, "the shim's own code" is
+ * the test itself, which must not be filtered out of its stacks. */
+void gl_stacks_set_own_range(uintptr_t lo, uintptr_t hi)
+{
+    shim_lo = lo;
+    shim_hi = hi;
+}

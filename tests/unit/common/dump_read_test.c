@@ -1,0 +1,419 @@
+#include "suites.h"
+
+#include "demangle.h"
+#include "report_text.h"
+#include "rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+START_TEST(reads_a_valid_dump)
+{
+    gl_dump *d = NULL;
+    gl_diag diag;
+    ck_assert_int_eq(gl_dump_read_file(data_path("leak_small.dump"), &d, &diag), 0);
+    ck_assert_str_eq(diag.msg, "");
+    ck_assert_int_eq(d->version, 1);
+    ck_assert_int_eq(d->truncated, 0);
+    ck_assert_int_eq(d->pid, 4242);
+    ck_assert_int_eq(d->ppid, 1);
+    ck_assert_str_eq(d->exe, "/src/prog");
+    ck_assert_str_eq(d->reason, "exit");
+    ck_assert_int_eq(d->status, 0);
+    ck_assert_int_eq(d->mono_ns, 10000000000LL);
+    ck_assert_int_eq(d->go_ids, 1);
+    ck_assert_str_eq(d->missing, "");
+    ck_assert_uint_eq(d->nmodules, 2);
+    ck_assert_ptr_null(d->modules[0].build_id);
+    ck_assert_str_eq(d->modules[1].build_id, "abcd");
+    ck_assert_uint_eq(d->modules[0].base, 0x400000);
+    ck_assert_uint_eq(d->nstacks, 4);
+    ck_assert_uint_eq(d->ngoroutines, 5);
+    ck_assert_uint_eq(d->nchans, 2);
+    ck_assert_uint_eq(d->ncontexts, 0);
+
+    const gl_goroutine *g = gl_dump_goroutine(d, 18);
+    ck_assert_ptr_nonnull(g);
+    ck_assert_int_eq(g->state, GL_G_PARKED);
+    ck_assert_int_eq(g->reason, 14);
+    ck_assert_int_eq(g->wait, GL_WAIT_CHAN);
+    ck_assert_int_eq(g->parent, 1);
+    ck_assert_str_eq(g->start_function, "main.main..func1");
+    ck_assert_uint_eq(g->nchans, 1);
+    ck_assert_uint_eq(g->chans[0], 0xc000012000);
+    ck_assert_ptr_nonnull(g->stack);
+    ck_assert_uint_eq(g->stack->id, 1);
+    ck_assert_uint_eq(g->stack->n, 4);
+    ck_assert_str_eq(g->stack->frames[0].function, "runtime.gopark");
+    ck_assert_str_eq(g->stack->frames[2].function, "main.worker");
+    ck_assert_uint_eq(g->stack->frames[2].off, 0x1a);
+    ck_assert_int_eq(g->stack->frames[2].mod, 0);
+    ck_assert_ptr_null(g->stack->frames[2].file);
+    ck_assert_uint_eq(g->created->id, 2);
+    ck_assert_int_eq(gl_dump_goroutine(d, 2)->system, 1);
+    ck_assert_int_eq(gl_dump_goroutine(d, 1)->reason, -1);
+    ck_assert_ptr_null(gl_dump_goroutine(d, 999));
+
+    const gl_chan *c = gl_dump_chan(d, 0xc000012000);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_uint_eq(c->made->id, 3);
+    ck_assert_int_eq(c->cap, 0);
+    ck_assert_uint_eq(c->ntouches, 1);
+    ck_assert_int_eq(c->touches[0].goid, 18);
+    ck_assert_str_eq(c->touches[0].op, "recv");
+    ck_assert_ptr_eq(c->touches[0].stack, g->stack);
+    ck_assert_int_eq(gl_dump_chan(d, 0xc000013000)->cap, 2);
+    gl_dump_free(d);
+}
+END_TEST
+
+START_TEST(decodes_strings_and_names)
+{
+    gl_dump *d = parse_ok("goleash-dump 1\n"
+                          "info pid=1 exe=/a%20b/c%25d%3de%2cf reason=exit libgo=%e2%9c%93\n"
+                          "sym pc=0x10 mod=0 off=0x0 name=net..z2fhttp.Get\n"
+                          "sym pc=0x20 mod=0 off=0x0 name=crypto_1ed25519.NewScalar\n"
+                          "sym pc=0x30 mod=0 off=0x0 name=main.main..func1\n"
+                          "sym pc=0x40 mod=0 off=0x0 name=?\n"
+                          "stack id=1 pcs=0x10,0x20,0x30,0x40,0x50\n"
+                          "end stacks=1\n");
+    ck_assert_str_eq(d->exe, "/a b/c%d=e,f");
+    ck_assert_str_eq(d->libgo, "\xe2\x9c\x93");
+    const gl_stack *s = d->stacks[0];
+    ck_assert_str_eq(s->frames[0].function, "net/http.Get");
+    ck_assert_str_eq(s->frames[1].function, "crypto/ed25519.NewScalar");
+    ck_assert_str_eq(s->frames[2].function, "main.main..func1");
+    ck_assert_ptr_null(s->frames[3].function);
+    ck_assert_ptr_null(s->frames[4].function);
+    ck_assert_int_eq(s->frames[4].mod, -1);
+    gl_dump_free(d);
+}
+END_TEST
+
+START_TEST(demangles_gccgo_names)
+{
+    static const char *const cases[][2] = {
+        {"net..z2fhttp.Get", "net/http.Get"},
+        {"sync_1atomic.AddInt32", "sync/atomic.AddInt32"},
+        {"main.test__a__b", "main.test_a_b"},
+        {"main.h_u00e9llo", "main.h\xc3\xa9llo"},
+        {"type..func_8_2main_0T_9_8_9", "type..func(*main.T)()"},
+        {"main.main..func1", "main.main..func1"},
+        {"main..thunk0", "main..thunk0"},
+        {"__go_go", "__go_go"},
+        {"runtime_mstart", "runtime_mstart"},
+        {"a.b..z", "a.b..z"},
+        {"a.b..z00", "a.b..z00"},
+        {"a.b_", "a.b_"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = gl_demangle(cases[i][0]);
+        ck_assert_str_eq(s, cases[i][1]);
+        free(s);
+    }
+}
+END_TEST
+
+static const struct {
+    const char *text;
+    int line;
+    const char *what;
+} bad_dumps[] = {
+    {"", 1, "empty file"},
+    {"hello world\n", 1, "not a goleash dump"},
+    {"\x7f" "ELF\x02\x01\x01\0\0\0", 1, "not a goleash dump"},
+    {"goleash-dump 2\ninfo pid=1\n", 1, "unsupported dump version 2"},
+    {"goleash-dump 1\nmodule id=0\n", 2, "expected info record, got 'module'"},
+    {TEST_HEADER "sym pc=0xZZ mod=0\n", 3, "bad hex in key pc"},
+    {TEST_HEADER "sym pc=4096 mod=0\n", 3, "bad hex in key pc"},
+    {TEST_HEADER "sym pc=0x12345678901234567 mod=0\n", 3, "bad hex in key pc"},
+    {TEST_HEADER "\n# comment\nstack id=1 pcs=0x1,zz\n", 5, "bad hex in key pcs"},
+    {TEST_HEADER "goroutine id=7 state=parked reason=14 stack=9\n", 3, "stack 9 not defined"},
+    {TEST_HEADER "chan addr=0x1 made=3\n", 3, "stack 3 not defined"},
+    {TEST_HEADER "goroutine id=abc state=running\n", 3, "bad integer in key id"},
+    {TEST_HEADER "goroutine id=99999999999999999999 state=running\n", 3, "bad integer in key id"},
+    {TEST_HEADER "goroutine id=1 state=running reason=99999999999\n", 3, "bad integer in key reason"},
+    {TEST_HEADER "goroutine id=1 state=sleeping\n", 3, "bad value in key state"},
+    {TEST_HEADER "goroutine state=running\n", 3, "missing key id in goroutine"},
+    {TEST_HEADER "goroutine id=1 state=running system=2\n", 3, "bad boolean in key system"},
+    {TEST_HEADER "goroutine id=1 state=running junk\n", 3, "malformed field 'junk'"},
+    {TEST_HEADER "FOO x=1\n", 3, "unknown record 'FOO'"},
+    {TEST_HEADER "info pid=2\n", 3, "duplicate info record"},
+    {TEST_HEADER "touch chan=0x99 goid=1 op=send\n", 3, "chan 0x99 not defined"},
+    {"goleash-dump 1\ninfo exe=/a%zzb\n", 2, "bad percent escape in key exe"},
+    {"goleash-dump 1\ninfo exe=/a%00b\n", 2, "bad percent escape in key exe"},
+    {TEST_HEADER "stack id=0 pcs=\n", 3, "bad stack id 0"},
+    {TEST_HEADER "goroutine id=1 state=running\nend goroutines=2 chans=0 contexts=0 stacks=0\n", 4,
+     "count mismatch in end: goroutines=2 but the dump has 1"},
+    {TEST_HEADER "end goroutines=0\ngoroutine id=1 state=running\n", 4, "record after end"},
+    {TEST_HEADER "goroutine id=1 state=running\0 x=1\n", 3, "NUL byte in line"},
+};
+
+START_TEST(reports_each_error_with_its_line)
+{
+    const char *text = bad_dumps[_i].text;
+    /* Embedded NULs: the length is the literal's, not strlen's, for those. */
+    size_t len = strlen(text);
+    if (strstr(bad_dumps[_i].what, "NUL"))
+        len += 1 + strlen(text + len + 1);
+    if (text[0] == '\x7f')
+        len = 10;
+    gl_dump *d = (gl_dump *)1;
+    gl_diag diag;
+    ck_assert_int_eq(gl_dump_read_buffer("bad.dump", text, len, &d, &diag), -1);
+    ck_assert_ptr_null(d);
+    ck_assert_int_eq(diag.is_warning, 0);
+    ck_assert_int_eq(diag.line, bad_dumps[_i].line);
+    char want[512];
+    snprintf(want, sizeof want, "goleash: bad.dump: line %d: %s", bad_dumps[_i].line, bad_dumps[_i].what);
+    ck_assert_str_eq(diag.msg, want);
+}
+END_TEST
+
+START_TEST(rejects_too_long_lines)
+{
+    size_t n = 70 * 1024;
+    char *text = malloc(strlen(TEST_HEADER) + n + 32);
+    strcpy(text, TEST_HEADER "stack id=1 pcs=");
+    size_t len = strlen(text);
+    memset(text + len, '0', n);
+    len += n;
+    text[len++] = '\n';
+    gl_dump *d;
+    gl_diag diag;
+    ck_assert_int_eq(gl_dump_read_buffer("long.dump", text, len, &d, &diag), -1);
+    ck_assert_str_eq(diag.msg, "goleash: long.dump: line 3: line too long");
+    free(text);
+}
+END_TEST
+
+START_TEST(missing_file_is_an_error)
+{
+    gl_dump *d;
+    gl_diag diag;
+    ck_assert_int_eq(gl_dump_read_file("/nonexistent/goleash.dump", &d, &diag), -1);
+    ck_assert_ptr_null(d);
+    ck_assert_str_eq(diag.msg, "goleash: /nonexistent/goleash.dump: No such file or directory");
+}
+END_TEST
+
+START_TEST(truncated_dump_is_a_warning)
+{
+    /* Cut in the middle of a record: the partial last line is dropped. */
+    const char *text = TEST_HEADER
+        "stack id=1 pcs=0x10\n"
+        "goroutine id=5 state=parked reason=14 wait=chan since_ns=1 stack=1\n"
+        "goroutine id=6 state=parked reas";
+    gl_dump *d;
+    gl_diag diag;
+    ck_assert_int_eq(gl_dump_read_buffer("cut.dump", text, strlen(text), &d, &diag), 0);
+    ck_assert_int_eq(d->truncated, 1);
+    ck_assert_uint_eq(d->ngoroutines, 1);
+    ck_assert_int_eq(diag.is_warning, 1);
+    ck_assert_str_eq(diag.msg, "goleash: cut.dump: truncated dump (no end record): reporting what it holds");
+    gl_dump_free(d);
+
+    /* Only a header: still a (truncated, empty) dump. */
+    ck_assert_int_eq(gl_dump_read_buffer("h.dump", "goleash-dump 1\n", 15, &d, &diag), 0);
+    ck_assert_int_eq(d->truncated, 1);
+    ck_assert_uint_eq(d->ngoroutines, 0);
+    gl_dump_free(d);
+}
+END_TEST
+
+START_TEST(end_without_newline_is_complete)
+{
+    const char *text = TEST_HEADER "goroutine id=1 state=running\nend goroutines=1 chans=0 contexts=0 stacks=0";
+    gl_dump *d = parse_ok(text);
+    ck_assert_int_eq(d->truncated, 0);
+    gl_dump_free(d);
+}
+END_TEST
+
+START_TEST(skips_unknown_lower_case_records_and_keys)
+{
+    gl_dump *d = parse_ok(TEST_HEADER
+                          "futurething a=1 b=2\n"
+                          "goroutine id=1 state=running newkey=whatever\n"
+                          "end goroutines=1 chans=0 contexts=0 stacks=0 newcount=5\n");
+    ck_assert_uint_eq(d->ngoroutines, 1);
+    ck_assert_int_eq(d->truncated, 0);
+    gl_dump_free(d);
+}
+END_TEST
+
+START_TEST(duplicate_ids_keep_the_first_with_a_warning)
+{
+    gl_dump *d;
+    gl_diag diag;
+    const char *text = TEST_HEADER
+        "stack id=1 pcs=0x10\n"
+        "stack id=1 pcs=0x20,0x30\n"
+        "goroutine id=1 state=running\n"
+        "goroutine id=1 state=parked reason=14 stack=1\n"
+        "chan addr=0xc0 cap=1\n"
+        "chan addr=0xc0 cap=2\n"
+        "context addr=0xd0 kind=cancel\n"
+        "context addr=0xd0 kind=timeout\n"
+        "end goroutines=2 chans=2 contexts=2 stacks=2\n";
+    ck_assert_int_eq(gl_dump_read_buffer("dup.dump", text, strlen(text), &d, &diag), 0);
+    ck_assert_int_eq(diag.is_warning, 1);
+    ck_assert_uint_eq(diag.nwarnings, 4);
+    ck_assert_int_eq(diag.line, 4);
+    ck_assert_str_eq(diag.msg, "goleash: dup.dump: line 4: duplicate stack 1 ignored");
+    ck_assert_uint_eq(d->nstacks, 1);
+    ck_assert_uint_eq(d->stacks[0]->n, 1);
+    ck_assert_uint_eq(d->ngoroutines, 1);
+    ck_assert_int_eq(d->goroutines[0].state, GL_G_RUNNING);
+    ck_assert_int_eq(gl_dump_chan(d, 0xc0)->cap, 1);
+    ck_assert_str_eq(gl_dump_context(d, 0xd0)->kind, "cancel");
+    gl_dump_free(d);
+}
+END_TEST
+
+START_TEST(keeps_the_newest_touches)
+{
+    char text[4096];
+    int n = snprintf(text, sizeof text, "%schan addr=0xc0\n", TEST_HEADER);
+    for (int i = 1; i <= 10; i++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "touch chan=0xc0 goid=%d op=send ns=%d stack=0\n", i, i);
+    gl_dump *d = parse_ok(text);
+    const gl_chan *c = gl_dump_chan(d, 0xc0);
+    ck_assert_uint_eq(c->ntouches, GL_MAX_TOUCHES);
+    ck_assert_int_eq(c->touches[0].goid, 3);
+    ck_assert_int_eq(c->touches[GL_MAX_TOUCHES - 1].goid, 10);
+    gl_dump_free(d);
+}
+END_TEST
+
+/* xorshift: deterministic, so a crash found here can be replayed. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    char *buf = malloc(1 << 16);
+    *len = fread(buf, 1, 1 << 16, f);
+    fclose(f);
+    return buf;
+}
+
+/* Whatever the reader accepts must also go through the rules and the report. */
+static void exercise(const char *buf, size_t len, FILE *sink)
+{
+    gl_dump *d = NULL;
+    gl_diag diag;
+    if (gl_dump_read_buffer("fuzz.dump", buf, len, &d, &diag) == 0) {
+        gl_rules_opts o = {.min_park_ns = (int64_t)(rnd() % 3) - 1};
+        gl_report *r = gl_rules_run(&d, 1, &o);
+        ck_assert_ptr_nonnull(r);
+        gl_text_opts t = {.pid = 1, .print_when_clean = 1, .max_frames = rnd() % 4};
+        gl_report_text(sink, r, &t);
+        gl_report_free(r);
+        gl_dump_free(d);
+    } else {
+        ck_assert_ptr_null(d);
+        ck_assert_int_eq(strncmp(diag.msg, "goleash: fuzz.dump: ", 20), 0);
+    }
+}
+
+START_TEST(survives_random_mutations)
+{
+    static const char junk[] = " =,%\n\0#0x-9zZgoroutine stack=1 chans=0xc000012000 parent=18 end ";
+    size_t len;
+    char *orig = slurp(data_path("leak_small.dump"), &len);
+    char *buf = malloc(len * 2 + 64);
+    FILE *sink = fopen("/dev/null", "w");
+    int accepted = 0;
+    for (int iter = 0; iter < 20000; iter++) {
+        size_t n = len;
+        memcpy(buf, orig, len);
+        int edits = 1 + (int)(rnd() % 8);
+        for (int e = 0; e < edits; e++) {
+            size_t at = n ? rnd() % n : 0;
+            switch (rnd() % 5) {
+            case 0: /* replace a byte */
+                if (n)
+                    buf[at] = (char)(rnd() % 4 ? junk[rnd() % (sizeof junk - 1)] : (char)rnd());
+                break;
+            case 1: /* insert a byte */
+                if (n < len * 2 + 32) {
+                    memmove(buf + at + 1, buf + at, n - at);
+                    buf[at] = junk[rnd() % (sizeof junk - 1)];
+                    n++;
+                }
+                break;
+            case 2: /* delete a byte */
+                if (n) {
+                    memmove(buf + at, buf + at + 1, n - at - 1);
+                    n--;
+                }
+                break;
+            case 3: /* cut the file */
+                n = at;
+                break;
+            default: /* duplicate a line: duplicated ids */
+                if (n && n < len) {
+                    char *nl = memchr(buf + at, '\n', n - at);
+                    char *start = at ? memrchr(buf, '\n', at) : NULL;
+                    size_t s = start ? (size_t)(start - buf) + 1 : 0;
+                    size_t l = nl ? (size_t)(nl - buf) + 1 - s : 0;
+                    if (l && n + l <= len * 2 + 32) {
+                        memmove(buf + s + l, buf + s, n - s);
+                        n += l;
+                    }
+                }
+            }
+        }
+        gl_dump *probe = NULL;
+        if (gl_dump_read_buffer("fuzz.dump", buf, n, &probe, NULL) == 0)
+            accepted++;
+        gl_dump_free(probe);
+        exercise(buf, n, sink);
+    }
+    /* Pure noise as well. */
+    for (int iter = 0; iter < 2000; iter++) {
+        size_t n = rnd() % 512;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = (char)rnd();
+        if (iter % 2 && n > 16)
+            memcpy(buf, "goleash-dump 1\n", 15);
+        exercise(buf, n, sink);
+    }
+    /* The mutations must leave some dumps valid, or the rules were never fuzzed. */
+    ck_assert_int_gt(accepted, 100);
+    fclose(sink);
+    free(buf);
+    free(orig);
+}
+END_TEST
+
+Suite *dump_read_suite(void)
+{
+    Suite *s = suite_create("dump_read");
+    TCase *tc = tcase_create("dump_read");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, reads_a_valid_dump);
+    tcase_add_test(tc, decodes_strings_and_names);
+    tcase_add_test(tc, demangles_gccgo_names);
+    tcase_add_loop_test(tc, reports_each_error_with_its_line, 0, (int)(sizeof bad_dumps / sizeof bad_dumps[0]));
+    tcase_add_test(tc, rejects_too_long_lines);
+    tcase_add_test(tc, missing_file_is_an_error);
+    tcase_add_test(tc, truncated_dump_is_a_warning);
+    tcase_add_test(tc, end_without_newline_is_complete);
+    tcase_add_test(tc, skips_unknown_lower_case_records_and_keys);
+    tcase_add_test(tc, duplicate_ids_keep_the_first_with_a_warning);
+    tcase_add_test(tc, keeps_the_newest_touches);
+    tcase_add_test(tc, survives_random_mutations);
+    suite_add_tcase(s, tc);
+    return s;
+}

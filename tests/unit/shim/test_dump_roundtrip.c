@@ -1,0 +1,225 @@
+/* The dump contract end to end inside one process: what the shim's writer
+ * puts out, the common reader takes back in, field for field; and the file
+ * is written atomically, privately and never through a symlink. */
+#include "shim.h"
+#include "dump_read.h"
+#include "model.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static gl_istack *captured;
+
+static void do_capture(void *p)
+{
+    (void)p;
+    captured = gl_stack_capture();
+}
+
+__attribute__((noinline)) void goleash_test_park_here(void)
+{
+    gl_on_altstack(do_capture, NULL);
+    __asm__ volatile("" ::: "memory");
+}
+
+static void setup(void)
+{
+    gl_options_defaults(&gl_opts);
+    gl_stacks_init();
+    gl_stacks_set_own_range(0, 0);
+    gl_registry_init();
+}
+
+static gl_dump *build_and_read(void)
+{
+    gl_membuf b = {0};
+    ck_assert_int_eq(gl_dump_build(&b, "exit", 0), 0);
+    gl_dump *d = NULL;
+    gl_diag diag;
+    int rc = gl_dump_read_buffer("roundtrip", b.p, b.len, &d, &diag);
+    if (rc != 0)
+        fprintf(stderr, "%s\n---\n%.*s\n", diag.msg, (int)b.len, b.p);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_int_eq(d->truncated, 0);
+    gl_membuf_free(&b);
+    return d;
+}
+
+START_TEST(registry_survives_write_and_read)
+{
+    goleash_test_park_here();
+    gl_istack *st = captured;
+    ck_assert_ptr_nonnull(st);
+    uintptr_t made_pcs[2] = {(uintptr_t)&goleash_test_park_here + 4, (uintptr_t)&setup + 4};
+    gl_istack *made = gl_stack_intern(made_pcs, 2, false);
+
+    /* main (1) -> spawner (2, exited) -> leaker (3) parked on a channel;
+     * 4 parked on a Mutex; 5 running. */
+    gl_registry_spawned(0, 1, 0x1111, NULL);
+    gl_registry_spawned(1, 2, 0x2222, made);
+    gl_registry_spawned(2, 3, 0x3333, made);
+    gl_registry_exited(2);
+    gl_registry_spawned(1, 4, 0x4444, made);
+    gl_registry_spawned(1, 5, 0x5555, made);
+
+    uintptr_t ch = 0xc000010000, ctx = 0xc0000a0000;
+    gl_registry_chan_made(ch, 3, 1, made);
+    gl_registry_ctx_made(ctx, 1, 1, made, 0);
+    gl_registry_ctx_done(ctx, ch);
+    gl_g *g3 = gl_registry_park_begin(3);
+    gl_registry_park_set(g3, 14, GL_W_CHAN, 0, &ch, 1, st, gl_now_ns() - 5000000);
+    gl_registry_chan_touch(ch, 3, GL_OP_RECV, st, gl_now_ns());
+    gl_g *g4 = gl_registry_park_begin(4);
+    gl_registry_park_set(g4, 18, GL_W_MUTEX, 0xc0000b0000, NULL, 0, st, gl_now_ns());
+
+    gl_dump *d = build_and_read();
+    ck_assert_int_eq(d->version, 1);
+    ck_assert_int_eq(d->pid, getpid());
+    ck_assert_str_eq(d->reason, "exit");
+    ck_assert_uint_eq(d->ngoroutines, 5); /* 1, 3, 4, 5 live and 2 as an exited ancestor */
+
+    gl_goroutine *g = gl_dump_goroutine(d, 3);
+    ck_assert_ptr_nonnull(g);
+    ck_assert_int_eq(g->state, GL_G_PARKED);
+    ck_assert_int_eq(g->reason, 14);
+    ck_assert_int_eq(g->wait, GL_WAIT_CHAN);
+    ck_assert_int_eq(g->parent, 2);
+    ck_assert_uint_eq(g->nchans, 1);
+    ck_assert_uint_eq(g->chans[0], ch);
+    ck_assert_int_ge(d->mono_ns - g->since_ns, 5000000);
+    ck_assert_ptr_nonnull(g->stack);
+    ck_assert_uint_eq(g->stack->n, st->n);
+    for (size_t i = 0; i < st->n; i++)
+        ck_assert_uint_eq(g->stack->frames[i].pc, st->pcs[i]);
+    /* Names the writer resolved travel with the dump. */
+    int named = 0;
+    for (size_t i = 0; i < g->stack->n; i++)
+        named |= g->stack->frames[i].function && strstr(g->stack->frames[i].function, "goleash_test_park_here");
+    ck_assert(named);
+    ck_assert_ptr_nonnull(g->created);
+    ck_assert_uint_eq(g->created->n, 2);
+    ck_assert_uint_eq(g->start_pc, 0x3333);
+
+    gl_goroutine *g2 = gl_dump_goroutine(d, 2);
+    ck_assert_ptr_nonnull(g2);
+    ck_assert_int_eq(g2->state, GL_G_EXITED);
+    ck_assert_int_eq(g2->parent, 1);
+
+    gl_goroutine *g4r = gl_dump_goroutine(d, 4);
+    ck_assert_int_eq(g4r->wait, GL_WAIT_MUTEX);
+    ck_assert_uint_eq(g4r->obj, 0xc0000b0000);
+    ck_assert_int_eq(gl_dump_goroutine(d, 5)->state, GL_G_RUNNING);
+
+    gl_chan *c = gl_dump_chan(d, ch);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(c->cap, 3);
+    ck_assert_int_eq(c->closed, 0);
+    ck_assert_int_eq(c->maker, 1);
+    ck_assert_uint_eq(c->ctx, ctx);
+    ck_assert_uint_eq(c->ntouches, 2); /* make, recv */
+    ck_assert_str_eq(c->touches[1].op, "recv");
+    ck_assert_int_eq(c->touches[1].goid, 3);
+
+    gl_context *x = gl_dump_context(d, ctx);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_str_eq(x->kind, "cancel");
+    ck_assert_int_eq(x->cancelled, 0);
+    ck_assert_uint_eq(x->done, ch);
+    gl_dump_free(d);
+
+    /* A later cancel shows in the next dump. */
+    gl_registry_ctx_cancelled(ctx);
+    d = build_and_read();
+    ck_assert_int_eq(gl_dump_context(d, ctx)->cancelled, 1);
+    gl_dump_free(d);
+}
+END_TEST
+
+START_TEST(file_is_atomic_private_and_symlink_safe)
+{
+    char dir[] = "/tmp/goleash-test-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char target[256], link[256], pattern[256], final[600];
+    snprintf(target, sizeof target, "%s/target", dir);
+    snprintf(link, sizeof link, "%s/d.dump", dir);
+    int fd = open(target, O_CREAT | O_WRONLY, 0644);
+    ck_assert(write(fd, "precious\n", 9) == 9);
+    close(fd);
+    ck_assert_int_eq(symlink(target, link), 0);
+
+    gl_membuf b = {0};
+    ck_assert_int_eq(gl_dump_build(&b, "exit", 0), 0);
+    snprintf(pattern, sizeof pattern, "%s/d.dump", dir);
+    ck_assert_int_eq(gl_dump_write_file(&b, pattern, final, sizeof final), 0);
+    ck_assert_str_eq(final, link);
+
+    struct stat st;
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert(S_ISREG(st.st_mode));          /* the link was replaced ... */
+    ck_assert_int_eq(st.st_mode & 0777, 0600);
+    char buf[16] = {0};
+    fd = open(target, O_RDONLY);
+    ck_assert(read(fd, buf, sizeof buf - 1) == 9);
+    close(fd);
+    ck_assert_str_eq(buf, "precious\n");     /* ... never written through */
+
+    gl_dump *d = NULL;
+    gl_diag diag;
+    ck_assert_int_eq(gl_dump_read_file(link, &d, &diag), 0);
+    gl_dump_free(d);
+
+    /* %p, and no temporary left behind. */
+    snprintf(pattern, sizeof pattern, "%s/p.%%p.dump", dir);
+    ck_assert_int_eq(gl_dump_write_file(&b, pattern, final, sizeof final), 0);
+    char want[600];
+    snprintf(want, sizeof want, "%s/p.%d.dump", dir, (int)getpid());
+    ck_assert_str_eq(final, want);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "test $(ls -A %s | grep -c tmp) -eq 0", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    gl_membuf_free(&b);
+}
+END_TEST
+
+START_TEST(cut_dump_reads_as_truncated)
+{
+    gl_membuf b = {0};
+    ck_assert_int_eq(gl_dump_build(&b, "interval", -1), 0);
+    /* Drop the `end` record. */
+    size_t len = b.len - 1;
+    while (len > 0 && b.p[len - 1] != '\n')
+        len--;
+    gl_dump *d = NULL;
+    gl_diag diag;
+    ck_assert_int_eq(gl_dump_read_buffer("cut", b.p, len, &d, &diag), 0);
+    ck_assert_int_eq(d->truncated, 1);
+    ck_assert_int_eq(diag.is_warning, 1);
+    gl_dump_free(d);
+    gl_membuf_free(&b);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("dump_roundtrip");
+    TCase *tc = tcase_create("roundtrip");
+    tcase_add_unchecked_fixture(tc, setup, NULL);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, registry_survives_write_and_read);
+    tcase_add_test(tc, file_is_atomic_private_and_symlink_safe);
+    tcase_add_test(tc, cut_dump_reads_as_truncated);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_VERBOSE);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

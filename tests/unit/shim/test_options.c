@@ -1,0 +1,149 @@
+/* GOLEASH_OPTIONS parsing: LeakSanitizer syntax, later keys win, bad input
+ * warns and keeps the default, nothing ever aborts. */
+#include "shim.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static char warnings[8][256];
+static int nwarn;
+
+static void capture(const char *msg)
+{
+    if (nwarn < 8)
+        snprintf(warnings[nwarn], sizeof warnings[0], "%s", msg);
+    nwarn++;
+}
+
+static gl_options parse(const char *s)
+{
+    gl_options o;
+    nwarn = 0;
+    memset(warnings, 0, sizeof warnings);
+    gl_options_defaults(&o);
+    gl_options_parse(&o, s, capture);
+    return o;
+}
+
+START_TEST(defaults)
+{
+    gl_options o = parse(NULL);
+    ck_assert_int_eq(o.report, 1);
+    ck_assert_int_eq(o.exitcode, 23);
+    ck_assert_int_eq(o.min_park_ns, 0);
+    ck_assert_int_eq(o.dump_interval_ns, 0);
+    ck_assert_str_eq(o.dump_path, "");
+    ck_assert_str_eq(o.log_path, "");
+    ck_assert_int_eq(nwarn, 0);
+}
+END_TEST
+
+START_TEST(all_keys)
+{
+    gl_options o = parse("dump_path=/tmp/d.%p.dump:report=0:exitcode=7:min_park=1.5s:"
+                         "dump_interval=250ms:log_path=/tmp/log.%p:verbosity=2:help=1");
+    ck_assert_int_eq(nwarn, 0);
+    ck_assert_str_eq(o.dump_path, "/tmp/d.%p.dump");
+    ck_assert_int_eq(o.report, 0);
+    ck_assert_int_eq(o.exitcode, 7);
+    ck_assert_int_eq(o.min_park_ns, 1500000000LL);
+    ck_assert_int_eq(o.dump_interval_ns, 250000000LL);
+    ck_assert_str_eq(o.log_path, "/tmp/log.%p");
+    ck_assert_int_eq(o.verbosity, 2);
+    ck_assert_int_eq(o.help, 1);
+}
+END_TEST
+
+START_TEST(later_keys_win_and_separators)
+{
+    gl_options o = parse("exitcode=3 exitcode=4,report=false:\texitcode=0");
+    ck_assert_int_eq(nwarn, 0);
+    ck_assert_int_eq(o.exitcode, 0);
+    ck_assert_int_eq(o.report, 0);
+}
+END_TEST
+
+START_TEST(quoted_values_keep_separators)
+{
+    gl_options o = parse("dump_path=\"/tmp/a b/x:%p,1\":exitcode=2");
+    ck_assert_int_eq(nwarn, 0);
+    ck_assert_str_eq(o.dump_path, "/tmp/a b/x:%p,1");
+    ck_assert_int_eq(o.exitcode, 2);
+}
+END_TEST
+
+START_TEST(unknown_key_warns_once_and_continues)
+{
+    gl_options o = parse("frobnicate=1:exitcode=9");
+    ck_assert_int_eq(nwarn, 1);
+    ck_assert_str_eq(warnings[0], "goleash: unknown option 'frobnicate' in GOLEASH_OPTIONS ignored");
+    ck_assert_int_eq(o.exitcode, 9);
+}
+END_TEST
+
+START_TEST(bad_values_keep_defaults)
+{
+    gl_options o = parse("exitcode=300:min_park=5:report=maybe:dump_interval=1x:verbosity=abc");
+    ck_assert_int_eq(nwarn, 5);
+    ck_assert_str_eq(warnings[0], "goleash: bad value for option 'exitcode' in GOLEASH_OPTIONS ignored");
+    ck_assert_str_eq(warnings[1], "goleash: bad value for option 'min_park' in GOLEASH_OPTIONS ignored");
+    ck_assert_int_eq(o.exitcode, 23);
+    ck_assert_int_eq(o.min_park_ns, 0);
+    ck_assert_int_eq(o.report, 1);
+    ck_assert_int_eq(o.dump_interval_ns, 0);
+}
+END_TEST
+
+START_TEST(key_without_value)
+{
+    gl_options o = parse("report:exitcode=5");
+    ck_assert_int_eq(nwarn, 1);
+    ck_assert_str_eq(warnings[0], "goleash: option without value 'report' in GOLEASH_OPTIONS ignored");
+    ck_assert_int_eq(o.exitcode, 5);
+    ck_assert_int_eq(o.report, 1);
+}
+END_TEST
+
+START_TEST(overlong_input_is_cut_not_overflowed)
+{
+    static char big[8192];
+    memset(big, 'a', sizeof big - 1);
+    memcpy(big, "dump_path=", 10);
+    gl_options o = parse(big);
+    ck_assert_uint_eq(strlen(o.dump_path), sizeof o.dump_path - 1);
+}
+END_TEST
+
+START_TEST(pattern_expansion)
+{
+    char out[128], want[128];
+    gl_expand_pattern("/tmp/x.%p.dump", out, sizeof out);
+    snprintf(want, sizeof want, "/tmp/x.%d.dump", (int)getpid());
+    ck_assert_str_eq(out, want);
+    gl_expand_pattern("100%%-%q", out, sizeof out);
+    ck_assert_str_eq(out, "100%-%q");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("options");
+    TCase *tc = tcase_create("parse");
+    tcase_add_test(tc, defaults);
+    tcase_add_test(tc, all_keys);
+    tcase_add_test(tc, later_keys_win_and_separators);
+    tcase_add_test(tc, quoted_values_keep_separators);
+    tcase_add_test(tc, unknown_key_warns_once_and_continues);
+    tcase_add_test(tc, bad_values_keep_defaults);
+    tcase_add_test(tc, key_without_value);
+    tcase_add_test(tc, overlong_input_is_cut_not_overflowed);
+    tcase_add_test(tc, pattern_expansion);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_VERBOSE);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}

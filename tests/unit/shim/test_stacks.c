@@ -1,0 +1,175 @@
+/* Stack capture and interning, and the alternate stack that lets a capture
+ * start on a nearly exhausted stack (gccgo's split-stack segments). */
+#include "shim.h"
+
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void setup(void)
+{
+    static int inited;
+    if (!inited) {
+        gl_stacks_init();
+        gl_stacks_set_own_range(0, 0);
+        inited = 1;
+    }
+}
+
+START_TEST(interning_shares_equal_stacks)
+{
+    uintptr_t a[3] = {1, 2, 3}, b[3] = {1, 2, 3}, c[3] = {1, 2, 4};
+    gl_istack *sa = gl_stack_intern(a, 3, false);
+    ck_assert_ptr_nonnull(sa);
+    ck_assert_ptr_eq(gl_stack_intern(b, 3, false), sa);
+    gl_istack *sc = gl_stack_intern(c, 3, false);
+    ck_assert_ptr_ne(sc, sa);
+    ck_assert_uint_ne(sc->id, sa->id);
+    ck_assert_ptr_ne(gl_stack_intern(a, 2, false), sa);     /* a prefix is another stack */
+    ck_assert_ptr_ne(gl_stack_intern(a, 3, true), sa);      /* so is a truncated one */
+    ck_assert_uint_eq(sa->n, 3);
+    ck_assert_uint_eq(sa->pcs[2], 3);
+}
+END_TEST
+
+struct capture_arg {
+    int depth;
+    uintptr_t stop_below; /* recurse until the stack pointer gets this low */
+    gl_istack *st;
+};
+
+static void do_capture(void *p)
+{
+    ((struct capture_arg *)p)->st = gl_stack_capture();
+}
+
+__attribute__((noinline)) static int recurse(struct capture_arg *a, int left)
+{
+    volatile char pad[64];
+    pad[0] = (char)left;
+    if (left == 0 || (a->stop_below && (uintptr_t)pad < a->stop_below))
+        gl_on_altstack(do_capture, a);
+    else
+        recurse(a, left - 1);
+    return pad[0];
+}
+
+static int count_repeated(const gl_istack *st)
+{
+    /* Recursive frames share one return address; count the longest run. */
+    int best = 0, run = 1;
+    for (uint16_t i = 1; i < st->n; i++) {
+        run = st->pcs[i] == st->pcs[i - 1] ? run + 1 : 1;
+        if (run > best)
+            best = run;
+    }
+    return best;
+}
+
+START_TEST(capture_sees_through_the_alternate_stack)
+{
+    struct capture_arg a = {0};
+    recurse(&a, 60);
+    ck_assert_ptr_nonnull(a.st);
+    ck_assert_int_ge(a.st->n, 60);
+    ck_assert_int_ge(count_repeated(a.st), 59);
+    ck_assert_int_eq(a.st->truncated, 0);
+}
+END_TEST
+
+START_TEST(capture_truncates_deep_stacks)
+{
+    struct capture_arg a = {0};
+    recurse(&a, GL_STACK_MAX + 40);
+    ck_assert_ptr_nonnull(a.st);
+    ck_assert_uint_eq(a.st->n, GL_STACK_MAX);
+    ck_assert_int_eq(a.st->truncated, 1);
+}
+END_TEST
+
+/* A thread with the smallest stack glibc allows, nearly used up before the
+ * capture: the capture itself must not touch that stack beyond a few bytes. */
+static void *tiny_stack_thread(void *p)
+{
+    struct capture_arg *a = p;
+    pthread_attr_t attr;
+    void *lo;
+    size_t size;
+    pthread_getattr_np(pthread_self(), &attr);
+    pthread_attr_getstack(&attr, &lo, &size);
+    pthread_attr_destroy(&attr);
+    /* Leave about 1.5 KiB: less than libunwind's context and cursor alone. */
+    a->stop_below = (uintptr_t)lo + 1536 + 256;
+    recurse(a, a->depth);
+    return NULL;
+}
+
+START_TEST(capture_from_an_almost_full_stack)
+{
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    ck_assert_int_eq(pthread_attr_setstacksize(&attr, 64 * 1024), 0);
+    struct capture_arg a = {.depth = 100000};
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, &attr, tiny_stack_thread, &a), 0);
+    pthread_join(t, NULL);
+    pthread_attr_destroy(&attr);
+    ck_assert_ptr_nonnull(a.st);
+    ck_assert_int_ge(count_repeated(a.st), 100);
+}
+END_TEST
+
+#define NTHREADS 4
+static gl_istack *seen[NTHREADS][100];
+
+static void *intern_worker(void *p)
+{
+    int t = (int)(intptr_t)p;
+    for (int round = 0; round < 2000; round++)
+        for (int k = 0; k < 100; k++) {
+            uintptr_t pcs[4] = {0x7000, (uintptr_t)k, 0x9000, (uintptr_t)k * 3};
+            gl_istack *s = gl_stack_intern(pcs, 4, false);
+            if (round == 0)
+                seen[t][k] = s;
+            else if (seen[t][k] != s)
+                seen[t][k] = NULL;
+        }
+    return NULL;
+}
+
+START_TEST(concurrent_interning_is_unique)
+{
+    pthread_t t[NTHREADS];
+    for (int i = 0; i < NTHREADS; i++)
+        pthread_create(&t[i], NULL, intern_worker, (void *)(intptr_t)i);
+    for (int i = 0; i < NTHREADS; i++)
+        pthread_join(t[i], NULL);
+    for (int k = 0; k < 100; k++)
+        for (int i = 0; i < NTHREADS; i++) {
+            ck_assert_ptr_nonnull(seen[i][k]);
+            ck_assert_ptr_eq(seen[i][k], seen[0][k]);
+        }
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("stacks");
+    TCase *tc = tcase_create("stacks");
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, interning_shares_equal_stacks);
+    tcase_add_test(tc, capture_sees_through_the_alternate_stack);
+    tcase_add_test(tc, capture_truncates_deep_stacks);
+    tcase_add_test(tc, capture_from_an_almost_full_stack);
+    tcase_add_test(tc, concurrent_interning_is_unique);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_VERBOSE);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
