@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian (bookworm) machine for goleash, builds it, and runs
+# the main job: a leaky example program under the shim, showing the report.
+#   --no-demo   install and build only (CI)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+demo=1
+[[ "${1:-}" == "--no-demo" ]] && demo=0
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+
+# libunwind-dev conflicts with and replaces the image's LLVM libunwind-14-dev:
+# name it explicitly so apt resolves the conflict in its favour.
+packages=(gccgo golang-go libunwind-dev uthash-dev check meson ninja-build pkg-config
+          libdw-dev libelf-dev libjansson-dev python3 gcc)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "==> installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+if [[ ! -f build/build.ninja ]]; then
+  meson setup build --buildtype=debugoptimized
+fi
+ninja -C build
+
+if ((demo)); then
+  mkdir -p build/examples
+  gccgo -g -O0 examples/leaky/main.go -o build/examples/leaky
+  echo "==> LD_PRELOAD=build/shim/libgoleash.so build/examples/leaky"
+  set +e
+  LD_PRELOAD="$PWD/build/shim/libgoleash.so" build/examples/leaky
+  rc=$?
+  set -e
+  echo "==> exit code $rc (23: leaks found)"
+  echo "==> the same with file:line, via the analyzer: build/analyzer/goleash run -- build/examples/leaky"
+  build/analyzer/goleash run -- build/examples/leaky || true
+fi
