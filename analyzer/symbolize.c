@@ -36,8 +36,11 @@ static void hex_build_id(const unsigned char *bits, int len, char *out, size_t o
 /* Reports one module to dwfl; 0 when its DWARF may be used. */
 static int report_module(Dwfl *dwfl, const gl_dump *d, const gl_module *m, gl_warnings *w)
 {
-    if (!m->path || access(m->path, R_OK) != 0) {
-        gl_warn(w, "%s: module %s not found here: no file:line for it", d->path, m->path ? m->path : "(unnamed)");
+    /* The vDSO and other pseudo-modules have no file to read: not worth a warning. */
+    if (!m->path || m->path[0] != '/')
+        return -1;
+    if (access(m->path, R_OK) != 0) {
+        gl_warn(w, "%s: module %s not found here: no file:line for it", d->path, m->path);
         return -1;
     }
     Dwfl_Module *mod = dwfl_report_elf(dwfl, m->path, m->path, -1, m->base, false);
@@ -115,8 +118,11 @@ void gl_symbolize(gl_dump *d, gl_warnings *w)
         gl_stack *st = d->stacks[s];
         for (size_t i = 0; i < st->n; i++) {
             gl_frame *f = &st->frames[i];
-            /* Outer frames hold return addresses: the call is the byte before. */
-            uint64_t addr = i ? f->pc - 1 : f->pc;
+            /* Every frame holds a return address, the innermost too: the shim
+             * captures inside its interposer and removes its own frames, so
+             * frame 0 is where the interposed call returns to. The call itself
+             * is the byte before (the return address can be the next line). */
+            uint64_t addr = f->pc ? f->pc - 1 : 0;
             line_cache *c = look_up(dwfl, d, &cache, addr);
             if (!c)
                 continue;

@@ -1,6 +1,8 @@
 #include "duration.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static int unit_ns(const char **p, int64_t *mult)
 {
@@ -74,15 +76,23 @@ char *gl_format_duration(int64_t ns, char *buf, size_t len)
 {
     if (ns < 0)
         ns = 0;
-    if (ns < 1000)
-        snprintf(buf, len, "%lldns", (long long)ns);
-    else if (ns < 1000000)
-        snprintf(buf, len, "%.3gus", (double)ns / 1e3);
-    else if (ns < 1000000000LL)
-        snprintf(buf, len, "%.3gms", (double)ns / 1e6);
-    else if (ns < 60000000000LL)
-        snprintf(buf, len, "%.3gs", (double)ns / 1e9);
-    else if (ns < 3600000000000LL)
+    /* Pick the unit from the value as it will be printed (three significant
+     * digits), so that 999.95ms shows as 1s and never as "1e+03ms". */
+    static const struct { int64_t scale; const char *unit; } units[] = {
+        {1, "ns"}, {1000, "us"}, {1000000, "ms"}, {1000000000LL, "s"},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        double v = (double)ns / (double)units[i].scale;
+        char tmp[32];
+        snprintf(tmp, sizeof tmp, "%.3g", v);
+        if (strtod(tmp, NULL) < 1000.0 && !strchr(tmp, 'e')) {
+            if (i == 3 && ns >= 60000000000LL)
+                break;
+            snprintf(buf, len, "%s%s", tmp, units[i].unit);
+            return buf;
+        }
+    }
+    if (ns < 3600000000000LL)
         snprintf(buf, len, "%lldm%llds", (long long)(ns / 60000000000LL),
                  (long long)((ns % 60000000000LL) / 1000000000LL));
     else

@@ -49,8 +49,8 @@ static int has_prefix(const char *s, const char *prefix)
 static int is_library_function(const char *fn)
 {
     static const char *const prefixes[] = {
-        "runtime.", "runtime_", "__go_", "__morestack", "sync.", "sync/atomic.",
-        "context.", "time.", "internal/",
+        "runtime.", "runtime_", "runtime/internal/", "__go_", "__morestack", "sync.",
+        "sync/atomic.", "context.", "time.", "internal/",
     };
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
         if (has_prefix(fn, prefixes[i]))

@@ -66,6 +66,11 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/goleash-bench.XXXXXX")"
 cleanup() { if [ "$keep" = 1 ]; then echo "bench.sh: kept $work" >&2; else rm -rf "$work"; fi; }
 trap cleanup EXIT
 
+# Snapshot the shim so a rebuild during the run cannot mix two versions.
+SHIM_ORIG="$SHIM"
+cp "$SHIM_ORIG" "$work/libgoleash.so"
+SHIM="$work/libgoleash.so"
+
 # ---- build ---------------------------------------------------------------
 benches="pingpong buffered spawn fanin parkrss"
 for b in $benches; do
@@ -89,8 +94,9 @@ gomaxprocs="$("$work/spawn" 10 | sed -n 's/.*gomaxprocs=\([0-9]*\).*/\1/p')"
 echo "== goleash overhead benchmark"
 echo "machine   : $(uname -srm), nproc=$(nproc), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo '?')"
 echo "gccgo     : $(gccgo --version | head -1)"
+echo "loadavg   : $(cut -d" " -f1-3 /proc/loadavg) (other load skews results)"
 echo "GOMAXPROCS: $gomaxprocs${GOMAXPROCS:+ (from env GOMAXPROCS=$GOMAXPROCS)}"
-echo "shim      : $SHIM"
+echo "shim      : $SHIM_ORIG ($(stat -c '%y' "$SHIM_ORIG" | cut -d. -f1), sha256 $(sha256sum "$SHIM" | cut -c1-12), snapshot used)"
 echo "options   : GOLEASH_OPTIONS=$GOLEASH_BENCH_OPTIONS"
 echo "runs      : $runs per config, alternating without/with, median$([ "$quick" = 1 ] && echo ', QUICK mode (reduced iterations)')"
 echo

@@ -8,6 +8,7 @@
 
 struct make_note {
     uintptr_t c;
+    uintptr_t anchor;
     int64_t cap;
     gl_istack *stack;
     int close;
@@ -16,8 +17,9 @@ struct make_note {
 static void make_record(void *arg)
 {
     struct make_note *n = arg;
-    gl_istack *st = gl_stack_capture();
     int64_t goid = gl_current_goid();
+    gl_g *self = goid > 0 ? gl_registry_self(goid) : NULL;
+    gl_istack *st = self ? gl_stack_capture_cached(&self->scache, n->anchor) : gl_stack_capture();
     if (n->close)
         gl_registry_chan_closed(n->c, goid, st);
     else
@@ -30,7 +32,7 @@ void *gl_makechan(void *t, intptr_t size)
     void *(*real)(void *, intptr_t) = gl_resolve_or_die((void **)&gl_real_fns.makechan, "runtime.makechan");
     void *c = real(t, size);
     if (ACTIVE() && c) {
-        struct make_note n = {.c = (uintptr_t)c, .cap = size};
+        struct make_note n = {.c = (uintptr_t)c, .cap = size, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
         gl_on_altstack(make_record, &n);
     }
     return c;
@@ -42,7 +44,7 @@ void *gl_makechan64(void *t, int64_t size)
     void *(*real)(void *, int64_t) = gl_resolve_or_die((void **)&gl_real_fns.makechan64, "runtime.makechan64");
     void *c = real(t, size);
     if (ACTIVE() && c) {
-        struct make_note n = {.c = (uintptr_t)c, .cap = size};
+        struct make_note n = {.c = (uintptr_t)c, .cap = size, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
         gl_on_altstack(make_record, &n);
     }
     return c;
@@ -53,7 +55,7 @@ void gl_closechan(void *c)
 {
     void (*real)(void *) = gl_resolve_or_die((void **)&gl_real_fns.closechan, "runtime.closechan");
     if (ACTIVE() && c) {
-        struct make_note n = {.c = (uintptr_t)c, .close = 1};
+        struct make_note n = {.c = (uintptr_t)c, .close = 1, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
         gl_on_altstack(make_record, &n);
     }
     real(c);

@@ -3,6 +3,8 @@
  * constructor) finds the real function and passes straight through. */
 #include "shim.h"
 
+#include <dlfcn.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,16 @@ static atomic_int initialized;
 static void warn_line(const char *msg)
 {
     gl_log(msg);
+}
+
+/* Return addresses inside runtime.kickoff end a goroutine's stack. */
+static void find_goroutine_bottom(void)
+{
+    void *k = dlsym(RTLD_NEXT, "runtime.kickoff");
+    Dl_info di;
+    const ElfW(Sym) *sym = NULL;
+    if (k && dladdr1(k, &di, (void **)&sym, RTLD_DL_SYMENT) && sym && sym->st_size)
+        gl_stacks_set_bottom((uintptr_t)k, (uintptr_t)k + sym->st_size);
 }
 
 __attribute__((constructor)) static void gl_init(void)
@@ -31,6 +43,7 @@ __attribute__((constructor)) static void gl_init(void)
     if (gl_opts.help)
         gl_options_help(gl_log_fd());
     gl_stacks_init();
+    find_goroutine_bottom();
     gl_registry_init();
     gl_exit_init();
     atomic_store(&gl_active, 1);

@@ -15,6 +15,7 @@ enum {
 
 struct park_note {
     int64_t goid;
+    uintptr_t anchor;
     uint8_t reason, wait, op;
     uintptr_t obj;
     const uintptr_t *cases;
@@ -25,11 +26,11 @@ struct park_note {
 static void park_record(void *arg)
 {
     struct park_note *n = arg;
-    gl_g *g = gl_registry_park_begin(n->goid);
+    gl_g *g = gl_registry_self(n->goid);
     if (!g)
         return;
-    gl_istack *st = gl_stack_capture();
-    int64_t now = gl_now_ns();
+    gl_istack *st = gl_stack_capture_cached(&g->scache, n->anchor);
+    int64_t now = gl_now_coarse_ns();
 
     uintptr_t chans[GL_G_CHANS];
     uint8_t nchans = 0;
@@ -107,7 +108,7 @@ void gl_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t trace_ev, intp
         real(unlockf, lock, reason, trace_ev, traceskip);
         return;
     }
-    struct park_note n = {.reason = reason};
+    struct park_note n = {.reason = reason, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
     void *g = gl_real_fns.getg();
     if (g && classify(&n, g)) {
         n.goid = gl_goid_of(g);

@@ -103,7 +103,7 @@ void gl_registry_spawned(int64_t parent_goid, int64_t child_goid, uintptr_t star
         g->parent = parent;
         g->start_pc = start_pc;
         g->created = created;
-        g->created_ns = gl_now_ns();
+        g->created_ns = gl_now_coarse_ns();
         parent = NULL;
     }
     pthread_mutex_unlock(&s->mu);
@@ -131,14 +131,31 @@ void gl_registry_exited(int64_t goid)
     g_unref(g);
 }
 
-gl_g *gl_registry_park_begin(int64_t goid)
+/* A goroutine's record is freed only by its own exit, so while it runs, a
+ * cached pointer whose goid matches is its record. Records live in slabs that
+ * are never unmapped, so checking a stale entry is safe. */
+#define GCACHE 16
+static GL_TLS struct {
+    int64_t goid;
+    gl_g *rec;
+} gcache[GCACHE];
+
+gl_g *gl_registry_self(int64_t goid)
 {
+    unsigned slot = (unsigned)goid % GCACHE;
+    gl_g *c = gcache[slot].rec;
+    if (c && gcache[slot].goid == goid &&
+        __atomic_load_n(&c->goid, __ATOMIC_RELAXED) == goid &&
+        atomic_load_explicit(&c->state, memory_order_relaxed) != GL_ST_EXITED)
+        return c;
     struct gshard *s = gshard_of(goid);
     pthread_mutex_lock(&s->mu);
     gl_g *g = g_find(s, goid);
     if (!g)
         g = g_new(s, goid); /* parked before its parent recorded the spawn */
     pthread_mutex_unlock(&s->mu);
+    gcache[slot].goid = goid;
+    gcache[slot].rec = g;
     return g;
 }
 
@@ -250,7 +267,7 @@ void gl_registry_chan_made(uintptr_t c, int64_t cap, int64_t goid, gl_istack *st
         r = chan_get(s, c);
     }
     if (r) {
-        int64_t now = gl_now_ns();
+        int64_t now = gl_now_coarse_ns();
         r->made = st;
         r->maker = goid;
         r->made_ns = now;
@@ -260,14 +277,41 @@ void gl_registry_chan_made(uintptr_t c, int64_t cap, int64_t goid, gl_istack *st
     pthread_mutex_unlock(&s->mu);
 }
 
+/* The same goroutine parking on the same channel the same way again (a
+ * worker loop, a ping-pong) only refreshes the newest touch's time: that
+ * needs no lock, just the record, which is never freed. */
+#define CCACHE 8
+static GL_TLS struct {
+    uintptr_t addr;
+    gl_chan_rec *rec;
+} ccache[CCACHE];
+
+static unsigned ccache_slot(uintptr_t c)
+{
+    return (unsigned)((c >> 4) ^ (c >> 10)) % CCACHE;
+}
+
 void gl_registry_chan_touch(uintptr_t c, int64_t goid, uint8_t op, gl_istack *st, int64_t ns)
 {
+    unsigned slot = ccache_slot(c);
+    gl_chan_rec *hot = ccache[slot].rec;
+    if (hot && ccache[slot].addr == c && __atomic_load_n(&hot->addr, __ATOMIC_RELAXED) == c) {
+        unsigned last = (__atomic_load_n(&hot->touch_next, __ATOMIC_RELAXED) + GL_CHAN_TOUCHES - 1) % GL_CHAN_TOUCHES;
+        gl_touch_rec *t = &hot->touches[last];
+        if (__atomic_load_n(&t->goid, __ATOMIC_RELAXED) == goid && __atomic_load_n(&t->op, __ATOMIC_RELAXED) == op &&
+            __atomic_load_n(&t->stack, __ATOMIC_RELAXED) == st) {
+            __atomic_store_n(&t->ns, ns, __ATOMIC_RELAXED);
+            return;
+        }
+    }
     struct cshard *s = cshard_of(c);
     pthread_mutex_lock(&s->mu);
     gl_chan_rec *r = chan_get(s, c);
     if (r)
         touch_locked(r, goid, op, st, ns);
     pthread_mutex_unlock(&s->mu);
+    ccache[slot].addr = c;
+    ccache[slot].rec = r;
 }
 
 void gl_registry_chan_closed(uintptr_t c, int64_t goid, gl_istack *st)
@@ -276,7 +320,7 @@ void gl_registry_chan_closed(uintptr_t c, int64_t goid, gl_istack *st)
     pthread_mutex_lock(&s->mu);
     gl_chan_rec *r = chan_get(s, c);
     if (r) {
-        int64_t now = gl_now_ns();
+        int64_t now = gl_now_coarse_ns();
         r->closed = 1;
         r->closer = goid;
         r->close_stack = st;
@@ -347,7 +391,7 @@ void gl_registry_ctx_made(uintptr_t ctx, uint8_t kind, int64_t goid, gl_istack *
         r->kind = kind;
         r->creator = goid;
         r->created = st;
-        r->created_ns = gl_now_ns();
+        r->created_ns = gl_now_coarse_ns();
         r->deadline_ns = deadline_ns;
     }
     pthread_mutex_unlock(&ctx_mu);

@@ -85,8 +85,9 @@ void gl_resolve_all(void)
     /* exit is needed in every process, gccgo or not. */
     gl_real_fns.exit = (void (*)(int))dlsym(RTLD_NEXT, "exit");
 
-    /* Not a gccgo program: nothing to do, and nothing to say. */
-    if (dlsym(RTLD_DEFAULT, "__go_go") == NULL)
+    /* Not a gccgo program: nothing to do, and nothing to say. (RTLD_NEXT:
+     * the default scope would find our own __go_go in every process.) */
+    if (dlsym(RTLD_NEXT, "__go_go") == NULL)
         return;
     dl_iterate_phdr(find_libgo, NULL);
 

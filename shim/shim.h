@@ -62,6 +62,7 @@ GL_HIDDEN void gl_on_altstack(void (*fn)(void *), void *arg);
 
 /* ---- clock ---- */
 GL_HIDDEN int64_t gl_now_ns(void);
+GL_HIDDEN int64_t gl_now_coarse_ns(void);
 
 /* ---- resolve.c: the real runtime functions ---- */
 struct gl_go_time { uint64_t wall; int64_t ext; void *loc; };
@@ -121,18 +122,33 @@ typedef struct gl_istack {
     uint32_t hash;
     uint16_t n;
     uint8_t truncated;
+    atomic_uchar reusable;    /* slot offsets are the same for every capture */
     struct gl_istack *next;   /* intern table chain */
+    uint32_t *slot_off;       /* where each return address lives, from the anchor */
     uintptr_t pcs[];          /* innermost first */
 } gl_istack;
+
+/* A goroutine's recent captures: re-parking at the same place (same anchor,
+ * same return addresses in the same slots) reuses the stack unwound before. */
+#define GL_SCACHE 3
+typedef struct gl_scache {
+    uintptr_t anchor[GL_SCACHE];
+    gl_istack *stack[GL_SCACHE];
+    uint8_t next;
+} gl_scache;
 
 #define GL_STACK_MAX 128
 GL_HIDDEN void gl_stacks_init(void);
 /* Captures the calling goroutine's stack minus the shim's own frames and
  * interns it. Must run on the alternate stack. */
 GL_HIDDEN gl_istack *gl_stack_capture(void);
+/* The same, for the goroutine owning cache, whose interposer's CFA is anchor
+ * (__builtin_dwarf_cfa()): checks the cache first, unwinds on a miss. */
+GL_HIDDEN gl_istack *gl_stack_capture_cached(gl_scache *cache, uintptr_t anchor);
 GL_HIDDEN gl_istack *gl_stack_intern(const uintptr_t *pcs, size_t n, bool truncated);
 GL_HIDDEN bool gl_pc_in_shim(uintptr_t pc);
 GL_HIDDEN void gl_stacks_set_own_range(uintptr_t lo, uintptr_t hi);
+GL_HIDDEN void gl_stacks_set_bottom(uintptr_t lo, uintptr_t hi);
 GL_HIDDEN void gl_stacks_atfork_prepare(void);
 GL_HIDDEN void gl_stacks_atfork_parent(void);
 GL_HIDDEN void gl_stacks_atfork_child(void);
@@ -160,6 +176,7 @@ typedef struct gl_g {
     gl_istack *park_stack;
     uintptr_t obj;
     uintptr_t chans[GL_G_CHANS];
+    gl_scache scache;             /* owner-only */
     UT_hash_handle hh;
 } gl_g;
 
@@ -205,7 +222,9 @@ GL_HIDDEN void gl_registry_init(void);
 GL_HIDDEN void gl_registry_spawned(int64_t parent_goid, int64_t child_goid, uintptr_t start_pc,
                                    gl_istack *created);
 GL_HIDDEN void gl_registry_exited(int64_t goid);
-GL_HIDDEN gl_g *gl_registry_park_begin(int64_t goid);
+/* The record of the running goroutine goid, made if its spawn is not
+ * recorded yet. Only ever called by that goroutine. */
+GL_HIDDEN gl_g *gl_registry_self(int64_t goid);
 /* Called by the owning goroutine only: publishes its park under the record's
  * sequence counter, and clears it when the park ends. */
 GL_HIDDEN void gl_registry_park_set(gl_g *g, uint8_t reason, uint8_t wait, uintptr_t obj, const uintptr_t *chans,

@@ -5,6 +5,7 @@
 
 struct spawn_note {
     int64_t parent, child;
+    uintptr_t anchor;
     uintptr_t fn;
     gl_istack *stack;
 };
@@ -12,7 +13,8 @@ struct spawn_note {
 static void spawn_capture(void *arg)
 {
     struct spawn_note *n = arg;
-    n->stack = gl_stack_capture();
+    gl_g *self = n->parent > 0 ? gl_registry_self(n->parent) : NULL;
+    n->stack = self ? gl_stack_capture_cached(&self->scache, n->anchor) : gl_stack_capture();
 }
 
 static void spawn_register(void *arg)
@@ -27,7 +29,7 @@ void *gl_go_go(uintptr_t fn, void *arg)
     void *(*real)(uintptr_t, void *) = gl_resolve_or_die((void **)&gl_real_fns.go_go, "__go_go");
     if (!atomic_load_explicit(&gl_active, memory_order_relaxed))
         return real(fn, arg);
-    struct spawn_note n = {.fn = fn};
+    struct spawn_note n = {.fn = fn, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
     n.parent = gl_goid_of(gl_real_fns.getg());
     gl_on_altstack(spawn_capture, &n);
     void *newg = real(fn, arg);

@@ -16,6 +16,19 @@ static _Atomic(gl_istack *) *buckets;
 static atomic_flag shard_lock[NSHARDS];
 static atomic_uint next_id = 1;
 static uintptr_t shim_lo, shim_hi;
+/* runtime.kickoff starts every goroutine: nothing beyond it is a frame. */
+static uintptr_t bottom_lo, bottom_hi;
+
+void gl_stacks_set_bottom(uintptr_t lo, uintptr_t hi)
+{
+    bottom_lo = lo;
+    bottom_hi = hi;
+}
+
+static inline bool is_bottom(uintptr_t pc)
+{
+    return pc > bottom_lo && pc <= bottom_hi;
+}
 
 static int find_self(struct dl_phdr_info *info, size_t size, void *arg)
 {
@@ -66,26 +79,51 @@ static gl_istack *lookup(uint32_t h, const uintptr_t *pcs, size_t n, bool trunca
     return NULL;
 }
 
+static gl_istack *intern(const uintptr_t *pcs, const uint32_t *offs, size_t n, bool truncated);
+
 gl_istack *gl_stack_intern(const uintptr_t *pcs, size_t n, bool truncated)
+{
+    return intern(pcs, NULL, n, truncated);
+}
+
+static bool same_offsets(const gl_istack *s, const uint32_t *offs)
+{
+    return s->slot_off && offs && memcmp(s->slot_off, offs, s->n * sizeof *offs) == 0;
+}
+
+static gl_istack *intern(const uintptr_t *pcs, const uint32_t *offs, size_t n, bool truncated)
 {
     if (!buckets)
         return NULL;
     uint32_t h = hash_pcs(pcs, n);
     gl_istack *s = lookup(h, pcs, n, truncated);
-    if (s)
+    if (s) {
+        /* Same PCs at other distances (alloca, a split-stack boundary): the
+         * offsets prove nothing for this stack any more. */
+        if (atomic_load_explicit(&s->reusable, memory_order_relaxed) && !same_offsets(s, offs))
+            atomic_store_explicit(&s->reusable, 0, memory_order_relaxed);
         return s;
+    }
     atomic_flag *l = &shard_lock[h % NSHARDS];
     while (atomic_flag_test_and_set_explicit(l, memory_order_acquire))
         ;
     s = lookup(h, pcs, n, truncated);
-    if (!s) {
-        s = gl_alloc(sizeof *s + n * sizeof *pcs);
+    if (s) {
+        if (atomic_load_explicit(&s->reusable, memory_order_relaxed) && !same_offsets(s, offs))
+            atomic_store_explicit(&s->reusable, 0, memory_order_relaxed);
+    } else {
+        s = gl_alloc(sizeof *s + n * sizeof *pcs + (offs ? n * sizeof *offs : 0));
         if (s) {
             s->id = atomic_fetch_add(&next_id, 1);
             s->hash = h;
             s->n = (uint16_t)n;
             s->truncated = truncated;
             memcpy(s->pcs, pcs, n * sizeof *pcs);
+            if (offs) {
+                s->slot_off = (uint32_t *)(s->pcs + n);
+                memcpy(s->slot_off, offs, n * sizeof *offs);
+                atomic_store_explicit(&s->reusable, 1, memory_order_relaxed);
+            }
             _Atomic(gl_istack *) *b = &buckets[h & (NBUCKETS - 1)];
             s->next = atomic_load_explicit(b, memory_order_relaxed);
             atomic_store_explicit(b, s, memory_order_release);
@@ -113,8 +151,76 @@ gl_istack *gl_stack_capture(void)
             break;
         }
         pcs[m++] = pc;
+        if (is_bottom(pc)) {
+            truncated = false;
+            break;
+        }
     }
     return gl_stack_intern(pcs, m, truncated);
+}
+
+/* A full walk that also notes where each return address is stored, as an
+ * offset from anchor. Frames are found by CFA rules relative to the stack
+ * pointer, so when a later park has the same anchor and every one of those
+ * slots still holds the same return address, it is the same chain. */
+static gl_istack *capture_with_slots(uintptr_t anchor)
+{
+    unw_context_t uc;
+    unw_cursor_t cur;
+    uintptr_t pcs[GL_STACK_MAX];
+    uint32_t offs[GL_STACK_MAX];
+    size_t m = 0;
+    bool truncated = false, offsets_ok = true;
+    if (unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
+        return gl_stack_capture();
+    /* The innermost frame's return address is the interposer's own, at its
+     * CFA - 8: offsets count from there. */
+    uintptr_t base = anchor - sizeof(uintptr_t);
+    while (unw_step(&cur) > 0) {
+        unw_word_t ip, sp;
+        unw_get_reg(&cur, UNW_REG_IP, &ip);
+        unw_get_reg(&cur, UNW_REG_SP, &sp);
+        if (gl_pc_in_shim(ip))
+            continue;
+        if (m == GL_STACK_MAX) {
+            truncated = true;
+            break;
+        }
+        /* This frame's PC was read from just below its SP (the callee's CFA). */
+        uintptr_t slot = sp - sizeof(uintptr_t);
+        if (slot < base || slot - base > (16u << 20) || (m && slot - base <= offs[m - 1]))
+            offsets_ok = false;
+        offs[m] = (uint32_t)(slot - base);
+        pcs[m++] = ip;
+        if (is_bottom(ip))
+            break;
+    }
+    return intern(pcs, offsets_ok && m ? offs : NULL, m, truncated);
+}
+
+static bool still_valid(const gl_istack *s, uintptr_t anchor)
+{
+    if (!atomic_load_explicit(&s->reusable, memory_order_relaxed))
+        return false;
+    uintptr_t base = anchor - sizeof(uintptr_t);
+    for (uint16_t i = 0; i < s->n; i++)
+        if (*(const uintptr_t *)(base + s->slot_off[i]) != s->pcs[i])
+            return false;
+    return true;
+}
+
+gl_istack *gl_stack_capture_cached(gl_scache *c, uintptr_t anchor)
+{
+    for (int i = 0; i < GL_SCACHE; i++)
+        if (c->anchor[i] == anchor && c->stack[i] && still_valid(c->stack[i], anchor))
+            return c->stack[i];
+    gl_istack *s = capture_with_slots(anchor);
+    if (s && atomic_load_explicit(&s->reusable, memory_order_relaxed)) {
+        c->anchor[c->next] = anchor;
+        c->stack[c->next] = s;
+        c->next = (uint8_t)((c->next + 1) % GL_SCACHE);
+    }
+    return s;
 }
 
 void gl_stacks_atfork_prepare(void)

@@ -26,9 +26,10 @@ Header comments read from PROG.go (values may be double-quoted):
   // expect: exit=N leaked=N groups=N|any [natural_exit=N] [shim_exit=N] [pids=N]
   // group: count=N category=C reason="R" blocked=FUNC created=FUNC line=N
   //        [created_line=N] [chan_cap=N] [chan_closed=0|1] [timer=ticker|timer]
-  //        [ctx_kind=K] [ctx_cancelled=0|1] [ancestors=F1,F2] [min_stack=N]
+  //        [ctx_kind=K] [ctx_cancelled=0|1] [ancestors=F1,F2,@main] [min_stack=N]
   //        [stack_has=FUNC:N] [first=1]
   // all-groups: [category=C] [reason="R"] [blocked=FUNC] [line=N] [created=FUNC]
+  // running: function=FUNC [created=FUNC]   (report.running[] holds it)
   // env: KEY=VALUE ...          (extra environment for every run)
   // selfcheck: candidates=N     (selfcheck mode: goroutines Go shows in a
   //                              leak-candidate wait that goleash must not
@@ -83,10 +84,11 @@ def parse_kv(text):
 
 
 def parse_headers(path):
-    spec = {"expect": None, "groups": [], "all": None, "env": {}, "selfcheck": {}}
+    spec = {"expect": None, "groups": [], "all": None, "env": {}, "selfcheck": {},
+            "running": []}
     with open(path, encoding="utf-8") as f:
         for line in f:
-            m = re.match(r"\s*//\s*(expect|group|all-groups|env|selfcheck|timeout):(.*)$", line)
+            m = re.match(r"\s*//\s*(expect|group|all-groups|env|selfcheck|running|timeout):(.*)$", line)
             if not m:
                 continue
             tag, rest = m.group(1), m.group(2)
@@ -100,6 +102,8 @@ def parse_headers(path):
                 spec["env"].update(parse_kv(rest))
             elif tag == "selfcheck":
                 spec["selfcheck"].update(parse_kv(rest))
+            elif tag == "running":
+                spec["running"].append(parse_kv(rest))
     if spec["expect"] is None:
         raise Setup("%s: no '// expect:' header" % path)
     e = spec["expect"]
@@ -279,8 +283,12 @@ def check_group_fields(chk, label, exp, g, src, index):
         if chk.ok(isinstance(ctx, dict), "%s: context is %r, expected an object" % (label, ctx)):
             chk.eq(label + " context.cancelled", exp["ctx_cancelled"] == "1", ctx.get("cancelled"))
     if "ancestors" in exp:
+        # "@main" stands for the main goroutine (goid 1), whatever start
+        # function the runtime gives it (gccgo: runtime.main).
         want = exp["ancestors"].split(",")
-        got = [fn(a) for a in (g.get("ancestors") or [])]
+        anc = g.get("ancestors") or []
+        got = ["@main" if (w == "@main" and isinstance(a, dict) and a.get("goid") == 1)
+               else fn(a) for w, a in zip(want + [None] * len(anc), anc)]
         chk.eq(label + " ancestors[].function", want, got)
     stack = g.get("stack") or []
     if "min_stack" in exp:
@@ -340,6 +348,16 @@ def check_report(chk, report, spec, src, where):
     if spec["all"]:
         for i, g in enumerate(leaks):
             check_group_fields(chk, "%s leaks[%d]" % (where, i), spec["all"], g, src, i)
+
+    running = report.get("running")
+    for exp in spec["running"]:
+        ok = isinstance(running, list) and any(
+            r.get("function") == exp.get("function")
+            and ("created" not in exp or fn(r.get("created_at")) == exp["created"])
+            for r in running)
+        chk.ok(ok, "%s running[]: no entry with function=%s created_at.function=%s; got %r" % (
+            where, exp.get("function"), exp.get("created"),
+            [(r.get("function"), fn(r.get("created_at"))) for r in (running or [])]))
 
     if "pids" in e:
         pids = set()

@@ -1,5 +1,6 @@
 // Control: a background loop on a live ticker is not a leak.
 // expect: exit=0 leaked=0 groups=0
+// running: function=main.background created=main.main
 // selfcheck: candidates=1
 package main
 

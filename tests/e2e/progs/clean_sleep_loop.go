@@ -1,5 +1,6 @@
 // Control: a background loop that is sleeping at exit is not a leak.
 // expect: exit=0 leaked=0 groups=0
+// running: function=main.background created=main.main
 package main
 
 import (

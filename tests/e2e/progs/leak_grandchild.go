@@ -2,7 +2,7 @@
 // main.spawner and the ancestor chain goes back through the exited spawner
 // to main.
 // expect: exit=1 leaked=1 groups=1
-// group: count=1 category=chan-receive reason="chan receive" blocked=main.leaker created=main.spawner line=18 created_line=23 ancestors=main.spawner,main.main
+// group: count=1 category=chan-receive reason="chan receive" blocked=main.leaker created=main.spawner line=18 created_line=23 ancestors=main.spawner,@main
 package main
 
 import (

@@ -1,7 +1,7 @@
 // A leak followed by os.Exit(0): still reported (the shim exits 23, goleash
 // run 1).
 // expect: exit=1 leaked=2 groups=1 shim_exit=23
-// group: count=2 category=chan-receive reason="chan receive" blocked=main.worker created=main.main line=19 created_line=26
+// group: count=2 category=chan-receive reason="chan receive" blocked=main.worker created=main.main line=19 created_line=27
 package main
 
 import (

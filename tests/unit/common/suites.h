@@ -12,7 +12,8 @@ Suite *rules_suite(void);
 Suite *report_text_suite(void);
 Suite *duration_suite(void);
 
-/* Path of a file in tests/unit/common/data (GL_TEST_DATA), static buffer. */
+/* Path of a file in tests/unit/common/data (GL_TEST_DATA), in one of four
+ * rotating static buffers. */
 const char *data_path(const char *name);
 
 /* Parses text that must be a valid dump; fails the test otherwise. */

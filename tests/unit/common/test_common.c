@@ -7,9 +7,12 @@
 
 const char *data_path(const char *name)
 {
-    static char buf[4096];
+    /* Several at once may be alive (two dumps on one command line). */
+    static char bufs[4][4096];
+    static unsigned next;
+    char *buf = bufs[next++ % 4];
     const char *dir = getenv("GL_TEST_DATA");
-    snprintf(buf, sizeof buf, "%s/%s", dir ? dir : "data", name);
+    snprintf(buf, sizeof bufs[0], "%s/%s", dir ? dir : "data", name);
     return buf;
 }
 

@@ -71,10 +71,10 @@ START_TEST(registry_survives_write_and_read)
     gl_registry_chan_made(ch, 3, 1, made);
     gl_registry_ctx_made(ctx, 1, 1, made, 0);
     gl_registry_ctx_done(ctx, ch);
-    gl_g *g3 = gl_registry_park_begin(3);
+    gl_g *g3 = gl_registry_self(3);
     gl_registry_park_set(g3, 14, GL_W_CHAN, 0, &ch, 1, st, gl_now_ns() - 5000000);
     gl_registry_chan_touch(ch, 3, GL_OP_RECV, st, gl_now_ns());
-    gl_g *g4 = gl_registry_park_begin(4);
+    gl_g *g4 = gl_registry_self(4);
     gl_registry_park_set(g4, 18, GL_W_MUTEX, 0xc0000b0000, NULL, 0, st, gl_now_ns());
 
     gl_dump *d = build_and_read();

@@ -94,11 +94,11 @@ END_TEST
 
 START_TEST(park_before_spawn_then_spawn_fills_in)
 {
-    gl_g *g = gl_registry_park_begin(base + 7);
+    gl_g *g = gl_registry_self(base + 7);
     ck_assert_ptr_nonnull(g);
     gl_registry_spawned(0, base + 6, 0x1000, NULL);
     gl_registry_spawned(base + 6, base + 7, 0x3000, NULL);
-    ck_assert_ptr_eq(gl_registry_park_begin(base + 7), g);
+    ck_assert_ptr_eq(gl_registry_self(base + 7), g);
     ck_assert_int_eq(g->parent_goid, base + 6);
     ck_assert_uint_eq(g->start_pc, 0x3000);
     gl_registry_exited(base + 7);
@@ -129,7 +129,7 @@ START_TEST(park_publish_and_clear)
     uintptr_t pcs[3] = {0x10, 0x20, 0x30};
     gl_istack *st = gl_stack_intern(pcs, 3, false);
     gl_registry_spawned(0, base + 1, 0x1, NULL);
-    gl_g *g = gl_registry_park_begin(base + 1);
+    gl_g *g = gl_registry_self(base + 1);
     uintptr_t chans[6] = {0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6};
     gl_registry_park_set(g, 9, GL_W_SELECT, 0, chans, 6, st, 12345);
     gl_g c;
@@ -227,7 +227,7 @@ static void *worker(void *p)
     for (int64_t i = 0; i < PER_THREAD; i++) {
         int64_t id = a->first + i;
         gl_registry_spawned(a->first - 1, id, 0x1, NULL);
-        gl_g *g = gl_registry_park_begin(id);
+        gl_g *g = gl_registry_self(id);
         gl_registry_park_set(g, 14, GL_W_CHAN, 0, NULL, 0, gl_stack_intern(pcs, 2, false), i);
         gl_registry_unpark(g);
         if (i % 2 == 0)

@@ -1,0 +1,484 @@
+/* Unit tests of the analyzer: the JSON report field by field, and the
+ * goleash command's exit codes and messages (GOLEASH_BIN, built by meson). */
+#include <check.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dump_read.h"
+#include "report_json.h"
+#include "rules.h"
+#include "warnings.h"
+
+static const char *data_path(const char *name)
+{
+    /* Several at once may be alive (two dumps on one command line). */
+    static char bufs[4][4096];
+    static unsigned next;
+    char *buf = bufs[next++ % 4];
+    const char *dir = getenv("GL_TEST_DATA");
+    snprintf(buf, sizeof bufs[0], "%s/%s", dir ? dir : "data", name);
+    return buf;
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+static json_t *json_of_dump(const char *path)
+{
+    gl_dump *d;
+    gl_diag diag;
+    ck_assert_msg(gl_dump_read_file(path, &d, &diag) == 0, "%s", diag.msg);
+    gl_report *r = gl_rules_run(&d, 1, NULL);
+    gl_warnings w = {.quiet = 1};
+    gl_warn(&w, "something to say");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_int_eq(gl_report_json(f, r, &w), 0);
+    fclose(f);
+    ck_assert_int_eq(buf[len - 1], '\n');
+    json_error_t err;
+    json_t *root = json_loads(buf, 0, &err);
+    ck_assert_msg(root != NULL, "invalid JSON: %s", err.text);
+    free(buf);
+    gl_warnings_free(&w);
+    gl_report_free(r);
+    gl_dump_free(d);
+    return root;
+}
+
+static void assert_keys_in_order(json_t *obj, const char *const *keys, size_t n)
+{
+    size_t i = 0;
+    for (void *it = json_object_iter(obj); it; it = json_object_iter_next(obj, it), i++) {
+        ck_assert_uint_lt(i, n);
+        ck_assert_str_eq(json_object_iter_key(it), keys[i]);
+    }
+    ck_assert_uint_eq(i, n);
+}
+
+static void assert_site(json_t *site, const char *function)
+{
+    ck_assert(json_is_object(site));
+    ck_assert_str_eq(json_string_value(json_object_get(site, "function")), function);
+    ck_assert(json_is_null(json_object_get(site, "file")));
+    ck_assert_int_eq(json_integer_value(json_object_get(site, "line")), 0);
+}
+
+START_TEST(json_report_matches_the_contract)
+{
+    json_t *root = json_of_dump(data_path("leaky.dump"));
+    static const char *const root_keys[] = {"version", "tool", "source", "summary", "leaks", "running", "warnings"};
+    assert_keys_in_order(root, root_keys, 7);
+    ck_assert_int_eq(json_integer_value(json_object_get(root, "version")), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(root, "tool")), "goleash " GOLEASH_VERSION);
+    ck_assert_str_eq(json_string_value(json_object_get(root, "source")), "goleash");
+
+    json_t *sum = json_object_get(root, "summary");
+    static const char *const sum_keys[] = {"leaked_goroutines", "groups", "goroutines", "still_running", "dumps",
+                                           "truncated"};
+    assert_keys_in_order(sum, sum_keys, 6);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "leaked_goroutines")), 3);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "groups")), 2);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "goroutines")), 5);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "still_running")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "dumps")), 1);
+    ck_assert(json_is_false(json_object_get(sum, "truncated")));
+
+    json_t *leaks = json_object_get(root, "leaks");
+    ck_assert_uint_eq(json_array_size(leaks), 2);
+    json_t *l = json_array_get(leaks, 0);
+    static const char *const leak_keys[] = {"count", "category", "wait", "reason", "blocked_at", "stack",
+                                            "created_at", "creation_stack", "ancestors", "parked_ns", "goroutines",
+                                            "pids", "channel", "context"};
+    assert_keys_in_order(l, leak_keys, 14);
+    ck_assert_int_eq(json_integer_value(json_object_get(l, "count")), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(l, "category")), "chan-receive");
+    ck_assert_str_eq(json_string_value(json_object_get(l, "wait")), "chan");
+    ck_assert_str_eq(json_string_value(json_object_get(l, "reason")), "chan receive");
+    assert_site(json_object_get(l, "blocked_at"), "main.worker");
+    json_t *stack = json_object_get(l, "stack");
+    ck_assert_uint_eq(json_array_size(stack), 4);
+    json_t *f0 = json_array_get(stack, 0);
+    static const char *const frame_keys[] = {"function", "file", "line", "pc"};
+    assert_keys_in_order(f0, frame_keys, 4);
+    ck_assert_str_eq(json_string_value(json_object_get(f0, "function")), "runtime.gopark");
+    ck_assert_str_eq(json_string_value(json_object_get(f0, "pc")), "0x7f0000001000");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(stack, 3), "function")), "main.main..func1");
+    assert_site(json_object_get(l, "created_at"), "main.main");
+    json_t *cstack = json_object_get(l, "creation_stack");
+    ck_assert_uint_eq(json_array_size(cstack), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cstack, 0), "function")), "__go_go");
+    json_t *anc = json_object_get(l, "ancestors");
+    ck_assert_uint_eq(json_array_size(anc), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(anc, 0), "goid")), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(anc, 0), "function")), "main.main");
+    json_t *parked = json_object_get(l, "parked_ns");
+    ck_assert_int_eq(json_integer_value(json_object_get(parked, "min")), 1200000000);
+    ck_assert_int_eq(json_integer_value(json_object_get(parked, "max")), 1500000000);
+    json_t *goids = json_object_get(l, "goroutines");
+    ck_assert_uint_eq(json_array_size(goids), 2);
+    ck_assert_int_eq(json_integer_value(json_array_get(goids, 0)), 18);
+    ck_assert_int_eq(json_integer_value(json_array_get(goids, 1)), 19);
+    json_t *pids = json_object_get(l, "pids");
+    ck_assert_uint_eq(json_array_size(pids), 1);
+    ck_assert_int_eq(json_integer_value(json_array_get(pids, 0)), 4242);
+
+    json_t *ch = json_object_get(l, "channel");
+    static const char *const chan_keys[] = {"addr", "made_at", "capacity", "closed", "timer", "touches"};
+    assert_keys_in_order(ch, chan_keys, 6);
+    ck_assert_str_eq(json_string_value(json_object_get(ch, "addr")), "0xc000012000");
+    assert_site(json_object_get(ch, "made_at"), "main.main");
+    ck_assert_int_eq(json_integer_value(json_object_get(ch, "capacity")), 0);
+    ck_assert(json_is_false(json_object_get(ch, "closed")));
+    ck_assert(json_is_null(json_object_get(ch, "timer")));
+    json_t *touches = json_object_get(ch, "touches");
+    ck_assert_uint_eq(json_array_size(touches), 1);
+    json_t *t = json_array_get(touches, 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(t, "goid")), 18);
+    ck_assert_str_eq(json_string_value(json_object_get(t, "op")), "recv");
+    ck_assert_int_eq(json_integer_value(json_object_get(t, "ago_ns")), 1500000000);
+    ck_assert(json_is_null(json_object_get(l, "context")));
+
+    json_t *l2 = json_array_get(leaks, 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(l2, "count")), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(l2, "category")), "chan-send");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(l2, "channel"), "capacity")), 2);
+
+    json_t *running = json_object_get(root, "running");
+    ck_assert_uint_eq(json_array_size(running), 1);
+    json_t *r0 = json_array_get(running, 0);
+    static const char *const run_keys[] = {"goid", "function", "created_at"};
+    assert_keys_in_order(r0, run_keys, 3);
+    ck_assert_int_eq(json_integer_value(json_object_get(r0, "goid")), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(r0, "function")), "main.main");
+    ck_assert(json_is_null(json_object_get(r0, "created_at")));
+
+    json_t *warnings = json_object_get(root, "warnings");
+    ck_assert_uint_eq(json_array_size(warnings), 1);
+    ck_assert_str_eq(json_string_value(json_array_get(warnings, 0)), "something to say");
+    json_decref(root);
+}
+END_TEST
+
+START_TEST(json_context_leak)
+{
+    const char *path = "/tmp/goleash-test-ctx.dump";
+    FILE *f = fopen(path, "w");
+    fputs("goleash-dump 1\n"
+          "info pid=5 mono_ns=10000000000\n"
+          "sym pc=0x401000 mod=0 off=0x1 name=main.waiter\n"
+          "sym pc=0x402000 mod=0 off=0x2 name=main.main\n"
+          "stack id=1 pcs=0x401000\n"
+          "stack id=2 pcs=0x402000\n"
+          "goroutine id=7 parent=1 created=2 state=parked reason=9 wait=select since_ns=9000000000 stack=1 "
+          "chans=0xd1,0xd2\n"
+          "chan addr=0xd1 made=2 cap=0 ctx=0xe1\n"
+          "chan addr=0xd2 made=2 cap=0 timer=ticker timer_live=0\n"
+          "context addr=0xe1 kind=timeout created=2 creator=1 cancelled=0 deadline_ns=20000000000 done=0xd1\n"
+          "end\n",
+          f);
+    fclose(f);
+    json_t *root = json_of_dump(path);
+    unlink(path);
+    json_t *l = json_array_get(json_object_get(root, "leaks"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(l, "category")), "context");
+    ck_assert_str_eq(json_string_value(json_object_get(l, "reason")), "select");
+    json_t *ctx = json_object_get(l, "context");
+    static const char *const ctx_keys[] = {"addr", "kind", "created_at", "cancelled"};
+    assert_keys_in_order(ctx, ctx_keys, 4);
+    ck_assert_str_eq(json_string_value(json_object_get(ctx, "addr")), "0xe1");
+    ck_assert_str_eq(json_string_value(json_object_get(ctx, "kind")), "timeout");
+    assert_site(json_object_get(ctx, "created_at"), "main.main");
+    ck_assert(json_is_false(json_object_get(ctx, "cancelled")));
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(l, "channel"), "addr")), "0xd1");
+    ck_assert(json_is_true(json_object_get(json_object_get(root, "summary"), "truncated")) == 0);
+    json_decref(root);
+}
+END_TEST
+
+/* ---- the command ------------------------------------------------------- */
+
+typedef struct cli_result {
+    int code;
+    char out[65536];
+    char err[65536];
+} cli_result;
+
+static void slurp_fd(int fd, char *buf, size_t cap)
+{
+    lseek(fd, 0, SEEK_SET);
+    ssize_t n = read(fd, buf, cap - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    close(fd);
+}
+
+/* Runs goleash with args (NULL-terminated), optionally with one extra
+ * environment variable NAME=VALUE. */
+static cli_result *cli(const char *env, const char *const *args)
+{
+    static cli_result res;
+    const char *bin = getenv("GOLEASH_BIN");
+    ck_assert_msg(bin != NULL, "GOLEASH_BIN not set");
+    char outp[] = "/tmp/goleash-test-out.XXXXXX", errp[] = "/tmp/goleash-test-err.XXXXXX";
+    int out = mkstemp(outp), err = mkstemp(errp);
+    unlink(outp);
+    unlink(errp);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        dup2(out, 1);
+        dup2(err, 2);
+        if (env)
+            putenv((char *)env);
+        char *argv[32] = {(char *)bin};
+        for (size_t i = 0; args[i] && i < 30; i++)
+            argv[i + 1] = (char *)args[i];
+        execv(bin, argv);
+        _exit(126);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    res.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    slurp_fd(out, res.out, sizeof res.out);
+    slurp_fd(err, res.err, sizeof res.err);
+    return &res;
+}
+
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+START_TEST(usage_errors_exit_2)
+{
+    cli_result *r = cli(NULL, ARGS("bogus"));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_ptr_nonnull(strstr(r->err, "goleash: unknown command 'bogus'"));
+    ck_assert_int_eq(cli(NULL, (const char *const[]){NULL})->code, 2);
+    r = cli(NULL, ARGS("report"));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_ptr_nonnull(strstr(r->err, "report: no dump given"));
+    r = cli(NULL, ARGS("report", "--format", "xml", data_path("clean.dump")));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_ptr_nonnull(strstr(r->err, "--format must be text or json"));
+    r = cli(NULL, ARGS("report", "--min-park", "5", data_path("clean.dump")));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_int_eq(cli(NULL, ARGS("report", "--no-such-option", data_path("clean.dump")))->code, 2);
+    ck_assert_int_eq(cli(NULL, ARGS("report", "--keep-dumps", "/tmp", data_path("clean.dump")))->code, 2);
+    ck_assert_int_eq(cli(NULL, ARGS("run"))->code, 2);
+}
+END_TEST
+
+START_TEST(help_and_version_exit_0)
+{
+    cli_result *r = cli(NULL, ARGS("--help"));
+    ck_assert_int_eq(r->code, 0);
+    ck_assert_ptr_nonnull(strstr(r->out, "usage: goleash report"));
+    ck_assert_int_eq(cli(NULL, ARGS("help"))->code, 0);
+    ck_assert_int_eq(cli(NULL, ARGS("report", "--help"))->code, 0);
+    r = cli(NULL, ARGS("--version"));
+    ck_assert_int_eq(r->code, 0);
+    ck_assert_str_eq(r->out, "goleash " GOLEASH_VERSION "\n");
+}
+END_TEST
+
+START_TEST(corrupt_dump_exits_2_with_file_and_line)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", data_path("corrupt.dump"));
+    cli_result *r = cli(NULL, ARGS("report", path));
+    ck_assert_int_eq(r->code, 2);
+    char want[4200];
+    snprintf(want, sizeof want, "goleash: %s: line 3: bad hex in key pc\n", path);
+    ck_assert_str_eq(r->err, want);
+    ck_assert_str_eq(r->out, "");
+    r = cli(NULL, ARGS("report", "/nonexistent.dump"));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_str_eq(r->err, "goleash: /nonexistent.dump: No such file or directory\n");
+}
+END_TEST
+
+START_TEST(clean_dump_exits_0)
+{
+    cli_result *r = cli(NULL, ARGS("report", data_path("clean.dump")));
+    ck_assert_int_eq(r->code, 0);
+    ck_assert_str_eq(r->out, "goleash: no goroutine leaks (3 goroutines in 1 dump(s))\n");
+}
+END_TEST
+
+START_TEST(leaky_dump_exits_1)
+{
+    cli_result *r = cli(NULL, ARGS("report", data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 1);
+    ck_assert_ptr_nonnull(strstr(r->out, "==4242==ERROR: goleash: detected goroutine leaks\n"));
+    ck_assert_ptr_nonnull(strstr(r->out, "SUMMARY: goleash: 3 leaked goroutine(s) in 2 group(s).\n"));
+    /* Modules of another machine: a warning each, no failure. */
+    ck_assert_ptr_nonnull(strstr(r->err, "module /src/prog not found here"));
+
+    /* --min-park above every park time: nothing left to report. */
+    r = cli(NULL, ARGS("report", "--min-park", "1h", data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 0);
+
+    /* Two dumps: counts add up. */
+    r = cli(NULL, ARGS("report", "--format", "json", data_path("leaky.dump"), data_path("clean.dump")));
+    ck_assert_int_eq(r->code, 1);
+    json_t *root = json_loads(r->out, 0, NULL);
+    ck_assert_ptr_nonnull(root);
+    json_t *sum = json_object_get(root, "summary");
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "dumps")), 2);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "leaked_goroutines")), 3);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "goroutines")), 8);
+    ck_assert_uint_eq(json_array_size(json_object_get(root, "warnings")), 2);
+    json_decref(root);
+}
+END_TEST
+
+START_TEST(output_file_gets_the_report)
+{
+    char path[] = "/tmp/goleash-test-report.XXXXXX";
+    close(mkstemp(path));
+    cli_result *r = cli(NULL, ARGS("report", "-o", path, data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 1);
+    ck_assert_str_eq(r->out, "");
+    char buf[8192];
+    int fd = open(path, O_RDONLY);
+    slurp_fd(fd, buf, sizeof buf);
+    unlink(path);
+    ck_assert_ptr_nonnull(strstr(buf, "SUMMARY: goleash: 3 leaked goroutine(s) in 2 group(s).\n"));
+}
+END_TEST
+
+START_TEST(truncated_dump_warns_and_reports)
+{
+    cli_result *r = cli(NULL, ARGS("report", "--format", "json", data_path("truncated.dump")));
+    ck_assert_int_eq(r->code, 1);
+    ck_assert_ptr_nonnull(strstr(r->err, "truncated dump (no end record)"));
+    json_t *root = json_loads(r->out, 0, NULL);
+    ck_assert_ptr_nonnull(root);
+    json_t *sum = json_object_get(root, "summary");
+    ck_assert(json_is_true(json_object_get(sum, "truncated")));
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "leaked_goroutines")), 1);
+    json_decref(root);
+}
+END_TEST
+
+/* ---- goleash run, with a stand-in shim and programs that write dumps ----- */
+
+static char shim_env[4200];
+
+static const char *fake_shim_env(void)
+{
+    snprintf(shim_env, sizeof shim_env, "GOLEASH_SHIM=%s", getenv("GOLEASH_FAKE_SHIM"));
+    return shim_env;
+}
+
+/* A shell snippet that plays the shim: writes `dump` where GOLEASH_OPTIONS
+ * says, checks LD_PRELOAD and GOLEASH_OPTIONS, then exits with `code`. */
+static char script[8192];
+static const char *fake_program(const char *dump, int code)
+{
+    snprintf(script, sizeof script,
+             "case \"$LD_PRELOAD\" in *fake_shim*) ;; *) exit 97;; esac; "
+             "case \"$GOLEASH_OPTIONS\" in user=1:dump_path=*/goleash.%%p.dump:report=0:exitcode=0) ;; *) exit 98;; esac; "
+             "p=${GOLEASH_OPTIONS#*dump_path=}; p=${p%%%%:*}; d=${p%%/*}; "
+             "%s%s%s "
+             "exit %d",
+             dump ? "cp '" : "", dump ? dump : "", dump ? "' \"$d/goleash.$$.dump\";" : "", code);
+    return script;
+}
+
+START_TEST(run_reports_the_dumps_of_the_program)
+{
+    char leaky[4096];
+    snprintf(leaky, sizeof leaky, "%s", data_path("leaky.dump"));
+    putenv((char *)"GOLEASH_OPTIONS=user=1");
+    cli_result *r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(leaky, 0)));
+    ck_assert_msg(r->code == 1, "exit %d, stderr: %s", r->code, r->err);
+    ck_assert_ptr_nonnull(strstr(r->out, "SUMMARY: goleash: 3 leaked goroutine(s) in 2 group(s).\n"));
+
+    r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(data_path("clean.dump"), 0)));
+    ck_assert_msg(r->code == 0, "exit %d, stderr: %s", r->code, r->err);
+    ck_assert_ptr_nonnull(strstr(r->out, "goleash: no goroutine leaks"));
+
+    /* The program's own failure wins over the leaks. */
+    r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(leaky, 3)));
+    ck_assert_int_eq(r->code, 3);
+    ck_assert_ptr_nonnull(strstr(r->out, "SUMMARY"));
+
+    /* A corrupt dump is an input error. */
+    r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(data_path("corrupt.dump"), 0)));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_ptr_nonnull(strstr(r->err, ": line 3: bad hex in key pc"));
+}
+END_TEST
+
+START_TEST(run_without_dump_keeps_the_exit_code)
+{
+    putenv((char *)"GOLEASH_OPTIONS=user=1");
+    cli_result *r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(NULL, 0)));
+    ck_assert_int_eq(r->code, 0);
+    ck_assert_str_eq(r->err, "goleash: sh left no dump (not a gccgo program?)\n");
+    r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(NULL, 5)));
+    ck_assert_int_eq(r->code, 5);
+    r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", "kill -TERM $$"));
+    ck_assert_int_eq(r->code, 128 + 15);
+    r = cli(fake_shim_env(), ARGS("run", "--", "/nonexistent/prog"));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_ptr_nonnull(strstr(r->err, "cannot run /nonexistent/prog"));
+    r = cli("GOLEASH_SHIM=/nonexistent/libgoleash.so", ARGS("run", "--", "true"));
+    ck_assert_int_eq(r->code, 2);
+}
+END_TEST
+
+START_TEST(run_keeps_dumps_when_asked)
+{
+    char dir[] = "/tmp/goleash-test-keep.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char old[4200];
+    snprintf(old, sizeof old, "%s/goleash.1.dump", dir);
+    FILE *f = fopen(old, "w"); /* an earlier run's dump: not this run's report */
+    fputs("garbage", f);
+    fclose(f);
+    putenv((char *)"GOLEASH_OPTIONS=user=1");
+    cli_result *r = cli(fake_shim_env(), ARGS("run", "--keep-dumps", dir, "--", "sh", "-c",
+                                              fake_program(data_path("clean.dump"), 0)));
+    ck_assert_msg(r->code == 0, "exit %d, stderr: %s", r->code, r->err);
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, "test $(ls %s/*.dump | wc -l) -eq 2 && rm -r %s", dir, dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *json = suite_create("report_json");
+    TCase *tj = tcase_create("report_json");
+    tcase_add_test(tj, json_report_matches_the_contract);
+    tcase_add_test(tj, json_context_leak);
+    suite_add_tcase(json, tj);
+
+    Suite *cmd = suite_create("cli");
+    TCase *tc = tcase_create("cli");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, usage_errors_exit_2);
+    tcase_add_test(tc, help_and_version_exit_0);
+    tcase_add_test(tc, corrupt_dump_exits_2_with_file_and_line);
+    tcase_add_test(tc, clean_dump_exits_0);
+    tcase_add_test(tc, leaky_dump_exits_1);
+    tcase_add_test(tc, output_file_gets_the_report);
+    tcase_add_test(tc, truncated_dump_warns_and_reports);
+    tcase_add_test(tc, run_reports_the_dumps_of_the_program);
+    tcase_add_test(tc, run_without_dump_keeps_the_exit_code);
+    tcase_add_test(tc, run_keeps_dumps_when_asked);
+    suite_add_tcase(cmd, tc);
+
+    SRunner *sr = srunner_create(json);
+    srunner_add_suite(sr, cmd);
+    srunner_run_all(sr, CK_VERBOSE);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
