@@ -138,30 +138,12 @@ static void start_interval_thread(void)
     pthread_attr_destroy(&a);
 }
 
-static void atfork_prepare(void)
-{
-    gl_registry_atfork_prepare();
-    gl_stacks_atfork_prepare();
-    gl_alloc_atfork_prepare();
-}
-
-static void atfork_parent(void)
-{
-    gl_alloc_atfork_parent();
-    gl_stacks_atfork_parent();
-    gl_registry_atfork_parent();
-}
-
 /* The child is its own process: its own dump (dump_path's %p), its own log,
  * its own exit report; the parent's goroutines are not its leaks, but the
  * registry is what the child inherited, and a forked gccgo child never runs
  * Go code before exec anyway. */
 static void atfork_child(void)
 {
-    gl_alloc_atfork_child();
-    gl_stacks_atfork_child();
-    gl_registry_atfork_child();
-    gl_log_reset_after_fork();
     atomic_store(&finished, 0);
     atomic_store(&interval_running, 0);
     start_interval_thread();
@@ -169,6 +151,7 @@ static void atfork_child(void)
 
 void gl_exit_init(void)
 {
-    pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+    gl_fork_install();
+    pthread_atfork(NULL, NULL, atfork_child);
     start_interval_thread();
 }

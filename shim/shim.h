@@ -290,6 +290,9 @@ GL_HIDDEN int gl_dump_write_file(const gl_membuf *b, const char *pattern, char *
 GL_HIDDEN void gl_membuf_free(gl_membuf *b);
 GL_HIDDEN void gl_expand_pattern(const char *pattern, char *out, size_t len);
 
+/* ---- fork.c ---- */
+GL_HIDDEN void gl_fork_install(void);
+
 /* ---- exit.c ---- */
 GL_HIDDEN void gl_exit_init(void);
 
