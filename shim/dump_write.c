@@ -358,7 +358,9 @@ static bool system_start(const char *name)
 {
     if (strncmp(name, "runtime.", 8) == 0)
         return strcmp(name, "runtime.main") != 0;
-    return strncmp(name, "os..z2fsignal.", 14) == 0 || strncmp(name, "os/signal.", 10) == 0;
+    /* gccgo 12 spells "os/signal" as os_1signal in symbols; older ones as os..z2fsignal. */
+    return strncmp(name, "os_1signal.", 11) == 0 || strncmp(name, "os..z2fsignal.", 14) == 0 ||
+           strncmp(name, "os/signal.", 10) == 0;
 }
 
 typedef struct start_name {
