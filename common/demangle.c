@@ -1,26 +1,18 @@
 #include "demangle.h"
 
+#include "util.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Reads exactly n hex digits; -1 when any is missing or not hex. */
 static int64_t read_hex(const char *s, int n)
 {
     int64_t v = 0;
     for (int i = 0; i < n; i++) {
-        int h = hex_value(s[i]);
+        int h = gl_hex_digit(s[i]);
         if (h < 0)
             return -1;
         v = v * 16 + h;

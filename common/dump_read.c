@@ -7,6 +7,8 @@
 #include "demangle.h"
 #include "dump_index.h"
 
+#include "util.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -95,20 +97,6 @@ static void warn(parser *p, int important, const char *fmt, ...)
     va_end(ap);
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 16;
-    while (n < need)
-        n *= 2;
-    void *a = realloc(*arr, n * elem);
-    if (!a)
-        return -1;
-    *arr = a;
-    *cap = n;
-    return 0;
-}
 
 const char *gl_dump_intern(gl_dump *d, const char *s)
 {
@@ -157,16 +145,6 @@ static const char *find_value(const parser *p, const char *key)
     return NULL;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 static int parse_int(const char *s, int64_t *out)
 {
@@ -206,7 +184,7 @@ static int parse_hex(const char *s, const char *end, uint64_t *out)
         return -1;
     uint64_t v = 0;
     for (; s < end; s++) {
-        int h = hex_digit(*s);
+        int h = gl_hex_digit(*s);
         if (h < 0)
             return -1;
         v = v << 4 | (uint64_t)h;
@@ -272,8 +250,8 @@ static int percent_decode(char *s)
     char *o = s;
     for (char *i = s; *i;) {
         if (*i == '%') {
-            int hi = hex_digit(i[1]);
-            int lo = hi < 0 ? -1 : hex_digit(i[2]);
+            int hi = gl_hex_digit(i[1]);
+            int lo = hi < 0 ? -1 : gl_hex_digit(i[2]);
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
                 return -1;
             *o++ = (char)(hi << 4 | lo);
@@ -422,7 +400,7 @@ static int read_module(parser *p)
             warn(p, 0, "duplicate module %d ignored", m.id);
             return 0;
         }
-    if (grow((void **)&p->d->modules, &p->cap_modules, p->d->nmodules + 1, sizeof m) != 0)
+    if (gl_grow((void **)&p->d->modules, &p->cap_modules, p->d->nmodules + 1, sizeof m) != 0)
         return fail(p, "out of memory");
     p->d->modules[p->d->nmodules++] = m;
     return 0;
@@ -498,7 +476,7 @@ static int read_stack(parser *p)
     e = calloc(1, sizeof *e);
     gl_frame *frames = n ? calloc(n, sizeof *frames) : NULL;
     if (!st || !e || (n && !frames)
-        || grow((void **)&p->d->stacks, &p->cap_stacks, p->d->nstacks + 1, sizeof *p->d->stacks) != 0) {
+        || gl_grow((void **)&p->d->stacks, &p->cap_stacks, p->d->nstacks + 1, sizeof *p->d->stacks) != 0) {
         free(pcs);
         free(st);
         free(e);
@@ -563,7 +541,7 @@ static int read_goroutine(parser *p)
     }
     if (get_hex_list(p, "chans", &g.chans, &g.nchans) < 0)
         return -1;
-    if (grow((void **)&p->d->goroutines, &p->cap_goroutines, p->d->ngoroutines + 1, sizeof g) != 0
+    if (gl_grow((void **)&p->d->goroutines, &p->cap_goroutines, p->d->ngoroutines + 1, sizeof g) != 0
         || index_add(&p->ix->goroutines, (uint64_t)g.id, p->d->ngoroutines) != 0) {
         free(g.chans);
         return fail(p, "out of memory");
@@ -593,7 +571,7 @@ static int read_chan(parser *p)
         warn(p, 0, "duplicate chan 0x%llx ignored", (unsigned long long)c.addr);
         return 0;
     }
-    if (grow((void **)&p->d->chans, &p->cap_chans, p->d->nchans + 1, sizeof c) != 0
+    if (gl_grow((void **)&p->d->chans, &p->cap_chans, p->d->nchans + 1, sizeof c) != 0
         || index_add(&p->ix->chans, c.addr, p->d->nchans) != 0)
         return fail(p, "out of memory");
     p->d->chans[p->d->nchans++] = c;
@@ -636,7 +614,7 @@ static int read_context(parser *p)
         warn(p, 0, "duplicate context 0x%llx ignored", (unsigned long long)x.addr);
         return 0;
     }
-    if (grow((void **)&p->d->contexts, &p->cap_contexts, p->d->ncontexts + 1, sizeof x) != 0
+    if (gl_grow((void **)&p->d->contexts, &p->cap_contexts, p->d->ncontexts + 1, sizeof x) != 0
         || index_add(&p->ix->contexts, x.addr, p->d->ncontexts) != 0)
         return fail(p, "out of memory");
     p->d->contexts[p->d->ncontexts++] = x;
@@ -689,7 +667,7 @@ static int split_fields(parser *p, char **tag)
         if (!eq || eq == tok)
             return fail(p, "malformed field '%.40s'", tok);
         *eq = '\0';
-        if (grow((void **)&p->fields, &p->cap_fields, p->nfields + 1, sizeof *p->fields) != 0)
+        if (gl_grow((void **)&p->fields, &p->cap_fields, p->nfields + 1, sizeof *p->fields) != 0)
             return fail(p, "out of memory");
         p->fields[p->nfields].key = tok;
         p->fields[p->nfields].value = eq + 1;

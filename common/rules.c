@@ -1,6 +1,8 @@
 /* The leak rules (see rules.h and docs/json-format.md). */
 #include "rules.h"
 
+#include "util.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,25 +272,11 @@ typedef struct builder {
     keybuf key;
 } builder;
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 16;
-    while (n < need)
-        n *= 2;
-    void *a = realloc(*arr, n * elem);
-    if (!a)
-        return -1;
-    *arr = a;
-    *cap = n;
-    return 0;
-}
 
 static int add_running(builder *b, const gl_goroutine *g)
 {
     gl_report *r = b->r;
-    if (grow((void **)&r->running, &b->cap_running, r->nrunning + 1, sizeof *r->running) != 0)
+    if (gl_grow((void **)&r->running, &b->cap_running, r->nrunning + 1, sizeof *r->running) != 0)
         return -1;
     gl_running *x = &r->running[r->nrunning++];
     x->goid = g->id;
@@ -326,7 +314,7 @@ static int new_group(builder *b, const gl_goroutine *g, gl_category cat, const g
 {
     gl_report *r = b->r;
     size_t old_cap = b->cap_groups;
-    if (grow((void **)&r->groups, &b->cap_groups, r->ngroups + 1, sizeof *r->groups) != 0)
+    if (gl_grow((void **)&r->groups, &b->cap_groups, r->ngroups + 1, sizeof *r->groups) != 0)
         return -1;
     if (b->cap_groups != old_cap) {
         size_t *c = realloc(b->cap_goids, b->cap_groups * sizeof *c);
@@ -381,7 +369,7 @@ static int add_leak(builder *b, const gl_goroutine *g, gl_category cat, const gl
         HASH_ADD_KEYPTR(hh, b->table, e->key, b->key.len, e);
     }
     gl_leak_group *grp = &r->groups[idx];
-    if (grow((void **)&grp->goids, &b->cap_goids[idx], grp->count + 1, sizeof *grp->goids) != 0)
+    if (gl_grow((void **)&grp->goids, &b->cap_goids[idx], grp->count + 1, sizeof *grp->goids) != 0)
         return -1;
     grp->goids[grp->count++] = g->id;
     r->leaked++;

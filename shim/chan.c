@@ -61,31 +61,23 @@ void gl_closechan(void *c)
     real(c);
 }
 
-void gl_chansend1(void *c, void *elem) __asm__("runtime.chansend1");
-void gl_chansend1(void *c, void *elem)
-{
-    void (*real)(void *, void *) = gl_resolve_or_die((void **)&gl_real_fns.chansend1, "runtime.chansend1");
-    if (!ACTIVE()) {
-        real(c, elem);
-        return;
+/* Send and receive cost a note and nothing else unless they park. */
+#define CHAN_OP(cname, sym, field)                                                   \
+    void cname(void *c, void *elem) __asm__(sym);                                    \
+    void cname(void *c, void *elem)                                                  \
+    {                                                                                \
+        void (*real)(void *, void *) = gl_resolve_or_die((void **)&gl_real_fns.field, sym); \
+        if (!ACTIVE()) {                                                             \
+            real(c, elem);                                                           \
+            return;                                                                  \
+        }                                                                            \
+        gl_pending_op saved = gl_note_push(GL_W_CHAN, (uintptr_t)c, NULL, 0);        \
+        real(c, elem);                                                               \
+        gl_note_pop(&saved);                                                         \
     }
-    gl_pending_op saved = gl_note_push(GL_W_CHAN, (uintptr_t)c, NULL, 0);
-    real(c, elem);
-    gl_note_pop(&saved);
-}
 
-void gl_chanrecv1(void *c, void *elem) __asm__("runtime.chanrecv1");
-void gl_chanrecv1(void *c, void *elem)
-{
-    void (*real)(void *, void *) = gl_resolve_or_die((void **)&gl_real_fns.chanrecv1, "runtime.chanrecv1");
-    if (!ACTIVE()) {
-        real(c, elem);
-        return;
-    }
-    gl_pending_op saved = gl_note_push(GL_W_CHAN, (uintptr_t)c, NULL, 0);
-    real(c, elem);
-    gl_note_pop(&saved);
-}
+CHAN_OP(gl_chansend1, "runtime.chansend1", chansend1)
+CHAN_OP(gl_chanrecv1, "runtime.chanrecv1", chanrecv1)
 
 _Bool gl_chanrecv2(void *c, void *elem) __asm__("runtime.chanrecv2");
 _Bool gl_chanrecv2(void *c, void *elem)

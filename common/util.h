@@ -1,0 +1,14 @@
+/* Small helpers shared by the reader, the rules and the demangler. */
+#ifndef GOLEASH_UTIL_H
+#define GOLEASH_UTIL_H
+
+#include <stddef.h>
+
+/* Grows *arr (of elem-sized items) so that it holds at least need items,
+ * doubling; 0 on success, -1 when out of memory (*arr unchanged). */
+int gl_grow(void **arr, size_t *cap, size_t need, size_t elem);
+
+/* The value of one hex digit, -1 when c is not one. */
+int gl_hex_digit(char c);
+
+#endif
