@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #define CHUNK (1u << 20)
-#define NCLASS 16
+#define NCLASS 64
 
 static atomic_flag lock = ATOMIC_FLAG_INIT;
 static void *free_list[NCLASS];
@@ -34,7 +34,9 @@ static void spin_unlock(void)
     atomic_flag_clear_explicit(&lock, memory_order_release);
 }
 
-/* Classes are multiples of 16 bytes up to 256; larger goes to pages. */
+/* Classes are multiples of 16 bytes up to 1 KiB (records, and uthash's
+ * tables and bucket arrays, which come and go as a shard empties and fills);
+ * larger goes to pages. */
 static int class_of(size_t size)
 {
     return (int)((size + 15) / 16) - 1;
@@ -81,7 +83,7 @@ void *gl_alloc(size_t size)
         if (!chunk)
             return NULL;
         spin_lock();
-        /* The tail of the previous chunk is abandoned: at most 255 bytes. */
+        /* The tail of the previous chunk is abandoned: under 1 KiB. */
         bump = chunk;
         bump_end = chunk + CHUNK;
     }
