@@ -11,7 +11,14 @@
 #define CHUNK (1u << 20)
 #define NCLASS 64
 
+#define MAG 32 /* objects moved between a thread's list and the global one at a time */
+
 static atomic_flag lock = ATOMIC_FLAG_INIT;
+/* Goroutines are born on one thread and die on another: each thread keeps
+ * its own free lists and trades with the global ones a batch at a time, so
+ * the lock is taken once per MAG allocations or frees, not each time. */
+static GL_TLS void *local_list[NCLASS];
+static GL_TLS unsigned local_n[NCLASS];
 static void *free_list[NCLASS];
 static char *bump, *bump_end;
 static atomic_size_t mapped;
@@ -69,10 +76,26 @@ void *gl_alloc(size_t size)
     if (c >= NCLASS)
         return gl_alloc_big(size);
     size_t sz = (size_t)(c + 1) * 16;
-    spin_lock();
-    void *p = free_list[c];
+    void *p = local_list[c];
     if (p) {
-        free_list[c] = *(void **)p;
+        local_list[c] = *(void **)p;
+        local_n[c]--;
+        memset(p, 0, sz);
+        return p;
+    }
+    spin_lock();
+    /* Refill: take up to MAG objects from the global list. */
+    for (unsigned i = 0; i < MAG && free_list[c]; i++) {
+        void *o = free_list[c];
+        free_list[c] = *(void **)o;
+        *(void **)o = local_list[c];
+        local_list[c] = o;
+        local_n[c]++;
+    }
+    p = local_list[c];
+    if (p) {
+        local_list[c] = *(void **)p;
+        local_n[c]--;
         spin_unlock();
         memset(p, 0, sz);
         return p;
@@ -102,9 +125,19 @@ void gl_free(void *p, size_t size)
         gl_free_big(p, size);
         return;
     }
+    *(void **)p = local_list[c];
+    local_list[c] = p;
+    if (++local_n[c] < 2 * MAG)
+        return;
+    /* Give a batch back for threads that allocate more than they free. */
     spin_lock();
-    *(void **)p = free_list[c];
-    free_list[c] = p;
+    for (unsigned i = 0; i < MAG; i++) {
+        void *o = local_list[c];
+        local_list[c] = *(void **)o;
+        *(void **)o = free_list[c];
+        free_list[c] = o;
+    }
+    local_n[c] -= MAG;
     spin_unlock();
 }
 

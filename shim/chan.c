@@ -29,7 +29,7 @@ static void make_record(void *arg)
 void *gl_makechan(void *t, intptr_t size) __asm__("runtime.makechan");
 void *gl_makechan(void *t, intptr_t size)
 {
-    void *(*real)(void *, intptr_t) = gl_resolve_or_die((void **)&gl_real_fns.makechan, "runtime.makechan");
+    void *(*real)(void *, intptr_t) = GL_REAL(makechan, "runtime.makechan");
     void *c = real(t, size);
     if (ACTIVE() && c) {
         struct make_note n = {.c = (uintptr_t)c, .cap = size, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
@@ -41,7 +41,7 @@ void *gl_makechan(void *t, intptr_t size)
 void *gl_makechan64(void *t, int64_t size) __asm__("runtime.makechan64");
 void *gl_makechan64(void *t, int64_t size)
 {
-    void *(*real)(void *, int64_t) = gl_resolve_or_die((void **)&gl_real_fns.makechan64, "runtime.makechan64");
+    void *(*real)(void *, int64_t) = GL_REAL(makechan64, "runtime.makechan64");
     void *c = real(t, size);
     if (ACTIVE() && c) {
         struct make_note n = {.c = (uintptr_t)c, .cap = size, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
@@ -53,7 +53,7 @@ void *gl_makechan64(void *t, int64_t size)
 void gl_closechan(void *c) __asm__("runtime.closechan");
 void gl_closechan(void *c)
 {
-    void (*real)(void *) = gl_resolve_or_die((void **)&gl_real_fns.closechan, "runtime.closechan");
+    void (*real)(void *) = GL_REAL(closechan, "runtime.closechan");
     if (ACTIVE() && c) {
         struct make_note n = {.c = (uintptr_t)c, .close = 1, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
         gl_on_altstack(make_record, &n);
@@ -66,7 +66,7 @@ void gl_closechan(void *c)
     void cname(void *c, void *elem) __asm__(sym);                                    \
     void cname(void *c, void *elem)                                                  \
     {                                                                                \
-        void (*real)(void *, void *) = gl_resolve_or_die((void **)&gl_real_fns.field, sym); \
+        void (*real)(void *, void *) = GL_REAL(field, sym); \
         if (!ACTIVE()) {                                                             \
             real(c, elem);                                                           \
             return;                                                                  \
@@ -82,7 +82,7 @@ CHAN_OP(gl_chanrecv1, "runtime.chanrecv1", chanrecv1)
 _Bool gl_chanrecv2(void *c, void *elem) __asm__("runtime.chanrecv2");
 _Bool gl_chanrecv2(void *c, void *elem)
 {
-    _Bool (*real)(void *, void *) = gl_resolve_or_die((void **)&gl_real_fns.chanrecv2, "runtime.chanrecv2");
+    _Bool (*real)(void *, void *) = GL_REAL(chanrecv2, "runtime.chanrecv2");
     if (!ACTIVE())
         return real(c, elem);
     gl_pending_op saved = gl_note_push(GL_W_CHAN, (uintptr_t)c, NULL, 0);
@@ -96,7 +96,7 @@ struct gl_select_ret gl_selectgo(void *cas0, void *order0, intptr_t nsends, intp
 struct gl_select_ret gl_selectgo(void *cas0, void *order0, intptr_t nsends, intptr_t nrecvs, _Bool block)
 {
     struct gl_select_ret (*real)(void *, void *, intptr_t, intptr_t, _Bool) =
-        gl_resolve_or_die((void **)&gl_real_fns.selectgo, "runtime.selectgo");
+        GL_REAL(selectgo, "runtime.selectgo");
     if (!ACTIVE())
         return real(cas0, order0, nsends, nrecvs, block);
     gl_pending_op saved = gl_note_push(GL_W_SELECT, 0, cas0, nsends + nrecvs);
@@ -108,7 +108,7 @@ struct gl_select_ret gl_selectgo(void *cas0, void *order0, intptr_t nsends, intp
 void gl_block(void) __asm__("runtime.block");
 void gl_block(void)
 {
-    void (*real)(void) = gl_resolve_or_die((void **)&gl_real_fns.block, "runtime.block");
+    void (*real)(void) = GL_REAL(block, "runtime.block");
     if (ACTIVE())
         (void)gl_note_push(GL_W_FOREVER, 0, NULL, 0);
     real();

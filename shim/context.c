@@ -32,7 +32,7 @@ struct gl_ctx_ret gl_with_cancel(void *ptab, void *pdata) __asm__("context.WithC
 struct gl_ctx_ret gl_with_cancel(void *ptab, void *pdata)
 {
     struct gl_ctx_ret (*real)(void *, void *) =
-        gl_resolve_or_die((void **)&gl_real_fns.with_cancel, "context.WithCancel");
+        GL_REAL(with_cancel, "context.WithCancel");
     struct gl_ctx_ret r = real(ptab, pdata);
     if (ACTIVE())
         ctx_made(r.data, CTX_CANCEL, 0);
@@ -43,7 +43,7 @@ struct gl_ctx_ret gl_with_timeout(void *ptab, void *pdata, int64_t d) __asm__("c
 struct gl_ctx_ret gl_with_timeout(void *ptab, void *pdata, int64_t d)
 {
     struct gl_ctx_ret (*real)(void *, void *, int64_t) =
-        gl_resolve_or_die((void **)&gl_real_fns.with_timeout, "context.WithTimeout");
+        GL_REAL(with_timeout, "context.WithTimeout");
     int64_t start = gl_now_ns();
     struct gl_ctx_ret r = real(ptab, pdata, d);
     if (ACTIVE())
@@ -55,7 +55,7 @@ struct gl_ctx_ret gl_with_deadline(void *ptab, void *pdata, struct gl_go_time t)
 struct gl_ctx_ret gl_with_deadline(void *ptab, void *pdata, struct gl_go_time t)
 {
     struct gl_ctx_ret (*real)(void *, void *, struct gl_go_time) =
-        gl_resolve_or_die((void **)&gl_real_fns.with_deadline, "context.WithDeadline");
+        GL_REAL(with_deadline, "context.WithDeadline");
     struct gl_ctx_ret r = real(ptab, pdata, t);
     /* A time.Time's monotonic reading is relative to the runtime's own
      * start, not to CLOCK_MONOTONIC, so the deadline itself is not kept. */
@@ -77,7 +77,7 @@ static void done_record(void *arg)
 void *gl_cancelctx_done(void *c) __asm__("context.cancelCtx.Done");
 void *gl_cancelctx_done(void *c)
 {
-    void *(*real)(void *) = gl_resolve_or_die((void **)&gl_real_fns.cancelctx_done, "context.cancelCtx.Done");
+    void *(*real)(void *) = GL_REAL(cancelctx_done, "context.cancelCtx.Done");
     void *ch = real(c);
     if (ACTIVE() && ch) {
         struct done_note n = {(uintptr_t)c, (uintptr_t)ch};
@@ -95,7 +95,7 @@ void gl_cancelctx_cancel(void *c, _Bool remove, void *err_tab, void *err_data) _
 void gl_cancelctx_cancel(void *c, _Bool remove, void *err_tab, void *err_data)
 {
     void (*real)(void *, _Bool, void *, void *) =
-        gl_resolve_or_die((void **)&gl_real_fns.cancelctx_cancel, "context.cancelCtx.cancel");
+        GL_REAL(cancelctx_cancel, "context.cancelCtx.cancel");
     if (ACTIVE()) {
         uintptr_t ctx = (uintptr_t)c;
         gl_on_altstack(cancel_record, &ctx);

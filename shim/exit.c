@@ -18,6 +18,11 @@
 #include <unistd.h>
 
 static atomic_int finished;
+/* One dump written at a time; the exit dump is the last word. */
+static pthread_mutex_t dump_mu = PTHREAD_MUTEX_INITIALIZER;
+/* A report that has not finished by then is abandoned: a leak detector must
+ * never keep a program from exiting. */
+#define FINISH_TIMEOUT_S 60
 static pthread_t interval_thread;
 static atomic_int interval_running;
 
@@ -41,13 +46,16 @@ static void *finish_thread(void *arg)
 {
     struct finish *f = arg;
     gl_membuf b = {0};
-    if (gl_dump_build(&b, "exit", f->status) != 0) {
+    pthread_mutex_lock(&dump_mu);
+    int built = gl_dump_build(&b, "exit", f->status);
+    if (built == 0 && gl_opts.dump_path[0])
+        write_dump_file(&b);
+    pthread_mutex_unlock(&dump_mu);
+    if (built != 0) {
         gl_log("goleash: out of memory while writing the dump");
         gl_membuf_free(&b);
         return NULL;
     }
-    if (gl_opts.dump_path[0])
-        write_dump_file(&b);
     if (gl_opts.report || gl_opts.exitcode) {
         gl_dump *d = NULL;
         gl_diag diag;
@@ -80,12 +88,22 @@ static void *finish_thread(void *arg)
 
 static int finish(int status)
 {
-    struct finish f = {.status = status};
+    /* Static: an abandoned reporter thread may still write to it. */
+    static struct finish f;
+    f.status = status;
+    f.leaks = 0;
     pthread_t t;
-    if (pthread_create(&t, NULL, finish_thread, &f) == 0)
-        pthread_join(t, NULL);
-    else
+    if (pthread_create(&t, NULL, finish_thread, &f) != 0) {
         gl_log("goleash: cannot start the exit reporter thread");
+        return status;
+    }
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += FINISH_TIMEOUT_S;
+    if (pthread_timedjoin_np(t, NULL, &deadline) != 0) {
+        gl_log("goleash: the exit report took too long; exiting without it");
+        return status;
+    }
     if (f.leaks && status == 0 && gl_opts.exitcode)
         return gl_opts.exitcode;
     return status;
@@ -112,11 +130,15 @@ static void *interval_main(void *arg)
         }
         ts.tv_sec = gl_opts.dump_interval_ns / 1000000000;
         ts.tv_nsec = gl_opts.dump_interval_ns % 1000000000;
-        if (atomic_load(&finished))
+        pthread_mutex_lock(&dump_mu);
+        if (atomic_load(&finished)) {
+            pthread_mutex_unlock(&dump_mu);
             return NULL;
+        }
         gl_membuf b = {0};
         if (gl_dump_build(&b, "interval", -1) == 0)
             write_dump_file(&b);
+        pthread_mutex_unlock(&dump_mu);
         gl_membuf_free(&b);
     }
     return NULL;
@@ -144,6 +166,8 @@ static void start_interval_thread(void)
  * Go code before exec anyway. */
 static void atfork_child(void)
 {
+    /* The parent's interval thread may have held it at the fork. */
+    pthread_mutex_init(&dump_mu, NULL);
     atomic_store(&finished, 0);
     atomic_store(&interval_running, 0);
     start_interval_thread();

@@ -103,7 +103,7 @@ void gl_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t trace_ev, intp
 void gl_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t trace_ev, intptr_t traceskip)
 {
     void (*real)(void *, void *, uint8_t, uint8_t, intptr_t) =
-        gl_resolve_or_die((void **)&gl_real_fns.gopark, "runtime.gopark");
+        GL_REAL(gopark, "runtime.gopark");
     if (!atomic_load_explicit(&gl_active, memory_order_relaxed)) {
         real(unlockf, lock, reason, trace_ev, traceskip);
         return;
@@ -113,8 +113,10 @@ void gl_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t trace_ev, intp
     if (g && classify(&n, g)) {
         n.goid = gl_goid_of(g);
         gl_on_altstack(park_record, &n);
+        /* Used: a later park of this goroutine must not take it again. Other
+         * parks (GC assist inside a channel op) leave it for the real one. */
+        gl_tls_op.g = NULL;
     }
-    gl_tls_op.g = NULL;
     real(unlockf, lock, reason, trace_ev, traceskip);
     if (n.rec)
         gl_registry_unpark(n.rec);

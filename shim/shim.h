@@ -13,6 +13,17 @@
 #define uthash_malloc(sz) gl_alloc(sz)
 #define uthash_free(ptr, sz) gl_free((ptr), (sz))
 #define HASH_NONFATAL_OOM 1
+/* Every key the shim hashes is one 8-byte integer (goid, address): a
+ * multiplicative hash does for it what Jenkins' does for strings, cheaper. */
+#define HASH_FUNCTION(keyptr, keylen, hashv)                                   \
+    do {                                                                       \
+        uint64_t k_;                                                           \
+        memcpy(&k_, (keyptr), sizeof k_);                                      \
+        (void)(keylen);                                                        \
+        k_ *= 0x9E3779B97F4A7C15ull;                                           \
+        (hashv) = (unsigned)(k_ >> 32);                                        \
+    } while (0)
+#include <string.h>
 #include <uthash.h>
 
 #define GL_HIDDEN __attribute__((visibility("hidden")))
@@ -109,6 +120,12 @@ extern atomic_int gl_active GL_HIDDEN;
 GL_HIDDEN void gl_resolve_all(void);
 GL_HIDDEN const char *gl_missing_symbols(void); /* comma list, "" when none */
 GL_HIDDEN void *gl_resolve_or_die(void **slot, const char *name);
+/* The real function for an interposer: resolved at load time, so this is
+ * one load on every call; the slow path covers calls before the constructor. */
+#define GL_REAL(field, name)                                                                       \
+    (GL_LIKELY(gl_real_fns.field != NULL) ? (__typeof__(gl_real_fns.field))gl_real_fns.field        \
+                                          : (__typeof__(gl_real_fns.field))gl_resolve_or_die(        \
+                                                (void **)&gl_real_fns.field, name))
 GL_HIDDEN const char *gl_libgo_path(void);
 
 /* ---- goid.c: Go's goroutine ids from libgo's g ---- */

@@ -26,7 +26,7 @@ static void spawn_register(void *arg)
 void *gl_go_go(uintptr_t fn, void *arg) __asm__("__go_go");
 void *gl_go_go(uintptr_t fn, void *arg)
 {
-    void *(*real)(uintptr_t, void *) = gl_resolve_or_die((void **)&gl_real_fns.go_go, "__go_go");
+    void *(*real)(uintptr_t, void *) = GL_REAL(go_go, "__go_go");
     if (!atomic_load_explicit(&gl_active, memory_order_relaxed))
         return real(fn, arg);
     struct spawn_note n = {.fn = fn, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
@@ -49,7 +49,7 @@ static void exit_register(void *arg)
 void gl_goexit1(void) __asm__("runtime.goexit1") __attribute__((noreturn));
 void gl_goexit1(void)
 {
-    void (*real)(void) = gl_resolve_or_die((void **)&gl_real_fns.goexit1, "runtime.goexit1");
+    void (*real)(void) = GL_REAL(goexit1, "runtime.goexit1");
     if (atomic_load_explicit(&gl_active, memory_order_relaxed)) {
         int64_t goid = gl_current_goid();
         if (goid > 0)

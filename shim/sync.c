@@ -8,7 +8,7 @@
     void cname(void *obj) __asm__(sym);                                                      \
     void cname(void *obj)                                                                    \
     {                                                                                        \
-        void (*real)(void *) = gl_resolve_or_die((void **)&gl_real_fns.field, sym);          \
+        void (*real)(void *) = GL_REAL(field, sym);          \
         if (!ACTIVE()) {                                                                     \
             real(obj);                                                                       \
             return;                                                                          \

@@ -31,7 +31,7 @@ static void note_timer(void *t, uint8_t kind, int64_t when, int stopped)
 void *gl_new_timer(int64_t d) __asm__("time.NewTimer");
 void *gl_new_timer(int64_t d)
 {
-    void *(*real)(int64_t) = gl_resolve_or_die((void **)&gl_real_fns.new_timer, "time.NewTimer");
+    void *(*real)(int64_t) = GL_REAL(new_timer, "time.NewTimer");
     void *t = real(d);
     if (ACTIVE())
         note_timer(t, KIND_TIMER, gl_now_ns() + d, 0);
@@ -41,7 +41,7 @@ void *gl_new_timer(int64_t d)
 void *gl_new_ticker(int64_t d) __asm__("time.NewTicker");
 void *gl_new_ticker(int64_t d)
 {
-    void *(*real)(int64_t) = gl_resolve_or_die((void **)&gl_real_fns.new_ticker, "time.NewTicker");
+    void *(*real)(int64_t) = GL_REAL(new_ticker, "time.NewTicker");
     void *t = real(d);
     if (ACTIVE())
         note_timer(t, KIND_TICKER, 0, 0);
@@ -51,7 +51,7 @@ void *gl_new_ticker(int64_t d)
 _Bool gl_timer_stop(void *t) __asm__("time.Timer.Stop");
 _Bool gl_timer_stop(void *t)
 {
-    _Bool (*real)(void *) = gl_resolve_or_die((void **)&gl_real_fns.timer_stop, "time.Timer.Stop");
+    _Bool (*real)(void *) = GL_REAL(timer_stop, "time.Timer.Stop");
     _Bool r = real(t);
     if (ACTIVE())
         note_timer(t, KIND_TIMER, -1, 1);
@@ -61,7 +61,7 @@ _Bool gl_timer_stop(void *t)
 _Bool gl_timer_reset(void *t, int64_t d) __asm__("time.Timer.Reset");
 _Bool gl_timer_reset(void *t, int64_t d)
 {
-    _Bool (*real)(void *, int64_t) = gl_resolve_or_die((void **)&gl_real_fns.timer_reset, "time.Timer.Reset");
+    _Bool (*real)(void *, int64_t) = GL_REAL(timer_reset, "time.Timer.Reset");
     _Bool r = real(t, d);
     if (ACTIVE())
         note_timer(t, KIND_TIMER, gl_now_ns() + d, 0);
@@ -71,7 +71,7 @@ _Bool gl_timer_reset(void *t, int64_t d)
 void gl_ticker_stop(void *t) __asm__("time.Ticker.Stop");
 void gl_ticker_stop(void *t)
 {
-    void (*real)(void *) = gl_resolve_or_die((void **)&gl_real_fns.ticker_stop, "time.Ticker.Stop");
+    void (*real)(void *) = GL_REAL(ticker_stop, "time.Ticker.Stop");
     real(t);
     if (ACTIVE())
         note_timer(t, KIND_TICKER, -1, 1);
@@ -80,7 +80,7 @@ void gl_ticker_stop(void *t)
 void gl_ticker_reset(void *t, int64_t d) __asm__("time.Ticker.Reset");
 void gl_ticker_reset(void *t, int64_t d)
 {
-    void (*real)(void *, int64_t) = gl_resolve_or_die((void **)&gl_real_fns.ticker_reset, "time.Ticker.Reset");
+    void (*real)(void *, int64_t) = GL_REAL(ticker_reset, "time.Ticker.Reset");
     real(t, d);
     if (ACTIVE())
         note_timer(t, KIND_TICKER, -1, 0);
@@ -102,7 +102,7 @@ static void chan_timer_record(void *arg)
 void *gl_after(int64_t d) __asm__("time.After");
 void *gl_after(int64_t d)
 {
-    void *(*real)(int64_t) = gl_resolve_or_die((void **)&gl_real_fns.after, "time.After");
+    void *(*real)(int64_t) = GL_REAL(after, "time.After");
     void *c = real(d);
     if (ACTIVE() && c) {
         struct chan_timer_note n = {(uintptr_t)c, KIND_TIMER, gl_now_ns() + d};
@@ -114,7 +114,7 @@ void *gl_after(int64_t d)
 void *gl_tick(int64_t d) __asm__("time.Tick");
 void *gl_tick(int64_t d)
 {
-    void *(*real)(int64_t) = gl_resolve_or_die((void **)&gl_real_fns.tick, "time.Tick");
+    void *(*real)(int64_t) = GL_REAL(tick, "time.Tick");
     void *c = real(d);
     if (ACTIVE() && c) {
         struct chan_timer_note n = {(uintptr_t)c, KIND_TICKER, 0};

@@ -50,6 +50,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 
 LEAK_REASONS = {
     "chan receive", "chan send", "chan receive (nil chan)", "chan send (nil chan)",
@@ -545,6 +546,44 @@ def mode_options(args, tmp):
     log("OK: options on %s" % os.path.basename(args.src))
 
 
+def mode_killed(args, tmp):
+    """A program killed with SIGKILL leaves its periodic dump (dump_interval),
+    and goleash report finds exactly the expected leaks in it."""
+    spec = parse_headers(args.src)
+    e = spec["expect"]
+    exe = compile_go(args.gccgo, args.src, tmp)
+    pattern = os.path.join(tmp, "k.%p.dump")
+    env = clean_env({"LD_PRELOAD": args.shim,
+                     "GOLEASH_OPTIONS": "dump_interval=100ms:dump_path=" + pattern})
+    proc = subprocess.Popen([exe], env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    dump = pattern.replace("%p", str(proc.pid))
+    deadline = time.time() + 30
+    while time.time() < deadline and not os.path.exists(dump):
+        time.sleep(0.05)
+    time.sleep(0.35)  # a few more intervals: the leaked goroutines have parked by now
+    proc.kill()
+    _, err = proc.communicate()
+    chk = Checker()
+    chk.eq("program output before the kill", b"leaked 4, now running until killed\n", first)
+    chk.eq("killed by SIGKILL", -9, proc.returncode)
+    chk.eq("shim stderr (nothing: the report never ran)", b"", err)
+    chk.ok(os.path.exists(dump), "no periodic dump at %s" % dump)
+    chk.raise_if_failed()
+    leftovers = [f for f in os.listdir(tmp) if ".tmp." in f]
+    chk.eq("temporary dump files left behind", [], leftovers)
+    r = run([args.goleash, "report", "--format", "json", dump], clean_env(), tmp, what="goleash report")
+    chk.eq("goleash report exit code", 1, r.returncode)
+    report = json.loads(r.stdout)
+    chk.raise_if_failed()
+    check_report(chk, report, spec, args.src, "goleash report on the periodic dump")
+    with open(dump, "rb") as f:
+        info = f.read().split(b"\n")[1]
+    chk.ok(b" reason=interval " in info, "dump reason is not interval: %r" % info[:200])
+    chk.raise_if_failed()
+    log("OK: periodic dump of a killed process (%s)" % os.path.basename(args.src))
+
+
 SELFCHECK_GO = r'''
 package main
 
@@ -691,7 +730,7 @@ def main():
     ap.add_argument("--src", required=True, help="program source (.go, .c) or executable")
     ap.add_argument("--work", required=True, help="directory for temporary files")
     ap.add_argument("--mode", default="program",
-                    choices=["program", "inert", "options", "selfcheck"])
+                    choices=["program", "inert", "options", "selfcheck", "killed"])
     ap.add_argument("--gccgo", default=os.environ.get("GCCGO", "gccgo"))
     ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -716,7 +755,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix=os.path.splitext(os.path.basename(args.src))[0] + ".",
                            dir=args.work)
     modes = {"program": mode_program, "inert": mode_inert,
-             "options": mode_options, "selfcheck": mode_selfcheck}
+             "options": mode_options, "selfcheck": mode_selfcheck, "killed": mode_killed}
     status = 0
     try:
         modes[args.mode](args, tmp)
