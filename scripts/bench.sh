@@ -54,7 +54,7 @@ command -v python3 >/dev/null || die2 "python3 not found"
 
 # Iterations: full / quick.
 if [ "$quick" = 1 ]; then
-    n_pingpong=100000; n_buffered=1000000; n_spawn=100000; n_fanin=100000; n_park=20000
+    n_pingpong=100000; n_buffered=1000000; n_spawn=100000; n_fanin=100000; n_park=100000
     : "${runs:=3}"
 else
     n_pingpong=1000000; n_buffered=10000000; n_spawn=1000000; n_fanin=1000000; n_park=100000

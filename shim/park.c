@@ -6,6 +6,12 @@
 #include "shim.h"
 
 GL_TLS gl_pending_op gl_tls_op;
+GL_TLS uintptr_t gl_tls_chan;
+
+/* Where libgo (Go 1.18, gccgo 12) keeps hchan.lock: after qcount, dataqsiz,
+ * buf, elemsize+closed, elemtype, sendx, recvx, recvq, sendq. Another layout
+ * only means the channel stays unnamed: the check below never misleads. */
+#define HCHAN_LOCK_OFFSET 88
 
 /* libgo's waitReason numbering for Go 1.18 (runtime/runtime2.go). */
 enum {
@@ -14,6 +20,7 @@ enum {
 };
 
 struct park_note {
+    uintptr_t lock;
     int64_t goid;
     uintptr_t anchor;
     uint8_t reason, wait, op;
@@ -61,8 +68,8 @@ static bool classify(struct park_note *n, void *g)
     case WR_CHAN_SEND:
         n->wait = GL_W_CHAN;
         n->op = n->reason == WR_CHAN_RECV ? GL_OP_RECV : GL_OP_SEND;
-        if (mine && op->wait == GL_W_CHAN)
-            n->obj = op->obj;
+        if (gl_tls_chan && n->lock == gl_tls_chan + HCHAN_LOCK_OFFSET)
+            n->obj = gl_tls_chan;
         return true;
     case WR_CHAN_RECV_NIL:
     case WR_CHAN_SEND_NIL:
@@ -108,7 +115,7 @@ void gl_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t trace_ev, intp
         real(unlockf, lock, reason, trace_ev, traceskip);
         return;
     }
-    struct park_note n = {.reason = reason, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
+    struct park_note n = {.reason = reason, .lock = (uintptr_t)lock, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
     void *g = gl_real_fns.getg();
     if (g && classify(&n, g)) {
         n.goid = gl_goid_of(g);

@@ -280,6 +280,9 @@ typedef struct gl_pending_op {
     intptr_t ncases;
 } gl_pending_op;
 extern GL_TLS gl_pending_op gl_tls_op GL_HIDDEN;
+/* The channel of this thread's latest send or receive. Needs no owner: a
+ * channel park passes &c->lock to gopark, which confirms it exactly. */
+extern GL_TLS uintptr_t gl_tls_chan GL_HIDDEN;
 
 /* Publishes what this goroutine is about to wait on and returns the previous
  * note, so that nested runtime calls can put it back. */
