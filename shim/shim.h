@@ -194,7 +194,7 @@ typedef struct gl_g {
     uintptr_t obj;
     uintptr_t chans[GL_G_CHANS];
     gl_scache scache;             /* owner-only */
-    UT_hash_handle hh;
+    struct gl_g *hnext;           /* goroutine table chain (registry.c) */
 } gl_g;
 
 typedef struct gl_touch_rec {
@@ -236,6 +236,8 @@ typedef struct gl_ctx_rec {
 } gl_ctx_rec;
 
 GL_HIDDEN void gl_registry_init(void);
+GL_HIDDEN void gl_registry_spawned_by(gl_g *parent, int64_t parent_goid, int64_t child_goid, uintptr_t start_pc,
+                                      gl_istack *created);
 GL_HIDDEN void gl_registry_spawned(int64_t parent_goid, int64_t child_goid, uintptr_t start_pc,
                                    gl_istack *created);
 GL_HIDDEN void gl_registry_exited(int64_t goid);

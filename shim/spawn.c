@@ -5,6 +5,7 @@
 
 struct spawn_note {
     int64_t parent, child;
+    gl_g *self;
     uintptr_t anchor;
     uintptr_t fn;
     gl_istack *stack;
@@ -13,14 +14,14 @@ struct spawn_note {
 static void spawn_capture(void *arg)
 {
     struct spawn_note *n = arg;
-    gl_g *self = n->parent > 0 ? gl_registry_self(n->parent) : NULL;
-    n->stack = self ? gl_stack_capture_cached(&self->scache, n->anchor) : gl_stack_capture();
+    n->self = n->parent > 0 ? gl_registry_self(n->parent) : NULL;
+    n->stack = n->self ? gl_stack_capture_cached(&n->self->scache, n->anchor) : gl_stack_capture();
 }
 
 static void spawn_register(void *arg)
 {
     struct spawn_note *n = arg;
-    gl_registry_spawned(n->parent, n->child, n->fn, n->stack);
+    gl_registry_spawned_by(n->self, n->parent, n->child, n->fn, n->stack);
 }
 
 void *gl_go_go(uintptr_t fn, void *arg) __asm__("__go_go");
