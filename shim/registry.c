@@ -119,6 +119,41 @@ static void g_unlink(struct gshard *s, gl_g *g)
         }
 }
 
+static void g_unref(gl_g *g);
+
+/* A parent's reference count is written by the parent at every spawn and by
+ * its children's exits on other threads: the decrements for one parent are
+ * gathered per thread and applied together. A pending decrement only keeps a
+ * record alive longer (at most one parent per thread), never frees it early. */
+#define UNREF_BATCH 64
+static GL_TLS gl_g *pending_parent;
+static GL_TLS unsigned pending_n;
+
+static void flush_pending(void)
+{
+    gl_g *p = pending_parent;
+    unsigned n = pending_n;
+    pending_parent = NULL;
+    pending_n = 0;
+    if (p && n && atomic_fetch_sub_explicit(&p->refs, n, memory_order_acq_rel) == n) {
+        gl_g *grand = p->parent;
+        gl_free(p, sizeof *p);
+        g_unref(grand);
+    }
+}
+
+static void parent_unref(gl_g *p)
+{
+    if (!p)
+        return;
+    if (p != pending_parent) {
+        flush_pending();
+        pending_parent = p;
+    }
+    if (++pending_n >= UNREF_BATCH)
+        flush_pending();
+}
+
 /* Drops one reference; a record that reaches zero releases its parent. */
 static void g_unref(gl_g *g)
 {
@@ -126,6 +161,16 @@ static void g_unref(gl_g *g)
         gl_g *parent = g->parent;
         gl_free(g, sizeof *g);
         g = parent;
+    }
+}
+
+/* The exit of a goroutine: its own reference goes now, its parent's later. */
+static void g_release(gl_g *g)
+{
+    if (atomic_fetch_sub_explicit(&g->refs, 1, memory_order_acq_rel) == 1) {
+        gl_g *parent = g->parent;
+        gl_free(g, sizeof *g);
+        parent_unref(parent);
     }
 }
 
@@ -190,7 +235,7 @@ void gl_registry_exited(int64_t goid)
     g_unlink(s, g);
     atomic_store_explicit(&g->state, GL_ST_EXITED, memory_order_relaxed);
     pthread_mutex_unlock(&s->mu);
-    g_unref(g);
+    g_release(g);
 }
 
 /* A goroutine's record is freed only by its own exit, so while it runs, a

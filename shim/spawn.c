@@ -1,5 +1,6 @@
 /* Goroutine birth and death. __go_go is the `go` statement; the creation
- * stack is captured in the parent before the child can run. runtime.goexit1
+ * stack is captured in the parent right after it (the child may already be
+ * running and even parked: the registry reconciles either order). runtime.goexit1
  * is where every goroutine ends, by returning or by runtime.Goexit. */
 #include "shim.h"
 
@@ -11,16 +12,13 @@ struct spawn_note {
     gl_istack *stack;
 };
 
-static void spawn_capture(void *arg)
+/* Runs after the real __go_go has returned: the parent is still in the same
+ * frames, so its creation stack is the one the `go` statement had. */
+static void spawn_record(void *arg)
 {
     struct spawn_note *n = arg;
     n->self = n->parent > 0 ? gl_registry_self(n->parent) : NULL;
     n->stack = n->self ? gl_stack_capture_cached(&n->self->scache, n->anchor) : gl_stack_capture();
-}
-
-static void spawn_register(void *arg)
-{
-    struct spawn_note *n = arg;
     gl_registry_spawned_by(n->self, n->parent, n->child, n->fn, n->stack);
 }
 
@@ -32,13 +30,12 @@ void *gl_go_go(uintptr_t fn, void *arg)
         return real(fn, arg);
     struct spawn_note n = {.fn = fn, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
     n.parent = gl_goid_of(gl_real_fns.getg());
-    gl_on_altstack(spawn_capture, &n);
     void *newg = real(fn, arg);
     if (GL_UNLIKELY(n.parent == 0) && !gl_goid_check_first_spawn(newg))
         return newg;
     n.child = gl_goid_of(newg);
     if (n.child > 0)
-        gl_on_altstack(spawn_register, &n);
+        gl_on_altstack(spawn_record, &n);
     return newg;
 }
 
