@@ -12,6 +12,19 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* Under valgrind the switch must be announced, or every access on the
+ * alternate stack looks like one beyond the thread's stack. Outside
+ * valgrind these requests cost a few no-op instructions. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef VALGRIND_STACK_REGISTER
+#define VALGRIND_STACK_REGISTER(lo, hi) 0u
+#define VALGRIND_STACK_DEREGISTER(id) ((void)(id))
+#endif
+
 #define ALT_SIZE (256u << 10)
 
 #if defined(__x86_64__)
@@ -44,14 +57,17 @@ void gl_altstack_call(void *top, void (*fn)(void *), void *arg) GL_HIDDEN;
 #endif
 
 static GL_TLS char *alt_base;
+static GL_TLS unsigned alt_vg_id;
 static GL_TLS int alt_depth;
 static pthread_key_t alt_key;
 static pthread_once_t alt_once = PTHREAD_ONCE_INIT;
 
 static void alt_release(void *base)
 {
-    if (base)
+    if (base) {
+        VALGRIND_STACK_DEREGISTER(alt_vg_id);
         munmap(base, ALT_SIZE);
+    }
 }
 
 static void alt_key_init(void)
@@ -71,6 +87,7 @@ static char *alt_get(void)
      * corruption of whatever mapping lies below. */
     mprotect(p, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE);
     alt_base = p;
+    alt_vg_id = VALGRIND_STACK_REGISTER(p, p + ALT_SIZE);
     pthread_once(&alt_once, alt_key_init);
     pthread_setspecific(alt_key, p);
     return p;
