@@ -546,6 +546,42 @@ def mode_options(args, tmp):
     log("OK: options on %s" % os.path.basename(args.src))
 
 
+def mode_missing(args, tmp):
+    """A libgo without some of the symbols the shim interposes: exactly one
+    warning line naming them, and otherwise the program's own output and exit
+    code. With a core symbol missing (runtime.gopark) the shim disables itself."""
+    here = os.path.dirname(os.path.abspath(args.src))
+    chk = Checker()
+    for variant, flags, tail_words in (("optional", [], "those are not intercepted"),
+                                       ("core", ["-DNO_GOPARK"], "goleash is disabled")):
+        d = os.path.join(tmp, variant)
+        os.makedirs(d)
+        lib = os.path.join(d, "libfakego.so")
+        exe = os.path.join(d, "prog")
+        for argv in ([args.cc, "-shared", "-fPIC", "-o", lib, os.path.join(here, "fake_libgo.c")] + flags,
+                     [args.cc, "-o", exe, os.path.join(here, "fake_libgo_main.c"), "-L" + d, "-lfakego",
+                      "-Wl,-rpath," + d]):
+            r = run(argv, clean_env(), d, what="build " + variant)
+            if r.returncode != 0:
+                raise Setup("cannot build the fake libgo:\n" + tail(r.stderr))
+        base = run([exe], clean_env(), d, what=variant + " without the shim")
+        p = run([exe], clean_env({"LD_PRELOAD": args.shim}), d, what=variant + " with the shim")
+        chk.eq(variant + ": exit code", base.returncode, p.returncode)
+        chk.eq(variant + ": stdout", base.stdout, p.stdout)
+        extra = p.stderr.replace(base.stderr, b"", 1).decode(errors="replace").splitlines()
+        chk.eq(variant + ": extra stderr lines", 1, len(extra))
+        if extra:
+            line = extra[0]
+            chk.ok(line.startswith("goleash: this libgo lacks ") and line.endswith(tail_words),
+                   variant + ": warning line: %r" % line)
+            chk.ok("runtime.chansend1" in line and "context.WithCancel" in line,
+                   variant + ": the warning names the missing symbols: %r" % line)
+            chk.ok(("runtime.gopark" in line) == (variant == "core"),
+                   variant + ": runtime.gopark listed only when missing: %r" % line)
+    chk.raise_if_failed()
+    log("OK: libgo with missing symbols")
+
+
 def mode_killed(args, tmp):
     """A program killed with SIGKILL leaves its periodic dump (dump_interval),
     and goleash report finds exactly the expected leaks in it."""
@@ -730,7 +766,7 @@ def main():
     ap.add_argument("--src", required=True, help="program source (.go, .c) or executable")
     ap.add_argument("--work", required=True, help="directory for temporary files")
     ap.add_argument("--mode", default="program",
-                    choices=["program", "inert", "options", "selfcheck", "killed"])
+                    choices=["program", "inert", "options", "selfcheck", "killed", "missing"])
     ap.add_argument("--gccgo", default=os.environ.get("GCCGO", "gccgo"))
     ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -755,7 +791,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix=os.path.splitext(os.path.basename(args.src))[0] + ".",
                            dir=args.work)
     modes = {"program": mode_program, "inert": mode_inert,
-             "options": mode_options, "selfcheck": mode_selfcheck, "killed": mode_killed}
+             "options": mode_options, "selfcheck": mode_selfcheck, "killed": mode_killed,
+             "missing": mode_missing}
     status = 0
     try:
         modes[args.mode](args, tmp)
