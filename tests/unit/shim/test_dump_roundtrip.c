@@ -6,6 +6,8 @@
 #include "model.h"
 
 #include <check.h>
+
+#include "run_suite.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,10 +218,5 @@ int main(void)
     tcase_add_test(tc, file_is_atomic_private_and_symlink_safe);
     tcase_add_test(tc, cut_dump_reads_as_truncated);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_VERBOSE);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

@@ -5,6 +5,8 @@
 #include "dump_read.h"
 
 #include <check.h>
+
+#include "run_suite.h"
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -85,10 +87,5 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, fork_under_load);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_VERBOSE);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

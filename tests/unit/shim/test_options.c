@@ -3,6 +3,8 @@
 #include "shim.h"
 
 #include <check.h>
+
+#include "run_suite.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -141,9 +143,5 @@ int main(void)
     tcase_add_test(tc, overlong_input_is_cut_not_overflowed);
     tcase_add_test(tc, pattern_expansion);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_VERBOSE);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

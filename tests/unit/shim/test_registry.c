@@ -4,6 +4,8 @@
 #include "shim.h"
 
 #include <check.h>
+
+#include "run_suite.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -267,11 +269,5 @@ int main(void)
     tcase_add_test(tc, context_records);
     tcase_add_test(tc, concurrent_spawn_park_exit);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    /* One process: the registry is global state shared across tests. */
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_VERBOSE);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }

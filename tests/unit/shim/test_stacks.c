@@ -3,6 +3,8 @@
 #include "shim.h"
 
 #include <check.h>
+
+#include "run_suite.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -166,10 +168,5 @@ int main(void)
     tcase_add_test(tc, capture_from_an_almost_full_stack);
     tcase_add_test(tc, concurrent_interning_is_unique);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_VERBOSE);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s);
 }
