@@ -1,7 +1,9 @@
-/* Channel make, send, receive, close, select and `select {}`. Operations
- * that do not park cost a note in thread-local storage and nothing else: the
- * note tells runtime.gopark which channel a park is about. make and close
- * capture their stacks (they are where a leak report points to). */
+/* Channel make, send, receive, close and select. Operations that do not park
+ * cost a note in thread-local storage and nothing else: the note tells
+ * runtime.gopark which channel a park is about. make and close capture their
+ * stacks (they are where a leak report points to). `select {}` needs no
+ * interposer: runtime.block parks with the reason "select (no cases)",
+ * which is all park.c needs. */
 #include "shim.h"
 
 #define ACTIVE() atomic_load_explicit(&gl_active, memory_order_relaxed)
@@ -26,39 +28,36 @@ static void make_record(void *arg)
         gl_registry_chan_made(n->c, n->cap, goid, st);
 }
 
+/* anchor: the calling interposer's CFA, for the stack-reuse check. */
+static inline void chan_event(void *c, int64_t cap, int close, uintptr_t anchor)
+{
+    if (ACTIVE() && c) {
+        struct make_note n = {.c = (uintptr_t)c, .cap = cap, .close = close, .anchor = anchor};
+        gl_on_altstack(make_record, &n);
+    }
+}
+
 void *gl_makechan(void *t, intptr_t size) __asm__("runtime.makechan");
 void *gl_makechan(void *t, intptr_t size)
 {
-    void *(*real)(void *, intptr_t) = GL_REAL(makechan, "runtime.makechan");
-    void *c = real(t, size);
-    if (ACTIVE() && c) {
-        struct make_note n = {.c = (uintptr_t)c, .cap = size, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
-        gl_on_altstack(make_record, &n);
-    }
+    void *c = GL_REAL(makechan, "runtime.makechan")(t, size);
+    chan_event(c, size, 0, (uintptr_t)__builtin_dwarf_cfa());
     return c;
 }
 
 void *gl_makechan64(void *t, int64_t size) __asm__("runtime.makechan64");
 void *gl_makechan64(void *t, int64_t size)
 {
-    void *(*real)(void *, int64_t) = GL_REAL(makechan64, "runtime.makechan64");
-    void *c = real(t, size);
-    if (ACTIVE() && c) {
-        struct make_note n = {.c = (uintptr_t)c, .cap = size, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
-        gl_on_altstack(make_record, &n);
-    }
+    void *c = GL_REAL(makechan64, "runtime.makechan64")(t, size);
+    chan_event(c, size, 0, (uintptr_t)__builtin_dwarf_cfa());
     return c;
 }
 
 void gl_closechan(void *c) __asm__("runtime.closechan");
 void gl_closechan(void *c)
 {
-    void (*real)(void *) = GL_REAL(closechan, "runtime.closechan");
-    if (ACTIVE() && c) {
-        struct make_note n = {.c = (uintptr_t)c, .close = 1, .anchor = (uintptr_t)__builtin_dwarf_cfa()};
-        gl_on_altstack(make_record, &n);
-    }
-    real(c);
+    chan_event(c, 0, 1, (uintptr_t)__builtin_dwarf_cfa());
+    GL_REAL(closechan, "runtime.closechan")(c);
 }
 
 /* Send and receive cost one thread-local store and nothing else unless
@@ -95,13 +94,4 @@ struct gl_select_ret gl_selectgo(void *cas0, void *order0, intptr_t nsends, intp
     struct gl_select_ret r = real(cas0, order0, nsends, nrecvs, block);
     gl_note_pop(&saved);
     return r;
-}
-
-void gl_block(void) __asm__("runtime.block");
-void gl_block(void)
-{
-    void (*real)(void) = GL_REAL(block, "runtime.block");
-    if (ACTIVE())
-        (void)gl_note_push(GL_W_FOREVER, 0, NULL, 0);
-    real();
 }

@@ -20,12 +20,20 @@ static void ctx_record(void *arg)
     gl_registry_ctx_made(n->ctx, n->kind, gl_current_goid(), gl_stack_capture(), n->deadline_ns);
 }
 
+/* libgo's WithTimeout is WithDeadline(parent, time.Now().Add(d)) through the
+ * PLT: the inner interposer records the context (its stack shows the user's
+ * call below context.WithTimeout) and leaves its address here, so the outer
+ * one only retags it instead of unwinding and recording a second time. No
+ * runtime call runs between the two returns, so this thread is still the one. */
+static GL_TLS uintptr_t just_made;
+
 static void ctx_made(void *data, uint8_t kind, int64_t deadline_ns)
 {
     if (!data)
         return;
     struct ctx_note n = {.ctx = (uintptr_t)data, .kind = kind, .deadline_ns = deadline_ns};
     gl_on_altstack(ctx_record, &n);
+    just_made = n.ctx;
 }
 
 struct gl_ctx_ret gl_with_cancel(void *ptab, void *pdata) __asm__("context.WithCancel");
@@ -45,9 +53,15 @@ struct gl_ctx_ret gl_with_timeout(void *ptab, void *pdata, int64_t d)
     struct gl_ctx_ret (*real)(void *, void *, int64_t) =
         GL_REAL(with_timeout, "context.WithTimeout");
     int64_t start = gl_now_ns();
+    just_made = 0;
     struct gl_ctx_ret r = real(ptab, pdata, d);
-    if (ACTIVE())
-        ctx_made(r.data, CTX_TIMEOUT, start + d);
+    if (ACTIVE() && r.data) {
+        if (just_made == (uintptr_t)r.data)
+            gl_registry_ctx_retag((uintptr_t)r.data, CTX_TIMEOUT, start + d);
+        else
+            ctx_made(r.data, CTX_TIMEOUT, start + d);
+    }
+    just_made = 0;
     return r;
 }
 

@@ -1,8 +1,9 @@
 /* runtime.gopark is reached only when a goroutine really parks, so it is
  * where the park stack is captured. What the goroutine waits on was noted in
  * thread-local storage by the channel, select and sync interposers just
- * before they called into the runtime; the note carries the publishing g, so
- * a stale note left by another goroutine on this thread is never used. */
+ * before they called into the runtime. A stale note left on this thread by
+ * another goroutine is never used: a channel note must match the &c.lock
+ * gopark is handed, the select and sync notes carry the publishing g. */
 #include "shim.h"
 
 GL_TLS gl_pending_op gl_tls_op;
@@ -24,7 +25,8 @@ struct park_note {
     int64_t goid;
     uintptr_t anchor;
     uint8_t reason, wait, op;
-    uintptr_t obj;
+    uintptr_t chan;   /* the channel of a send or receive */
+    uintptr_t obj;    /* the Mutex, RWMutex, WaitGroup or Cond */
     const uintptr_t *cases;
     intptr_t ncases;
     gl_g *rec;
@@ -41,8 +43,8 @@ static void park_record(void *arg)
 
     uintptr_t chans[GL_G_CHANS];
     uint8_t nchans = 0;
-    if (n->wait == GL_W_CHAN && n->obj) {
-        chans[nchans++] = n->obj;
+    if (n->chan) {
+        chans[nchans++] = n->chan;
     } else if (n->wait == GL_W_SELECT && n->cases) {
         /* scase is {c *hchan; elem unsafe.Pointer}: sends first, then receives. */
         for (intptr_t i = 0; i < n->ncases && nchans < GL_G_CHANS; i++)
@@ -50,8 +52,7 @@ static void park_record(void *arg)
                 chans[nchans++] = n->cases[2 * i];
     }
 
-    gl_registry_park_set(g, n->reason, n->wait, n->wait == GL_W_CHAN || n->wait == GL_W_SELECT ? 0 : n->obj,
-                         chans, nchans, st, now);
+    gl_registry_park_set(g, n->reason, n->wait, n->obj, chans, nchans, st, now);
     n->rec = g;
 
     for (uint8_t i = 0; i < nchans; i++)
@@ -69,7 +70,7 @@ static bool classify(struct park_note *n, void *g)
         n->wait = GL_W_CHAN;
         n->op = n->reason == WR_CHAN_RECV ? GL_OP_RECV : GL_OP_SEND;
         if (gl_tls_chan && n->lock == gl_tls_chan + HCHAN_LOCK_OFFSET)
-            n->obj = gl_tls_chan;
+            n->chan = gl_tls_chan;
         return true;
     case WR_CHAN_RECV_NIL:
     case WR_CHAN_SEND_NIL:

@@ -505,6 +505,17 @@ void gl_registry_ctx_made(uintptr_t ctx, uint8_t kind, int64_t goid, gl_istack *
     pthread_mutex_unlock(&ctx_mu);
 }
 
+void gl_registry_ctx_retag(uintptr_t ctx, uint8_t kind, int64_t deadline_ns)
+{
+    pthread_mutex_lock(&ctx_mu);
+    gl_ctx_rec *r = ctx_find(ctx);
+    if (r) {
+        r->kind = kind;
+        r->deadline_ns = deadline_ns;
+    }
+    pthread_mutex_unlock(&ctx_mu);
+}
+
 void gl_registry_ctx_done(uintptr_t ctx, uintptr_t done_chan)
 {
     pthread_mutex_lock(&ctx_mu);

@@ -31,7 +31,6 @@ static const struct {
     SYM(chanrecv2, "runtime.chanrecv2", 0),
     SYM(closechan, "runtime.closechan", 0),
     SYM(selectgo, "runtime.selectgo", 0),
-    SYM(block, "runtime.block", 0),
     SYM(mutex_lock, "sync.Mutex.Lock", 0),
     SYM(rwmutex_lock, "sync.RWMutex.Lock", 0),
     SYM(rwmutex_rlock, "sync.RWMutex.RLock", 0),

@@ -92,7 +92,6 @@ typedef struct gl_real {
     _Bool (*chanrecv2)(void *c, void *elem);
     void (*closechan)(void *c);
     struct gl_select_ret (*selectgo)(void *cas0, void *order0, intptr_t nsends, intptr_t nrecvs, _Bool block);
-    void (*block)(void);
     void (*mutex_lock)(void *m);
     void (*rwmutex_lock)(void *m);
     void (*rwmutex_rlock)(void *m);
@@ -255,6 +254,7 @@ GL_HIDDEN void gl_registry_chan_closed(uintptr_t c, int64_t goid, gl_istack *st)
 GL_HIDDEN void gl_registry_chan_timer(uintptr_t c, uint8_t kind, int64_t when_ns, int stopped);
 GL_HIDDEN void gl_registry_ctx_made(uintptr_t ctx, uint8_t kind, int64_t goid, gl_istack *st,
                                     int64_t deadline_ns);
+GL_HIDDEN void gl_registry_ctx_retag(uintptr_t ctx, uint8_t kind, int64_t deadline_ns);
 GL_HIDDEN void gl_registry_ctx_done(uintptr_t ctx, uintptr_t done_chan);
 GL_HIDDEN void gl_registry_ctx_cancelled(uintptr_t ctx);
 
