@@ -5,6 +5,8 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "../test_data.h"
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -17,13 +19,7 @@
 
 static const char *data_path(const char *name)
 {
-    /* Several at once may be alive (two dumps on one command line). */
-    static char bufs[4][4096];
-    static unsigned next;
-    char *buf = bufs[next++ % 4];
-    const char *dir = getenv("GL_TEST_DATA");
-    snprintf(buf, sizeof bufs[0], "%s/%s", dir ? dir : "data", name);
-    return buf;
+    return gl_test_data_path(name);
 }
 
 /* ---- JSON -------------------------------------------------------------- */

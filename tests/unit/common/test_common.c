@@ -3,17 +3,13 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "../test_data.h"
 #include <string.h>
 
 const char *data_path(const char *name)
 {
-    /* Several at once may be alive (two dumps on one command line). */
-    static char bufs[4][4096];
-    static unsigned next;
-    char *buf = bufs[next++ % 4];
-    const char *dir = getenv("GL_TEST_DATA");
-    snprintf(buf, sizeof bufs[0], "%s/%s", dir ? dir : "data", name);
-    return buf;
+    return gl_test_data_path(name);
 }
 
 gl_dump *parse_ok(const char *text)
