@@ -117,7 +117,7 @@ static json_t *leak(const gl_leak_group *g)
                      "creation_stack", stack(g->created),
                      "ancestors", ancestors(g),
                      "parked_ns", parked,
-                     "goroutines", int_list(g->goids, g->count),
+                     "goroutines", int_list(g->goids, g->ngoids),
                      "pids", int_list(g->pids, g->npids),
                      "channel", channel(g),
                      "context", context(g));

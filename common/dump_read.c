@@ -813,6 +813,7 @@ int gl_dump_read_buffer(const char *name, const char *buf, size_t len, gl_dump *
     p->ix = ix;
     p->diag = diag;
     d->path = (char *)gl_dump_intern(d, name);
+    d->source = "goleash";
     int rc = d->path ? parse(p, buf ? buf : "", buf ? len : 0) : fail(p, "out of memory");
     if (rc == 0 && !p->seen_end) {
         d->truncated = 1;

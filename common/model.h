@@ -28,6 +28,9 @@ typedef struct gl_frame {
     char *function;   /* as gccgo spells it, demangled of ..zXX escapes; NULL unknown */
     char *file;       /* from DWARF, NULL until symbolized */
     int line;         /* 0 unknown */
+    char *args;       /* text dumps: the argument list as printed, without the
+                       * parentheses ("0xc000010000, 0x1", "...");
+                       * NULL when the source prints none (goleash dumps) */
 } gl_frame;
 
 typedef struct gl_stack {
@@ -63,7 +66,27 @@ typedef struct gl_goroutine {
     size_t nchans;
     uint64_t *chans;
     struct gl_dump *dump;     /* owning dump */
+    /* Filled by the readers of other formats and by test attribution;
+     * zero/NULL in a plain goleash dump. */
+    const char *reason_text;  /* wait reason as a text dump spelled it (kept
+                               * verbatim when `reason` is -1: unknown to us) */
+    const char *labels;       /* goroutine labels as the source printed them */
+    const char *test;         /* set on the goroutine running testing.tRunner:
+                               * its test (subtest path "TestA/sub") */
+    int64_t weight;           /* goroutines this record stands for: 1, or a
+                               * pprof sample's count; 0 is read as 1 */
+    unsigned flags;           /* GL_GF_* */
 } gl_goroutine;
+
+/* gl_goroutine.flags */
+enum {
+    GL_GF_LOCKED = 1u << 0,   /* locked to thread */
+    GL_GF_LEAKED = 1u << 1,   /* the runtime itself says leaked (Go 1.26 goroutineleak) */
+    GL_GF_NO_STACK = 1u << 2, /* stack unavailable (running on another thread, in C code) */
+    GL_GF_DURABLE = 1u << 3,  /* durably blocked (synctest) */
+    GL_GF_BUBBLE = 1u << 4,   /* inside a synctest bubble */
+    GL_GF_MINUTES = 1u << 5,  /* park time known only to the minute (gc text: ", N minutes") */
+};
 
 typedef struct gl_touch {
     int64_t goid;
@@ -102,6 +125,8 @@ typedef struct gl_context {
 
 typedef struct gl_dump {
     char *path;               /* file the dump came from (for messages) */
+    const char *source;       /* format: "goleash", "gc-traceback", "gccgo-traceback",
+                               * "pprof-debug1", "pprof-proto" (docs/json-format.md) */
     int version;
     int truncated;            /* no `end` record */
     /* info */

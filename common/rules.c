@@ -233,12 +233,52 @@ static const gl_module *module_of(const gl_dump *d, int mod)
     return NULL;
 }
 
+size_t gl_rules_args_shape(const char *args, char *out, size_t cap)
+{
+    size_t n = 0;
+#define PUT(ch) do { if (n + 1 < cap) out[n] = (ch); n++; } while (0)
+    for (const char *p = args; p && *p;) {
+        if (p[0] == '0' && p[1] == 'x') {
+            const char *q = p + 2;
+            uint64_t v = 0;
+            int digits = 0, big = 0;
+            for (int h; (h = gl_hex_digit(*q)) >= 0; q++, digits++) {
+                if (v >> 60)
+                    big = 1;
+                v = v << 4 | (uint64_t)h;
+            }
+            if (digits && (big || v >= 0x10000)) {
+                PUT('*');
+                p = q;
+                continue;
+            }
+        }
+        PUT(*p);
+        p++;
+    }
+#undef PUT
+    if (cap)
+        out[n < cap ? n : cap - 1] = '\0';
+    return n + 1;
+}
+
 /* A frame as something equal across processes: never the raw PC, which
  * differs with every load address. */
-static int key_frame(keybuf *k, const gl_dump *d, const gl_frame *f)
+static int key_frame(keybuf *k, const gl_dump *d, const gl_frame *f, int loose)
 {
-    if (f->function && f->file)
-        return key_append(k, "%s\x1f%s:%d\x1e", f->function, f->file, f->line);
+    if (f->function && loose)
+        return key_append(k, "%s\x1f%s\x1e", f->function, f->file ? f->file : "");
+    if (f->function && f->file) {
+        if (!f->args)
+            return key_append(k, "%s\x1f%s:%d\x1e", f->function, f->file, f->line);
+        char shape[256];
+        size_t need = gl_rules_args_shape(f->args, shape, sizeof shape);
+        if (need > sizeof shape) /* a huge list: its length stands in for the tail */
+            return key_append(k, "%s\x1f%s:%d+0x%llx(%s~%zu)\x1e", f->function, f->file, f->line,
+                              (unsigned long long)f->off, shape, need);
+        return key_append(k, "%s\x1f%s:%d+0x%llx(%s)\x1e", f->function, f->file, f->line,
+                          (unsigned long long)f->off, shape);
+    }
     if (f->function)
         return key_append(k, "%s+0x%llx\x1e", f->function, (unsigned long long)f->off);
     const gl_module *m = module_of(d, f->mod);
@@ -248,12 +288,12 @@ static int key_frame(keybuf *k, const gl_dump *d, const gl_frame *f)
     return key_append(k, "?0x%llx\x1e", (unsigned long long)f->pc);
 }
 
-static int key_stack(keybuf *k, const gl_dump *d, const gl_stack *s)
+static int key_stack(keybuf *k, const gl_dump *d, const gl_stack *s, int loose)
 {
     if (!s)
         return key_append(k, "-\x1d");
     for (size_t i = 0; i < s->n; i++)
-        if (key_frame(k, d, &s->frames[i]) != 0)
+        if (key_frame(k, d, &s->frames[i], loose) != 0)
             return -1;
     return key_append(k, "\x1d");
 }
@@ -264,8 +304,27 @@ typedef struct group_entry {
     UT_hash_handle hh;
 } group_entry;
 
+/* Goroutines of one dump share interned stacks, so most goroutines of a
+ * group have the very same (stack, created) pointers: this table finds their
+ * group without building the text key (a million-goroutine dump has a few
+ * hundred distinct pairs). */
+typedef struct fast_key {
+    const gl_stack *stack, *created;
+    const void *extra;
+    int cat;
+    int pad_;
+} fast_key;
+
+typedef struct fast_entry {
+    fast_key key;
+    size_t idx;
+    UT_hash_handle hh;
+} fast_entry;
+
 typedef struct builder {
     gl_report *r;
+    int loose;
+    fast_entry *fast;
     size_t cap_groups, cap_running;
     size_t *cap_goids;        /* parallel to r->groups */
     group_entry *table;
@@ -341,12 +400,12 @@ static int new_group(builder *b, const gl_goroutine *g, gl_category cat, const g
     return fill_ancestors(grp, g);
 }
 
-static int add_leak(builder *b, const gl_goroutine *g, gl_category cat, const gl_context *ctx)
+/* The group of g by its text key (slow path), creating it when new. */
+static int find_group(builder *b, const gl_goroutine *g, gl_category cat, const gl_context *ctx, size_t *out)
 {
-    gl_report *r = b->r;
     b->key.len = 0;
-    if (key_append(&b->key, "%d\x1d", (int)cat) != 0 || key_stack(&b->key, g->dump, g->stack) != 0
-        || key_stack(&b->key, g->dump, g->created) != 0)
+    if (key_append(&b->key, "%d\x1d", (int)cat) != 0 || key_stack(&b->key, g->dump, g->stack, b->loose) != 0
+        || key_stack(&b->key, g->dump, g->created, b->loose) != 0)
         return -1;
     group_entry *e = NULL;
     HASH_FIND(hh, b->table, b->key.s, b->key.len, e);
@@ -368,11 +427,47 @@ static int add_leak(builder *b, const gl_goroutine *g, gl_category cat, const gl
         e->idx = idx;
         HASH_ADD_KEYPTR(hh, b->table, e->key, b->key.len, e);
     }
+    *out = idx;
+    return 0;
+}
+
+static int add_leak(builder *b, const gl_goroutine *g, gl_category cat, const gl_context *ctx)
+{
+    gl_report *r = b->r;
+    fast_key fk;
+    memset(&fk, 0, sizeof fk);
+    fk.stack = g->stack;
+    fk.created = g->created;
+    fk.cat = (int)cat;
+    fast_entry *fe = NULL;
+    size_t idx;
+    /* A context leak's group also names the context: first seen wins, as
+     * with the text key, so the fast path is only for the rest. */
+    if (g->stack && cat != GL_CAT_CONTEXT)
+        HASH_FIND(hh, b->fast, &fk, sizeof fk, fe);
+    if (fe) {
+        idx = fe->idx;
+    } else {
+        if (find_group(b, g, cat, ctx, &idx) != 0)
+            return -1;
+        if (g->stack && cat != GL_CAT_CONTEXT) {
+            fe = malloc(sizeof *fe);
+            if (!fe)
+                return -1;
+            fe->key = fk;
+            fe->idx = idx;
+            HASH_ADD(hh, b->fast, key, sizeof fk, fe);
+        }
+    }
     gl_leak_group *grp = &r->groups[idx];
-    if (gl_grow((void **)&grp->goids, &b->cap_goids[idx], grp->count + 1, sizeof *grp->goids) != 0)
-        return -1;
-    grp->goids[grp->count++] = g->id;
-    r->leaked++;
+    size_t weight = g->weight > 1 ? (size_t)g->weight : 1;
+    if (g->id > 0) {
+        if (gl_grow((void **)&grp->goids, &b->cap_goids[idx], grp->ngoids + 1, sizeof *grp->goids) != 0)
+            return -1;
+        grp->goids[grp->ngoids++] = g->id;
+    }
+    grp->count += weight;
+    r->leaked += weight;
     int64_t parked = parked_ns(g);
     if (parked >= 0) {
         if (grp->parked_min_ns < 0 || parked < grp->parked_min_ns)
@@ -458,6 +553,11 @@ static int sort_groups(gl_report *r)
 
 static void free_builder(builder *b)
 {
+    fast_entry *fe, *ftmp;
+    HASH_ITER(hh, b->fast, fe, ftmp) {
+        HASH_DEL(b->fast, fe);
+        free(fe);
+    }
     group_entry *e, *tmp;
     HASH_ITER(hh, b->table, e, tmp) {
         HASH_DEL(b->table, e);
@@ -475,6 +575,7 @@ gl_report *gl_rules_run(gl_dump *const *dumps, size_t ndumps, const gl_rules_opt
     if (!b.r)
         return NULL;
     b.r->ndumps = ndumps;
+    b.loose = opts ? opts->loose : 0;
     for (size_t di = 0; di < ndumps; di++) {
         const gl_dump *d = dumps[di];
         if (!d)
@@ -485,7 +586,7 @@ gl_report *gl_rules_run(gl_dump *const *dumps, size_t ndumps, const gl_rules_opt
         for (size_t i = 0; i < d->ngoroutines; i++) {
             const gl_goroutine *g = &d->goroutines[i];
             if (g->state != GL_G_EXITED)
-                b.r->goroutines++;
+                b.r->goroutines += g->weight > 1 ? (size_t)g->weight : 1;
             if (judge(&b, g, min_park) != 0)
                 goto oom;
         }

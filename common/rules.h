@@ -13,6 +13,10 @@ typedef struct gl_rules_opts {
     /* Goroutines parked for less than this are still "running".
      * Negative: use each dump's own info.min_park_ns. */
     int64_t min_park_ns;
+    /* 0: exact grouping (function, file:line, offset, argument shape);
+     * 1: loose (function and file only: ignores arguments, offsets and line
+     * drift between builds). */
+    int loose;
 } gl_rules_opts;
 
 typedef enum gl_category {
@@ -45,7 +49,9 @@ typedef struct gl_leak_group {
     size_t created_index;
     const gl_frame *created_at;   /* NULL when the creation stack is unknown or empty */
     int64_t parked_min_ns, parked_max_ns; /* -1 when no goroutine's park time is known */
-    int64_t *goids;               /* count ids, in dump order */
+    size_t ngoids;
+    int64_t *goids;               /* the known ids, in dump order (a pprof sample
+                                   * counts goroutines without ids: ngoids <= count) */
     size_t npids;
     int64_t *pids;                /* distinct, in order of first appearance */
     const gl_chan *chan;          /* the channel the first goroutine waits on, NULL none */
@@ -87,6 +93,12 @@ void gl_report_free(gl_report *r);
  * *index (may be NULL) receives its position. Used for blocked_at and for
  * the sites of make(chan) and context creation. */
 const gl_frame *gl_rules_user_frame(const gl_stack *s, size_t *index);
+
+/* The shape of a text dump's argument list for exact grouping: values that
+ * look like addresses (>= 0x10000) become "*", so goroutines that differ only
+ * in the pointers they were handed group together. Writes at most cap bytes
+ * (NUL included) to out; returns the length it needed. */
+size_t gl_rules_args_shape(const char *args, char *out, size_t cap);
 
 /* The first frame of a creation stack that is not __go_go / runtime. */
 const gl_frame *gl_rules_creation_frame(const gl_stack *s, size_t *index);

@@ -443,6 +443,63 @@ START_TEST(file_and_line_decide_grouping_when_known)
 }
 END_TEST
 
+START_TEST(args_shape_hides_addresses_only)
+{
+    char out[64];
+    ck_assert_uint_eq(gl_rules_args_shape("0xc000012345, 0x1, {0x7f00aa, 0x3}, ...", out, sizeof out), 22);
+    ck_assert_str_eq(out, "*, 0x1, {*, 0x3}, ...");
+    gl_rules_args_shape("0xffff, 0x10000, 0x?", out, sizeof out);
+    ck_assert_str_eq(out, "0xffff, *, 0x?");
+    ck_assert_uint_eq(gl_rules_args_shape("0x12345678", out, 2), 2);
+    ck_assert_str_eq(out, "*");
+    gl_rules_args_shape(NULL, out, sizeof out);
+    ck_assert_str_eq(out, "");
+}
+END_TEST
+
+/* Text dumps carry arguments and offsets: exact grouping keeps apart what
+ * differs in them (but not in pointers), loose grouping does not; a pprof
+ * record stands for `weight` goroutines without ids. */
+START_TEST(exact_and_loose_grouping_of_text_frames)
+{
+    gl_dump *d = dump_of("goroutine id=7 parent=1 created=2 state=parked reason=14 wait=chan since_ns=1 stack=1\n"
+                         "goroutine id=8 parent=1 created=2 state=parked reason=14 wait=chan since_ns=1 stack=5\n"
+                         "goroutine id=9 parent=1 created=2 state=parked reason=14 wait=chan since_ns=1 stack=5\n");
+    static char *const args[] = {"0xc000010000, 0x1", "0xc000020000, 0x1", "0xc000030000, 0x2"};
+    for (size_t i = 0; i < 3; i++) {
+        gl_goroutine *g = &d->goroutines[i + 1];
+        gl_stack *st = calloc(1, sizeof *st);
+        st->n = 1;
+        st->frames = calloc(1, sizeof *st->frames);
+        st->frames[0].function = (char *)"main.worker";
+        st->frames[0].file = (char *)"/src/x.go";
+        st->frames[0].line = i == 2 ? 13 : 12; /* line drift */
+        st->frames[0].off = 0x1f;
+        st->frames[0].args = args[i];
+        g->stack = st;
+    }
+    d->goroutines[3].weight = 40;
+    gl_report *r = rules_of(d, 0);
+    ck_assert_uint_eq(r->ngroups, 2);
+    ck_assert_uint_eq(r->groups[0].count, 40);
+    ck_assert_uint_eq(r->groups[0].ngoids, 1);
+    ck_assert_uint_eq(r->groups[1].count, 2); /* pointers differ only */
+    ck_assert_uint_eq(r->leaked, 42);
+    gl_report_free(r);
+    gl_rules_opts o = {.min_park_ns = 0, .loose = 1};
+    r = gl_rules_run(&d, 1, &o);
+    ck_assert_uint_eq(r->ngroups, 1);
+    ck_assert_uint_eq(r->groups[0].count, 42);
+    ck_assert_uint_eq(r->groups[0].ngoids, 3);
+    gl_report_free(r);
+    for (size_t i = 1; i < 4; i++) {
+        free(d->goroutines[i].stack->frames);
+        free((void *)d->goroutines[i].stack);
+    }
+    gl_dump_free(d);
+}
+END_TEST
+
 Suite *rules_suite(void)
 {
     Suite *s = suite_create("rules");
@@ -460,6 +517,8 @@ Suite *rules_suite(void)
     tcase_add_test(tc, blocked_at_skips_library_and_unknown_frames);
     tcase_add_test(tc, groups_across_processes);
     tcase_add_test(tc, file_and_line_decide_grouping_when_known);
+    tcase_add_test(tc, args_shape_hides_addresses_only);
+    tcase_add_test(tc, exact_and_loose_grouping_of_text_frames);
     suite_add_tcase(s, tc);
     return s;
 }
