@@ -145,6 +145,7 @@ typedef struct gl_dump {
     size_t ngoroutines; gl_goroutine *goroutines;
     size_t nchans;      gl_chan *chans;
     size_t ncontexts;   gl_context *contexts;
+    size_t ntests;      const char **tests; /* every test the process started, in start order */
     void *index_;             /* private lookup tables of the reader */
 } gl_dump;
 

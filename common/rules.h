@@ -58,6 +58,9 @@ typedef struct gl_leak_group {
     const gl_context *context;    /* for GL_CAT_CONTEXT */
     size_t nancestors;
     gl_ancestor *ancestors;       /* parent first, at most GL_MAX_ANCESTORS */
+    const char *test;             /* the test whose goroutine tree spawned it ("TestA/sub");
+                                   * "setup" when spawned before any test; NULL when the
+                                   * process ran no tests */
 } gl_leak_group;
 
 #define GL_MAX_ANCESTORS 64
