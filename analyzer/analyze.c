@@ -34,6 +34,16 @@ int gl_report_option(gl_report_opts *o, int opt, const char *arg)
     case 'o':
         o->output = arg;
         return 1;
+    case 'g':
+        if (strcmp(arg, "exact") == 0)
+            o->loose = 0;
+        else if (strcmp(arg, "loose") == 0)
+            o->loose = 1;
+        else {
+            fprintf(stderr, "goleash: --grouping must be exact or loose, not '%s'\n", arg);
+            return -1;
+        }
+        return 1;
     default:
         return 0;
     }
@@ -62,6 +72,21 @@ static int write_report(const gl_report_opts *o, const gl_report *r, const gl_wa
     return rc;
 }
 
+int gl_analyze_load(const char *path, gl_dump **out, gl_warnings *w)
+{
+    gl_diag diag;
+    if (gl_dump_read_file(path, out, &diag) != 0) {
+        fprintf(stderr, "%s\n", diag.msg);
+        return -1;
+    }
+    if (diag.msg[0])
+        gl_warn_prefixed(w, diag.msg);
+    if (diag.nwarnings > 1)
+        gl_warn(w, "%s: %u more warning(s) about this dump", path, diag.nwarnings - 1);
+    gl_symbolize(*out, w);
+    return 0;
+}
+
 int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths)
 {
     gl_dump **dumps = calloc(npaths ? npaths : 1, sizeof *dumps);
@@ -72,19 +97,10 @@ int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths)
         fprintf(stderr, "goleash: out of memory\n");
         return GL_EXIT_USAGE;
     }
-    for (size_t i = 0; i < npaths; i++) {
-        gl_diag diag;
-        if (gl_dump_read_file(paths[i], &dumps[i], &diag) != 0) {
-            fprintf(stderr, "%s\n", diag.msg);
+    for (size_t i = 0; i < npaths; i++)
+        if (gl_analyze_load(paths[i], &dumps[i], &w) != 0)
             goto out;
-        }
-        if (diag.msg[0])
-            gl_warn_prefixed(&w, diag.msg);
-        if (diag.nwarnings > 1)
-            gl_warn(&w, "%s: %u more warning(s) about this dump", paths[i], diag.nwarnings - 1);
-        gl_symbolize(dumps[i], &w);
-    }
-    gl_rules_opts ro = {.min_park_ns = o->min_park_ns};
+    gl_rules_opts ro = {.min_park_ns = o->min_park_ns, .loose = o->loose};
     r = gl_rules_run(dumps, npaths, &ro);
     if (!r) {
         fprintf(stderr, "goleash: out of memory\n");

@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "model.h"
+#include "warnings.h"
+
 enum { GL_EXIT_CLEAN = 0, GL_EXIT_LEAKS = 1, GL_EXIT_USAGE = 2 };
 
 typedef enum gl_format { GL_FORMAT_TEXT, GL_FORMAT_JSON } gl_format;
@@ -15,11 +18,16 @@ typedef struct gl_report_opts {
     int64_t min_park_ns;    /* negative: each dump's own min_park */
     const char *output;     /* NULL: stdout */
     int64_t pid;            /* banner pid; 0: the first dump's */
+    int loose;              /* --grouping loose */
 } gl_report_opts;
 
 /* Reports on the dumps at paths. Returns GL_EXIT_CLEAN, GL_EXIT_LEAKS, or
  * GL_EXIT_USAGE after printing `goleash: FILE: line N: ...` for a bad dump. */
 int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths);
+
+/* Reads one dump of any supported format and symbolizes it. On error prints
+ * `goleash: FILE:LINE: ...` and returns -1 (*out NULL); warnings go to w. */
+int gl_analyze_load(const char *path, gl_dump **out, gl_warnings *w);
 
 /* Parses the options both commands take (--format, --min-park, -o).
  * Returns 1 when opt was one of them, 0 when not, -1 on a bad value

@@ -1,10 +1,13 @@
 /* goleash: report goroutine leaks from goleash dumps, or run a gccgo program
  * under the shim and report on it. */
 #include "analyze.h"
+#include "diff.h"
 #include "run.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef GOLEASH_VERSION
@@ -14,32 +17,40 @@
 static const char usage_text[] =
     "usage: goleash report [OPTIONS] DUMP...\n"
     "       goleash run [OPTIONS] [--keep-dumps DIR] -- PROG [ARGS...]\n"
+    "       goleash diff [OPTIONS] [--min-growth N] BEFORE AFTER\n"
     "       goleash help | --help | --version\n"
     "\n"
     "report   read goleash dumps (written by libgoleash.so) and report leaked goroutines\n"
     "run      run a gccgo program with libgoleash.so preloaded, then report on the\n"
     "         dumps it and its child processes left\n"
+    "diff     compare two dumps (any formats): per group, blocked goroutines before\n"
+    "         and after; groups that grew by at least --min-growth (default 1) fail\n"
     "\n"
     "options:\n"
     "  --format text|json   report format (default text; JSON per docs/json-format.md)\n"
     "  --min-park D         goroutines parked for less than D (e.g. 500ms, 2s) are not\n"
     "                       leaks (default: the min_park each process ran with)\n"
+    "  --grouping exact|loose  exact (default): same functions, file:line, offsets and\n"
+    "                       argument shape; loose: same functions and files only\n"
     "  -o, --output FILE    write the report to FILE instead of stdout\n"
     "  --keep-dumps DIR     run: write the dumps to DIR and keep them\n"
     "\n"
     "environment (run): GOLEASH_SHIM path of libgoleash.so; GOLEASH_OPTIONS options\n"
     "passed on to the shim.\n"
     "\n"
-    "exit status: 0 no leaks, 1 leaks, 2 usage or input error; for run, a non-zero\n"
-    "exit status of PROG wins (128+N when signal N killed it).\n";
+    "exit status: 0 no leaks, 1 leaks (diff: some group grew), 2 usage or input\n"
+    "error; for run, a non-zero exit status of PROG wins (128+N when signal N\n"
+    "killed it).\n";
 
-enum { OPT_KEEP_DUMPS = 256, OPT_HELP, OPT_VERSION };
+enum { OPT_KEEP_DUMPS = 256, OPT_HELP, OPT_VERSION, OPT_MIN_GROWTH };
 
 static const struct option command_options[] = {
     {"format", required_argument, NULL, 'f'},
     {"min-park", required_argument, NULL, 'm'},
     {"output", required_argument, NULL, 'o'},
     {"keep-dumps", required_argument, NULL, OPT_KEEP_DUMPS},
+    {"grouping", required_argument, NULL, 'g'},
+    {"min-growth", required_argument, NULL, OPT_MIN_GROWTH},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -52,10 +63,25 @@ static int usage_error(const char *why)
     return GL_EXIT_USAGE;
 }
 
-/* Parses the options of `report` or `run` (argv[0] is the command). */
-static int command(int argc, char **argv, int is_run)
+enum { CMD_REPORT, CMD_RUN, CMD_DIFF };
+
+static int parse_count(const char *arg, int64_t *out)
 {
+    char *end;
+    errno = 0;
+    long long v = strtoll(arg, &end, 10);
+    if (errno || end == arg || *end || v < 1)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Parses the options of `report`, `run` or `diff` (argv[0] is the command). */
+static int command(int argc, char **argv, int cmd)
+{
+    int is_run = cmd == CMD_RUN;
     gl_report_opts o = {.format = GL_FORMAT_TEXT, .min_park_ns = -1};
+    int64_t min_growth = 1;
     const char *keep_dir = NULL;
     int opt;
     optind = 1;
@@ -65,6 +91,15 @@ static int command(int argc, char **argv, int is_run)
         if (opt == OPT_HELP) {
             fputs(usage_text, stdout);
             return GL_EXIT_CLEAN;
+        }
+        if (opt == OPT_MIN_GROWTH) {
+            if (cmd != CMD_DIFF)
+                return usage_error("--min-growth is for diff");
+            if (parse_count(optarg, &min_growth) != 0) {
+                fprintf(stderr, "goleash: --min-growth: '%s' is not a whole number >= 1\n", optarg);
+                return GL_EXIT_USAGE;
+            }
+            continue;
         }
         if (opt == OPT_KEEP_DUMPS) {
             if (!is_run)
@@ -77,6 +112,12 @@ static int command(int argc, char **argv, int is_run)
             return GL_EXIT_USAGE;
         if (r == 0)
             return usage_error(NULL);
+    }
+    if (cmd == CMD_DIFF) {
+        if (argc - optind != 2)
+            return usage_error("diff: give exactly two dumps, BEFORE and AFTER");
+        gl_diff_opts d = {.report = o, .min_growth = min_growth};
+        return gl_diff(&d, argv[optind], argv[optind + 1]);
     }
     if (optind >= argc)
         return usage_error(is_run ? "run: no program given" : "report: no dump given");
@@ -99,9 +140,11 @@ int main(int argc, char **argv)
         return GL_EXIT_CLEAN;
     }
     if (strcmp(cmd, "report") == 0)
-        return command(argc - 1, argv + 1, 0);
+        return command(argc - 1, argv + 1, CMD_REPORT);
     if (strcmp(cmd, "run") == 0)
-        return command(argc - 1, argv + 1, 1);
+        return command(argc - 1, argv + 1, CMD_RUN);
+    if (strcmp(cmd, "diff") == 0)
+        return command(argc - 1, argv + 1, CMD_DIFF);
     fprintf(stderr, "goleash: unknown command '%s'\n", cmd);
     return usage_error(NULL);
 }

@@ -601,6 +601,18 @@ oom:
     return NULL;
 }
 
+char *gl_rules_group_key(const gl_leak_group *g, int loose, size_t *len)
+{
+    keybuf k = {0};
+    if (key_append(&k, "%d\x1d%s\x1d", (int)g->category, g->test ? g->test : "") != 0
+        || key_stack(&k, g->dump, g->stack, loose) != 0 || key_stack(&k, g->dump, g->created, loose) != 0) {
+        free(k.s);
+        return NULL;
+    }
+    *len = k.len;
+    return k.s;
+}
+
 void gl_report_free(gl_report *r)
 {
     if (!r)

@@ -91,6 +91,12 @@ typedef struct gl_report {
 gl_report *gl_rules_run(gl_dump *const *dumps, size_t ndumps, const gl_rules_opts *opts);
 void gl_report_free(gl_report *r);
 
+/* The identity of a group, for matching groups across reports (goleash
+ * diff): category, park stack, creation stack and test, keyed as the
+ * grouping mode keys them. Returns a malloc'd NUL-free byte string of
+ * *len bytes, or NULL when out of memory. */
+char *gl_rules_group_key(const gl_leak_group *g, int loose, size_t *len);
+
 /* The first frame of s whose function is user code (not runtime, sync,
  * context, time, internal/), else the innermost frame; NULL when s is empty.
  * *index (may be NULL) receives its position. Used for blocked_at and for

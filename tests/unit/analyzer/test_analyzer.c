@@ -347,6 +347,48 @@ START_TEST(output_file_gets_the_report)
 }
 END_TEST
 
+START_TEST(diff_flags_groups_that_grew)
+{
+    cli_result *r = cli(NULL, ARGS("diff", data_path("clean.dump"), data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 1);
+    ck_assert_ptr_nonnull(strstr(r->out, "       0        2       +2  GREW main.worker+0x1a (prog+0x11a0) [chan-receive]\n"));
+    ck_assert_ptr_nonnull(strstr(r->out, "       0        1       +1  GREW main.sender+0x0 (prog+0x1400) [chan-send]\n"));
+    ck_assert_ptr_nonnull(strstr(r->out, "SUMMARY: goleash: 2 group(s) grew by at least 1 goroutine(s), +3 goroutine(s) in all.\n"));
+
+    /* Same dump twice: nothing grew. Shrinking is not growth either. */
+    r = cli(NULL, ARGS("diff", data_path("leaky.dump"), data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 0);
+    ck_assert_ptr_nonnull(strstr(r->out, "       2        2       +0  main.worker"));
+    r = cli(NULL, ARGS("diff", data_path("leaky.dump"), data_path("clean.dump")));
+    ck_assert_int_eq(r->code, 0);
+    ck_assert_ptr_nonnull(strstr(r->out, "       2        0       -2  main.worker"));
+
+    /* --min-growth 2: only the worker group qualifies. */
+    r = cli(NULL, ARGS("diff", "--min-growth", "2", "--format", "json", data_path("clean.dump"), data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 1);
+    json_t *root = json_loads(r->out, 0, NULL);
+    ck_assert_ptr_nonnull(root);
+    json_t *groups = json_object_get(root, "groups");
+    ck_assert_uint_eq(json_array_size(groups), 2);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(groups, 0), "growth")), 2);
+    ck_assert(json_is_true(json_object_get(json_array_get(groups, 0), "grew")));
+    ck_assert(json_is_false(json_object_get(json_array_get(groups, 1), "grew")));
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(root, "summary"), "grown_groups")), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "after"), "source")), "goleash");
+    json_decref(root);
+    r = cli(NULL, ARGS("diff", "--min-growth", "3", data_path("clean.dump"), data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 0);
+
+    /* Usage and input errors. */
+    ck_assert_int_eq(cli(NULL, ARGS("diff", data_path("clean.dump")))->code, 2);
+    ck_assert_int_eq(cli(NULL, ARGS("diff", "--min-growth", "0", data_path("clean.dump"), data_path("leaky.dump")))->code, 2);
+    ck_assert_int_eq(cli(NULL, ARGS("report", "--min-growth", "2", data_path("clean.dump")))->code, 2);
+    r = cli(NULL, ARGS("diff", data_path("clean.dump"), data_path("corrupt.dump")));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_str_eq(r->out, "");
+}
+END_TEST
+
 START_TEST(truncated_dump_warns_and_reports)
 {
     cli_result *r = cli(NULL, ARGS("report", "--format", "json", data_path("truncated.dump")));
@@ -466,6 +508,7 @@ int main(void)
     tcase_add_test(tc, leaky_dump_exits_1);
     tcase_add_test(tc, output_file_gets_the_report);
     tcase_add_test(tc, truncated_dump_warns_and_reports);
+    tcase_add_test(tc, diff_flags_groups_that_grew);
     tcase_add_test(tc, run_reports_the_dumps_of_the_program);
     tcase_add_test(tc, run_without_dump_keeps_the_exit_code);
     tcase_add_test(tc, run_keeps_dumps_when_asked);

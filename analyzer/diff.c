@@ -1,0 +1,231 @@
+#include "diff.h"
+
+#include "dump_read.h"
+#include "report_json.h"
+#include "report_text.h"
+#include "rules.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+/* One group identity seen in either report. */
+typedef struct diff_entry {
+    char *key;
+    size_t keylen;
+    size_t before, after;
+    const gl_leak_group *grp;   /* from AFTER when present there, else BEFORE */
+    UT_hash_handle hh;
+} diff_entry;
+
+typedef struct side {
+    const char *path;
+    gl_dump *dump;
+    gl_report *report;
+} side;
+
+static int64_t growth(const diff_entry *e)
+{
+    return (int64_t)e->after - (int64_t)e->before;
+}
+
+static int add_groups(diff_entry **table, const gl_report *r, int loose, int is_after)
+{
+    for (size_t i = 0; i < r->ngroups; i++) {
+        const gl_leak_group *g = &r->groups[i];
+        size_t len;
+        char *key = gl_rules_group_key(g, loose, &len);
+        if (!key)
+            return -1;
+        diff_entry *e = NULL;
+        HASH_FIND(hh, *table, key, len, e);
+        if (e) {
+            free(key);
+        } else {
+            e = calloc(1, sizeof *e);
+            if (!e) {
+                free(key);
+                return -1;
+            }
+            e->key = key;
+            e->keylen = len;
+            HASH_ADD_KEYPTR(hh, *table, e->key, e->keylen, e);
+        }
+        if (is_after) {
+            e->after += g->count;
+            e->grp = g;
+        } else {
+            e->before += g->count;
+            if (!e->grp)
+                e->grp = g;
+        }
+    }
+    return 0;
+}
+
+static int compare_entries(const void *pa, const void *pb)
+{
+    const diff_entry *a = *(const diff_entry *const *)pa, *b = *(const diff_entry *const *)pb;
+    if (growth(a) != growth(b))
+        return growth(a) > growth(b) ? -1 : 1;
+    if (a->after != b->after)
+        return a->after > b->after ? -1 : 1;
+    /* Keys are unique, so this is a total order: output never depends on qsort. */
+    size_t n = a->keylen < b->keylen ? a->keylen : b->keylen;
+    int c = memcmp(a->key, b->key, n);
+    return c ? c : a->keylen < b->keylen ? -1 : a->keylen > b->keylen;
+}
+
+static void site_text(char *buf, size_t len, const gl_leak_group *g, const gl_frame *f)
+{
+    if (f)
+        gl_format_frame(buf, len, g->dump, f);
+    else
+        snprintf(buf, len, "an unknown site");
+}
+
+static size_t total_goroutines(const gl_report *r)
+{
+    return r->goroutines;
+}
+
+static int write_text(FILE *out, const side *b, const side *a, diff_entry **order, size_t n, int64_t min_growth,
+                      size_t flagged, int64_t flagged_growth)
+{
+    char site[1024];
+    fprintf(out, "goleash diff: %s (%zu goroutines, %zu blocked) -> %s (%zu goroutines, %zu blocked)\n", b->path,
+            total_goroutines(b->report), b->report->leaked, a->path, total_goroutines(a->report),
+            a->report->leaked);
+    if (n)
+        fprintf(out, "\n%8s %8s %8s  %s\n", "before", "after", "growth", "group");
+    for (size_t i = 0; i < n; i++) {
+        const diff_entry *e = order[i];
+        const gl_leak_group *g = e->grp;
+        int64_t d = growth(e);
+        site_text(site, sizeof site, g, g->blocked_at);
+        fprintf(out, "%8zu %8zu %+8lld  %s%s [%s]\n", e->before, e->after, (long long)d,
+                d >= min_growth ? "GREW " : "", site, gl_category_name(g->category));
+        if (g->created_at) {
+            site_text(site, sizeof site, g, g->created_at);
+            fprintf(out, "%27s   created by %s\n", "", site);
+        }
+        if (g->test)
+            fprintf(out, "%27s   test %s\n", "", g->test);
+    }
+    if (flagged)
+        fprintf(out, "\nSUMMARY: goleash: %zu group(s) grew by at least %lld goroutine(s), +%lld goroutine(s) in all.\n",
+                flagged, (long long)min_growth, (long long)flagged_growth);
+    else
+        fprintf(out, "\ngoleash: no group grew by %lld goroutine(s) or more.\n", (long long)min_growth);
+    return ferror(out) ? -1 : 0;
+}
+
+static json_t *site_json(const gl_frame *f)
+{
+    if (!f)
+        return json_null();
+    json_t *fn = f->function ? json_string(f->function) : NULL;
+    json_t *file = f->file ? json_string(f->file) : NULL;
+    return json_pack("{s:o, s:o, s:i}", "function", fn ? fn : json_null(), "file", file ? file : json_null(), "line",
+                     f->line);
+}
+
+static json_t *side_json(const side *s)
+{
+    return json_pack("{s:s, s:s, s:I, s:I}", "path", s->path, "source",
+                     s->dump->source ? s->dump->source : "goleash", "goroutines",
+                     (json_int_t)total_goroutines(s->report), "blocked", (json_int_t)s->report->leaked);
+}
+
+static int write_json(FILE *out, const side *b, const side *a, diff_entry **order, size_t n, int64_t min_growth,
+                      size_t flagged, int64_t flagged_growth)
+{
+    json_t *groups = json_array();
+    for (size_t i = 0; groups && i < n; i++) {
+        const diff_entry *e = order[i];
+        const gl_leak_group *g = e->grp;
+        json_t *test = g->test ? json_string(g->test) : json_null();
+        json_array_append_new(
+            groups, json_pack("{s:I, s:I, s:I, s:b, s:s, s:o, s:o, s:o}", "before", (json_int_t)e->before, "after",
+                              (json_int_t)e->after, "growth", (json_int_t)growth(e), "grew", growth(e) >= min_growth,
+                              "category", gl_category_name(g->category), "blocked_at", site_json(g->blocked_at),
+                              "created_at", site_json(g->created_at), "test", test ? test : json_null()));
+    }
+    json_t *root = json_pack("{s:i, s:s, s:o, s:o, s:I, s:{s:I, s:I}, s:o}", "version", 1, "tool",
+                             "goleash " GOLEASH_VERSION, "before", side_json(b), "after", side_json(a), "min_growth",
+                             (json_int_t)min_growth, "summary", "grown_groups", (json_int_t)flagged, "growth",
+                             (json_int_t)flagged_growth, "groups", groups);
+    if (!root)
+        return -1;
+    int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (rc == 0 && fputc('\n', out) == EOF)
+        rc = -1;
+    return rc;
+}
+
+int gl_diff(const gl_diff_opts *o, const char *before, const char *after)
+{
+    gl_warnings w = {0};
+    side sides[2] = {{.path = before}, {.path = after}};
+    diff_entry *table = NULL, **order = NULL;
+    int exit_code = GL_EXIT_USAGE;
+    gl_rules_opts ro = {.min_park_ns = o->report.min_park_ns >= 0 ? o->report.min_park_ns : 0,
+                        .loose = o->report.loose};
+    for (int i = 0; i < 2; i++) {
+        if (gl_analyze_load(sides[i].path, &sides[i].dump, &w) != 0)
+            goto out;
+        sides[i].report = gl_rules_run(&sides[i].dump, 1, &ro);
+        if (!sides[i].report || add_groups(&table, sides[i].report, ro.loose, i) != 0)
+            goto oom;
+    }
+    size_t n = HASH_COUNT(table), k = 0, flagged = 0;
+    int64_t flagged_growth = 0;
+    order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        goto oom;
+    for (diff_entry *e = table; e; e = e->hh.next) {
+        order[k++] = e;
+        if (growth(e) >= o->min_growth) {
+            flagged++;
+            flagged_growth += growth(e);
+        }
+    }
+    qsort(order, n, sizeof *order, compare_entries);
+    FILE *out = stdout;
+    if (o->report.output && !(out = fopen(o->report.output, "w"))) {
+        fprintf(stderr, "goleash: %s: %s\n", o->report.output, strerror(errno));
+        goto out;
+    }
+    int rc = o->report.format == GL_FORMAT_JSON
+                 ? write_json(out, &sides[0], &sides[1], order, n, o->min_growth, flagged, flagged_growth)
+                 : write_text(out, &sides[0], &sides[1], order, n, o->min_growth, flagged, flagged_growth);
+    if (fflush(out) != 0)
+        rc = -1;
+    if (out != stdout && fclose(out) != 0)
+        rc = -1;
+    if (rc != 0)
+        fprintf(stderr, "goleash: %s: cannot write the diff\n", o->report.output ? o->report.output : "stdout");
+    else
+        exit_code = flagged ? GL_EXIT_LEAKS : GL_EXIT_CLEAN;
+    goto out;
+oom:
+    fprintf(stderr, "goleash: out of memory\n");
+out:
+    free(order);
+    diff_entry *e, *tmp;
+    HASH_ITER(hh, table, e, tmp) {
+        HASH_DEL(table, e);
+        free(e->key);
+        free(e);
+    }
+    for (int i = 0; i < 2; i++) {
+        gl_report_free(sides[i].report);
+        gl_dump_free(sides[i].dump);
+    }
+    gl_warnings_free(&w);
+    return exit_code;
+}
