@@ -27,17 +27,22 @@ typedef struct side {
     gl_report *report;
 } side;
 
+static int has_no_creation(const gl_dump *d)
+{
+    return strncmp(d->source, "pprof", 5) == 0;
+}
+
 static int64_t growth(const diff_entry *e)
 {
     return (int64_t)e->after - (int64_t)e->before;
 }
 
-static int add_groups(diff_entry **table, const gl_report *r, int loose, int is_after)
+static int add_groups(diff_entry **table, const gl_report *r, unsigned key_flags, int is_after)
 {
     for (size_t i = 0; i < r->ngroups; i++) {
         const gl_leak_group *g = &r->groups[i];
         size_t len;
-        char *key = gl_rules_group_key(g, loose, &len);
+        char *key = gl_rules_group_key(g, key_flags, &len);
         if (!key)
             return -1;
         diff_entry *e = NULL;
@@ -175,11 +180,21 @@ int gl_diff(const gl_diff_opts *o, const char *before, const char *after)
     int exit_code = GL_EXIT_USAGE;
     gl_rules_opts ro = {.min_park_ns = o->report.min_park_ns >= 0 ? o->report.min_park_ns : 0,
                         .loose = o->report.loose};
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 2; i++)
         if (gl_analyze_load(sides[i].path, &sides[i].dump, &w) != 0)
             goto out;
+    /* Formats differ in what they show: gc text hides runtime frames and
+     * prints arguments, pprof has no creation site. Across formats, match
+     * groups on what both show: the user part of the park stack, loosely. */
+    unsigned key_flags = ro.loose ? GL_KEY_LOOSE : 0;
+    if (strcmp(sides[0].dump->source, sides[1].dump->source) != 0)
+        key_flags |= GL_KEY_LOOSE | GL_KEY_USER_PART;
+    for (int i = 0; i < 2; i++)
+        if (has_no_creation(sides[i].dump))
+            key_flags |= GL_KEY_NO_CREATION;
+    for (int i = 0; i < 2; i++) {
         sides[i].report = gl_rules_run(&sides[i].dump, 1, &ro);
-        if (!sides[i].report || add_groups(&table, sides[i].report, ro.loose, i) != 0)
+        if (!sides[i].report || add_groups(&table, sides[i].report, key_flags, i) != 0)
             goto oom;
     }
     size_t n = HASH_COUNT(table), k = 0, flagged = 0;

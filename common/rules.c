@@ -601,11 +601,21 @@ oom:
     return NULL;
 }
 
-char *gl_rules_group_key(const gl_leak_group *g, int loose, size_t *len)
+char *gl_rules_group_key(const gl_leak_group *g, unsigned flags, size_t *len)
 {
     keybuf k = {0};
+    int loose = (flags & GL_KEY_LOOSE) != 0;
+    gl_stack user;
+    const gl_stack *park = g->stack;
+    if (park && (flags & GL_KEY_USER_PART) && g->blocked_at) {
+        user = *park;
+        user.frames += g->blocked_index;
+        user.n -= g->blocked_index;
+        park = &user;
+    }
     if (key_append(&k, "%d\x1d%s\x1d", (int)g->category, g->test ? g->test : "") != 0
-        || key_stack(&k, g->dump, g->stack, loose) != 0 || key_stack(&k, g->dump, g->created, loose) != 0) {
+        || key_stack(&k, g->dump, park, loose) != 0
+        || (!(flags & GL_KEY_NO_CREATION) && key_stack(&k, g->dump, g->created, loose) != 0)) {
         free(k.s);
         return NULL;
     }

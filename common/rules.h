@@ -92,10 +92,13 @@ gl_report *gl_rules_run(gl_dump *const *dumps, size_t ndumps, const gl_rules_opt
 void gl_report_free(gl_report *r);
 
 /* The identity of a group, for matching groups across reports (goleash
- * diff): category, park stack, creation stack and test, keyed as the
- * grouping mode keys them. Returns a malloc'd NUL-free byte string of
- * *len bytes, or NULL when out of memory. */
-char *gl_rules_group_key(const gl_leak_group *g, int loose, size_t *len);
+ * diff): category, test, park stack and creation stack, keyed as the
+ * grouping mode keys them. GL_KEY_USER_PART starts the park stack at
+ * blocked_at (formats differ in which runtime frames they show) and
+ * GL_KEY_NO_CREATION leaves out the creation stack (pprof has none).
+ * Returns a malloc'd byte string of *len bytes, NULL when out of memory. */
+enum { GL_KEY_LOOSE = 1, GL_KEY_USER_PART = 2, GL_KEY_NO_CREATION = 4 };
+char *gl_rules_group_key(const gl_leak_group *g, unsigned flags, size_t *len);
 
 /* The first frame of s whose function is user code (not runtime, sync,
  * context, time, internal/), else the innermost frame; NULL when s is empty.
