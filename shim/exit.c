@@ -1,9 +1,9 @@
 /* The end of the process: exit(3) is where a gccgo program finishes, whether
  * main returned, os.Exit was called or a panic was printed (libgo calls exit
- * through its PLT in all three). The dump is written, the leak rules run on
- * it through the same parser, rules and suppressions as `goleash report`, the report goes
- * to stderr, and a clean exit status becomes `exitcode` when there are
- * leaks. A program's own failing status always wins. The work runs on a
+ * through its PLT in all three). The dump is written, the leak rules and
+ * suppressions run on it through the same parser as `goleash report`, the
+ * report goes to stderr, and a clean exit status becomes `exitcode` when
+ * there are leaks. A program's own failing status always wins. The work runs on a
  * thread of its own: exit may be called on a small goroutine stack segment. */
 #include "shim.h"
 #include "../common/dump_read.h"
