@@ -4,6 +4,7 @@
 #include "report_json.h"
 #include "report_text.h"
 #include "rules.h"
+#include "suppress.h"
 #include "symbolize.h"
 #include "warnings.h"
 
@@ -106,6 +107,7 @@ int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths)
         fprintf(stderr, "goleash: out of memory\n");
         goto out;
     }
+    gl_supp_apply(o->suppressions, r);
     int64_t pid = o->pid ? o->pid : npaths ? dumps[0]->pid : 0;
     if (write_report(o, r, &w, pid) == 0)
         exit_code = r->ngroups ? GL_EXIT_LEAKS : GL_EXIT_CLEAN;

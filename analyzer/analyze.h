@@ -9,6 +9,8 @@
 #include "model.h"
 #include "warnings.h"
 
+struct gl_suppressions;
+
 enum { GL_EXIT_CLEAN = 0, GL_EXIT_LEAKS = 1, GL_EXIT_USAGE = 2 };
 
 typedef enum gl_format { GL_FORMAT_TEXT, GL_FORMAT_JSON } gl_format;
@@ -19,6 +21,8 @@ typedef struct gl_report_opts {
     const char *output;     /* NULL: stdout */
     int64_t pid;            /* banner pid; 0: the first dump's */
     int loose;              /* --grouping loose */
+    struct gl_suppressions *suppressions; /* applied to the report (hits are
+                             * counted on it), NULL: none */
 } gl_report_opts;
 
 /* Reports on the dumps at paths. Returns GL_EXIT_CLEAN, GL_EXIT_LEAKS, or

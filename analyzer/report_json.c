@@ -1,4 +1,5 @@
 #include "report_json.h"
+#include "suppress.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -129,6 +130,22 @@ static json_t *running(const gl_running *x)
                      "created_at", site(x->created_at));
 }
 
+/* The rules that matched, in load order, with their hits. */
+static json_t *suppressions(const gl_suppressions *s)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; s && a && i < s->n; i++) {
+        const gl_supp_rule *x = &s->rules[i];
+        if (!x->hit_groups)
+            continue;
+        json_array_append_new(a, json_pack("{s:o, s:s, s:o, s:o, s:i, s:I, s:I}", "rule", string_or_null(x->text),
+                                           "kind", gl_supp_kind_name(x->kind), "pattern", string_or_null(x->pattern),
+                                           "file", string_or_null(x->origin), "line", x->line, "goroutines",
+                                           (json_int_t)x->hit_goroutines, "groups", (json_int_t)x->hit_groups));
+    }
+    return a;
+}
+
 int gl_report_json(FILE *out, const gl_report *r, const gl_warnings *w)
 {
     json_t *leaks = json_array(), *run = json_array(), *warns = json_array();
@@ -138,14 +155,15 @@ int gl_report_json(FILE *out, const gl_report *r, const gl_warnings *w)
         json_array_append_new(run, running(&r->running[i]));
     for (size_t i = 0; w && warns && i < w->n; i++)
         json_array_append_new(warns, string_or_null(w->msgs[i]));
-    json_t *summary = json_pack("{s:I, s:I, s:I, s:I, s:I, s:b}", "leaked_goroutines", (json_int_t)r->leaked,
-                                "groups", (json_int_t)r->ngroups, "goroutines", (json_int_t)r->goroutines,
-                                "still_running", (json_int_t)r->nrunning, "dumps", (json_int_t)r->ndumps,
-                                "truncated", r->truncated);
+    json_t *summary = json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I}", "leaked_goroutines",
+                                (json_int_t)r->leaked, "groups", (json_int_t)r->ngroups, "goroutines",
+                                (json_int_t)r->goroutines, "still_running", (json_int_t)r->nrunning, "dumps",
+                                (json_int_t)r->ndumps, "truncated", r->truncated, "suppressed_goroutines",
+                                (json_int_t)r->suppressed, "suppressed_groups", (json_int_t)r->suppressed_groups);
     /* json_pack with "o" steals the references, also of NULL ones on failure. */
-    json_t *root = json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:o}", "version", 1, "tool", "goleash " GOLEASH_VERSION,
-                             "source", "goleash", "summary", summary, "leaks", leaks, "running", run, "warnings",
-                             warns);
+    json_t *root = json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "version", 1, "tool",
+                             "goleash " GOLEASH_VERSION, "source", "goleash", "summary", summary, "leaks", leaks,
+                             "running", run, "warnings", warns, "suppressions", suppressions(r->suppressions));
     if (!root)
         return -1;
     int rc = json_dumpf(root, out, JSON_INDENT(2));

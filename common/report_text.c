@@ -1,5 +1,6 @@
 #include "report_text.h"
 #include "duration.h"
+#include "suppress.h"
 
 #include <string.h>
 
@@ -177,14 +178,37 @@ static void print_group(FILE *out, const gl_leak_group *g, size_t max_frames)
     }
 }
 
+/* LeakSanitizer's "Suppressions used:" table: the rules that matched, with
+ * what they took out of the verdict, in the order they were loaded. */
+static void print_suppressions(FILE *out, const gl_suppressions *s)
+{
+    static const char rule[] = "-----------------------------------------------------\n";
+    fprintf(out, "%sSuppressions used:\n  goroutines  groups  rule\n", rule);
+    for (size_t i = 0; i < s->n; i++) {
+        const gl_supp_rule *x = &s->rules[i];
+        if (x->hit_groups)
+            fprintf(out, "  %10zu  %6zu  %s (%s:%d)\n", x->hit_goroutines, x->hit_groups, x->text, x->origin, x->line);
+    }
+    fprintf(out, "%s\n", rule);
+}
+
 int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts)
 {
     gl_text_opts defaults = {0};
     if (!opts)
         opts = &defaults;
+    size_t from_user = 0;
+    size_t used = gl_supp_used(r->suppressions, &from_user);
+    int table = used && (r->ngroups || from_user || !opts->quiet_default_suppressions);
     if (r->ngroups == 0) {
-        if (opts->print_when_clean)
-            fprintf(out, "goleash: no goroutine leaks (%zu goroutines in %zu dump(s))\n", r->goroutines, r->ndumps);
+        if (table)
+            print_suppressions(out, r->suppressions);
+        if (opts->print_when_clean) {
+            fprintf(out, "goleash: no goroutine leaks (%zu goroutines in %zu dump(s)", r->goroutines, r->ndumps);
+            if (r->suppressed)
+                fprintf(out, "; %zu suppressed", r->suppressed);
+            fprintf(out, ")\n");
+        }
         return ferror(out) ? -1 : 0;
     }
     fprintf(out, "=================================================================\n");
@@ -193,6 +217,11 @@ int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts)
         print_group(out, &r->groups[i], opts->max_frames);
         fprintf(out, "\n");
     }
-    fprintf(out, "SUMMARY: goleash: %zu leaked goroutine(s) in %zu group(s).\n", r->leaked, r->ngroups);
+    if (table)
+        print_suppressions(out, r->suppressions);
+    fprintf(out, "SUMMARY: goleash: %zu leaked goroutine(s) in %zu group(s)", r->leaked, r->ngroups);
+    if (r->suppressed)
+        fprintf(out, "; %zu suppressed", r->suppressed);
+    fprintf(out, ".\n");
     return ferror(out) ? -1 : 0;
 }

@@ -12,9 +12,14 @@ typedef struct gl_text_opts {
     int64_t pid;            /* shown as ==PID== in the banner */
     int print_when_clean;   /* 1: say "goleash: no goroutine leaks (...)" when there are none */
     size_t max_frames;      /* frames printed per stack, 0 = all */
+    int quiet_default_suppressions; /* 1: when no leaks are left and only built-in
+                             * rules matched, no "Suppressions used:" table (the
+                             * shim: a clean program stays silent) */
 } gl_text_opts;
 
-/* Writes the report; nothing at all when clean and !print_when_clean.
+/* Writes the report; when clean and !print_when_clean, nothing but the
+ * table of the suppressions used (if any; see quiet_default_suppressions).
+ * The table comes before the SUMMARY line, as in LeakSanitizer.
  * NULL opts: pid 0, silent when clean, all frames. Returns 0, or -1 when
  * writing failed. */
 int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts);

@@ -9,6 +9,8 @@
 
 #include "model.h"
 
+struct gl_suppressions;
+
 typedef struct gl_rules_opts {
     /* Goroutines parked for less than this are still "running".
      * Negative: use each dump's own info.min_park_ns. */
@@ -83,6 +85,11 @@ typedef struct gl_report {
     size_t goroutines;            /* every goroutine alive at its dump, system ones included */
     size_t ndumps;
     int truncated;                /* some dump was truncated */
+    /* Set by gl_supp_apply (suppress.h); zero/NULL when none were applied.
+     * Suppressed groups are no longer in groups[] nor in leaked. */
+    size_t suppressed;            /* goroutines in suppressed groups */
+    size_t suppressed_groups;
+    const struct gl_suppressions *suppressions; /* the rules, with their hits */
 } gl_report;
 
 /* Judges the goroutines of all dumps together (a process tree leaves one

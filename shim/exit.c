@@ -1,14 +1,15 @@
 /* The end of the process: exit(3) is where a gccgo program finishes, whether
  * main returned, os.Exit was called or a panic was printed (libgo calls exit
- * through its PLT in all three). The dump is written, the leak rules run on
- * it through the same parser and rules as `goleash report`, the report goes
- * to stderr, and a clean exit status becomes `exitcode` when there are
- * leaks. A program's own failing status always wins. The work runs on a
+ * through its PLT in all three). The dump is written, the leak rules and
+ * suppressions run on it through the same parser as `goleash report`, the
+ * report goes to stderr, and a clean exit status becomes `exitcode` when
+ * there are leaks. A program's own failing status always wins. The work runs on a
  * thread of its own: exit may be called on a small goroutine stack segment. */
 #include "shim.h"
 #include "../common/dump_read.h"
 #include "../common/report_text.h"
 #include "../common/rules.h"
+#include "../common/suppress.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -42,6 +43,21 @@ struct finish {
     int leaks;
 };
 
+/* Read at exit, not at start-up: the host's malloc is not ours to use in
+ * the constructor. A bad file must not fail the host program: one warning,
+ * and the report goes on with the built-in list only. */
+static void load_suppressions(gl_suppressions *s)
+{
+    gl_supp_error err;
+    if (gl_opts.suppressions[0] && gl_supp_load_file(s, gl_opts.suppressions, &err) != 0) {
+        char msg[sizeof err.msg + 64];
+        snprintf(msg, sizeof msg, "%s (suppressions file ignored)", err.msg);
+        gl_log(msg);
+    }
+    if (gl_opts.default_suppressions && gl_supp_load_default(s, &err) != 0)
+        gl_log(err.msg);
+}
+
 static void *finish_thread(void *arg)
 {
     struct finish *f = arg;
@@ -64,13 +80,17 @@ static void *finish_thread(void *arg)
         } else {
             gl_rules_opts ro = {.min_park_ns = gl_opts.min_park_ns};
             gl_report *r = gl_rules_run((gl_dump *const *)&d, 1, &ro);
+            gl_suppressions supp = {0};
             if (r) {
+                load_suppressions(&supp);
+                gl_supp_apply(&supp, r);
                 f->leaks = r->leaked > 0;
-                if (gl_opts.report && r->leaked > 0) {
+                if (gl_opts.report && (r->leaked > 0 || gl_supp_used(&supp, NULL))) {
                     int fd = dup(gl_log_fd());
                     FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
                     if (out) {
-                        gl_text_opts to = {.pid = getpid(), .print_when_clean = 0, .max_frames = 0};
+                        gl_text_opts to = {.pid = getpid(), .print_when_clean = 0, .max_frames = 0,
+                                           .quiet_default_suppressions = 1};
                         gl_report_text(out, r, &to);
                         fclose(out);
                     } else if (fd >= 0) {
@@ -79,6 +99,7 @@ static void *finish_thread(void *arg)
                 }
                 gl_report_free(r);
             }
+            gl_supp_free(&supp);
             gl_dump_free(d);
         }
     }

@@ -4,6 +4,7 @@
  * for us, and a bad option must never stop the program. */
 #include "shim.h"
 #include "../common/duration.h"
+#include "../common/kv_options.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@ void gl_options_defaults(gl_options *o)
     o->exitcode = 23;
     o->min_park_ns = 0;
     o->verbosity = 0;
+    o->default_suppressions = 1;
 }
 
 static int parse_int(const char *v, int *out)
@@ -69,6 +71,32 @@ static void copy_str(char *dst, size_t cap, const char *v)
     dst[n] = '\0';
 }
 
+/* The file is read at exit, after the program may have changed directory:
+ * a relative path is taken relative to the directory at start-up. */
+static int set_path_from_cwd(char *dst, size_t cap, const char *v)
+{
+    if (!*v) {
+        dst[0] = '\0';
+        return 0;
+    }
+    if (*v == '/') {
+        if (strlen(v) >= cap)
+            return -1;
+        copy_str(dst, cap, v);
+        return 0;
+    }
+    if (!getcwd(dst, cap))
+        return -1;
+    size_t n = strlen(dst);
+    if (n + 1 + strlen(v) >= cap) {
+        dst[0] = '\0';
+        return -1;
+    }
+    dst[n] = '/';
+    copy_str(dst + n + 1, cap - n - 1, v);
+    return 0;
+}
+
 static void warn_kv(void (*warn)(const char *), const char *what, const char *key)
 {
     char msg[256];
@@ -107,6 +135,10 @@ static void apply(gl_options *o, const char *key, const char *val, void (*warn)(
             o->verbosity = v;
     } else if (!strcmp(key, "help"))
         bad = parse_bool(val, &o->help);
+    else if (!strcmp(key, "suppressions"))
+        bad = set_path_from_cwd(o->suppressions, sizeof o->suppressions, val);
+    else if (!strcmp(key, "default_suppressions"))
+        bad = parse_bool(val, &o->default_suppressions);
     else {
         warn_kv(warn, "unknown option", key);
         return;
@@ -115,44 +147,24 @@ static void apply(gl_options *o, const char *key, const char *val, void (*warn)(
         warn_kv(warn, "bad value for option", key);
 }
 
+struct parse_ctx {
+    gl_options *o;
+    void (*warn)(const char *);
+};
+
+static void on_pair(const char *key, const char *val, void *ctx)
+{
+    struct parse_ctx *c = ctx;
+    if (!val)
+        warn_kv(c->warn, "option without value", key);
+    else
+        apply(c->o, key, val, c->warn);
+}
+
 void gl_options_parse(gl_options *o, const char *s, void (*warn)(const char *))
 {
-    char buf[2048];
-    if (!s)
-        return;
-    copy_str(buf, sizeof buf, s);
-    char *p = buf;
-    while (*p) {
-        while (*p == ':' || *p == ' ' || *p == ',' || *p == '\t' || *p == '\n')
-            p++;
-        if (!*p)
-            break;
-        char *key = p;
-        while (*p && *p != '=' && *p != ':' && *p != ' ' && *p != ',' && *p != '\t' && *p != '\n')
-            p++;
-        if (*p != '=') {
-            char save = *p;
-            *p = '\0';
-            warn_kv(warn, "option without value", key);
-            *p = save;
-            continue;
-        }
-        *p++ = '\0';
-        char *val = p;
-        if (*p == '"' || *p == '\'') {
-            /* A quoted value may hold separators: dump_path="/a b/x:%p". */
-            char q = *p++;
-            val = p;
-            while (*p && *p != q)
-                p++;
-        } else {
-            while (*p && *p != ':' && *p != ',' && *p != ' ' && *p != '\t' && *p != '\n')
-                p++;
-        }
-        if (*p)
-            *p++ = '\0';
-        apply(o, key, val, warn);
-    }
+    struct parse_ctx c = {o, warn};
+    gl_kv_parse(s, on_pair, &c);
 }
 
 void gl_options_help(int fd)
@@ -166,6 +178,8 @@ void gl_options_help(int fd)
         "  dump_interval=DURATION  also write the dump periodically (needs dump_path)\n"
         "  log_path=PATTERN     write the report and warnings there instead of stderr (%p = pid)\n"
         "  verbosity=N          0 quiet, 1 says what was intercepted\n"
+        "  suppressions=FILE    leak groups to leave out of the report (docs/suppressions.md)\n"
+        "  default_suppressions=1|0  apply the built-in list of standard-library goroutines (default 1)\n"
         "  help=1               print this help\n";
     ssize_t off = 0, len = (ssize_t)sizeof text - 1;
     while (off < len) {

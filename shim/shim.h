@@ -41,6 +41,8 @@ typedef struct gl_options {
     int64_t dump_interval_ns;
     int verbosity;
     int help;
+    char suppressions[1024]; /* absolute path of a suppressions file, empty: none */
+    int default_suppressions; /* apply the built-in list (default 1) */
 } gl_options;
 
 extern gl_options gl_opts GL_HIDDEN;

@@ -16,6 +16,8 @@ Modes
              exit code must be byte-identical with and without the shim.
   options    SRC is a leaky program: checks GOLEASH_OPTIONS (exitcode=,
              report=, min_park=, unknown keys, help=1, dump_path=).
+  suppressions  SRC is supp_mixed.go: default suppressions, --suppressions,
+             GOLEASH_OPTIONS suppressions=, file: rules, bad files.
   selfcheck  no shim needed: compiles PROG.go plus a helper that prints all
              goroutine stacks (runtime.Stack) when main returns, and checks the
              header's expectations against Go's own view of the goroutines.
@@ -59,7 +61,7 @@ LEAK_REASONS = {
 NON_USER_PREFIXES = ("runtime.", "runtime/internal", "sync.", "context.", "time.",
                      "internal/")
 OPTION_NAMES = ("exitcode", "report", "min_park", "dump_path", "dump_interval",
-                "log_path", "verbosity", "help")
+                "log_path", "verbosity", "help", "suppressions", "default_suppressions")
 SHIM_LEAK_EXIT = 23
 RUN_TIMEOUT = 240
 
@@ -546,6 +548,183 @@ def mode_options(args, tmp):
     log("OK: options on %s" % os.path.basename(args.src))
 
 
+SUPP_USER = """# the pool's idle workers wait for work that never comes: on purpose
+created:main.startPool
+
+top:main.lonely
+# never matches
+stack:main.nothing*
+"""
+SUPP_DEFAULT_RULES = ("top:net/http.persistConn.writeLoop", "top:database/sql.DB.connectionOpener")
+
+
+def supp_rows(text):
+    """The rows of the "Suppressions used:" table: {rule: (goroutines, groups, origin:line)}."""
+    rows = {}
+    lines = text.splitlines()
+    if "Suppressions used:" not in lines:
+        return None
+    i = lines.index("Suppressions used:") + 2
+    while i < len(lines) and not lines[i].startswith("-----"):
+        m = re.match(r"^\s+(\d+)\s+(\d+)\s+(\S.*) \((.*)\)$", lines[i])
+        if not m:
+            raise Failure("bad row in the suppressions table: %r" % lines[i])
+        rows[m.group(3)] = (int(m.group(1)), int(m.group(2)), m.group(4))
+        i += 1
+    return rows
+
+
+def mode_suppressions(args, tmp):
+    """Suppressions on a program with leaks of its own and two goroutines the
+    standard library leaves by design (supp_mixed.go): the default list, a
+    user file given with --suppressions and with GOLEASH_OPTIONS, file: rules,
+    bad files; exit codes, reports and the hit counts printed."""
+    exe = compile_go(args.gccgo, args.src, tmp)
+    chk = Checker()
+    user = os.path.join(tmp, "user.supp")
+    with open(user, "w") as f:
+        f.write(SUPP_USER)
+    files = os.path.join(tmp, "files.supp")
+    with open(files, "w") as f:
+        f.write("file:*/%s\n" % os.path.basename(args.src))
+    bad = os.path.join(tmp, "bad.supp")
+    with open(bad, "w") as f:
+        f.write("# line 1\ntop:main.lonely\nfoo:main.idleWorker\n")
+    base = run([exe], clean_env(), tmp, what="baseline")
+    if base.returncode != 0:
+        raise Failure("baseline exit %d" % base.returncode)
+    default_line = {}
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                           "suppressions", "default.supp")) as f:
+        for n, line in enumerate(f, 1):
+            if line.strip() in SUPP_DEFAULT_RULES:
+                default_line[line.strip()] = "<default>:%d" % n
+    chk.eq("rules of the default list used here", set(SUPP_DEFAULT_RULES), set(default_line))
+    defaults = {r: (1, 1, default_line.get(r)) for r in SUPP_DEFAULT_RULES}
+    mine = {"created:main.startPool": (3, 1, user + ":2"), "top:main.lonely": (1, 1, user + ":4")}
+
+    def goleash_run(opts, what, env=None, fmt="text"):
+        out = os.path.join(tmp, "report.%s" % fmt)
+        if os.path.exists(out):
+            os.unlink(out)
+        p = run([args.goleash, "run", "--format", fmt, "-o", out] + opts + ["--", exe],
+                clean_env(env), tmp, what=what)
+        text = open(out).read() if os.path.exists(out) else ""
+        return p, text
+
+    def table(text, label, want):
+        rows = supp_rows(text)
+        chk.eq(label + ": suppressions used (goroutines, groups, origin:line)", want, rows)
+
+    # 1. Defaults only: the stdlib goroutines are suppressed, the program's leaks stay.
+    p, text = goleash_run([], "goleash run, default suppressions")
+    chk.eq("defaults: exit code", 1, p.returncode)
+    table(text, "defaults", defaults)
+    chk.ok("SUMMARY: goleash: 4 leaked goroutine(s) in 2 group(s); 2 suppressed.\n" in text,
+           "defaults: SUMMARY line:\n" + tail(text, 12))
+
+    # 2. --no-default-suppressions reports them.
+    p, text = goleash_run(["--no-default-suppressions"], "no default suppressions", fmt="json")
+    chk.eq("no defaults: exit code", 1, p.returncode)
+    rep = json.loads(text or "{}")
+    summ = rep.get("summary") or {}
+    chk.eq("no defaults: leaked_goroutines", 6, summ.get("leaked_goroutines"))
+    chk.eq("no defaults: suppressed_goroutines", 0, summ.get("suppressed_goroutines"))
+    chk.eq("no defaults: suppressions", [], rep.get("suppressions"))
+    tops = sorted(fn(g.get("blocked_at")) for g in rep.get("leaks") or [])
+    chk.eq("no defaults: blocked_at functions",
+           sorted(["main.idleWorker", "main.lonely", "net/http.persistConn.writeLoop",
+                   "database/sql.DB.connectionOpener"]), tops)
+
+    # 3. A user file: everything suppressed, exit 0, hit counts in text and JSON.
+    p, text = goleash_run(["--suppressions", user], "--suppressions user.supp")
+    chk.eq("--suppressions: exit code", 0, p.returncode)
+    table(text, "--suppressions", dict(mine, **defaults))
+    chk.ok(re.search(r"^goleash: no goroutine leaks \(\d+ goroutines in 1 dump\(s\); 6 suppressed\)$", text, re.M),
+           "--suppressions: clean line:\n" + tail(text, 4))
+    p, text = goleash_run(["--suppressions", user], "--suppressions, JSON", fmt="json")
+    chk.eq("--suppressions JSON: exit code", 0, p.returncode)
+    rep = json.loads(text or "{}")
+    summ = rep.get("summary") or {}
+    chk.eq("--suppressions JSON: summary", (0, 0, 6, 4),
+           (summ.get("leaked_goroutines"), summ.get("groups"), summ.get("suppressed_goroutines"),
+            summ.get("suppressed_groups")))
+    chk.eq("--suppressions JSON: suppressions[]",
+           [("created:main.startPool", user, 2, 3, 1), ("top:main.lonely", user, 4, 1, 1)]
+           + [(r, "<default>", int(default_line.get(r, ":0").split(":")[1]), 1, 1) for r in SUPP_DEFAULT_RULES],
+           [(u.get("rule"), u.get("file"), u.get("line"), u.get("goroutines"), u.get("groups"))
+            for u in rep.get("suppressions") or []])
+
+    # 4. The same file through GOLEASH_OPTIONS: goleash run applies it too ...
+    p, text = goleash_run([], "GOLEASH_OPTIONS=suppressions= with goleash run",
+                          env={"GOLEASH_OPTIONS": "suppressions=" + user})
+    chk.eq("run + GOLEASH_OPTIONS suppressions: exit code", 0, p.returncode)
+    p, text = goleash_run([], "GOLEASH_OPTIONS=default_suppressions=0 with goleash run",
+                          env={"GOLEASH_OPTIONS": "default_suppressions=0"})
+    chk.eq("run + GOLEASH_OPTIONS default_suppressions=0: exit code", 1, p.returncode)
+    chk.ok("SUMMARY: goleash: 6 leaked goroutine(s) in 4 group(s).\n" in text,
+           "run + default_suppressions=0: SUMMARY:\n" + tail(text, 3))
+
+    # ... and so does the shim's own exit report (relative path: from the cwd).
+    def shim(opts, what):
+        return run([exe], clean_env({"LD_PRELOAD": args.shim, "GOLEASH_OPTIONS": opts}), tmp, what=what)
+
+    p = shim("suppressions=user.supp", "LD_PRELOAD, suppressions=user.supp")
+    err = p.stderr.decode("utf-8", "replace")
+    chk.eq("shim suppressions=: exit code", 0, p.returncode)
+    chk.eq("shim suppressions=: stdout", base.stdout, p.stdout)
+    table(err, "shim suppressions=", dict({k: (v[0], v[1], v[2].replace(user, os.path.realpath(user)))
+                                           for k, v in mine.items()}, **defaults))
+    chk.ok("ERROR: goleash" not in err and "SUMMARY" not in err,
+           "shim suppressions=: a report although everything is suppressed:\n" + tail(err))
+
+    p = shim("suppressions=%s:default_suppressions=0" % user, "LD_PRELOAD, no defaults")
+    err = p.stderr.decode("utf-8", "replace")
+    chk.eq("shim default_suppressions=0: exit code", SHIM_LEAK_EXIT, p.returncode)
+    chk.eq("shim default_suppressions=0: last line",
+           "SUMMARY: goleash: 2 leaked goroutine(s) in 2 group(s); 4 suppressed.", last_line(p.stderr))
+    table(err, "shim default_suppressions=0", mine)
+
+    # Defaults alone: a report of the program's leaks with the defaults' table;
+    # no leaks of its own and only defaults used: silent (checked by the units).
+    p = run([exe], clean_env({"LD_PRELOAD": args.shim}), tmp, what="LD_PRELOAD, defaults")
+    chk.eq("shim defaults: exit code", SHIM_LEAK_EXIT, p.returncode)
+    chk.eq("shim defaults: last line", "SUMMARY: goleash: 4 leaked goroutine(s) in 2 group(s); 2 suppressed.",
+           last_line(p.stderr))
+    table(p.stderr.decode("utf-8", "replace"), "shim defaults", defaults)
+
+    # 5. file: rules need line information: goleash run has it, the shim not.
+    p, text = goleash_run(["--suppressions", files], "--suppressions files.supp")
+    chk.eq("file: rule, goleash run: exit code", 0, p.returncode)
+    table(text, "file: rule", dict({"file:*/" + os.path.basename(args.src): (4, 2, files + ":1")}, **defaults))
+    p = shim("suppressions=" + files, "LD_PRELOAD, file: rule")
+    chk.eq("file: rule, shim: exit code (no file names in-process)", SHIM_LEAK_EXIT, p.returncode)
+
+    # 6. A bad file: usage error before the program runs; the shim warns once
+    #    and goes on with the built-in list.
+    p = run([args.goleash, "run", "--suppressions", bad, "--", exe], clean_env(), tmp, what="bad file, run")
+    chk.eq("bad file, run: exit code", 2, p.returncode)
+    chk.eq("bad file, run: stderr", "goleash: %s:3: unknown suppression kind 'foo'\n" % bad,
+           p.stderr.decode("utf-8", "replace"))
+    chk.eq("bad file, run: stdout (the program did not run)", b"", p.stdout)
+    p = run([args.goleash, "report", "--suppressions", bad, "/nonexistent.dump"], clean_env(), tmp,
+            what="bad file, report")
+    chk.eq("bad file, report: exit code", 2, p.returncode)
+    for opts, want in (("suppressions=" + bad, "goleash: %s:3: unknown suppression kind 'foo' "
+                                                "(suppressions file ignored)" % bad),
+                       ("suppressions=/nonexistent.supp", "goleash: /nonexistent.supp: No such file or "
+                                                          "directory (suppressions file ignored)")):
+        p = shim(opts, "LD_PRELOAD, " + opts)
+        err = p.stderr.decode("utf-8", "replace")
+        chk.eq(opts + ": exit code", SHIM_LEAK_EXIT, p.returncode)
+        chk.eq(opts + ": stdout", base.stdout, p.stdout)
+        chk.eq(opts + ": warning lines", [want], [l for l in err.splitlines() if l.startswith("goleash:")])
+        chk.eq(opts + ": last line", "SUMMARY: goleash: 4 leaked goroutine(s) in 2 group(s); 2 suppressed.",
+               last_line(p.stderr))
+    chk.raise_if_failed()
+    log("OK: suppressions on %s" % os.path.basename(args.src))
+
+
 def mode_missing(args, tmp):
     """A libgo without some of the symbols the shim interposes: exactly one
     warning line naming them, and otherwise the program's own output and exit
@@ -766,7 +945,8 @@ def main():
     ap.add_argument("--src", required=True, help="program source (.go, .c) or executable")
     ap.add_argument("--work", required=True, help="directory for temporary files")
     ap.add_argument("--mode", default="program",
-                    choices=["program", "inert", "options", "selfcheck", "killed", "missing"])
+                    choices=["program", "inert", "options", "selfcheck", "killed", "missing",
+                             "suppressions"])
     ap.add_argument("--gccgo", default=os.environ.get("GCCGO", "gccgo"))
     ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -792,7 +972,7 @@ def main():
                            dir=args.work)
     modes = {"program": mode_program, "inert": mode_inert,
              "options": mode_options, "selfcheck": mode_selfcheck, "killed": mode_killed,
-             "missing": mode_missing}
+             "missing": mode_missing, "suppressions": mode_suppressions}
     status = 0
     try:
         modes[args.mode](args, tmp)

@@ -15,6 +15,7 @@
 #include "dump_read.h"
 #include "report_json.h"
 #include "rules.h"
+#include "suppress.h"
 #include "warnings.h"
 
 static const char *data_path(const char *name)
@@ -24,12 +25,19 @@ static const char *data_path(const char *name)
 
 /* ---- JSON -------------------------------------------------------------- */
 
-static json_t *json_of_dump(const char *path)
+/* The JSON report of the dump at path, after the rules of supp (NULL none). */
+static json_t *json_of_dump_supp(const char *path, const char *supp)
 {
     gl_dump *d;
     gl_diag diag;
     ck_assert_msg(gl_dump_read_file(path, &d, &diag) == 0, "%s", diag.msg);
     gl_report *r = gl_rules_run(&d, 1, NULL);
+    gl_suppressions s = {0};
+    gl_supp_error serr;
+    if (supp) {
+        ck_assert_int_eq(gl_supp_parse(&s, "x.supp", supp, strlen(supp), &serr), 0);
+        gl_supp_apply(&s, r);
+    }
     gl_warnings w = {.quiet = 1};
     gl_warn(&w, "something to say");
     char *buf = NULL;
@@ -44,8 +52,14 @@ static json_t *json_of_dump(const char *path)
     free(buf);
     gl_warnings_free(&w);
     gl_report_free(r);
+    gl_supp_free(&s);
     gl_dump_free(d);
     return root;
+}
+
+static json_t *json_of_dump(const char *path)
+{
+    return json_of_dump_supp(path, NULL);
 }
 
 static void assert_keys_in_order(json_t *obj, const char *const *keys, size_t n)
@@ -69,16 +83,20 @@ static void assert_site(json_t *site, const char *function)
 START_TEST(json_report_matches_the_contract)
 {
     json_t *root = json_of_dump(data_path("leaky.dump"));
-    static const char *const root_keys[] = {"version", "tool", "source", "summary", "leaks", "running", "warnings"};
-    assert_keys_in_order(root, root_keys, 7);
+    static const char *const root_keys[] = {"version", "tool", "source", "summary", "leaks", "running", "warnings",
+                                            "suppressions"};
+    assert_keys_in_order(root, root_keys, 8);
     ck_assert_int_eq(json_integer_value(json_object_get(root, "version")), 1);
     ck_assert_str_eq(json_string_value(json_object_get(root, "tool")), "goleash " GOLEASH_VERSION);
     ck_assert_str_eq(json_string_value(json_object_get(root, "source")), "goleash");
 
     json_t *sum = json_object_get(root, "summary");
     static const char *const sum_keys[] = {"leaked_goroutines", "groups", "goroutines", "still_running", "dumps",
-                                           "truncated"};
-    assert_keys_in_order(sum, sum_keys, 6);
+                                           "truncated", "suppressed_goroutines", "suppressed_groups"};
+    assert_keys_in_order(sum, sum_keys, 8);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "suppressed_goroutines")), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "suppressed_groups")), 0);
+    ck_assert_uint_eq(json_array_size(json_object_get(root, "suppressions")), 0);
     ck_assert_int_eq(json_integer_value(json_object_get(sum, "leaked_goroutines")), 3);
     ck_assert_int_eq(json_integer_value(json_object_get(sum, "groups")), 2);
     ck_assert_int_eq(json_integer_value(json_object_get(sum, "goroutines")), 5);
@@ -490,12 +508,89 @@ START_TEST(run_keeps_dumps_when_asked)
 }
 END_TEST
 
+START_TEST(json_suppressions)
+{
+    json_t *root = json_of_dump_supp(data_path("leaky.dump"), "stack:main.nowhere\n\ntop:main.sender\n");
+    json_t *sum = json_object_get(root, "summary");
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "leaked_goroutines")), 2);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "groups")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "suppressed_goroutines")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "suppressed_groups")), 1);
+    ck_assert_uint_eq(json_array_size(json_object_get(root, "leaks")), 1);
+    json_t *used = json_object_get(root, "suppressions");
+    ck_assert_uint_eq(json_array_size(used), 1); /* only rules that matched */
+    json_t *u = json_array_get(used, 0);
+    static const char *const keys[] = {"rule", "kind", "pattern", "file", "line", "goroutines", "groups"};
+    assert_keys_in_order(u, keys, 7);
+    ck_assert_str_eq(json_string_value(json_object_get(u, "rule")), "top:main.sender");
+    ck_assert_str_eq(json_string_value(json_object_get(u, "kind")), "top");
+    ck_assert_str_eq(json_string_value(json_object_get(u, "pattern")), "main.sender");
+    ck_assert_str_eq(json_string_value(json_object_get(u, "file")), "x.supp");
+    ck_assert_int_eq(json_integer_value(json_object_get(u, "line")), 3);
+    ck_assert_int_eq(json_integer_value(json_object_get(u, "goroutines")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(u, "groups")), 1);
+    json_decref(root);
+}
+END_TEST
+
+START_TEST(suppressions_options)
+{
+    char sender[4096], worker[4096], bad[4096], leaky[4096];
+    snprintf(sender, sizeof sender, "%s", data_path("sender.supp"));
+    snprintf(worker, sizeof worker, "%s", data_path("worker.supp"));
+    snprintf(bad, sizeof bad, "%s", data_path("bad.supp"));
+    snprintf(leaky, sizeof leaky, "%s", data_path("leaky.dump"));
+    char want[8400];
+
+    cli_result *r = cli(NULL, ARGS("report", "--suppressions", sender, leaky));
+    ck_assert_int_eq(r->code, 1);
+    snprintf(want, sizeof want,
+             "Suppressions used:\n  goroutines  groups  rule\n           1       1  top:main.sender (%s:2)\n", sender);
+    ck_assert_msg(strstr(r->out, want) != NULL, "got:\n%s", r->out);
+    ck_assert_ptr_nonnull(strstr(r->out, "SUMMARY: goleash: 2 leaked goroutine(s) in 1 group(s); 1 suppressed.\n"));
+    ck_assert_ptr_null(strstr(r->out, "main.sender+"));
+
+    /* Repeatable; everything suppressed is a clean exit. */
+    r = cli(NULL, ARGS("report", "--suppressions", sender, "--suppressions", worker, leaky));
+    ck_assert_int_eq(r->code, 0);
+    ck_assert_ptr_nonnull(strstr(r->out, "goleash: no goroutine leaks (5 goroutines in 1 dump(s); 3 suppressed)\n"));
+    snprintf(want, sizeof want, "           2       1  stack:main.worker (%s:1)\n", worker);
+    ck_assert_ptr_nonnull(strstr(r->out, want));
+
+    /* An unknown kind: exit 2, file and line, no report. */
+    r = cli(NULL, ARGS("report", "--suppressions", sender, "--suppressions", bad, leaky));
+    ck_assert_int_eq(r->code, 2);
+    snprintf(want, sizeof want, "goleash: %s:3: unknown suppression kind 'foo'\n", bad);
+    ck_assert_str_eq(r->err, want);
+    ck_assert_str_eq(r->out, "");
+    r = cli(NULL, ARGS("report", "--suppressions", "/nonexistent.supp", leaky));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_str_eq(r->err, "goleash: /nonexistent.supp: No such file or directory\n");
+    ck_assert_int_eq(cli(NULL, ARGS("report", leaky, "--suppressions"))->code, 2);
+
+    /* run checks the file before it starts the program. */
+    char marker[] = "/tmp/goleash-test-ran.XXXXXX", cmd[200];
+    close(mkstemp(marker));
+    unlink(marker);
+    snprintf(cmd, sizeof cmd, "touch %s", marker);
+    r = cli(fake_shim_env(), ARGS("run", "--suppressions", bad, "--", "sh", "-c", cmd));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_int_eq(access(marker, F_OK), -1);
+
+    ck_assert_int_eq(cli(NULL, ARGS("report", "--no-default-suppressions", data_path("clean.dump")))->code, 0);
+    r = cli(NULL, ARGS("--help"));
+    ck_assert_ptr_nonnull(strstr(r->out, "--suppressions FILE"));
+    ck_assert_ptr_nonnull(strstr(r->out, "--no-default-suppressions"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *json = suite_create("report_json");
     TCase *tj = tcase_create("report_json");
     tcase_add_test(tj, json_report_matches_the_contract);
     tcase_add_test(tj, json_context_leak);
+    tcase_add_test(tj, json_suppressions);
     suite_add_tcase(json, tj);
 
     Suite *cmd = suite_create("cli");
@@ -511,6 +606,7 @@ int main(void)
     tcase_add_test(tc, diff_flags_groups_that_grew);
     tcase_add_test(tc, run_reports_the_dumps_of_the_program);
     tcase_add_test(tc, run_without_dump_keeps_the_exit_code);
+    tcase_add_test(tc, suppressions_options);
     tcase_add_test(tc, run_keeps_dumps_when_asked);
     suite_add_tcase(cmd, tc);
 

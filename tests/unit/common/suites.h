@@ -9,6 +9,7 @@
 
 Suite *dump_read_suite(void);
 Suite *rules_suite(void);
+Suite *suppress_suite(void);
 Suite *report_text_suite(void);
 Suite *duration_suite(void);
 

@@ -1,4 +1,5 @@
-/* Unit tests of common/: dump reader, leak rules, text report, durations. */
+/* Unit tests of common/: dump reader, leak rules, suppressions, text report,
+ * durations. */
 #include "suites.h"
 
 #include <stdio.h>
@@ -26,6 +27,7 @@ int main(void)
 {
     SRunner *sr = srunner_create(dump_read_suite());
     srunner_add_suite(sr, rules_suite());
+    srunner_add_suite(sr, suppress_suite());
     srunner_add_suite(sr, report_text_suite());
     srunner_add_suite(sr, duration_suite());
     srunner_run_all(sr, CK_VERBOSE);

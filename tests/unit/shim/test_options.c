@@ -118,6 +118,43 @@ START_TEST(overlong_input_is_cut_not_overflowed)
 }
 END_TEST
 
+START_TEST(suppression_options)
+{
+    gl_options o = parse(NULL);
+    ck_assert_str_eq(o.suppressions, "");
+    ck_assert_int_eq(o.default_suppressions, 1);
+
+    o = parse("suppressions=/etc/app.supp:default_suppressions=0");
+    ck_assert_int_eq(nwarn, 0);
+    ck_assert_str_eq(o.suppressions, "/etc/app.supp");
+    ck_assert_int_eq(o.default_suppressions, 0);
+
+    /* Relative to the directory at start-up: the file is read at exit. */
+    char cwd[900], want[1024];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    snprintf(want, sizeof want, "%s/ci/leaks.supp", cwd);
+    o = parse("suppressions=ci/leaks.supp");
+    ck_assert_str_eq(o.suppressions, want);
+
+    o = parse("default_suppressions=maybe");
+    ck_assert_int_eq(nwarn, 1);
+    ck_assert_str_eq(warnings[0], "goleash: bad value for option 'default_suppressions' in GOLEASH_OPTIONS ignored");
+    ck_assert_int_eq(o.default_suppressions, 1);
+
+    /* Too long for the buffer: refused whole, never cut to another path. */
+    char big[1300] = "suppressions=/";
+    memset(big + 14, 'a', sizeof big - 15);
+    big[sizeof big - 1] = '\0';
+    o = parse(big);
+    ck_assert_int_eq(nwarn, 1);
+    ck_assert_str_eq(o.suppressions, "");
+
+    /* An empty value turns an earlier one off. */
+    o = parse("suppressions=/a.supp:suppressions=");
+    ck_assert_str_eq(o.suppressions, "");
+}
+END_TEST
+
 START_TEST(pattern_expansion)
 {
     char out[128], want[128];
@@ -142,6 +179,7 @@ int main(void)
     tcase_add_test(tc, key_without_value);
     tcase_add_test(tc, overlong_input_is_cut_not_overflowed);
     tcase_add_test(tc, pattern_expansion);
+    tcase_add_test(tc, suppression_options);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
