@@ -1,8 +1,13 @@
 #include "analyze.h"
 #include "dump_read.h"
 #include "duration.h"
+#include "out_path.h"
+#include "report_github.h"
 #include "report_json.h"
+#include "report_junit.h"
+#include "report_sarif.h"
 #include "report_text.h"
+#include "source_root.h"
 #include "rules.h"
 #include "suppress.h"
 #include "symbolize.h"
@@ -12,6 +17,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static int path_option(const char **slot, const char *name, const char *arg)
+{
+    char bad;
+    if (gl_out_path_check(arg, &bad) != 0) {
+        if (bad)
+            fprintf(stderr, "goleash: %s %s: unknown placeholder %%%c (use %%p, %%b or %%%%)\n", name, arg, bad);
+        else
+            fprintf(stderr, "goleash: %s %s: lone %% at the end (use %%%% for a percent sign)\n", name, arg);
+        return -1;
+    }
+    *slot = arg;
+    return 1;
+}
 
 int gl_report_option(gl_report_opts *o, int opt, const char *arg)
 {
@@ -33,7 +52,29 @@ int gl_report_option(gl_report_opts *o, int opt, const char *arg)
         }
         return 1;
     case 'o':
-        o->output = arg;
+        return path_option(&o->output, "-o", arg);
+    case GL_OPT_JSON:
+        return path_option(&o->json_output, "--json", arg);
+    case GL_OPT_JUNIT:
+        return path_option(&o->junit_output, "--junit", arg);
+    case GL_OPT_SARIF:
+        return path_option(&o->sarif_output, "--sarif", arg);
+    case GL_OPT_SARIF_CATEGORY:
+        return path_option(&o->sarif_category, "--sarif-category", arg);
+    case GL_OPT_SOURCE_ROOT:
+        o->source_root = arg;
+        return 1;
+    case GL_OPT_GITHUB_ANNOTATIONS:
+        if (strcmp(arg, "auto") == 0)
+            o->annotations = GL_ANNOTATE_AUTO;
+        else if (strcmp(arg, "on") == 0)
+            o->annotations = GL_ANNOTATE_ON;
+        else if (strcmp(arg, "off") == 0)
+            o->annotations = GL_ANNOTATE_OFF;
+        else {
+            fprintf(stderr, "goleash: --github-annotations must be auto, on or off, not '%s'\n", arg);
+            return -1;
+        }
         return 1;
     case 'g':
         if (strcmp(arg, "exact") == 0)
@@ -50,26 +91,98 @@ int gl_report_option(gl_report_opts *o, int opt, const char *arg)
     }
 }
 
-static int write_report(const gl_report_opts *o, const gl_report *r, const gl_warnings *w, int64_t pid)
+/* What the report files need besides the report. */
+typedef struct out_ctx {
+    const gl_report_opts *o;
+    const gl_report *r;
+    const gl_warnings *w;
+    gl_dump *const *dumps;
+    size_t ndumps;
+    int64_t pid;
+    const char *program;       /* base name */
+    gl_source_root root;
+} out_ctx;
+
+typedef enum out_kind { OUT_MAIN, OUT_JSON, OUT_JUNIT, OUT_SARIF } out_kind;
+
+static int write_kind(FILE *out, out_kind kind, const out_ctx *c)
 {
+    switch (kind) {
+    case OUT_MAIN:
+        if (c->o->format == GL_FORMAT_TEXT) {
+            gl_text_opts t = {.pid = c->pid, .print_when_clean = 1, .max_frames = 0};
+            return gl_report_text(out, c->r, &t);
+        }
+        return gl_report_json(out, c->r, c->w);
+    case OUT_JSON:
+        return gl_report_json(out, c->r, c->w);
+    case OUT_JUNIT:
+        return gl_report_junit(out, c->r, c->dumps, c->ndumps, c->program);
+    case OUT_SARIF: {
+        char category[4096];
+        const char *pattern = c->o->sarif_category ? c->o->sarif_category : "goleash/%b/";
+        if (gl_out_path_expand(pattern, c->pid, c->program, category, sizeof category) != 0)
+            return -1;
+        gl_sarif_opts so = {.root = &c->root, .category = *category ? category : NULL};
+        return gl_report_sarif(out, c->r, &so);
+    }
+    }
+    return -1;
+}
+
+/* Writes one report to the file pattern names (stdout when NULL). */
+static int write_one(const char *pattern, out_kind kind, const out_ctx *c)
+{
+    char path[4096];
     FILE *out = stdout;
-    if (o->output && !(out = fopen(o->output, "w"))) {
-        fprintf(stderr, "goleash: %s: %s\n", o->output, strerror(errno));
-        return -1;
+    if (pattern) {
+        if (gl_out_path_expand(pattern, c->pid, c->program, path, sizeof path) != 0) {
+            fprintf(stderr, "goleash: %s: path too long\n", pattern);
+            return -1;
+        }
+        if (gl_out_path_make_parent(path) != 0 || !(out = fopen(path, "w"))) {
+            fprintf(stderr, "goleash: %s: %s\n", path, strerror(errno));
+            return -1;
+        }
     }
-    int rc;
-    if (o->format == GL_FORMAT_JSON) {
-        rc = gl_report_json(out, r, w);
-    } else {
-        gl_text_opts t = {.pid = pid, .print_when_clean = 1, .max_frames = 0};
-        rc = gl_report_text(out, r, &t);
-    }
+    int rc = write_kind(out, kind, c);
     if (fflush(out) != 0)
         rc = -1;
     if (out != stdout && fclose(out) != 0)
         rc = -1;
     if (rc != 0)
-        fprintf(stderr, "goleash: %s: cannot write the report\n", o->output ? o->output : "stdout");
+        fprintf(stderr, "goleash: %s: cannot write the report\n", pattern ? path : "stdout");
+    return rc;
+}
+
+static int write_reports(const gl_report_opts *o, const gl_report *r, const gl_warnings *w, gl_dump *const *dumps,
+                         size_t ndumps)
+{
+    out_ctx c = {.o = o, .r = r, .w = w, .dumps = dumps, .ndumps = ndumps};
+    c.pid = o->pid ? o->pid : ndumps ? dumps[0]->pid : 0;
+    const char *program = o->program ? o->program : ndumps && dumps[0]->exe ? dumps[0]->exe : "";
+    c.program = *program ? gl_out_path_base(program) : "goleash";
+    if (!*c.program)
+        c.program = "goleash";
+    int annotate = o->annotations == GL_ANNOTATE_ON || (o->annotations == GL_ANNOTATE_AUTO && gl_github_actions_env());
+    if ((o->sarif_output || annotate) && gl_source_root_init(&c.root, o->source_root) != 0) {
+        fprintf(stderr, "goleash: cannot tell the source root (--source-root): %s\n", strerror(errno));
+        return -1;
+    }
+    int rc = write_one(o->output, OUT_MAIN, &c);
+    if (o->json_output && write_one(o->json_output, OUT_JSON, &c) != 0)
+        rc = -1;
+    if (o->junit_output && write_one(o->junit_output, OUT_JUNIT, &c) != 0)
+        rc = -1;
+    if (o->sarif_output && write_one(o->sarif_output, OUT_SARIF, &c) != 0)
+        rc = -1;
+    if (annotate) {
+        /* After the text report, so a report on stdout reads first. */
+        if (gl_report_github(stdout, r, &c.root) != 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "goleash: stdout: cannot write the GitHub annotations\n");
+            rc = -1;
+        }
+    }
     return rc;
 }
 
@@ -108,8 +221,7 @@ int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths)
         goto out;
     }
     gl_supp_apply(o->suppressions, r);
-    int64_t pid = o->pid ? o->pid : npaths ? dumps[0]->pid : 0;
-    if (write_report(o, r, &w, pid) == 0)
+    if (write_reports(o, r, &w, dumps, npaths) == 0)
         exit_code = r->ngroups ? GL_EXIT_LEAKS : GL_EXIT_CLEAN;
 out:
     gl_report_free(r);

@@ -1,5 +1,5 @@
 /* What `goleash report` and `goleash run` share: read dumps, symbolize,
- * apply the rules, print the report. */
+ * apply the rules, print the report and write the report files. */
 #ifndef GOLEASH_ANALYZE_H
 #define GOLEASH_ANALYZE_H
 
@@ -15,27 +15,44 @@ enum { GL_EXIT_CLEAN = 0, GL_EXIT_LEAKS = 1, GL_EXIT_USAGE = 2 };
 
 typedef enum gl_format { GL_FORMAT_TEXT, GL_FORMAT_JSON } gl_format;
 
+typedef enum gl_annotations { GL_ANNOTATE_AUTO, GL_ANNOTATE_ON, GL_ANNOTATE_OFF } gl_annotations;
+
+/* getopt codes of the report-file options (single letters are theirs). */
+enum {
+    GL_OPT_JSON = 300, GL_OPT_JUNIT, GL_OPT_SARIF, GL_OPT_SOURCE_ROOT, GL_OPT_SARIF_CATEGORY,
+    GL_OPT_GITHUB_ANNOTATIONS
+};
+
 typedef struct gl_report_opts {
     gl_format format;
     int64_t min_park_ns;    /* negative: each dump's own min_park */
-    const char *output;     /* NULL: stdout */
-    int64_t pid;            /* banner pid; 0: the first dump's */
+    const char *output;     /* NULL: stdout; paths may hold %p %b (out_path.h) */
+    int64_t pid;            /* banner pid and %p; 0: the first dump's */
+    /* Report files written besides the main report, NULL none. */
+    const char *json_output;
+    const char *junit_output;
+    const char *sarif_output;
+    const char *sarif_category; /* NULL: "goleash/%b/" */
+    const char *source_root;    /* NULL: $GITHUB_WORKSPACE, else the cwd */
+    gl_annotations annotations; /* AUTO: when GITHUB_ACTIONS=true */
+    const char *program;        /* for %b and the JUnit suite; NULL: the first dump's exe */
     int loose;              /* --grouping loose */
     struct gl_suppressions *suppressions; /* applied to the report (hits are
                              * counted on it), NULL: none */
 } gl_report_opts;
 
 /* Reports on the dumps at paths. Returns GL_EXIT_CLEAN, GL_EXIT_LEAKS, or
- * GL_EXIT_USAGE after printing `goleash: FILE: line N: ...` for a bad dump. */
+ * GL_EXIT_USAGE after printing `goleash: FILE: line N: ...` for a bad dump
+ * or when a report could not be written. */
 int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths);
 
 /* Reads one dump of any supported format and symbolizes it. On error prints
  * `goleash: FILE:LINE: ...` and returns -1 (*out NULL); warnings go to w. */
 int gl_analyze_load(const char *path, gl_dump **out, gl_warnings *w);
 
-/* Parses the options both commands take (--format, --min-park, -o).
- * Returns 1 when opt was one of them, 0 when not, -1 on a bad value
- * (message printed). */
+/* Parses the options both commands take (--format, --min-park, -o and the
+ * GL_OPT_* ones). Returns 1 when opt was one of them, 0 when not, -1 on a
+ * bad value (message printed). */
 int gl_report_option(gl_report_opts *o, int opt, const char *arg);
 
 #endif

@@ -42,6 +42,22 @@ static const char usage_text[] =
     "                       do not apply the built-in list of goroutines the Go\n"
     "                       standard library leaves parked by design\n"
     "\n"
+    "report files, written besides the report above, any number at once\n"
+    "(docs/outputs.md):\n"
+    "  --json FILE          the JSON report (docs/json-format.md)\n"
+    "  --junit FILE         JUnit XML: one testcase per test, failed when it leaked\n"
+    "  --sarif FILE         SARIF 2.1.0, for GitHub code scanning and SARIF viewers\n"
+    "  --sarif-category ID  SARIF run.automationDetails.id (default goleash/%b/)\n"
+    "  --source-root DIR    SARIF and annotation paths are relative to DIR (default\n"
+    "                       $GITHUB_WORKSPACE, else the current directory)\n"
+    "  --github-annotations auto|on|off\n"
+    "                       print ::error workflow commands on stdout, one per leak\n"
+    "                       group (auto: when GITHUB_ACTIONS=true)\n"
+    "  In FILE (and -o, --sarif-category) %p is the program's pid (report: the\n"
+    "  first dump's), %b the program's base name (pool.test), %% a percent sign:\n"
+    "    go test -exec \"goleash run --junit $PWD/reports/%b.xml --\" ./...\n"
+    "  Missing directories of FILE are created.\n"
+    "\n"
     "environment (run): GOLEASH_SHIM path of libgoleash.so; GOLEASH_OPTIONS options\n"
     "passed on to the shim; its suppressions= and default_suppressions= also apply\n"
     "to run's report.\n"
@@ -62,6 +78,12 @@ static const struct option command_options[] = {
     {"min-growth", required_argument, NULL, OPT_MIN_GROWTH},
     {"suppressions", required_argument, NULL, OPT_SUPPRESSIONS},
     {"no-default-suppressions", no_argument, NULL, OPT_NO_DEFAULT_SUPPRESSIONS},
+    {"json", required_argument, NULL, GL_OPT_JSON},
+    {"junit", required_argument, NULL, GL_OPT_JUNIT},
+    {"sarif", required_argument, NULL, GL_OPT_SARIF},
+    {"sarif-category", required_argument, NULL, GL_OPT_SARIF_CATEGORY},
+    {"source-root", required_argument, NULL, GL_OPT_SOURCE_ROOT},
+    {"github-annotations", required_argument, NULL, GL_OPT_GITHUB_ANNOTATIONS},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };

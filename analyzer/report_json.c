@@ -107,7 +107,7 @@ static json_t *ancestors(const gl_leak_group *g)
 static json_t *leak(const gl_leak_group *g)
 {
     json_t *parked = json_pack("{s:o, s:o}", "min", ns_or_null(g->parked_min_ns), "max", ns_or_null(g->parked_max_ns));
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
                      "count", (json_int_t)g->count,
                      "category", gl_category_name(g->category),
                      "wait", gl_wait_name(g->wait),
@@ -121,7 +121,8 @@ static json_t *leak(const gl_leak_group *g)
                      "goroutines", int_list(g->goids, g->ngoids),
                      "pids", int_list(g->pids, g->npids),
                      "channel", channel(g),
-                     "context", context(g));
+                     "context", context(g),
+                     "test", string_or_null(g->test));
 }
 
 static json_t *running(const gl_running *x)

@@ -277,6 +277,7 @@ int gl_run(const gl_report_opts *o, const char *keep_dir, char *const *argv)
         } else {
             gl_report_opts ro = *o;
             ro.pid = pid;
+            ro.program = argv[0];
             int report_code = gl_analyze(&ro, dumps.names, dumps.n);
             code = prog_code ? prog_code : report_code;
         }

@@ -122,7 +122,7 @@ static const char *context_constructor(const char *kind)
     return "context";
 }
 
-static void print_group(FILE *out, const gl_leak_group *g, size_t max_frames)
+void gl_report_text_group(FILE *out, const gl_leak_group *g, size_t max_frames)
 {
     char dmin[32], dmax[32];
     const char *reason = gl_wait_reason_string(g->reason);
@@ -214,7 +214,7 @@ int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts)
     fprintf(out, "=================================================================\n");
     fprintf(out, "==%lld==ERROR: goleash: detected goroutine leaks\n\n", (long long)opts->pid);
     for (size_t i = 0; i < r->ngroups; i++) {
-        print_group(out, &r->groups[i], opts->max_frames);
+        gl_report_text_group(out, &r->groups[i], opts->max_frames);
         fprintf(out, "\n");
     }
     if (table)

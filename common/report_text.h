@@ -24,6 +24,12 @@ typedef struct gl_text_opts {
  * writing failed. */
 int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts);
 
+/* One group's paragraph of the report (from "Leak of N goroutine(s)" to its
+ * last fact line, no blank line after it): the JUnit failure text and the
+ * SARIF and annotation messages are exactly what the text report says.
+ * max_frames as in gl_text_opts. */
+void gl_report_text_group(FILE *out, const gl_leak_group *g, size_t max_frames);
+
 /* One frame the way the report shows it: `main.worker /src/leak.go:12`, or
  * `main.worker+0x1a (prog+0x11a0)` without line information. */
 void gl_format_frame(char *buf, size_t len, const gl_dump *d, const gl_frame *f);

@@ -18,6 +18,9 @@ Modes
              report=, min_park=, unknown keys, help=1, dump_path=).
   suppressions  SRC is supp_mixed.go: default suppressions, --suppressions,
              GOLEASH_OPTIONS suppressions=, file: rules, bad files.
+  outputs    SRC is a leaky program: `goleash run --json --junit --sarif`
+             with GITHUB_ACTIONS=true; all four outputs checked (see
+             mode_outputs), SARIF fingerprints equal across two runs.
   selfcheck  no shim needed: compiles PROG.go plus a helper that prints all
              goroutine stacks (runtime.Stack) when main returns, and checks the
              header's expectations against Go's own view of the goroutines.
@@ -431,6 +434,132 @@ def mode_program(args, tmp):
     chk.raise_if_failed(ctx)
     log("OK: %s leaked=%d groups=%s" % (os.path.basename(args.src), e["_leaked"],
                                          e["groups"]))
+
+
+def unescape_workflow(s):
+    """Undoes the escaping of GitHub workflow commands (%25 %0D %0A %3A %2C)."""
+    table = {"%25": "%", "%0D": "\r", "%0A": "\n", "%3A": ":", "%2C": ","}
+    return re.sub(r"%(25|0D|0A|3A|2C)", lambda m: table[m.group(0)], s)
+
+
+def mode_outputs(args, tmp):
+    """`goleash run` writing JSON, JUnit and SARIF at once, with GitHub
+    annotations on stdout, checked against the program's headers and against
+    each other; run twice to show the SARIF fingerprints stay the same."""
+    import xml.etree.ElementTree as ET
+    spec = parse_headers(args.src)
+    e = spec["expect"]
+    if e["_leaked"] == 0 or e["_groups"] is None:
+        raise Setup("outputs mode needs a leaky program with an exact group count")
+    exe = compile_go(args.gccgo, args.src, tmp)
+    prog = os.path.basename(exe)
+    src = os.path.abspath(args.src)
+    root = os.path.dirname(src)
+    chk = Checker()
+    base = run([exe], clean_env(spec["env"]), tmp, what="baseline, no shim")
+
+    def gate(out, github):
+        env = clean_env(dict(spec["env"]))
+        env.pop("GITHUB_WORKSPACE", None)
+        if github:
+            env["GITHUB_ACTIONS"] = "true"
+        else:
+            env.pop("GITHUB_ACTIONS", None)
+        g = run([args.goleash, "run", "-o", os.path.join(out, "report.txt"),
+                 "--json", out + "/%b.json", "--junit", out + "/%b.xml",
+                 "--sarif", out + "/%b.sarif", "--source-root", root, "--", exe],
+                env, tmp, what="goleash run, all report files")
+        chk.eq("goleash run: exit code", e["_exit"], g.returncode)
+        if not g.stdout.startswith(base.stdout):
+            chk.errors.append("the program's stdout is not intact\n"
+                              + show_diff("stdout", base.stdout, g.stdout))
+        chk.raise_if_failed("--- stderr ---\n" + tail(g.stderr))
+        return g.stdout[len(base.stdout):].decode("utf-8")
+
+    out1 = os.path.join(tmp, "out1")
+    annotations = gate(out1, True)
+    with open(os.path.join(out1, "report.txt"), encoding="utf-8", newline="") as f:
+        text = f.read()
+    paragraphs = text.split("\n\n")[1:-1]
+    chk.eq("text report: groups", e["_groups"], len(paragraphs))
+
+    # JSON: the documented report, every leak with its (here: no) test.
+    with open(os.path.join(out1, prog + ".json"), encoding="utf-8") as f:
+        report = json.load(f)
+    check_report(chk, report, spec, args.src, "json")
+    chk.eq("json: test fields", [None] * e["_groups"], [l.get("test", "missing") for l in report["leaks"]])
+
+    # JUnit: no test list in a plain program, so one failing testcase named
+    # after it, whose failure text holds every paragraph of the text report.
+    tree = ET.parse(os.path.join(out1, prog + ".xml"))
+    cases = tree.getroot().findall("testsuite/testcase")
+    chk.eq("junit: testcases", [prog], [c.get("name") for c in cases])
+    chk.eq("junit: testsuites failures", "1", tree.getroot().get("failures"))
+    failures = cases[0].findall("failure") if cases else []
+    chk.eq("junit: failures", 1, len(failures))
+    if failures:
+        body = failures[0].text or ""
+        chk.ok(body.startswith("goleash: %d leaked goroutine(s) in %d group(s)\n" % (e["_leaked"], e["_groups"])),
+               "junit: failure text head %r" % body[:80])
+        for para in paragraphs:
+            chk.ok(para in body, "junit: a text-report paragraph is missing from the failure:\n" + para)
+
+    # SARIF: a result per group at the blocking line, the creation site
+    # related, paths relative to the source root.
+    with open(os.path.join(out1, prog + ".sarif"), encoding="utf-8") as f:
+        sarif = json.load(f)
+    chk.eq("sarif: version", "2.1.0", sarif.get("version"))
+    chk.ok(sarif.get("$schema", "").endswith("sarif-schema-2.1.0.json"), "sarif: $schema")
+    run0 = sarif["runs"][0]
+    chk.eq("sarif: %SRCROOT%", "file://" + root + "/", run0["originalUriBaseIds"]["%SRCROOT%"]["uri"])
+    chk.eq("sarif: automationDetails.id", "goleash/%s/" % prog, run0["automationDetails"]["id"])
+    results = run0["results"]
+    chk.eq("sarif: results", e["_groups"], len(results))
+    rule_ids = [r["id"] for r in run0["tool"]["driver"]["rules"]]
+    for i, (res, leak) in enumerate(zip(results, report["leaks"])):
+        chk.eq("sarif[%d]: ruleId" % i, "goroutine-leak/" + leak["category"], res["ruleId"])
+        chk.eq("sarif[%d]: ruleIndex" % i, res["ruleId"], rule_ids[res["ruleIndex"]])
+        loc = res["locations"][0]["physicalLocation"]
+        chk.eq("sarif[%d]: uri" % i, os.path.basename(src), loc["artifactLocation"]["uri"])
+        chk.eq("sarif[%d]: uriBaseId" % i, "%SRCROOT%", loc["artifactLocation"]["uriBaseId"])
+        chk.eq("sarif[%d]: startLine" % i, leak["blocked_at"]["line"], loc["region"]["startLine"])
+        rel = res["relatedLocations"][0]
+        chk.eq("sarif[%d]: creation line" % i, leak["created_at"]["line"],
+               rel["physicalLocation"]["region"]["startLine"])
+        chk.ok(paragraphs[i] in res["message"]["text"] if i < len(paragraphs) else False,
+               "sarif[%d]: message lacks the text report's paragraph" % i)
+    for exp in spec["groups"]:
+        chk.ok(any(r["locations"][0]["physicalLocation"]["region"]["startLine"] == int(exp["line"])
+                   and r["ruleId"] == "goroutine-leak/" + exp["category"] for r in results),
+               "sarif: no result at line %s for %s" % (exp["line"], exp["category"]))
+
+    # Annotations: one ::error line per group, at the blocking site.
+    lines = [l for l in annotations.splitlines() if l]
+    chk.eq("annotations: lines", e["_groups"], len(lines))
+    for i, (line, leak) in enumerate(zip(lines, report["leaks"])):
+        m = re.match(r"::error file=([^,]*),line=(\d+),title=([^:]*)::(.*)$", line)
+        if not m:
+            chk.errors.append("annotation %d malformed: %r" % (i, line))
+            continue
+        chk.eq("annotation[%d]: file" % i, os.path.basename(src), unescape_workflow(m.group(1)))
+        chk.eq("annotation[%d]: line" % i, leak["blocked_at"]["line"], int(m.group(2)))
+        chk.eq("annotation[%d]: title" % i, "goroutine leak (%s)" % leak["category"], unescape_workflow(m.group(3)))
+        msg = unescape_workflow(m.group(4))
+        chk.ok("\n" not in m.group(4) and msg.endswith("\n\n" + paragraphs[i]),
+               "annotation[%d]: message is not the summary plus the paragraph: %r" % (i, msg[:200]))
+
+    # Again, outside GitHub Actions: no annotations; same fingerprints.
+    out2 = os.path.join(tmp, "out2")
+    annotations2 = gate(out2, False)
+    chk.eq("no GITHUB_ACTIONS: annotations", "", annotations2)
+    with open(os.path.join(out2, prog + ".sarif"), encoding="utf-8") as f:
+        sarif2 = json.load(f)
+    fp1 = [r["partialFingerprints"] for r in results]
+    fp2 = [r["partialFingerprints"] for r in sarif2["runs"][0]["results"]]
+    chk.eq("sarif: fingerprints across runs", fp1, fp2)
+    chk.eq("sarif: distinct fingerprints", len(fp1), len({json.dumps(f, sort_keys=True) for f in fp1}))
+    chk.raise_if_failed()
+    log("OK: %s: json, junit, sarif and %d annotation(s)" % (os.path.basename(args.src), len(lines)))
 
 
 def mode_inert(args, tmp):
@@ -946,7 +1075,7 @@ def main():
     ap.add_argument("--work", required=True, help="directory for temporary files")
     ap.add_argument("--mode", default="program",
                     choices=["program", "inert", "options", "selfcheck", "killed", "missing",
-                             "suppressions"])
+                             "suppressions", "outputs"])
     ap.add_argument("--gccgo", default=os.environ.get("GCCGO", "gccgo"))
     ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -972,7 +1101,8 @@ def main():
                            dir=args.work)
     modes = {"program": mode_program, "inert": mode_inert,
              "options": mode_options, "selfcheck": mode_selfcheck, "killed": mode_killed,
-             "missing": mode_missing, "suppressions": mode_suppressions}
+             "missing": mode_missing, "suppressions": mode_suppressions,
+             "outputs": mode_outputs}
     status = 0
     try:
         modes[args.mode](args, tmp)

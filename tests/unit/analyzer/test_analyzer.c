@@ -109,8 +109,8 @@ START_TEST(json_report_matches_the_contract)
     json_t *l = json_array_get(leaks, 0);
     static const char *const leak_keys[] = {"count", "category", "wait", "reason", "blocked_at", "stack",
                                             "created_at", "creation_stack", "ancestors", "parked_ns", "goroutines",
-                                            "pids", "channel", "context"};
-    assert_keys_in_order(l, leak_keys, 14);
+                                            "pids", "channel", "context", "test"};
+    assert_keys_in_order(l, leak_keys, 15);
     ck_assert_int_eq(json_integer_value(json_object_get(l, "count")), 2);
     ck_assert_str_eq(json_string_value(json_object_get(l, "category")), "chan-receive");
     ck_assert_str_eq(json_string_value(json_object_get(l, "wait")), "chan");
@@ -158,6 +158,7 @@ START_TEST(json_report_matches_the_contract)
     ck_assert_str_eq(json_string_value(json_object_get(t, "op")), "recv");
     ck_assert_int_eq(json_integer_value(json_object_get(t, "ago_ns")), 1500000000);
     ck_assert(json_is_null(json_object_get(l, "context")));
+    ck_assert(json_is_null(json_object_get(l, "test"))); /* a dump without test records */
 
     json_t *l2 = json_array_get(leaks, 1);
     ck_assert_int_eq(json_integer_value(json_object_get(l2, "count")), 1);
@@ -407,6 +408,103 @@ START_TEST(diff_flags_groups_that_grew)
 }
 END_TEST
 
+static char *read_whole(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "%s: missing", path);
+    static char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+START_TEST(report_files_with_placeholders)
+{
+    char dir[] = "/tmp/goleash-test-files.XXXXXX", json[256], junit[256], sarif[256], cmd[300], path[300];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    /* %b: the dump's program (exe=/src/prog), %p: its pid; missing
+     * directories are made; the main report still goes to stdout. */
+    snprintf(json, sizeof json, "%s/j/%%b-%%p.json", dir);
+    snprintf(junit, sizeof junit, "%s/x/%%b.xml", dir);
+    snprintf(sarif, sizeof sarif, "%s/%%b.%%%%.sarif", dir);
+    cli_result *r = cli(NULL, ARGS("report", "--json", json, "--junit", junit, "--sarif", sarif, "--source-root", "/src",
+                                   data_path("leaky.dump")));
+    ck_assert_msg(r->code == 1, "exit %d: %s", r->code, r->err);
+    ck_assert_ptr_nonnull(strstr(r->out, "SUMMARY: goleash: 3 leaked goroutine(s) in 2 group(s).\n"));
+    ck_assert_ptr_null(strstr(r->out, "::error"));
+
+    snprintf(path, sizeof path, "%s/j/prog-4242.json", dir);
+    json_t *root = json_loads(read_whole(path), 0, NULL);
+    ck_assert_ptr_nonnull(root);
+    ck_assert_uint_eq(json_array_size(json_object_get(root, "leaks")), 2);
+    json_decref(root);
+    snprintf(path, sizeof path, "%s/x/prog.xml", dir);
+    const char *xml = read_whole(path);
+    ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"goleash\" tests=\"1\" failures=\"1\" errors=\"0\">"));
+    ck_assert_ptr_nonnull(strstr(xml, "<testcase classname=\"goleash.prog\" name=\"prog\">"));
+    snprintf(path, sizeof path, "%s/prog.%%.sarif", dir);
+    root = json_loads(read_whole(path), 0, NULL);
+    ck_assert_ptr_nonnull(root);
+    json_t *run = json_array_get(json_object_get(root, "runs"), 0);
+    ck_assert_uint_eq(json_array_size(json_object_get(run, "results")), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(run, "automationDetails"), "id")),
+                     "goleash/prog/");
+    ck_assert_str_eq(
+        json_string_value(json_object_get(json_object_get(json_object_get(run, "originalUriBaseIds"), "%SRCROOT%"),
+                                          "uri")),
+        "file:///src/");
+    json_decref(root);
+
+    /* -o takes the placeholders too; JSON on both at once is fine. */
+    snprintf(json, sizeof json, "%s/main-%%p.txt", dir);
+    r = cli(NULL, ARGS("report", "-o", json, "--sarif-category", "leaks/%b", data_path("clean.dump")));
+    ck_assert_msg(r->code == 0, "exit %d: %s", r->code, r->err);
+    ck_assert_str_eq(r->out, "");
+    snprintf(cmd, sizeof cmd, "test \"$(cat %s/main-*.txt)\" = 'goleash: no goroutine leaks (3 goroutines in 1 dump(s))' && rm -r %s", dir, dir);
+    ck_assert_int_eq(system(cmd), 0);
+
+    /* Unknown placeholders are usage errors, before anything is read. */
+    r = cli(NULL, ARGS("report", "--junit", "r/%d.xml", data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_str_eq(r->err, "goleash: --junit r/%d.xml: unknown placeholder %d (use %p, %b or %%)\n");
+    r = cli(NULL, ARGS("report", "-o", "r%", data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_ptr_nonnull(strstr(r->err, "lone %"));
+    r = cli(NULL, ARGS("report", "--github-annotations", "maybe", data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 2);
+    /* A file that cannot be written is an error (2), after the report. */
+    r = cli(NULL, ARGS("report", "--sarif", "/proc/goleash/x.sarif", data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_ptr_nonnull(strstr(r->err, "goleash: /proc/goleash/x.sarif: "));
+}
+END_TEST
+
+START_TEST(github_annotations_follow_the_environment)
+{
+    /* No file:line in this dump (its binary is elsewhere): no file= either. */
+    cli_result *r = cli("GITHUB_ACTIONS=true", ARGS("report", data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 1);
+    const char *ann = strstr(r->out, "::error title=goroutine leak (chan-receive)::Leak of 2 goroutine(s): chan receive "
+                                     "(category chan-receive) at main.worker+0x1a (prog+0x11a0), created at "
+                                     "main.main+0x30 (prog+0x1300)%0A%0ALeak of 2 goroutine(s) [chan receive");
+    ck_assert_ptr_nonnull(ann);
+    /* After the text report, one line per group. */
+    const char *summary = strstr(r->out, "SUMMARY");
+    ck_assert(summary && summary < ann);
+    ck_assert_ptr_nonnull(strstr(ann, "\n::error title=goroutine leak (chan-send)::Leak of 1 goroutine(s)"));
+    r = cli("GITHUB_ACTIONS=true", ARGS("report", "--github-annotations", "off", data_path("leaky.dump")));
+    ck_assert_ptr_null(strstr(r->out, "::error"));
+    r = cli("GITHUB_ACTIONS=false", ARGS("report", data_path("leaky.dump")));
+    ck_assert_ptr_null(strstr(r->out, "::error"));
+    r = cli(NULL, ARGS("report", "--github-annotations", "on", "-o", "/dev/null", data_path("leaky.dump")));
+    ck_assert_int_eq(strncmp(r->out, "::error title=goroutine leak (chan-receive)::", 45), 0);
+    /* Clean: nothing to annotate. */
+    r = cli("GITHUB_ACTIONS=true", ARGS("report", data_path("clean.dump")));
+    ck_assert_ptr_null(strstr(r->out, "::error"));
+}
+END_TEST
+
 START_TEST(truncated_dump_warns_and_reports)
 {
     cli_result *r = cli(NULL, ARGS("report", "--format", "json", data_path("truncated.dump")));
@@ -602,6 +700,8 @@ int main(void)
     tcase_add_test(tc, clean_dump_exits_0);
     tcase_add_test(tc, leaky_dump_exits_1);
     tcase_add_test(tc, output_file_gets_the_report);
+    tcase_add_test(tc, report_files_with_placeholders);
+    tcase_add_test(tc, github_annotations_follow_the_environment);
     tcase_add_test(tc, truncated_dump_warns_and_reports);
     tcase_add_test(tc, diff_flags_groups_that_grew);
     tcase_add_test(tc, run_reports_the_dumps_of_the_program);

@@ -1,0 +1,704 @@
+/* Unit tests of the report files: JUnit XML, SARIF, GitHub annotations, and
+ * what they stand on (XML and workflow-command escaping, SHA-256, path
+ * placeholders, the source root). Reports are built from the committed
+ * leaky.dump, with file:line and test names filled in the way the
+ * symbolizer and test attribution fill them. */
+#include <check.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../test_data.h"
+#include "dump_read.h"
+#include "out_path.h"
+#include "report_github.h"
+#include "report_json.h"
+#include "report_junit.h"
+#include "report_sarif.h"
+#include "report_text.h"
+#include "rules.h"
+#include "sha256.h"
+#include "source_root.h"
+#include "xml_escape.h"
+
+/* ---- fixtures ----------------------------------------------------------- */
+
+static void set_line(gl_dump *d, size_t stack, size_t frame, const char *file, int line)
+{
+    ck_assert_uint_lt(stack, d->nstacks);
+    ck_assert_uint_lt(frame, d->stacks[stack]->n);
+    gl_frame *f = &d->stacks[stack]->frames[frame];
+    f->file = (char *)gl_dump_intern(d, file);
+    f->line = line;
+}
+
+/* leaky.dump: 2 goroutines parked in main.worker (chan receive), 1 in
+ * main.sender (chan send), all created by main.main. line_shift moves every
+ * line, as an edit above the code would. */
+static gl_dump *leaky_dump(int line_shift)
+{
+    gl_dump *d;
+    gl_diag diag;
+    ck_assert_msg(gl_dump_read_file(gl_test_data_path("leaky.dump"), &d, &diag) == 0, "%s", diag.msg);
+    set_line(d, 0, 2, "/repo/pkg/leak.go", 12 + line_shift); /* main.worker */
+    set_line(d, 0, 3, "/repo/pkg/leak.go", 15 + line_shift); /* main.main..func1 */
+    set_line(d, 1, 1, "/repo/pkg/leak.go", 20 + line_shift); /* main.main: go statement */
+    set_line(d, 2, 1, "/repo/pkg/leak.go", 18 + line_shift); /* main.main: make(chan) */
+    set_line(d, 3, 1, "/repo/pkg/leak.go", 30 + line_shift); /* main.sender */
+    return d;
+}
+
+static void free_dump(gl_dump *d)
+{
+    /* The test lists set here are static arrays, not the reader's. */
+    d->tests = NULL;
+    d->ntests = 0;
+    gl_dump_free(d);
+}
+
+static gl_report *report_of(gl_dump *d)
+{
+    gl_report *r = gl_rules_run(&d, 1, NULL);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_uint_eq(r->ngroups, 2);
+    ck_assert_str_eq(r->groups[0].blocked_at->function, "main.worker");
+    ck_assert_str_eq(r->groups[1].blocked_at->function, "main.sender");
+    return r;
+}
+
+typedef struct capture {
+    char *buf;
+    size_t len;
+    FILE *f;
+} capture;
+
+static FILE *capture_start(capture *c)
+{
+    c->buf = NULL;
+    c->len = 0;
+    c->f = open_memstream(&c->buf, &c->len);
+    ck_assert_ptr_nonnull(c->f);
+    return c->f;
+}
+
+static char *capture_end(capture *c)
+{
+    fclose(c->f);
+    return c->buf;
+}
+
+static const char paragraph_worker[] =
+    "Leak of 2 goroutine(s) [chan receive, category chan-receive], parked 1.2s..1.5s, blocked at:\n"
+    "    (2 inner runtime frame(s) not shown)\n"
+    "    #0 main.worker /repo/pkg/leak.go:12\n"
+    "    #1 main.main..func1 /repo/pkg/leak.go:15\n"
+    "  created by goroutine 1 at:\n"
+    "    (1 inner runtime frame(s) not shown)\n"
+    "    #0 main.main /repo/pkg/leak.go:20\n"
+    "  ancestors: goroutine 1 (main.main)\n"
+    "  channel 0xc000012000: made at main.main /repo/pkg/leak.go:18, unbuffered, never closed; last touched by "
+    "goroutine 18 (recv, 1.5s before the dump)";
+
+static const char paragraph_sender[] =
+    "Leak of 1 goroutine(s) [chan send, category chan-send], parked 1s, blocked at:\n"
+    "    (1 inner runtime frame(s) not shown)\n"
+    "    #0 main.sender /repo/pkg/leak.go:30\n"
+    "  created by goroutine 1 at:\n"
+    "    (1 inner runtime frame(s) not shown)\n"
+    "    #0 main.main /repo/pkg/leak.go:20\n"
+    "  ancestors: goroutine 1 (main.main)\n"
+    "  channel 0xc000013000: made at main.main /repo/pkg/leak.go:18, buffered (cap 2), never closed";
+
+/* ---- escaping, hashing, paths ------------------------------------------- */
+
+static char *xml_of(const char *s, int attr)
+{
+    capture c;
+    gl_xml_escape(capture_start(&c), s, attr);
+    return capture_end(&c);
+}
+
+START_TEST(xml_escape_markup_and_illegal_characters)
+{
+    char *s = xml_of("a&b<c>d\"e'f", 0);
+    ck_assert_str_eq(s, "a&amp;b&lt;c&gt;d&quot;e&apos;f");
+    free(s);
+    /* Controls other than tab, LF, CR are not XML 1.0 characters: dropped.
+     * CR would be turned into LF by any parser: a reference keeps it. */
+    s = xml_of("x\x01\x08\x0b\x0c\x1f\x7fy\tz\r\n", 0);
+    ck_assert_str_eq(s, "x\x7fy\tz&#13;\n");
+    free(s);
+    s = xml_of("tab\there\nnl\rcr", 1);
+    ck_assert_str_eq(s, "tab&#9;here&#10;nl&#13;cr");
+    free(s);
+    /* UTF-8 kept (2, 3, 4 bytes); bad bytes, overlong forms, surrogates and
+     * truncated sequences become '?'; U+FFFE and U+FFFF are dropped. */
+    s = xml_of("\xc3\xa9\xe2\x82\xac\xf0\x9f\x90\xb9|\xff|\xc0\xaf|\xed\xa0\x80|\xef\xbf\xbe\xef\xbf\xbf|\xe2\x82", 0);
+    ck_assert_str_eq(s, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x90\xb9|?|??|???||??");
+    free(s);
+    s = xml_of(NULL, 0);
+    ck_assert_str_eq(s, "");
+    free(s);
+}
+END_TEST
+
+static char *gh_of(const char *s, int prop)
+{
+    capture c;
+    gl_github_escape(capture_start(&c), s, prop);
+    return capture_end(&c);
+}
+
+START_TEST(github_escape_data_and_properties)
+{
+    char *s = gh_of("100% done\r\nnext: a,b", 0);
+    ck_assert_str_eq(s, "100%25 done%0D%0Anext: a,b");
+    free(s);
+    s = gh_of("100% done\r\nnext: a,b", 1);
+    ck_assert_str_eq(s, "100%25 done%0D%0Anext%3A a%2Cb");
+    free(s);
+    s = gh_of("%0A", 0); /* already-escaped text must not decode to a newline */
+    ck_assert_str_eq(s, "%250A");
+    free(s);
+}
+END_TEST
+
+START_TEST(sha256_known_answers)
+{
+    /* FIPS 180-2 appendix B and the empty message. */
+    char hex[65];
+    gl_sha256_hex("", 0, hex);
+    ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    gl_sha256_hex("abc", 3, hex);
+    ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    gl_sha256_hex(two, strlen(two), hex);
+    ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    /* A million 'a', fed in uneven pieces across block boundaries. */
+    gl_sha256 c;
+    unsigned char d[32];
+    char chunk[1024];
+    memset(chunk, 'a', sizeof chunk);
+    gl_sha256_init(&c);
+    size_t left = 1000000, step = 1;
+    while (left) {
+        size_t n = step < left ? step : left;
+        gl_sha256_update(&c, chunk, n);
+        left -= n;
+        step = step % 997 + 13;
+    }
+    gl_sha256_final(&c, d);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+END_TEST
+
+START_TEST(out_path_placeholders)
+{
+    char bad = 'x', buf[256];
+    ck_assert_int_eq(gl_out_path_check("reports/%b-%p.xml", &bad), 0);
+    ck_assert_int_eq(gl_out_path_check("100%%.json", &bad), 0);
+    ck_assert_int_eq(gl_out_path_check("a%d.xml", &bad), -1);
+    ck_assert_int_eq(bad, 'd');
+    ck_assert_int_eq(gl_out_path_check("a%", &bad), -1);
+    ck_assert_int_eq(bad, '\0');
+
+    ck_assert_int_eq(gl_out_path_expand("reports/%b-%p.xml", 4242, "/tmp/go-build1/b001/pool.test", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "reports/pool.test-4242.xml");
+    ck_assert_int_eq(gl_out_path_expand("%%b%%p%b%%", 7, "x.test", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "%b%px.test%");
+    ck_assert_int_eq(gl_out_path_expand("r/%b.xml", 7, NULL, buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "r/goleash.xml");
+    ck_assert_int_eq(gl_out_path_expand("r/%b.xml", 7, "dir/", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "r/goleash.xml");
+    ck_assert_int_eq(gl_out_path_expand("%b%b%b", 7, "long.test", buf, 20), -1);
+    ck_assert_int_eq(gl_out_path_expand("abc", 7, NULL, buf, 4), 0);
+    ck_assert_int_eq(gl_out_path_expand("abcd", 7, NULL, buf, 4), -1);
+}
+END_TEST
+
+START_TEST(out_path_makes_missing_directories)
+{
+    char dir[] = "/tmp/goleash-test-mk.XXXXXX", path[256], cmd[300];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/a/b/c/report.xml", dir);
+    ck_assert_int_eq(gl_out_path_make_parent(path), 0);
+    ck_assert_int_eq(gl_out_path_make_parent(path), 0); /* already there */
+    struct stat st;
+    snprintf(path, sizeof path, "%s/a/b/c", dir);
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert(S_ISDIR(st.st_mode));
+    ck_assert_int_eq(gl_out_path_make_parent("report.xml"), 0); /* no directory part */
+    /* A file in the way is an error. */
+    snprintf(path, sizeof path, "%s/a/b/c/report.xml/x.xml", dir);
+    FILE *f = fopen(path + 0, "w");
+    ck_assert_ptr_null(f);
+    snprintf(path, sizeof path, "%s/file", dir);
+    f = fopen(path, "w");
+    fclose(f);
+    snprintf(path, sizeof path, "%s/file/x/y.xml", dir);
+    ck_assert_int_eq(gl_out_path_make_parent(path), -1);
+    snprintf(cmd, sizeof cmd, "rm -r %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+START_TEST(source_root_relative_paths)
+{
+    gl_source_root r;
+    unsetenv("GITHUB_WORKSPACE");
+    ck_assert_int_eq(gl_source_root_init(&r, "/repo/"), 0);
+    ck_assert_str_eq(r.path, "/repo");
+    ck_assert_str_eq(gl_source_root_relative(&r, "/repo/pkg/a.go"), "pkg/a.go");
+    ck_assert_ptr_null(gl_source_root_relative(&r, "/repository/a.go"));
+    ck_assert_ptr_null(gl_source_root_relative(&r, "/repo"));
+    ck_assert_ptr_null(gl_source_root_relative(&r, "/usr/lib/go/src/x.go"));
+    ck_assert_str_eq(gl_source_root_relative(&r, "./pkg/a.go"), "pkg/a.go");
+    ck_assert_str_eq(gl_source_root_relative(&r, "pkg/a.go"), "pkg/a.go");
+    ck_assert_ptr_null(gl_source_root_relative(&r, "../../../src/libgo/go/runtime/proc.go"));
+    ck_assert_ptr_null(gl_source_root_relative(&r, "/repo/pkg/../../etc/x.go"));
+    ck_assert_ptr_null(gl_source_root_relative(&r, NULL));
+
+    /* Precedence: the option, then GITHUB_WORKSPACE, then the cwd. */
+    setenv("GITHUB_WORKSPACE", "/home/runner/work/p/p", 1);
+    ck_assert_int_eq(gl_source_root_init(&r, NULL), 0);
+    ck_assert_str_eq(r.path, "/home/runner/work/p/p");
+    ck_assert_int_eq(gl_source_root_init(&r, "/src"), 0);
+    ck_assert_str_eq(r.path, "/src");
+    setenv("GITHUB_WORKSPACE", "", 1);
+    char cwd[4096];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    ck_assert_int_eq(gl_source_root_init(&r, NULL), 0);
+    ck_assert_str_eq(r.path, cwd);
+    unsetenv("GITHUB_WORKSPACE");
+    /* A relative option is taken from the cwd; symbolic links resolved too. */
+    ck_assert_int_eq(gl_source_root_init(&r, "sub/"), 0);
+    char want[4200];
+    snprintf(want, sizeof want, "%s/sub", cwd);
+    ck_assert_str_eq(r.path, want);
+    char dir[] = "/tmp/goleash-test-root.XXXXXX", link[64], file[128], cmd[200];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(link, sizeof link, "%s.lnk", dir);
+    ck_assert_int_eq(symlink(dir, link), 0);
+    ck_assert_int_eq(gl_source_root_init(&r, link), 0);
+    snprintf(file, sizeof file, "%s/x/y.go", dir);
+    ck_assert_str_eq(gl_source_root_relative(&r, file), "x/y.go");
+    snprintf(file, sizeof file, "%s/x/y.go", link);
+    ck_assert_str_eq(gl_source_root_relative(&r, file), "x/y.go");
+    snprintf(cmd, sizeof cmd, "rm -r %s %s", link, dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* ---- JUnit -------------------------------------------------------------- */
+
+static char *junit_of(gl_report *r, gl_dump *d, const char *program)
+{
+    capture c;
+    ck_assert_int_eq(gl_report_junit(capture_start(&c), r, &d, 1, program), 0);
+    return capture_end(&c);
+}
+
+START_TEST(junit_one_testcase_per_test)
+{
+    gl_dump *d = leaky_dump(0);
+    static const char *tests[] = {"TestA", "TestB", "TestD/x<&>\"'", "TestB"};
+    d->tests = tests;
+    d->ntests = 4; /* a test listed twice (a process tree) is one testcase */
+    gl_report *r = report_of(d);
+    r->groups[0].test = "TestB";
+    r->groups[1].test = "setup";
+    char *xml = junit_of(r, d, "pool.test");
+    char want[8192];
+    snprintf(want, sizeof want,
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+             "<testsuites name=\"goleash\" tests=\"4\" failures=\"2\" errors=\"0\">\n"
+             "  <testsuite name=\"pool.test\" tests=\"4\" failures=\"2\" errors=\"0\" skipped=\"0\">\n"
+             "    <properties>\n"
+             "      <property name=\"goleash.leaked_goroutines\" value=\"3\"/>\n"
+             "      <property name=\"goleash.groups\" value=\"2\"/>\n"
+             "      <property name=\"goleash.dumps\" value=\"1\"/>\n"
+             "    </properties>\n"
+             "    <testcase classname=\"goleash.pool.test\" name=\"TestA\"/>\n"
+             "    <testcase classname=\"goleash.pool.test\" name=\"TestB\">\n"
+             "      <failure type=\"goroutine-leak\" message=\"Leak of 2 goroutine(s) in test TestB: chan receive "
+             "(category chan-receive) at main.worker /repo/pkg/leak.go:12, created at main.main "
+             "/repo/pkg/leak.go:20\">goleash: 2 leaked goroutine(s) in 1 group(s)\n"
+             "\n%s\n"
+             "</failure>\n"
+             "    </testcase>\n"
+             "    <testcase classname=\"goleash.pool.test\" name=\"TestD/x&lt;&amp;&gt;&quot;&apos;\"/>\n"
+             "    <testcase classname=\"goleash.pool.test\" name=\"setup\">\n"
+             "      <failure type=\"goroutine-leak\" message=\"Leak of 1 goroutine(s) in setup (before the first "
+             "test): chan send (category chan-send) at main.sender /repo/pkg/leak.go:30, created at main.main "
+             "/repo/pkg/leak.go:20\">goleash: 1 leaked goroutine(s) in 1 group(s)\n"
+             "\n%s\n"
+             "</failure>\n"
+             "    </testcase>\n"
+             "  </testsuite>\n"
+             "</testsuites>\n",
+             paragraph_worker, paragraph_sender);
+    ck_assert_str_eq(xml, want);
+    free(xml);
+
+    /* The failure text is what the text report prints for the group. */
+    capture c;
+    gl_text_opts to = {.pid = 4242};
+    ck_assert_int_eq(gl_report_text(capture_start(&c), r, &to), 0);
+    char *text = capture_end(&c);
+    ck_assert_ptr_nonnull(strstr(text, paragraph_worker));
+    ck_assert_ptr_nonnull(strstr(text, paragraph_sender));
+    free(text);
+    gl_report_free(r);
+    free_dump(d);
+}
+END_TEST
+
+START_TEST(junit_without_tests_names_the_program)
+{
+    gl_dump *d = leaky_dump(0);
+    gl_report *r = report_of(d);
+    char *xml = junit_of(r, d, "leaky");
+    /* Both groups in one failing testcase, in report order. */
+    ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"goleash\" tests=\"1\" failures=\"1\" errors=\"0\">\n"));
+    ck_assert_ptr_nonnull(strstr(xml, "    <testcase classname=\"goleash.leaky\" name=\"leaky\">\n"
+                                      "      <failure type=\"goroutine-leak\" message=\"Leak of 2 goroutine(s): chan "
+                                      "receive (category chan-receive) at main.worker /repo/pkg/leak.go:12, created "
+                                      "at main.main /repo/pkg/leak.go:20 (and 1 more group(s))\">goleash: 3 leaked "
+                                      "goroutine(s) in 2 group(s)\n\n"));
+    const char *a = strstr(xml, paragraph_worker), *b = strstr(xml, paragraph_sender);
+    ck_assert(a && b && a < b);
+    free(xml);
+    gl_report_free(r);
+
+    /* Clean and no tests: one passing testcase, so the gate shows it ran. */
+    gl_rules_opts ro = {.min_park_ns = 3600LL * 1000000000};
+    r = gl_rules_run(&d, 1, &ro);
+    ck_assert_uint_eq(r->ngroups, 0);
+    xml = junit_of(r, d, "leaky");
+    ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"goleash\" tests=\"1\" failures=\"0\" errors=\"0\">\n"));
+    ck_assert_ptr_nonnull(strstr(xml, "    <testcase classname=\"goleash.leaky\" name=\"leaky\"/>\n"));
+    ck_assert_ptr_null(strstr(xml, "<failure"));
+    free(xml);
+
+    /* Clean with tests: every test passes, no program testcase. */
+    static const char *tests[] = {"TestOne", "TestTwo"};
+    d->tests = tests;
+    d->ntests = 2;
+    xml = junit_of(r, d, "leaky");
+    ck_assert_ptr_nonnull(strstr(xml, "tests=\"2\" failures=\"0\""));
+    ck_assert_ptr_nonnull(strstr(xml, "    <testcase classname=\"goleash.leaky\" name=\"TestOne\"/>\n"
+                                      "    <testcase classname=\"goleash.leaky\" name=\"TestTwo\"/>\n"
+                                      "  </testsuite>\n"));
+    free(xml);
+    gl_report_free(r);
+    free_dump(d);
+}
+END_TEST
+
+/* ---- SARIF -------------------------------------------------------------- */
+
+static json_t *sarif_of(gl_report *r, const char *root_dir, const char *category)
+{
+    gl_source_root root;
+    ck_assert_int_eq(gl_source_root_init(&root, root_dir), 0);
+    gl_sarif_opts o = {.root = &root, .category = category};
+    capture c;
+    ck_assert_int_eq(gl_report_sarif(capture_start(&c), r, &o), 0);
+    char *s = capture_end(&c);
+    json_error_t err;
+    json_t *j = json_loads(s, 0, &err);
+    ck_assert_msg(j != NULL, "invalid JSON: %s", err.text);
+    free(s);
+    return j;
+}
+
+static const char *jstr(json_t *j, const char *path)
+{
+    /* "a.b.0.c": objects by key, arrays by index. */
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *tok = strtok(buf, "."); tok && j; tok = strtok(NULL, "."))
+        j = json_is_array(j) ? json_array_get(j, strtoul(tok, NULL, 10)) : json_object_get(j, tok);
+    ck_assert_msg(json_is_string(j), "%s is not a string", path);
+    return json_string_value(j);
+}
+
+static json_int_t jint(json_t *j, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *tok = strtok(buf, "."); tok && j; tok = strtok(NULL, "."))
+        j = json_is_array(j) ? json_array_get(j, strtoul(tok, NULL, 10)) : json_object_get(j, tok);
+    ck_assert_msg(json_is_integer(j), "%s is not an integer", path);
+    return json_integer_value(j);
+}
+
+START_TEST(sarif_structure)
+{
+    gl_dump *d = leaky_dump(0);
+    gl_report *r = report_of(d);
+    r->groups[0].test = "TestB";
+    json_t *s = sarif_of(r, "/repo", "goleash/pool.test/");
+    ck_assert_str_eq(jstr(s, "version"), "2.1.0");
+    ck_assert_str_eq(jstr(s, "$schema"),
+                     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
+    json_t *runs = json_object_get(s, "runs");
+    ck_assert_uint_eq(json_array_size(runs), 1);
+    json_t *run = json_array_get(runs, 0);
+    ck_assert_str_eq(jstr(run, "tool.driver.name"), "goleash");
+    ck_assert_str_eq(jstr(run, "tool.driver.version"), GOLEASH_VERSION);
+    ck_assert_str_eq(jstr(run, "automationDetails.id"), "goleash/pool.test/");
+    ck_assert_str_eq(jstr(run, "originalUriBaseIds.%SRCROOT%.uri"), "file:///repo/");
+    json_t *rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
+    ck_assert_uint_eq(json_array_size(rules), GL_CAT_SEMA + 1);
+    for (size_t i = 0; i < json_array_size(rules); i++) {
+        char want[64];
+        gl_sarif_rule_id((gl_category)i, want, sizeof want);
+        ck_assert_str_eq(jstr(json_array_get(rules, i), "id"), want);
+        ck_assert_str_eq(jstr(json_array_get(rules, i), "defaultConfiguration.level"), "error");
+        ck_assert(*jstr(json_array_get(rules, i), "shortDescription.text"));
+    }
+
+    json_t *results = json_object_get(run, "results");
+    ck_assert_uint_eq(json_array_size(results), r->ngroups);
+    json_t *r0 = json_array_get(results, 0);
+    ck_assert_str_eq(jstr(r0, "ruleId"), "goroutine-leak/chan-receive");
+    ck_assert_int_eq(jint(r0, "ruleIndex"), GL_CAT_CHAN_RECEIVE);
+    ck_assert_str_eq(jstr(r0, "level"), "error");
+    /* The message: one summary line, then the text report's paragraph. */
+    char want[4096];
+    snprintf(want, sizeof want,
+             "Leak of 2 goroutine(s) in test TestB: chan receive (category chan-receive) at main.worker "
+             "/repo/pkg/leak.go:12, created at main.main /repo/pkg/leak.go:20\n\n%s",
+             paragraph_worker);
+    ck_assert_str_eq(jstr(r0, "message.text"), want);
+    ck_assert_uint_eq(json_array_size(json_object_get(r0, "locations")), 1);
+    ck_assert_str_eq(jstr(r0, "locations.0.physicalLocation.artifactLocation.uri"), "pkg/leak.go");
+    ck_assert_str_eq(jstr(r0, "locations.0.physicalLocation.artifactLocation.uriBaseId"), "%SRCROOT%");
+    ck_assert_int_eq(jint(r0, "locations.0.physicalLocation.region.startLine"), 12);
+    ck_assert_str_eq(jstr(r0, "locations.0.logicalLocations.0.fullyQualifiedName"), "main.worker");
+    ck_assert_str_eq(jstr(r0, "locations.0.logicalLocations.0.kind"), "function");
+    json_t *rel = json_object_get(r0, "relatedLocations");
+    ck_assert_uint_eq(json_array_size(rel), 2);
+    ck_assert_int_eq(jint(rel, "0.id"), 1);
+    ck_assert_str_eq(jstr(rel, "0.message.text"), "goroutine created here");
+    ck_assert_int_eq(jint(rel, "0.physicalLocation.region.startLine"), 20);
+    ck_assert_str_eq(jstr(rel, "0.logicalLocations.0.fullyQualifiedName"), "main.main");
+    ck_assert_int_eq(jint(rel, "1.id"), 2);
+    ck_assert_str_eq(jstr(rel, "1.message.text"), "channel made here");
+    ck_assert_int_eq(jint(rel, "1.physicalLocation.region.startLine"), 18);
+    /* Stacks from the blocking frame on; runtime frames without a file keep
+     * their logical location only. */
+    ck_assert_str_eq(jstr(r0, "stacks.0.message.text"), "blocking stack");
+    ck_assert_uint_eq(json_array_size(json_object_get(json_array_get(json_object_get(r0, "stacks"), 0), "frames")), 2);
+    ck_assert_str_eq(jstr(r0, "stacks.0.frames.1.location.logicalLocations.0.fullyQualifiedName"), "main.main..func1");
+    ck_assert_str_eq(jstr(r0, "stacks.1.message.text"), "creation stack");
+    ck_assert_str_eq(jstr(r0, "properties.test"), "TestB");
+    ck_assert_int_eq(jint(r0, "properties.count"), 2);
+    ck_assert_int_eq(jint(r0, "properties.goroutines.1"), 19);
+
+    /* The documented fingerprint: SHA-256 over "v1", category, blocking
+     * function, creation function, test, each NUL-terminated; ":1" = the
+     * first group with that hash. */
+    static const char key[] = "v1\0chan-receive\0main.worker\0main.main\0TestB";
+    char hex[65], fp[80];
+    gl_sha256_hex(key, sizeof key, hex);
+    snprintf(fp, sizeof fp, "%s:1", hex);
+    ck_assert_str_eq(jstr(r0, "partialFingerprints.goleashLeak/v1"), fp);
+
+    json_t *r1 = json_array_get(results, 1);
+    ck_assert_str_eq(jstr(r1, "ruleId"), "goroutine-leak/chan-send");
+    ck_assert_int_eq(jint(r1, "ruleIndex"), GL_CAT_CHAN_SEND);
+    ck_assert(json_is_null(json_object_get(json_object_get(r1, "properties"), "test")));
+    json_decref(s);
+
+    /* Outside the source root: an absolute file URI, no base id. */
+    s = sarif_of(r, "/elsewhere", NULL);
+    run = json_array_get(json_object_get(s, "runs"), 0);
+    ck_assert_ptr_null(json_object_get(run, "automationDetails"));
+    r0 = json_array_get(json_object_get(run, "results"), 0);
+    ck_assert_str_eq(jstr(r0, "locations.0.physicalLocation.artifactLocation.uri"), "file:///repo/pkg/leak.go");
+    json_t *artifact = json_object_get(
+        json_object_get(json_array_get(json_object_get(r0, "locations"), 0), "physicalLocation"), "artifactLocation");
+    ck_assert_ptr_nonnull(artifact);
+    ck_assert_ptr_null(json_object_get(artifact, "uriBaseId"));
+    json_decref(s);
+    gl_report_free(r);
+    free_dump(d);
+}
+END_TEST
+
+START_TEST(sarif_without_file_uses_a_logical_location)
+{
+    gl_dump *d;
+    ck_assert_int_eq(gl_dump_read_file(gl_test_data_path("leaky.dump"), &d, NULL), 0);
+    /* Spaces and '%' in a file name are percent-encoded in the URI. */
+    set_line(d, 3, 1, "/repo/my dir/100%.go", 7);
+    gl_report *r = report_of(d);
+    json_t *s = sarif_of(r, "/repo", NULL);
+    json_t *results = json_object_get(json_array_get(json_object_get(s, "runs"), 0), "results");
+    json_t *r0 = json_array_get(results, 0);
+    json_t *loc = json_array_get(json_object_get(r0, "locations"), 0);
+    ck_assert_ptr_null(json_object_get(loc, "physicalLocation"));
+    ck_assert_str_eq(jstr(loc, "logicalLocations.0.fullyQualifiedName"), "main.worker");
+    json_t *r1 = json_array_get(results, 1);
+    ck_assert_str_eq(jstr(r1, "locations.0.physicalLocation.artifactLocation.uri"), "my%20dir/100%25.go");
+    json_decref(s);
+    gl_report_free(r);
+    gl_dump_free(d);
+}
+END_TEST
+
+static void fingerprints(gl_report *r, char fp[][96])
+{
+    for (size_t i = 0; i < r->ngroups; i++)
+        gl_sarif_fingerprint(r, &r->groups[i], fp[i], sizeof fp[i]);
+}
+
+START_TEST(sarif_fingerprints_are_stable)
+{
+    char a[2][96], b[2][96];
+    gl_dump *d = leaky_dump(0);
+    gl_report *r = report_of(d);
+    fingerprints(r, a);
+    ck_assert_str_ne(a[0], a[1]);
+    gl_report_free(r);
+    free_dump(d);
+
+    /* Another build: lines moved, code and data at other addresses. */
+    d = leaky_dump(40);
+    for (size_t s = 0; s < d->nstacks; s++)
+        for (size_t f = 0; f < d->stacks[s]->n; f++) {
+            d->stacks[s]->frames[f].pc += 0x1000;
+            d->stacks[s]->frames[f].off += 0x10;
+        }
+    for (size_t i = 0; i < d->nchans; i++)
+        d->chans[i].addr += 0x100;
+    r = report_of(d);
+    fingerprints(r, b);
+    ck_assert_str_eq(a[0], b[0]);
+    ck_assert_str_eq(a[1], b[1]);
+
+    /* Another test, another alert. */
+    r->groups[0].test = "TestA";
+    fingerprints(r, b);
+    ck_assert_str_ne(a[0], b[0]);
+    ck_assert_str_eq(a[1], b[1]);
+    r->groups[0].test = NULL;
+
+    /* Same category, blocking and creating functions at two sites: equal
+     * hashes, told apart by the ordinal (creation line order). */
+    r->groups[1].category = r->groups[0].category;
+    r->groups[1].blocked_at = r->groups[0].blocked_at;
+    fingerprints(r, b);
+    size_t colon = strchr(b[0], ':') - b[0];
+    ck_assert_int_eq(strncmp(b[0], b[1], colon + 1), 0);
+    ck_assert_str_eq(b[0] + colon, ":1");
+    ck_assert_str_eq(b[1] + colon, ":2");
+    gl_report_free(r);
+    free_dump(d);
+}
+END_TEST
+
+/* ---- GitHub annotations ------------------------------------------------- */
+
+START_TEST(github_annotations_exact)
+{
+    gl_dump *d = leaky_dump(0);
+    gl_report *r = report_of(d);
+    r->groups[0].test = "TestB/case:1,2";
+    gl_source_root root;
+    ck_assert_int_eq(gl_source_root_init(&root, "/repo"), 0);
+    capture c;
+    ck_assert_int_eq(gl_report_github(capture_start(&c), r, &root), 0);
+    char *out = capture_end(&c);
+    const char *nl = strchr(out, '\n');
+    ck_assert_ptr_nonnull(nl);
+    size_t len = (size_t)(nl - out);
+    char first[8192];
+    memcpy(first, out, len);
+    first[len] = '\0';
+    ck_assert_str_eq(
+        first,
+        "::error file=pkg/leak.go,line=12,title=goroutine leak (chan-receive) in TestB/case%3A1%2C2::"
+        "Leak of 2 goroutine(s) in test TestB/case:1,2: chan receive (category chan-receive) at main.worker "
+        "/repo/pkg/leak.go:12, created at main.main /repo/pkg/leak.go:20%0A%0A"
+        "Leak of 2 goroutine(s) [chan receive, category chan-receive], parked 1.2s..1.5s, blocked at:%0A"
+        "    (2 inner runtime frame(s) not shown)%0A"
+        "    #0 main.worker /repo/pkg/leak.go:12%0A"
+        "    #1 main.main..func1 /repo/pkg/leak.go:15%0A"
+        "  created by goroutine 1 at:%0A"
+        "    (1 inner runtime frame(s) not shown)%0A"
+        "    #0 main.main /repo/pkg/leak.go:20%0A"
+        "  ancestors: goroutine 1 (main.main)%0A"
+        "  channel 0xc000012000: made at main.main /repo/pkg/leak.go:18, unbuffered, never closed; last touched "
+        "by goroutine 18 (recv, 1.5s before the dump)");
+    ck_assert_ptr_nonnull(strstr(nl + 1, "::error file=pkg/leak.go,line=30,title=goroutine leak (chan-send)::"));
+    ck_assert_ptr_null(strchr(strchr(nl + 1, '\n') + 1, '\n')); /* two lines in all */
+    free(out);
+
+    /* Outside the root: no file, no line. */
+    ck_assert_int_eq(gl_source_root_init(&root, "/elsewhere"), 0);
+    ck_assert_int_eq(gl_report_github(capture_start(&c), r, &root), 0);
+    out = capture_end(&c);
+    ck_assert_int_eq(strncmp(out, "::error title=goroutine leak (chan-receive) in TestB/case%3A1%2C2::Leak of 2", 75),
+                     0);
+    free(out);
+    gl_report_free(r);
+    free_dump(d);
+}
+END_TEST
+
+/* ---- JSON: the test field ----------------------------------------------- */
+
+START_TEST(json_leak_has_its_test)
+{
+    gl_dump *d = leaky_dump(0);
+    gl_report *r = report_of(d);
+    r->groups[0].test = "TestB/sub";
+    capture c;
+    ck_assert_int_eq(gl_report_json(capture_start(&c), r, NULL), 0);
+    char *s = capture_end(&c);
+    json_t *j = json_loads(s, 0, NULL);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_str_eq(jstr(j, "leaks.0.test"), "TestB/sub");
+    ck_assert(json_is_null(json_object_get(json_array_get(json_object_get(j, "leaks"), 1), "test")));
+    json_decref(j);
+    free(s);
+    gl_report_free(r);
+    free_dump(d);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("outputs");
+    TCase *base = tcase_create("escaping_hashing_paths");
+    tcase_add_test(base, xml_escape_markup_and_illegal_characters);
+    tcase_add_test(base, github_escape_data_and_properties);
+    tcase_add_test(base, sha256_known_answers);
+    tcase_add_test(base, out_path_placeholders);
+    tcase_add_test(base, out_path_makes_missing_directories);
+    tcase_add_test(base, source_root_relative_paths);
+    suite_add_tcase(s, base);
+    TCase *rep = tcase_create("reports");
+    tcase_add_test(rep, junit_one_testcase_per_test);
+    tcase_add_test(rep, junit_without_tests_names_the_program);
+    tcase_add_test(rep, sarif_structure);
+    tcase_add_test(rep, sarif_without_file_uses_a_logical_location);
+    tcase_add_test(rep, sarif_fingerprints_are_stable);
+    tcase_add_test(rep, github_annotations_exact);
+    tcase_add_test(rep, json_leak_has_its_test);
+    suite_add_tcase(s, rep);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_VERBOSE);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
