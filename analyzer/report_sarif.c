@@ -65,7 +65,6 @@ void gl_sarif_rule_id(gl_category c, char *buf, size_t len)
 
 static void hash_of(const gl_leak_group *g, char hex[65])
 {
-    gl_sha256 c;
     const char *parts[] = {
         "v1",
         gl_category_name(g->category),
@@ -73,13 +72,21 @@ static void hash_of(const gl_leak_group *g, char hex[65])
         g->created_at && g->created_at->function ? g->created_at->function : "",
         g->test ? g->test : "",
     };
-    unsigned char d[32];
-    gl_sha256_init(&c);
+    size_t len = 0;
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        gl_sha256_update(&c, parts[i], strlen(parts[i]) + 1); /* with its NUL: unambiguous */
-    gl_sha256_final(&c, d);
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+        len += strlen(parts[i]) + 1;
+    char *key = malloc(len), *p = key;
+    if (!key) {
+        snprintf(hex, 65, "%064d", 0);
+        return;
+    }
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t n = strlen(parts[i]) + 1; /* with its NUL: unambiguous */
+        memcpy(p, parts[i], n);
+        p += n;
+    }
+    gl_sha256_hex(key, len, hex);
+    free(key);
 }
 
 static int line_of(const gl_frame *f)
