@@ -190,7 +190,7 @@ static void set_free(key_set **s)
 #define MAX_MODULES 512
 typedef struct module {
     uintptr_t base, lo, hi;
-    char build_id[41 * 2];
+    char build_id[2 * 128 + 1]; /* go-linked test binaries carry 83-byte ids */
     char path[512];
 } module;
 
