@@ -205,6 +205,13 @@ typedef struct keybuf {
 __attribute__((format(printf, 2, 3)))
 static int key_append(keybuf *k, const char *fmt, ...)
 {
+    if (!k->s) { /* vsnprintf(NULL + 0, 0, ...) would be pointer arithmetic on NULL */
+        k->s = malloc(256);
+        if (!k->s)
+            return -1;
+        k->cap = 256;
+        k->len = 0;
+    }
     for (;;) {
         va_list ap;
         va_start(ap, fmt);
