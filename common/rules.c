@@ -22,6 +22,7 @@ static const char *const category_names[] = {
     [GL_CAT_WAITGROUP] = "waitgroup",
     [GL_CAT_COND] = "cond",
     [GL_CAT_SEMA] = "sema",
+    [GL_CAT_OTHER] = "other",
 };
 
 const char *gl_category_name(gl_category c)
@@ -498,6 +499,10 @@ static int judge(builder *b, const gl_goroutine *g, int64_t min_park)
 {
     if (g->system || g->state == GL_G_EXITED)
         return 0;
+    /* Go 1.26's goroutineleak profile: the garbage collector proved that
+     * nothing can ever wake it, whatever the wait and however short. */
+    if (g->flags & GL_GF_LEAKED)
+        return add_leak(b, g, leak_candidate(g) ? category_of(g) : GL_CAT_OTHER, NULL);
     if (g->state == GL_G_RUNNING || !leak_candidate(g))
         return add_running(b, g);
     int64_t parked = parked_ns(g);
