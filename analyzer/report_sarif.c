@@ -54,9 +54,12 @@ static const rule_text rules[] = {
      "changes, including on shutdown."},
     {GL_CAT_SEMA, "LeakedGoroutineSema", "Goroutine leaked waiting on a runtime semaphore",
      "The goroutine waits on a semaphore that is never released."},
+    {GL_CAT_OTHER, "LeakedGoroutine", "Goroutine the Go runtime reports as leaked",
+     "The garbage collector found that nothing can ever wake this goroutine (Go's goroutineleak profile). "
+     "Find what it waits on in its stack and make sure that is released on every path."},
 };
 
-_Static_assert(sizeof rules / sizeof rules[0] == GL_CAT_SEMA + 1, "a rule for every category");
+_Static_assert(sizeof rules / sizeof rules[0] == GL_CAT_OTHER + 1, "a rule for every category");
 
 void gl_sarif_rule_id(gl_category c, char *buf, size_t len)
 {
