@@ -170,6 +170,19 @@ static const gl_chan *live_timer(const gl_goroutine *g)
     return NULL;
 }
 
+/* A receive or select on a closed channel cannot stay parked: close readies
+ * every waiter. One that still looks parked was woken but had not run yet
+ * when the dump was taken. */
+static int woken_by_close(const gl_goroutine *g)
+{
+    for (size_t i = 0; i < g->nchans; i++) {
+        const gl_chan *c = gl_dump_chan(g->dump, g->chans[i]);
+        if (c && c->closed)
+            return 1;
+    }
+    return 0;
+}
+
 static const gl_context *uncancelled_context(const gl_goroutine *g)
 {
     for (size_t i = 0; i < g->nchans; i++) {
@@ -510,8 +523,8 @@ static int judge(builder *b, const gl_goroutine *g, int64_t min_park)
         return add_running(b, g);
     const gl_context *ctx = NULL;
     if (waits_on_channels(g)) {
-        if (live_timer(g))
-            return add_running(b, g); /* it wakes by itself */
+        if (live_timer(g) || woken_by_close(g))
+            return add_running(b, g); /* it wakes by itself, or was woken */
         ctx = uncancelled_context(g);
     }
     return add_leak(b, g, ctx ? GL_CAT_CONTEXT : category_of(g), ctx);
