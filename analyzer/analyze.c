@@ -34,6 +34,9 @@ int gl_report_option(gl_report_opts *o, int opt, const char *arg)
     case 'o':
         o->output = arg;
         return 1;
+    case GL_OPT_IGNORE_SETUP:
+        o->ignore_setup = 1;
+        return 1;
     default:
         return 0;
     }
@@ -84,7 +87,7 @@ int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths)
             gl_warn(&w, "%s: %u more warning(s) about this dump", paths[i], diag.nwarnings - 1);
         gl_symbolize(dumps[i], &w);
     }
-    gl_rules_opts ro = {.min_park_ns = o->min_park_ns};
+    gl_rules_opts ro = {.min_park_ns = o->min_park_ns, .ignore_setup = o->ignore_setup};
     r = gl_rules_run(dumps, npaths, &ro);
     if (!r) {
         fprintf(stderr, "goleash: out of memory\n");

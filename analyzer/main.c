@@ -25,6 +25,8 @@ static const char usage_text[] =
     "  --min-park D         goroutines parked for less than D (e.g. 500ms, 2s) are not\n"
     "                       leaks (default: the min_park each process ran with)\n"
     "  -o, --output FILE    write the report to FILE instead of stdout\n"
+    "  --ignore-setup       test binaries: leave out leaks spawned outside any test\n"
+    "                       (init, TestMain); default: the shim's ignore_setup option\n"
     "  --keep-dumps DIR     run: write the dumps to DIR and keep them\n"
     "\n"
     "environment (run): GOLEASH_SHIM path of libgoleash.so; GOLEASH_OPTIONS options\n"
@@ -39,6 +41,7 @@ static const struct option command_options[] = {
     {"format", required_argument, NULL, 'f'},
     {"min-park", required_argument, NULL, 'm'},
     {"output", required_argument, NULL, 'o'},
+    {"ignore-setup", no_argument, NULL, GL_OPT_IGNORE_SETUP},
     {"keep-dumps", required_argument, NULL, OPT_KEEP_DUMPS},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
@@ -55,7 +58,7 @@ static int usage_error(const char *why)
 /* Parses the options of `report` or `run` (argv[0] is the command). */
 static int command(int argc, char **argv, int is_run)
 {
-    gl_report_opts o = {.format = GL_FORMAT_TEXT, .min_park_ns = -1};
+    gl_report_opts o = {.format = GL_FORMAT_TEXT, .min_park_ns = -1, .ignore_setup = -1};
     const char *keep_dir = NULL;
     int opt;
     optind = 1;

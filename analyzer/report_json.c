@@ -106,7 +106,7 @@ static json_t *ancestors(const gl_leak_group *g)
 static json_t *leak(const gl_leak_group *g)
 {
     json_t *parked = json_pack("{s:o, s:o}", "min", ns_or_null(g->parked_min_ns), "max", ns_or_null(g->parked_max_ns));
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
                      "count", (json_int_t)g->count,
                      "category", gl_category_name(g->category),
                      "wait", gl_wait_name(g->wait),
@@ -121,12 +121,32 @@ static json_t *leak(const gl_leak_group *g)
                      "pids", int_list(g->pids, g->npids),
                      "channel", channel(g),
                      "context", context(g));
+    if (j)
+        json_object_set_new(j, "test", string_or_null(g->test));
+    return j;
+}
+
+static json_t *tests(const gl_report *r)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < r->ntests; i++)
+        json_array_append_new(a, json_pack("{s:o, s:I, s:I}", "name", string_or_null(r->tests[i].name), "leaked",
+                                           (json_int_t)r->tests[i].leaked, "groups", (json_int_t)r->tests[i].groups));
+    return a;
 }
 
 static json_t *running(const gl_running *x)
 {
     return json_pack("{s:I, s:o, s:o}", "goid", (json_int_t)x->goid, "function", string_or_null(x->function),
                      "created_at", site(x->created_at));
+}
+
+static size_t leaking_tests(const gl_report *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->ntests; i++)
+        n += r->tests[i].leaked > 0;
+    return n;
 }
 
 int gl_report_json(FILE *out, const gl_report *r, const gl_warnings *w)
@@ -148,6 +168,11 @@ int gl_report_json(FILE *out, const gl_report *r, const gl_warnings *w)
                              warns);
     if (!root)
         return -1;
+    json_object_set_new(root, "tests", tests(r));
+    json_object_set_new(summary, "tests", json_integer((json_int_t)(r->ntests + r->tests_dropped)));
+    json_object_set_new(summary, "tests_leaking", json_integer((json_int_t)leaking_tests(r)));
+    json_object_set_new(summary, "setup_leaked", json_integer((json_int_t)r->setup_leaked));
+    json_object_set_new(summary, "ignored_setup", json_integer((json_int_t)r->ignored_setup));
     int rc = json_dumpf(root, out, JSON_INDENT(2));
     json_decref(root);
     if (rc != 0 || fputc('\n', out) == EOF)

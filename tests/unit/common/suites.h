@@ -11,6 +11,7 @@ Suite *dump_read_suite(void);
 Suite *rules_suite(void);
 Suite *report_text_suite(void);
 Suite *duration_suite(void);
+Suite *attribution_suite(void);
 
 /* Path of a file in tests/unit/common/data (GL_TEST_DATA), in one of four
  * rotating static buffers. */
