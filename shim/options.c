@@ -105,7 +105,9 @@ static void apply(gl_options *o, const char *key, const char *val, void (*warn)(
         bad = parse_int(val, &v);
         if (!bad)
             o->verbosity = v;
-    } else if (!strcmp(key, "help"))
+    } else if (!strcmp(key, "ignore_setup"))
+        bad = parse_bool(val, &o->ignore_setup);
+    else if (!strcmp(key, "help"))
         bad = parse_bool(val, &o->help);
     else {
         warn_kv(warn, "unknown option", key);
@@ -166,6 +168,8 @@ void gl_options_help(int fd)
         "  dump_interval=DURATION  also write the dump periodically (needs dump_path)\n"
         "  log_path=PATTERN     write the report and warnings there instead of stderr (%p = pid)\n"
         "  verbosity=N          0 quiet, 1 says what was intercepted\n"
+        "  ignore_setup=1|0     in a test binary, do not report leaks spawned outside any test\n"
+        "                       (init, TestMain) (default 0)\n"
         "  help=1               print this help\n";
     ssize_t off = 0, len = (ssize_t)sizeof text - 1;
     while (off < len) {
