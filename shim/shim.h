@@ -329,7 +329,6 @@ GL_HIDDEN bool gl_gstatus_still_waiting(const void *g, int64_t goid);
 GL_HIDDEN const char *gl_tests_add(const char *name, size_t len);
 /* Calls fn for each listed test in start order, under the list's lock. */
 GL_HIDDEN void gl_tests_each(void (*fn)(const char *name, void *arg), void *arg);
-GL_HIDDEN size_t gl_tests_count(void);   /* listed */
 /* Attribution broke down: dumps carry no test information at all. */
 GL_HIDDEN void gl_tests_invalidate(void);
 GL_HIDDEN bool gl_tests_valid(void);

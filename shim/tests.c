@@ -70,14 +70,6 @@ void gl_tests_each(void (*fn)(const char *name, void *arg), void *arg)
     pthread_mutex_unlock(&mu);
 }
 
-size_t gl_tests_count(void)
-{
-    pthread_mutex_lock(&mu);
-    size_t n = listed;
-    pthread_mutex_unlock(&mu);
-    return n;
-}
-
 size_t gl_tests_dropped(void)
 {
     pthread_mutex_lock(&mu);
