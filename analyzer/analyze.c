@@ -86,6 +86,9 @@ int gl_report_option(gl_report_opts *o, int opt, const char *arg)
             return -1;
         }
         return 1;
+    case GL_OPT_IGNORE_SETUP:
+        o->ignore_setup = 1;
+        return 1;
     default:
         return 0;
     }
@@ -214,7 +217,7 @@ int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths)
     for (size_t i = 0; i < npaths; i++)
         if (gl_analyze_load(paths[i], &dumps[i], &w) != 0)
             goto out;
-    gl_rules_opts ro = {.min_park_ns = o->min_park_ns, .loose = o->loose};
+    gl_rules_opts ro = {.min_park_ns = o->min_park_ns, .loose = o->loose, .ignore_setup = o->ignore_setup};
     r = gl_rules_run(dumps, npaths, &ro);
     if (!r) {
         fprintf(stderr, "goleash: out of memory\n");

@@ -39,7 +39,11 @@ typedef struct gl_report_opts {
     int loose;              /* --grouping loose */
     struct gl_suppressions *suppressions; /* applied to the report (hits are
                              * counted on it), NULL: none */
+    int ignore_setup;       /* 1: leave out leaks spawned outside any test; negative: as each dump's process ran */
 } gl_report_opts;
+
+/* Option codes gl_report_option takes beyond the short-option letters. */
+enum { GL_OPT_IGNORE_SETUP = 'I' };
 
 /* Reports on the dumps at paths. Returns GL_EXIT_CLEAN, GL_EXIT_LEAKS, or
  * GL_EXIT_USAGE after printing `goleash: FILE: line N: ...` for a bad dump

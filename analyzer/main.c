@@ -35,6 +35,8 @@ static const char usage_text[] =
     "  --grouping exact|loose  exact (default): same functions, file:line, offsets and\n"
     "                       argument shape; loose: same functions and files only\n"
     "  -o, --output FILE    write the report to FILE instead of stdout\n"
+    "  --ignore-setup       test binaries: leave out leaks spawned outside any test\n"
+    "                       (init, TestMain); default: the shim's ignore_setup option\n"
     "  --keep-dumps DIR     run: write the dumps to DIR and keep them\n"
     "  --suppressions FILE  leave the leak groups FILE's rules match out of the verdict\n"
     "                       (repeatable; docs/suppressions.md)\n"
@@ -73,6 +75,7 @@ static const struct option command_options[] = {
     {"format", required_argument, NULL, 'f'},
     {"min-park", required_argument, NULL, 'm'},
     {"output", required_argument, NULL, 'o'},
+    {"ignore-setup", no_argument, NULL, GL_OPT_IGNORE_SETUP},
     {"keep-dumps", required_argument, NULL, OPT_KEEP_DUMPS},
     {"grouping", required_argument, NULL, 'g'},
     {"min-growth", required_argument, NULL, OPT_MIN_GROWTH},
@@ -157,7 +160,7 @@ static int parse_count(const char *arg, int64_t *out)
 static int command(int argc, char **argv, int cmd)
 {
     int is_run = cmd == CMD_RUN;
-    gl_report_opts o = {.format = GL_FORMAT_TEXT, .min_park_ns = -1};
+    gl_report_opts o = {.format = GL_FORMAT_TEXT, .min_park_ns = -1, .ignore_setup = -1};
     int64_t min_growth = 1;
     const char *keep_dir = NULL;
     char **supp_files = calloc((size_t)argc, sizeof *supp_files);

@@ -125,6 +125,15 @@ static json_t *leak(const gl_leak_group *g)
                      "test", string_or_null(g->test));
 }
 
+static json_t *tests(const gl_report *r)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < r->ntests; i++)
+        json_array_append_new(a, json_pack("{s:o, s:I, s:I}", "name", string_or_null(r->tests[i].name), "leaked",
+                                           (json_int_t)r->tests[i].leaked, "groups", (json_int_t)r->tests[i].groups));
+    return a;
+}
+
 static json_t *running(const gl_running *x)
 {
     return json_pack("{s:I, s:o, s:o}", "goid", (json_int_t)x->goid, "function", string_or_null(x->function),
@@ -147,6 +156,14 @@ static json_t *suppressions(const gl_suppressions *s)
     return a;
 }
 
+static size_t leaking_tests(const gl_report *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->ntests; i++)
+        n += r->tests[i].leaked > 0;
+    return n;
+}
+
 int gl_report_json(FILE *out, const gl_report *r, const gl_warnings *w)
 {
     json_t *leaks = json_array(), *run = json_array(), *warns = json_array();
@@ -167,6 +184,11 @@ int gl_report_json(FILE *out, const gl_report *r, const gl_warnings *w)
                              "running", run, "warnings", warns, "suppressions", suppressions(r->suppressions));
     if (!root)
         return -1;
+    json_object_set_new(root, "tests", tests(r));
+    json_object_set_new(summary, "tests", json_integer((json_int_t)(r->ntests + r->tests_dropped)));
+    json_object_set_new(summary, "tests_leaking", json_integer((json_int_t)leaking_tests(r)));
+    json_object_set_new(summary, "setup_leaked", json_integer((json_int_t)r->setup_leaked));
+    json_object_set_new(summary, "ignored_setup", json_integer((json_int_t)r->ignored_setup));
     int rc = json_dumpf(root, out, JSON_INDENT(2));
     json_decref(root);
     if (rc != 0 || fputc('\n', out) == EOF)

@@ -42,7 +42,7 @@ typedef struct sym_entry {
 /* How many records of each counted kind the file holds (duplicates included:
  * `end` counts what the writer wrote). */
 typedef struct record_counts {
-    int64_t goroutines, chans, contexts, stacks;
+    int64_t goroutines, chans, contexts, stacks, tests;
 } record_counts;
 
 typedef struct parser {
@@ -56,7 +56,7 @@ typedef struct parser {
     size_t nfields, cap_fields;
     stack_entry *stacks;
     sym_entry *syms;
-    size_t cap_modules, cap_stacks, cap_goroutines, cap_chans, cap_contexts;
+    size_t cap_modules, cap_stacks, cap_goroutines, cap_chans, cap_contexts, cap_tests;
     int seen_info, seen_end;
     record_counts counts;
 } parser;
@@ -374,6 +374,12 @@ static int read_info(parser *p)
     if (get_str(p, "missing", &s) < 0)
         return -1;
     d->missing = (char *)s;
+    int64_t dropped = 0;
+    if (get_bool(p, "ignore_setup", &d->ignore_setup) < 0 || get_int(p, "tests_dropped", &dropped) < 0)
+        return -1;
+    if (dropped < 0)
+        return fail(p, "bad integer in key tests_dropped");
+    d->tests_dropped = (size_t)dropped;
     return 0;
 }
 
@@ -534,6 +540,8 @@ static int read_goroutine(parser *p)
         return -1;
     if (s)
         g.wait = gl_wait_from_name(s);
+    if (get_str(p, "test", &g.test) < 0)
+        return -1;
     g.start_function = (char *)start_function(p, g.start_pc);
     if (index_has(p->ix->goroutines, (uint64_t)g.id)) {
         warn(p, 0, "duplicate goroutine %lld ignored", (long long)g.id);
@@ -621,6 +629,19 @@ static int read_context(parser *p)
     return 0;
 }
 
+/* A test the process started: `test name=TestA/sub`, in start order. */
+static int read_test(parser *p)
+{
+    const char *name;
+    p->counts.tests++;
+    if (require(p, get_str(p, "name", &name), "name", "test") < 0)
+        return -1;
+    if (gl_grow((void **)&p->d->tests, &p->cap_tests, p->d->ntests + 1, sizeof *p->d->tests) != 0)
+        return fail(p, "out of memory");
+    p->d->tests[p->d->ntests++] = name;
+    return 0;
+}
+
 static int check_count(parser *p, const char *key, int64_t have)
 {
     int64_t want;
@@ -636,7 +657,8 @@ static int check_count(parser *p, const char *key, int64_t have)
 static int read_end(parser *p)
 {
     if (check_count(p, "goroutines", p->counts.goroutines) < 0 || check_count(p, "chans", p->counts.chans) < 0
-        || check_count(p, "contexts", p->counts.contexts) < 0 || check_count(p, "stacks", p->counts.stacks) < 0)
+        || check_count(p, "contexts", p->counts.contexts) < 0 || check_count(p, "stacks", p->counts.stacks) < 0
+        || check_count(p, "tests", p->counts.tests) < 0)
         return -1;
     p->seen_end = 1;
     return 0;
@@ -706,6 +728,8 @@ static int read_record(parser *p)
         return read_touch(p);
     if (strcmp(tag, "context") == 0)
         return read_context(p);
+    if (strcmp(tag, "test") == 0)
+        return read_test(p);
     if (strcmp(tag, "end") == 0)
         return read_end(p);
     if (*tag >= 'A' && *tag <= 'Z')
@@ -902,6 +926,7 @@ void gl_dump_free(gl_dump *d)
     free(d->chans);
     free(d->contexts);
     free(d->modules);
+    free(d->tests);
     gl_dump_index *ix = d->index_;
     if (ix) {
         gl_index_entry *tables[] = {ix->goroutines, ix->chans, ix->contexts};

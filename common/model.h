@@ -138,6 +138,7 @@ typedef struct gl_dump {
     int go_ids;               /* 1 when goroutine ids are Go's */
     char *libgo;
     int64_t min_park_ns;
+    int ignore_setup;         /* the process ran with ignore_setup=1 */
     char *missing;
     /* records */
     size_t nmodules;    gl_module *modules;
@@ -146,6 +147,7 @@ typedef struct gl_dump {
     size_t nchans;      gl_chan *chans;
     size_t ncontexts;   gl_context *contexts;
     size_t ntests;      const char **tests; /* every test the process started, in start order */
+    size_t tests_dropped;     /* tests started beyond the shim's list limit (not in tests) */
     void *index_;             /* private lookup tables of the reader */
 } gl_dump;
 

@@ -2,6 +2,7 @@
 #include "duration.h"
 #include "suppress.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const gl_module *module_of(const gl_dump *d, int mod)
@@ -162,6 +163,8 @@ void gl_report_text_group(FILE *out, const gl_leak_group *g, size_t max_frames)
         }
         fprintf(out, "\n");
     }
+    if (g->test)
+        fprintf(out, "  test: %s\n", g->test);
     if (g->npids > 1) {
         fprintf(out, "  in processes:");
         for (size_t i = 0; i < g->npids; i++)
@@ -192,6 +195,93 @@ static void print_suppressions(FILE *out, const gl_suppressions *s)
     fprintf(out, "%s\n", rule);
 }
 
+static int same_test(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* A test's leaks, and where its name first appears (for a stable order). */
+typedef struct test_row {
+    const char *name;
+    size_t leaked, groups, first;
+} test_row;
+
+static int compare_rows(const void *pa, const void *pb)
+{
+    const test_row *a = pa, *b = pb;
+    if (a->leaked != b->leaked)
+        return a->leaked > b->leaked ? -1 : 1;
+    return a->first < b->first ? -1 : a->first > b->first;
+}
+
+/* The tests that leaked, largest first; "setup" is a row like the others. */
+static test_row *leaking_tests(const gl_report *r, size_t *n)
+{
+    test_row *rows = calloc(r->ngroups ? r->ngroups : 1, sizeof *rows);
+    *n = 0;
+    if (!rows)
+        return NULL;
+    for (size_t i = 0; i < r->ngroups; i++) {
+        const gl_leak_group *g = &r->groups[i];
+        size_t k = 0;
+        while (k < *n && !same_test(rows[k].name, g->test))
+            k++;
+        if (k == *n)
+            rows[(*n)++] = (test_row){.name = g->test, .first = i};
+        rows[k].leaked += g->count;
+        rows[k].groups++;
+    }
+    qsort(rows, *n, sizeof *rows, compare_rows);
+    return rows;
+}
+
+static void print_by_test(FILE *out, const gl_report *r, const gl_text_opts *opts)
+{
+    size_t n;
+    test_row *rows = leaking_tests(r, &n);
+    if (!rows) {
+        for (size_t i = 0; i < r->ngroups; i++) {
+            gl_report_text_group(out, &r->groups[i], opts->max_frames);
+            fprintf(out, "\n");
+        }
+        return;
+    }
+    size_t width = 4;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(rows[i].name ? rows[i].name : "?");
+        if (len > width)
+            width = len;
+    }
+    if (width > 60)
+        width = 60;
+    size_t setup = 0;
+    for (size_t i = 0; i < n; i++)
+        setup += rows[i].name && strcmp(rows[i].name, GL_TEST_SETUP) == 0;
+    fprintf(out, "Leaks by test (%zu of %zu test(s) leaked%s):\n", n - setup, r->ntests + r->tests_dropped,
+            setup ? "; setup: spawned outside any test" : "");
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "  %-*s  %zu goroutine(s) in %zu group(s)\n", (int)width, rows[i].name ? rows[i].name : "?",
+                rows[i].leaked, rows[i].groups);
+    fprintf(out, "\n");
+    for (size_t i = 0; i < n; i++) {
+        fprintf(out, "--- %s: %zu leaked goroutine(s) in %zu group(s)\n\n", rows[i].name ? rows[i].name : "?",
+                rows[i].leaked, rows[i].groups);
+        for (size_t k = 0; k < r->ngroups; k++)
+            if (same_test(r->groups[k].test, rows[i].name)) {
+                gl_report_text_group(out, &r->groups[k], opts->max_frames);
+                fprintf(out, "\n");
+            }
+    }
+    free(rows);
+}
+
+static void print_ignored(FILE *out, const gl_report *r)
+{
+    if (r->ignored_setup)
+        fprintf(out, "goleash: %zu goroutine(s) leaked outside any test (setup) not reported (ignore_setup)\n",
+                r->ignored_setup);
+}
+
 int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts)
 {
     gl_text_opts defaults = {0};
@@ -204,6 +294,7 @@ int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts)
         if (table)
             print_suppressions(out, r->suppressions);
         if (opts->print_when_clean) {
+            print_ignored(out, r);
             fprintf(out, "goleash: no goroutine leaks (%zu goroutines in %zu dump(s)", r->goroutines, r->ndumps);
             if (r->suppressed)
                 fprintf(out, "; %zu suppressed", r->suppressed);
@@ -213,12 +304,20 @@ int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts)
     }
     fprintf(out, "=================================================================\n");
     fprintf(out, "==%lld==ERROR: goleash: detected goroutine leaks\n\n", (long long)opts->pid);
-    for (size_t i = 0; i < r->ngroups; i++) {
-        gl_report_text_group(out, &r->groups[i], opts->max_frames);
-        fprintf(out, "\n");
+    int by_test = 0;
+    for (size_t i = 0; i < r->ngroups; i++)
+        by_test |= r->groups[i].test != NULL;
+    if (by_test) {
+        print_by_test(out, r, opts);
+    } else {
+        for (size_t i = 0; i < r->ngroups; i++) {
+            gl_report_text_group(out, &r->groups[i], opts->max_frames);
+            fprintf(out, "\n");
+        }
     }
     if (table)
         print_suppressions(out, r->suppressions);
+    print_ignored(out, r);
     fprintf(out, "SUMMARY: goleash: %zu leaked goroutine(s) in %zu group(s)", r->leaked, r->ngroups);
     if (r->suppressed)
         fprintf(out, "; %zu suppressed", r->suppressed);

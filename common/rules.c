@@ -342,6 +342,21 @@ typedef struct fast_entry {
     UT_hash_handle hh;
 } fast_entry;
 
+/* The nearest tagged ancestor of a goroutine (NULL: none), remembered for
+ * every goroutine on a walked chain: a million goroutines of one worker pool
+ * cost one walk, not a million. */
+typedef struct attr_entry {
+    const gl_goroutine *g;
+    const char *test;
+    UT_hash_handle hh;
+} attr_entry;
+
+typedef struct test_entry {
+    const char *name;
+    size_t idx;
+    UT_hash_handle hh;
+} test_entry;
+
 typedef struct builder {
     gl_report *r;
     int loose;
@@ -350,8 +365,95 @@ typedef struct builder {
     size_t *cap_goids;        /* parallel to r->groups */
     group_entry *table;
     keybuf key;
+    attr_entry *attr;         /* test attribution memo, per goroutine */
+    int ignore_setup;         /* for the dump being judged */
+    int dump_ran_tests;       /* the dump being judged lists tests or tags goroutines */
+    test_entry *tests;        /* name -> r->tests index */
+    size_t cap_tests;
 } builder;
 
+
+/* ---- test attribution ------------------------------------------------ */
+
+#define ATTR_MAX_DEPTH 100000
+/* One spelling, compared by pointer: no real test is named "setup" (a
+ * top-level test's name starts with Test, a subtest's holds a '/'). */
+static const char setup_name[] = GL_TEST_SETUP;
+
+static int memo_get(builder *b, const gl_goroutine *g, const char **test)
+{
+    attr_entry *e = NULL;
+    HASH_FIND(hh, b->attr, &g, sizeof g, e);
+    if (e)
+        *test = e->test;
+    return e != NULL;
+}
+
+static int memo_put(builder *b, const gl_goroutine *g, const char *test)
+{
+    attr_entry *e = malloc(sizeof *e);
+    if (!e)
+        return -1;
+    e->g = g;
+    e->test = test;
+    HASH_ADD(hh, b->attr, g, sizeof e->g, e);
+    return 0;
+}
+
+/* The test whose goroutine tree g belongs to: the nearest goroutine on its
+ * creation chain (g itself included) that ran testing.tRunner; "setup" when
+ * there is none in a dump that ran tests; NULL when it ran none. */
+static int attribute(builder *b, const gl_goroutine *g, const char **out)
+{
+    const gl_dump *d = g->dump;
+    *out = NULL;
+    if (!b->dump_ran_tests)
+        return 0;
+    const gl_goroutine *path[64];
+    size_t npath = 0;
+    const char *found = NULL;
+    const gl_goroutine *cur = g;
+    for (size_t depth = 0; cur && depth < ATTR_MAX_DEPTH; depth++) {
+        if (cur->test) {
+            found = cur->test;
+            break;
+        }
+        if (memo_get(b, cur, &found))
+            break;
+        if (npath < sizeof path / sizeof path[0])
+            path[npath++] = cur;
+        if (cur->parent == 0 || cur->parent == cur->id)
+            break;
+        cur = gl_dump_goroutine(d, cur->parent);
+    }
+    for (size_t i = 0; i < npath; i++)
+        if (memo_put(b, path[i], found) != 0)
+            return -1;
+    *out = found ? found : setup_name;
+    return 0;
+}
+
+static int note_test(builder *b, const char *name, size_t *idx)
+{
+    gl_report *r = b->r;
+    test_entry *e = NULL;
+    HASH_FIND(hh, b->tests, name, strlen(name), e);
+    if (e) {
+        *idx = e->idx;
+        return 0;
+    }
+    if (gl_grow((void **)&r->tests, &b->cap_tests, r->ntests + 1, sizeof *r->tests) != 0)
+        return -1;
+    e = malloc(sizeof *e);
+    if (!e)
+        return -1;
+    e->name = name;
+    e->idx = r->ntests;
+    HASH_ADD_KEYPTR(hh, b->tests, e->name, strlen(e->name), e);
+    r->tests[r->ntests++] = (gl_test_result){.name = name};
+    *idx = e->idx;
+    return 0;
+}
 
 static int add_running(builder *b, const gl_goroutine *g)
 {
@@ -390,7 +492,8 @@ static int fill_ancestors(gl_leak_group *grp, const gl_goroutine *g)
     return 0;
 }
 
-static int new_group(builder *b, const gl_goroutine *g, gl_category cat, const gl_context *ctx, size_t *idx)
+static int new_group(builder *b, const gl_goroutine *g, gl_category cat, const gl_context *ctx, const char *test,
+                     size_t *idx)
 {
     gl_report *r = b->r;
     size_t old_cap = b->cap_groups;
@@ -418,14 +521,16 @@ static int new_group(builder *b, const gl_goroutine *g, gl_category cat, const g
     grp->parked_min_ns = grp->parked_max_ns = -1;
     grp->chan = main_chan(g);
     grp->context = cat == GL_CAT_CONTEXT ? ctx : NULL;
+    grp->test = test;
     return fill_ancestors(grp, g);
 }
 
 /* The group of g by its text key (slow path), creating it when new. */
-static int find_group(builder *b, const gl_goroutine *g, gl_category cat, const gl_context *ctx, size_t *out)
+static int find_group(builder *b, const gl_goroutine *g, gl_category cat, const gl_context *ctx, const char *test,
+                      size_t *out)
 {
     b->key.len = 0;
-    if (key_append(&b->key, "%d\x1d", (int)cat) != 0 || key_stack(&b->key, g->dump, g->stack, b->loose) != 0
+    if (key_append(&b->key, "%d\x1d%s\x1d", (int)cat, test ? test : "\x1f") != 0 || key_stack(&b->key, g->dump, g->stack, b->loose) != 0
         || key_stack(&b->key, g->dump, g->created, b->loose) != 0)
         return -1;
     group_entry *e = NULL;
@@ -434,7 +539,7 @@ static int find_group(builder *b, const gl_goroutine *g, gl_category cat, const 
     if (e) {
         idx = e->idx;
     } else {
-        if (new_group(b, g, cat, ctx, &idx) != 0)
+        if (new_group(b, g, cat, ctx, test, &idx) != 0)
             return -1;
         e = malloc(sizeof *e);
         char *key = malloc(b->key.len);
@@ -455,10 +560,22 @@ static int find_group(builder *b, const gl_goroutine *g, gl_category cat, const 
 static int add_leak(builder *b, const gl_goroutine *g, gl_category cat, const gl_context *ctx)
 {
     gl_report *r = b->r;
+    const char *test;
+    if (attribute(b, g, &test) != 0)
+        return -1;
+    size_t weight = g->weight > 1 ? (size_t)g->weight : 1;
+    if (test == setup_name) {
+        r->setup_leaked += weight;
+        if (b->ignore_setup) {
+            r->ignored_setup += weight;
+            return 0;
+        }
+    }
     fast_key fk;
     memset(&fk, 0, sizeof fk);
     fk.stack = g->stack;
     fk.created = g->created;
+    fk.extra = test; /* the strings of one dump are pooled: equal names, equal pointers */
     fk.cat = (int)cat;
     fast_entry *fe = NULL;
     size_t idx;
@@ -469,7 +586,7 @@ static int add_leak(builder *b, const gl_goroutine *g, gl_category cat, const gl
     if (fe) {
         idx = fe->idx;
     } else {
-        if (find_group(b, g, cat, ctx, &idx) != 0)
+        if (find_group(b, g, cat, ctx, test, &idx) != 0)
             return -1;
         if (g->stack && cat != GL_CAT_CONTEXT) {
             fe = malloc(sizeof *fe);
@@ -481,7 +598,6 @@ static int add_leak(builder *b, const gl_goroutine *g, gl_category cat, const gl
         }
     }
     gl_leak_group *grp = &r->groups[idx];
-    size_t weight = g->weight > 1 ? (size_t)g->weight : 1;
     if (g->id > 0) {
         if (gl_grow((void **)&grp->goids, &b->cap_goids[idx], grp->ngoids + 1, sizeof *grp->goids) != 0)
             return -1;
@@ -589,8 +705,43 @@ static void free_builder(builder *b)
         free(e->key);
         free(e);
     }
+    attr_entry *ae, *atmp;
+    HASH_ITER(hh, b->attr, ae, atmp) {
+        HASH_DEL(b->attr, ae);
+        free(ae);
+    }
+    test_entry *te, *ttmp;
+    HASH_ITER(hh, b->tests, te, ttmp) {
+        HASH_DEL(b->tests, te);
+        free(te);
+    }
     free(b->cap_goids);
     free(b->key.s);
+}
+
+/* Every test started, in start order, with what leaked from it. */
+static int tally_tests(builder *b, gl_dump *const *dumps, size_t ndumps)
+{
+    gl_report *r = b->r;
+    size_t idx;
+    for (size_t di = 0; di < ndumps; di++) {
+        if (!dumps[di])
+            continue;
+        r->tests_dropped += dumps[di]->tests_dropped;
+        for (size_t i = 0; i < dumps[di]->ntests; i++)
+            if (dumps[di]->tests[i] && note_test(b, dumps[di]->tests[i], &idx) != 0)
+                return -1;
+    }
+    for (size_t i = 0; i < r->ngroups; i++) {
+        const gl_leak_group *grp = &r->groups[i];
+        if (!grp->test || grp->test == setup_name)
+            continue;
+        if (note_test(b, grp->test, &idx) != 0) /* beyond the shim's list limit */
+            return -1;
+        r->tests[idx].leaked += grp->count;
+        r->tests[idx].groups++;
+    }
+    return 0;
 }
 
 gl_report *gl_rules_run(gl_dump *const *dumps, size_t ndumps, const gl_rules_opts *opts)
@@ -608,6 +759,12 @@ gl_report *gl_rules_run(gl_dump *const *dumps, size_t ndumps, const gl_rules_opt
         if (d->truncated)
             b.r->truncated = 1;
         int64_t min_park = !opts ? 0 : opts->min_park_ns >= 0 ? opts->min_park_ns : d->min_park_ns;
+        b.ignore_setup = !opts ? 0 : opts->ignore_setup >= 0 ? opts->ignore_setup : d->ignore_setup;
+        /* A tag alone counts too: a dump cut before its test list, or a
+         * hand-written one. */
+        b.dump_ran_tests = d->ntests > 0 || d->tests_dropped > 0;
+        for (size_t i = 0; i < d->ngoroutines && !b.dump_ran_tests; i++)
+            b.dump_ran_tests = d->goroutines[i].test != NULL;
         for (size_t i = 0; i < d->ngoroutines; i++) {
             const gl_goroutine *g = &d->goroutines[i];
             if (g->state != GL_G_EXITED)
@@ -616,7 +773,7 @@ gl_report *gl_rules_run(gl_dump *const *dumps, size_t ndumps, const gl_rules_opt
                 goto oom;
         }
     }
-    if (sort_groups(b.r) != 0)
+    if (sort_groups(b.r) != 0 || tally_tests(&b, dumps, ndumps) != 0)
         goto oom;
     free_builder(&b);
     return b.r;
@@ -659,5 +816,6 @@ void gl_report_free(gl_report *r)
     }
     free(r->groups);
     free(r->running);
+    free(r->tests);
     free(r);
 }

@@ -19,7 +19,15 @@ typedef struct gl_rules_opts {
      * 1: loose (function and file only: ignores arguments, offsets and line
      * drift between builds). */
     int loose;
+    /* 1: leaks attributed to "setup" (spawned outside any test) are left
+     * out of the verdict and only counted; 0: reported; negative: each
+     * dump's own info.ignore_setup. */
+    int ignore_setup;
 } gl_rules_opts;
+
+/* The attribution of leaks spawned outside any test's goroutine tree (init,
+ * TestMain before and after m.Run) in a process that ran tests. */
+#define GL_TEST_SETUP "setup"
 
 typedef enum gl_category {
     GL_CAT_CHAN_RECEIVE, GL_CAT_CHAN_SEND, GL_CAT_NIL_CHAN_RECEIVE, GL_CAT_NIL_CHAN_SEND,
@@ -68,6 +76,13 @@ typedef struct gl_leak_group {
 
 #define GL_MAX_ANCESTORS 64
 
+/* A test the dumps' processes started, with what leaked from it. */
+typedef struct gl_test_result {
+    const char *name;             /* "TestA/sub" */
+    size_t leaked;                /* goroutines, summed over its groups */
+    size_t groups;
+} gl_test_result;
+
 /* A user goroutine alive at its dump that is not a leak. */
 typedef struct gl_running {
     int64_t goid;
@@ -91,6 +106,12 @@ typedef struct gl_report {
     size_t suppressed;            /* goroutines in suppressed groups */
     size_t suppressed_groups;
     const struct gl_suppressions *suppressions; /* the rules, with their hits */
+    size_t ntests;
+    gl_test_result *tests;        /* every test started, in start order (merged by name
+                                   * across dumps); empty when no dump ran tests */
+    size_t tests_dropped;         /* tests the shim started but did not list */
+    size_t setup_leaked;          /* goroutines attributed to "setup" (in groups or ignored) */
+    size_t ignored_setup;         /* of them, left out by ignore_setup */
 } gl_report;
 
 /* Judges the goroutines of all dumps together (a process tree leaves one

@@ -296,6 +296,10 @@ static void collect_g(const gl_g *g, void *arg)
     if (!c)
         return;
     gl_g_read(g, c);
+    /* Woken but not yet run: the runtime's word is the truth (gstatus.c). */
+    if (atomic_load_explicit(&c->state, memory_order_relaxed) == GL_ST_PARKED &&
+        !gl_gstatus_still_waiting(c->gptr, c->goid))
+        atomic_store_explicit(&c->state, GL_ST_RUNNING, memory_order_relaxed);
     /* Exited ancestors are immutable and kept alive by their child's
      * reference, which this shard's lock holds still. */
     for (const gl_g *p = g->parent; p; p = p->parent) {
@@ -381,6 +385,20 @@ static void write_sym(gl_membuf *b, const modules *ms, uintptr_t pc, uintptr_t l
     mb_str(b, "\n");
 }
 
+struct test_writer {
+    gl_membuf *b;
+    size_t *n;
+};
+
+static void write_test(const char *name, void *arg)
+{
+    struct test_writer *w = arg;
+    mb_str(w->b, "test");
+    kv_str(w->b, "name", name);
+    mb_str(w->b, "\n");
+    (*w->n)++;
+}
+
 int gl_dump_build(gl_membuf *b, const char *reason, int status)
 {
     snapshot s;
@@ -461,6 +479,8 @@ int gl_dump_build(gl_membuf *b, const char *reason, int status)
     kv_str(b, "goroutine_ids", "go");
     kv_str(b, "libgo", gl_libgo_path());
     kv_dec(b, "min_park_ns", gl_opts.min_park_ns);
+    kv_dec(b, "ignore_setup", gl_opts.ignore_setup);
+    kv_dec(b, "tests_dropped", gl_tests_valid() ? (int64_t)gl_tests_dropped() : 0);
     mb_str(b, " missing=");
     mb_str(b, gl_missing_symbols()[0] ? gl_missing_symbols() : "");
     mb_str(b, "\n");
@@ -518,6 +538,13 @@ int gl_dump_build(gl_membuf *b, const char *reason, int status)
         mb_str(b, "\n");
     }
 
+    /* The tests the process started, in start order. */
+    size_t ntests = 0;
+    struct test_writer tw = {b, &ntests};
+    bool tests_valid = gl_tests_valid();
+    if (tests_valid)
+        gl_tests_each(write_test, &tw);
+
     /* Exited ancestors are written first so that live goroutines' parent
      * references still point backwards. */
     size_t ngs = 0;
@@ -537,6 +564,8 @@ int gl_dump_build(gl_membuf *b, const char *reason, int status)
             kv_dec(b, "created", g->created ? g->created->id : 0);
             kv_dec(b, "created_ns", g->created_ns);
             kv_dec(b, "system", sn && sn->system);
+            if (g->test && tests_valid)
+                kv_str(b, "test", g->test);
             if (state == GL_ST_EXITED) {
                 mb_str(b, " state=exited\n");
             } else if (state == GL_ST_PARKED) {
@@ -625,6 +654,7 @@ int gl_dump_build(gl_membuf *b, const char *reason, int status)
     kv_dec(b, "chans", (int64_t)s.chans.n);
     kv_dec(b, "contexts", (int64_t)s.ctxs.n);
     kv_dec(b, "stacks", (int64_t)s.stacks.n);
+    kv_dec(b, "tests", (int64_t)ntests);
     mb_str(b, "\n");
 
     vec_free(&s.gs);

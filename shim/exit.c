@@ -78,7 +78,7 @@ static void *finish_thread(void *arg)
         if (gl_dump_read_buffer("<in-process dump>", b.p, b.len, &d, &diag) != 0) {
             gl_log(diag.msg); /* a bug of ours: say so, never guess */
         } else {
-            gl_rules_opts ro = {.min_park_ns = gl_opts.min_park_ns};
+            gl_rules_opts ro = {.min_park_ns = gl_opts.min_park_ns, .ignore_setup = gl_opts.ignore_setup};
             gl_report *r = gl_rules_run((gl_dump *const *)&d, 1, &ro);
             gl_suppressions supp = {0};
             if (r) {

@@ -8,6 +8,7 @@
 static void prepare(void)
 {
     gl_registry_atfork_prepare();
+    gl_tests_atfork_prepare();
     gl_stacks_atfork_prepare();
     gl_alloc_atfork_prepare();
 }
@@ -16,6 +17,7 @@ static void parent(void)
 {
     gl_alloc_atfork_parent();
     gl_stacks_atfork_parent();
+    gl_tests_atfork_parent();
     gl_registry_atfork_parent();
 }
 
@@ -24,6 +26,7 @@ static void child(void)
     gl_alloc_atfork_child();
     gl_stacks_atfork_child();
     gl_registry_atfork_child();
+    gl_tests_atfork_child();
     gl_log_reset_after_fork();
 }
 

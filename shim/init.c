@@ -45,6 +45,7 @@ __attribute__((constructor)) static void gl_init(void)
     gl_stacks_init();
     find_goroutine_bottom();
     gl_registry_init();
+    gl_testrun_init();
     gl_exit_init();
     atomic_store(&gl_active, 1);
     if (gl_opts.verbosity >= 1) {

@@ -133,7 +133,9 @@ static void apply(gl_options *o, const char *key, const char *val, void (*warn)(
         bad = parse_int(val, &v);
         if (!bad)
             o->verbosity = v;
-    } else if (!strcmp(key, "help"))
+    } else if (!strcmp(key, "ignore_setup"))
+        bad = parse_bool(val, &o->ignore_setup);
+    else if (!strcmp(key, "help"))
         bad = parse_bool(val, &o->help);
     else if (!strcmp(key, "suppressions"))
         bad = set_path_from_cwd(o->suppressions, sizeof o->suppressions, val);
@@ -180,6 +182,8 @@ void gl_options_help(int fd)
         "  verbosity=N          0 quiet, 1 says what was intercepted\n"
         "  suppressions=FILE    leak groups to leave out of the report (docs/suppressions.md)\n"
         "  default_suppressions=1|0  apply the built-in list of standard-library goroutines (default 1)\n"
+        "  ignore_setup=1|0     in a test binary, do not report leaks spawned outside any test\n"
+        "                       (init, TestMain) (default 0)\n"
         "  help=1               print this help\n";
     ssize_t off = 0, len = (ssize_t)sizeof text - 1;
     while (off < len) {

@@ -30,6 +30,7 @@ struct park_note {
     const uintptr_t *cases;
     intptr_t ncases;
     gl_g *rec;
+    void *gp;         /* libgo's g */
 };
 
 static void park_record(void *arg)
@@ -39,6 +40,7 @@ static void park_record(void *arg)
     if (!g)
         return;
     gl_istack *st = gl_stack_capture_cached(&g->scache, n->anchor);
+    g->gptr = n->gp;
     int64_t now = gl_now_coarse_ns();
 
     uintptr_t chans[GL_G_CHANS];
@@ -120,6 +122,7 @@ void gl_gopark(void *unlockf, void *lock, uint8_t reason, uint8_t trace_ev, intp
     void *g = gl_real_fns.getg();
     if (g && classify(&n, g)) {
         n.goid = gl_goid_of(g);
+        n.gp = g;
         gl_on_altstack(park_record, &n);
         /* Used: a later park of this goroutine must not take it again. Other
          * parks (GC assist inside a channel op) leave it for the real one. */

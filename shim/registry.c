@@ -183,13 +183,13 @@ void gl_registry_spawned(int64_t parent_goid, int64_t child_goid, uintptr_t star
         parent = g_find(ps, parent_goid);
         pthread_mutex_unlock(&ps->mu);
     }
-    gl_registry_spawned_by(parent, parent_goid, child_goid, start_pc, created);
+    gl_registry_spawned_by(parent, parent_goid, child_goid, start_pc, created, NULL);
 }
 
 /* parent is the spawning goroutine's own record (or NULL): it cannot go
  * away while that goroutine runs, so no lock is needed to take a reference. */
 void gl_registry_spawned_by(gl_g *parent, int64_t parent_goid, int64_t child_goid, uintptr_t start_pc,
-                            gl_istack *created)
+                            gl_istack *created, const char *test)
 {
     if (parent)
         atomic_fetch_add_explicit(&parent->refs, 1, memory_order_relaxed);
@@ -197,11 +197,18 @@ void gl_registry_spawned_by(gl_g *parent, int64_t parent_goid, int64_t child_goi
     pthread_mutex_lock(&s->mu);
     gl_g *g = g_find(s, child_goid);
     if (g && atomic_load_explicit(&g->state, memory_order_relaxed) == GL_ST_EXITED) {
-        /* It ran and finished before its parent got back here. */
+        /* It ran and finished before its parent got back here. Its children
+         * (if it had time for any) still point to it: it becomes an
+         * ordinary exited ancestor, with the parent link and test it should
+         * have had all along, and goes when they do. */
         g_unlink(s, g);
         pthread_mutex_unlock(&s->mu);
-        gl_free(g, sizeof *g);
-        g_unref(parent);
+        g->parent_goid = parent_goid;
+        g->parent = parent;
+        g->start_pc = start_pc;
+        g->created = created;
+        g->test = test;
+        g_release(g);
         return;
     }
     if (!g)
@@ -212,6 +219,8 @@ void gl_registry_spawned_by(gl_g *parent, int64_t parent_goid, int64_t child_goi
         g->start_pc = start_pc;
         g->created = created;
         g->created_ns = gl_now_coarse_ns();
+        g->test = test;
+        g->spawn_seen = 1;
         parent = NULL;
     }
     pthread_mutex_unlock(&s->mu);
@@ -232,8 +241,14 @@ void gl_registry_exited(int64_t goid)
         pthread_mutex_unlock(&s->mu);
         return;
     }
-    g_unlink(s, g);
     atomic_store_explicit(&g->state, GL_ST_EXITED, memory_order_relaxed);
+    if (!g->spawn_seen) {
+        /* It parked or spawned before its parent recorded the spawn: the
+         * record stays, as a tombstone, for gl_registry_spawned_by. */
+        pthread_mutex_unlock(&s->mu);
+        return;
+    }
+    g_unlink(s, g);
     pthread_mutex_unlock(&s->mu);
     g_release(g);
 }

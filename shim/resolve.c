@@ -49,6 +49,8 @@ static const struct {
     SYM(timer_reset, "time.Timer.Reset", 0),
     SYM(ticker_stop, "time.Ticker.Stop", 0),
     SYM(ticker_reset, "time.Ticker.Reset", 0),
+    SYM(t_run, "testing.T.Run", 0),
+    SYM(t_name, "testing.T.Name..stub", 0),
 };
 
 static void note_missing(const char *name)

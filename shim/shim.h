@@ -40,6 +40,7 @@ typedef struct gl_options {
     int64_t min_park_ns;
     int64_t dump_interval_ns;
     int verbosity;
+    int ignore_setup;       /* leaks spawned outside any test are not reported */
     int help;
     char suppressions[1024]; /* absolute path of a suppressions file, empty: none */
     int default_suppressions; /* apply the built-in list (default 1) */
@@ -81,6 +82,7 @@ GL_HIDDEN int64_t gl_now_coarse_ns(void);
 struct gl_go_time { uint64_t wall; int64_t ext; void *loc; };
 struct gl_select_ret { intptr_t idx; _Bool recv_ok; };
 struct gl_ctx_ret { void *tab; void *data; void *cancel; };
+struct gl_go_string { const char *p; intptr_t n; };
 
 typedef struct gl_real {
     void *(*go_go)(uintptr_t fn, void *arg);
@@ -112,6 +114,8 @@ typedef struct gl_real {
     _Bool (*timer_reset)(void *t, int64_t d);
     void (*ticker_stop)(void *t);
     void (*ticker_reset)(void *t, int64_t d);
+    _Bool (*t_run)(void *t, const char *name, intptr_t name_len, void *f);
+    struct gl_go_string (*t_name)(void *t);
     void (*exit)(int status);
 } gl_real;
 
@@ -190,11 +194,14 @@ typedef struct gl_g {
     atomic_uint seq;              /* odd while the owner rewrites the park fields */
     atomic_uchar state;
     uint8_t reason, wait, nchans;
+    uint8_t spawn_seen;           /* the parent's spawn record arrived */
     int64_t since_ns;
     gl_istack *park_stack;
     uintptr_t obj;
     uintptr_t chans[GL_G_CHANS];
     gl_scache scache;             /* owner-only */
+    const char *test;             /* the test this goroutine runs (tRunner), NULL none */
+    void *gptr;                   /* libgo's g, for its status word (gstatus.c) */
     struct gl_g *hnext;           /* goroutine table chain (registry.c) */
 } gl_g;
 
@@ -238,7 +245,7 @@ typedef struct gl_ctx_rec {
 
 GL_HIDDEN void gl_registry_init(void);
 GL_HIDDEN void gl_registry_spawned_by(gl_g *parent, int64_t parent_goid, int64_t child_goid, uintptr_t start_pc,
-                                      gl_istack *created);
+                                      gl_istack *created, const char *test);
 GL_HIDDEN void gl_registry_spawned(int64_t parent_goid, int64_t child_goid, uintptr_t start_pc,
                                    gl_istack *created);
 GL_HIDDEN void gl_registry_exited(int64_t goid);
@@ -306,6 +313,56 @@ static inline void gl_note_pop(const gl_pending_op *saved)
     else
         gl_tls_op.g = NULL;
 }
+
+/* ---- gstatus.c: libgo's own status word of a g ---- */
+/* Checks the offset of g.atomicstatus on a goroutine that is running Go code
+ * (it must read _Grunning); false (and a warning) when it does not. */
+GL_HIDDEN bool gl_gstatus_validate(const void *running_g);
+/* False only when the runtime says for sure that g (goroutine goid) is not
+ * waiting: readied (runnable) or running again. True when it is waiting, or
+ * when the status cannot be trusted (unvalidated offset, g reused). */
+GL_HIDDEN bool gl_gstatus_still_waiting(const void *g, int64_t goid);
+
+/* ---- tests.c: the tests the process started ---- */
+#define GL_TESTS_MAX 100000
+/* Copies a test's name into shim memory, appends it to the start-order list
+ * (the first GL_TESTS_MAX; later ones are only counted) and returns the copy,
+ * NULL when out of memory. */
+GL_HIDDEN const char *gl_tests_add(const char *name, size_t len);
+/* Calls fn for each listed test in start order, under the list's lock. */
+GL_HIDDEN void gl_tests_each(void (*fn)(const char *name, void *arg), void *arg);
+/* Attribution broke down: dumps carry no test information at all. */
+GL_HIDDEN void gl_tests_invalidate(void);
+GL_HIDDEN bool gl_tests_valid(void);
+GL_HIDDEN size_t gl_tests_dropped(void); /* started beyond GL_TESTS_MAX */
+/* Is name the full name testing gives a test started by T.Run(given) on a
+ * T named parent ("" for the root)? parent "/" given with Go's rewriting
+ * (spaces to '_', unprintables escaped), maybe "#NN" suffixes; a top-level
+ * test's name is given itself. */
+GL_HIDDEN bool gl_test_name_matches(struct gl_go_string parent, struct gl_go_string given, struct gl_go_string name);
+GL_HIDDEN void gl_tests_atfork_prepare(void);
+GL_HIDDEN void gl_tests_atfork_parent(void);
+GL_HIDDEN void gl_tests_atfork_child(void);
+
+/* ---- testrun.c: which goroutine runs which test ---- */
+GL_HIDDEN void gl_testrun_init(void);
+/* Return addresses of libgo's testing.T.Run: a `go` statement returning there
+ * is the one starting a test's tRunner goroutine. */
+extern uintptr_t gl_trun_lo GL_HIDDEN, gl_trun_len GL_HIDDEN;
+struct gl_test_spawn {
+    int64_t goid;                /* the goroutine calling T.Run */
+    void *arg;                   /* the go statement's argument block {t, f} */
+    struct gl_go_string parent;  /* what T.Run was called with: the parent's name, */
+    struct gl_go_string given;   /* the name argument */
+    struct gl_go_string name;    /* the child test's full name, from T.Name */
+    int ok;
+};
+/* Before the real __go_go, on the goroutine stack: checks the argument block
+ * against what T.Run was called with and asks the child T for its name. */
+GL_HIDDEN void gl_testrun_prepare(struct gl_test_spawn *ts);
+/* On the alternate stack, after the spawn: validates the name, stores it;
+ * returns the stored name, NULL when attribution is off or failed. */
+GL_HIDDEN const char *gl_testrun_finish(struct gl_test_spawn *ts);
 
 /* ---- dump_write.c ---- */
 typedef struct gl_membuf { char *p; size_t len, cap; int failed; } gl_membuf;

@@ -84,19 +84,24 @@ START_TEST(json_report_matches_the_contract)
 {
     json_t *root = json_of_dump(data_path("leaky.dump"));
     static const char *const root_keys[] = {"version", "tool", "source", "summary", "leaks", "running", "warnings",
-                                            "suppressions"};
-    assert_keys_in_order(root, root_keys, 8);
+                                            "suppressions", "tests"};
+    assert_keys_in_order(root, root_keys, 9);
+    /* Not a test binary: no tests, and no leak belongs to one. */
+    ck_assert_uint_eq(json_array_size(json_object_get(root, "tests")), 0);
     ck_assert_int_eq(json_integer_value(json_object_get(root, "version")), 1);
     ck_assert_str_eq(json_string_value(json_object_get(root, "tool")), "goleash " GOLEASH_VERSION);
     ck_assert_str_eq(json_string_value(json_object_get(root, "source")), "goleash");
 
     json_t *sum = json_object_get(root, "summary");
     static const char *const sum_keys[] = {"leaked_goroutines", "groups", "goroutines", "still_running", "dumps",
-                                           "truncated", "suppressed_goroutines", "suppressed_groups"};
-    assert_keys_in_order(sum, sum_keys, 8);
+                                           "truncated", "suppressed_goroutines", "suppressed_groups", "tests",
+                                           "tests_leaking", "setup_leaked", "ignored_setup"};
+    assert_keys_in_order(sum, sum_keys, 12);
     ck_assert_int_eq(json_integer_value(json_object_get(sum, "suppressed_goroutines")), 0);
     ck_assert_int_eq(json_integer_value(json_object_get(sum, "suppressed_groups")), 0);
     ck_assert_uint_eq(json_array_size(json_object_get(root, "suppressions")), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "tests")), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(sum, "setup_leaked")), 0);
     ck_assert_int_eq(json_integer_value(json_object_get(sum, "leaked_goroutines")), 3);
     ck_assert_int_eq(json_integer_value(json_object_get(sum, "groups")), 2);
     ck_assert_int_eq(json_integer_value(json_object_get(sum, "goroutines")), 5);
@@ -111,6 +116,7 @@ START_TEST(json_report_matches_the_contract)
                                             "created_at", "creation_stack", "ancestors", "parked_ns", "goroutines",
                                             "pids", "channel", "context", "test"};
     assert_keys_in_order(l, leak_keys, 15);
+    ck_assert(json_is_null(json_object_get(l, "test")));
     ck_assert_int_eq(json_integer_value(json_object_get(l, "count")), 2);
     ck_assert_str_eq(json_string_value(json_object_get(l, "category")), "chan-receive");
     ck_assert_str_eq(json_string_value(json_object_get(l, "wait")), "chan");

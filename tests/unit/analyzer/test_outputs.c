@@ -113,6 +113,17 @@ static const char paragraph_sender[] =
     "  ancestors: goroutine 1 (main.main)\n"
     "  channel 0xc000013000: made at main.main /repo/pkg/leak.go:18, buffered (cap 2), never closed";
 
+/* A paragraph of a group that belongs to a test: the text report names the
+ * test after the ancestors. Returns one of two static buffers (by slot). */
+static const char *with_test(const char *paragraph, const char *test, int slot)
+{
+    static char buf[2][4096];
+    const char *at = strstr(paragraph, "  channel ");
+    ck_assert_ptr_nonnull(at);
+    snprintf(buf[slot], sizeof buf[slot], "%.*s  test: %s\n%s", (int)(at - paragraph), paragraph, test, at);
+    return buf[slot];
+}
+
 /* ---- escaping, hashing, paths ------------------------------------------- */
 
 static char *xml_of(const char *s, int attr)
@@ -320,7 +331,7 @@ START_TEST(junit_one_testcase_per_test)
              "    </testcase>\n"
              "  </testsuite>\n"
              "</testsuites>\n",
-             paragraph_worker, paragraph_sender);
+             with_test(paragraph_worker, "TestB", 0), with_test(paragraph_sender, "setup", 1));
     ck_assert_str_eq(xml, want);
     free(xml);
 
@@ -329,8 +340,8 @@ START_TEST(junit_one_testcase_per_test)
     gl_text_opts to = {.pid = 4242};
     ck_assert_int_eq(gl_report_text(capture_start(&c), r, &to), 0);
     char *text = capture_end(&c);
-    ck_assert_ptr_nonnull(strstr(text, paragraph_worker));
-    ck_assert_ptr_nonnull(strstr(text, paragraph_sender));
+    ck_assert_ptr_nonnull(strstr(text, with_test(paragraph_worker, "TestB", 0)));
+    ck_assert_ptr_nonnull(strstr(text, with_test(paragraph_sender, "setup", 1)));
     free(text);
     gl_report_free(r);
     free_dump(d);
@@ -454,7 +465,7 @@ START_TEST(sarif_structure)
     snprintf(want, sizeof want,
              "Leak of 2 goroutine(s) in test TestB: chan receive (category chan-receive) at main.worker "
              "/repo/pkg/leak.go:12, created at main.main /repo/pkg/leak.go:20\n\n%s",
-             paragraph_worker);
+             with_test(paragraph_worker, "TestB", 0));
     ck_assert_str_eq(jstr(r0, "message.text"), want);
     ck_assert_uint_eq(json_array_size(json_object_get(r0, "locations")), 1);
     ck_assert_str_eq(jstr(r0, "locations.0.physicalLocation.artifactLocation.uri"), "pkg/leak.go");
@@ -615,6 +626,7 @@ START_TEST(github_annotations_exact)
         "    (1 inner runtime frame(s) not shown)%0A"
         "    #0 main.main /repo/pkg/leak.go:20%0A"
         "  ancestors: goroutine 1 (main.main)%0A"
+        "  test: TestB/case:1,2%0A"
         "  channel 0xc000012000: made at main.main /repo/pkg/leak.go:18, unbuffered, never closed; last touched "
         "by goroutine 18 (recv, 1.5s before the dump)");
     ck_assert_ptr_nonnull(strstr(nl + 1, "::error file=pkg/leak.go,line=30,title=goroutine leak (chan-send)::"));

@@ -12,6 +12,7 @@ Suite *rules_suite(void);
 Suite *suppress_suite(void);
 Suite *report_text_suite(void);
 Suite *duration_suite(void);
+Suite *attribution_suite(void);
 
 /* Path of a file in tests/unit/common/data (GL_TEST_DATA), in one of four
  * rotating static buffers. */

@@ -30,6 +30,7 @@ int main(void)
     srunner_add_suite(sr, suppress_suite());
     srunner_add_suite(sr, report_text_suite());
     srunner_add_suite(sr, duration_suite());
+    srunner_add_suite(sr, attribution_suite());
     srunner_run_all(sr, CK_VERBOSE);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

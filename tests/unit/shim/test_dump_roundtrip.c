@@ -79,11 +79,42 @@ START_TEST(registry_survives_write_and_read)
     gl_g *g4 = gl_registry_self(4);
     gl_registry_park_set(g4, 18, GL_W_MUTEX, 0xc0000b0000, NULL, 0, st, gl_now_ns());
 
+    /* 5 runs a test; 6, started by it, is parked; 4 was readied by a waker
+     * and is not parked any more, as its (stand-in) g says. */
+    const char *t1 = gl_tests_add("TestOne", 7);
+    const char *t2 = gl_tests_add("TestOne/with space,=%", 21);
+    gl_registry_spawned_by(gl_registry_self(1), 1, 6, 0x6666, made, t2);
+    gl_registry_spawned_by(gl_registry_self(6), 6, 7, 0x7777, made, NULL);
+    gl_registry_park_set(gl_registry_self(7), 14, GL_W_CHAN, 0, NULL, 0, st, gl_now_ns());
+    (void)t1;
+    /* Stand-in g structs, status word at byte 48 and goid at 56 as in libgo 12. */
+    static _Alignas(8) unsigned char running_g[64], g4_struct[64];
+    uint32_t status = 2;
+    int64_t goid = 99;
+    memcpy(running_g + 48, &status, 4);
+    memcpy(running_g + 56, &goid, 8);
+    ck_assert(gl_gstatus_validate(running_g));
+    status = 1; /* _Grunnable */
+    goid = 4;
+    memcpy(g4_struct + 48, &status, 4);
+    memcpy(g4_struct + 56, &goid, 8);
+    g4->gptr = g4_struct;
+
     gl_dump *d = build_and_read();
     ck_assert_int_eq(d->version, 1);
+    ck_assert_uint_eq(d->ntests, 2);
+    ck_assert_str_eq(d->tests[0], "TestOne");
+    ck_assert_str_eq(d->tests[1], "TestOne/with space,=%");
+    ck_assert_uint_eq(d->tests_dropped, 0);
+    ck_assert_str_eq(gl_dump_goroutine(d, 6)->test, "TestOne/with space,=%");
+    ck_assert_ptr_null(gl_dump_goroutine(d, 7)->test);
+    ck_assert_int_eq(gl_dump_goroutine(d, 7)->parent, 6);
+    ck_assert_ptr_null(gl_dump_goroutine(d, 3)->test);
+    gl_registry_exited(7);
+    gl_registry_exited(6);
     ck_assert_int_eq(d->pid, getpid());
     ck_assert_str_eq(d->reason, "exit");
-    ck_assert_uint_eq(d->ngoroutines, 5); /* 1, 3, 4, 5 live and 2 as an exited ancestor */
+    ck_assert_uint_eq(d->ngoroutines, 7); /* 1, 3, 4, 5, 6, 7 live and 2 as an exited ancestor */
 
     gl_goroutine *g = gl_dump_goroutine(d, 3);
     ck_assert_ptr_nonnull(g);
@@ -113,8 +144,9 @@ START_TEST(registry_survives_write_and_read)
     ck_assert_int_eq(g2->parent, 1);
 
     gl_goroutine *g4r = gl_dump_goroutine(d, 4);
-    ck_assert_int_eq(g4r->wait, GL_WAIT_MUTEX);
-    ck_assert_uint_eq(g4r->obj, 0xc0000b0000);
+    ck_assert_int_eq(g4r->state, GL_G_RUNNING); /* readied: the runtime's word wins */
+    ck_assert_int_eq(gl_dump_goroutine(d, 7)->state, GL_G_PARKED); /* no g known: the registry's */
+    g4->gptr = NULL;
     ck_assert_int_eq(gl_dump_goroutine(d, 5)->state, GL_G_RUNNING);
 
     gl_chan *c = gl_dump_chan(d, ch);
@@ -137,6 +169,10 @@ START_TEST(registry_survives_write_and_read)
     /* A later cancel shows in the next dump. */
     gl_registry_ctx_cancelled(ctx);
     d = build_and_read();
+    g4r = gl_dump_goroutine(d, 4);
+    ck_assert_int_eq(g4r->state, GL_G_PARKED);
+    ck_assert_int_eq(g4r->wait, GL_WAIT_MUTEX);
+    ck_assert_uint_eq(g4r->obj, 0xc0000b0000);
     ck_assert_int_eq(gl_dump_context(d, ctx)->cancelled, 1);
     gl_dump_free(d);
 }

@@ -126,6 +126,103 @@ START_TEST(exited_ancestors_stay_reachable)
 }
 END_TEST
 
+/* A test goroutine (1) started a helper (2) and exited before its parent's
+ * spawn record arrived: the helper's chain must still lead to a record that
+ * carries the test, and no phantom live record may appear for 1. */
+START_TEST(test_goroutine_exits_before_its_spawn_is_recorded)
+{
+    size_t live0 = gl_registry_live_goroutines();
+    gl_g *t = gl_registry_self(base + 1);      /* it ran first ... */
+    gl_registry_spawned_by(t, base + 1, base + 2, 0x2, NULL, NULL); /* ... started a helper ... */
+    gl_registry_exited(base + 1);              /* ... and finished */
+    const char *name = gl_tests_add("TestEarly/sub", 13);
+    ck_assert_str_eq(name, "TestEarly/sub");
+    gl_registry_spawned_by(NULL, 0, base + 1, 0x1, NULL, name); /* T.Run's spawn record, late */
+    ck_assert_uint_eq(gl_registry_live_goroutines(), live0 + 1);
+    struct seen s = {0};
+    gl_registry_each_g(collect, &s);
+    ck_assert_int_lt(find(&s, base + 1), 0);
+    int i = find(&s, base + 2);
+    ck_assert_int_ge(i, 0);
+    ck_assert_int_eq(s.parent_chain[i][0], base + 1);
+    gl_g *h = gl_registry_self(base + 2);
+    ck_assert_ptr_nonnull(h->parent);
+    ck_assert_int_eq(atomic_load(&h->parent->state), GL_ST_EXITED);
+    ck_assert_ptr_eq(h->parent->test, name);
+    gl_registry_exited(base + 2);
+    ck_assert_uint_eq(gl_registry_live_goroutines(), live0);
+}
+END_TEST
+
+START_TEST(spawn_carries_the_test)
+{
+    const char *name = gl_tests_add("TestTag", 7);
+    gl_registry_spawned(0, base + 1, 0x1, NULL);
+    gl_registry_spawned_by(gl_registry_self(base + 1), base + 1, base + 2, 0x2, NULL, name);
+    ck_assert_ptr_eq(gl_registry_self(base + 2)->test, name);
+    ck_assert_ptr_null(gl_registry_self(base + 1)->test);
+    gl_registry_exited(base + 2);
+    gl_registry_exited(base + 1);
+}
+END_TEST
+
+/* The g status word at the offset libgo 12 keeps it, in a stand-in g:
+ * validated on a "running" g, then only a non-waiting status of the same
+ * goroutine overrules the registry. */
+START_TEST(gstatus_overrules_only_when_sure)
+{
+    _Alignas(8) unsigned char g[128] = {0};
+    uint32_t status = 2; /* _Grunning */
+    int64_t goid = 4242;
+    memcpy(g + 48, &status, 4);
+    memcpy(g + 56, &goid, 8);
+    ck_assert(gl_gstatus_still_waiting(g, goid)); /* not validated yet: trust the registry */
+    ck_assert(gl_gstatus_validate(g));
+    status = 4; /* _Gwaiting */
+    memcpy(g + 48, &status, 4);
+    ck_assert(gl_gstatus_still_waiting(g, goid));
+    status = 4 | 0x1000; /* being scanned by the GC */
+    memcpy(g + 48, &status, 4);
+    ck_assert(gl_gstatus_still_waiting(g, goid));
+    status = 1; /* _Grunnable: woken, not yet run */
+    memcpy(g + 48, &status, 4);
+    ck_assert(!gl_gstatus_still_waiting(g, goid));
+    ck_assert(gl_gstatus_still_waiting(g, goid + 1)); /* the g was reused */
+    ck_assert(gl_gstatus_still_waiting(NULL, goid));
+}
+END_TEST
+
+static bool matches(const char *parent, const char *given, const char *name)
+{
+    struct gl_go_string p = {parent, (intptr_t)strlen(parent)}, g = {given, (intptr_t)strlen(given)},
+                        n = {name, (intptr_t)strlen(name)};
+    return gl_test_name_matches(p, g, n);
+}
+
+/* The check that guards the argument-block layout T.Run's `go` is read with. */
+START_TEST(test_names_match_go_rules)
+{
+    ck_assert(matches("", "TestA", "TestA"));
+    ck_assert(!matches("", "TestA", "TestAB"));
+    ck_assert(!matches("", "TestA", "TestA#01")); /* top level: never made unique */
+    ck_assert(matches("TestA", "sub", "TestA/sub"));
+    ck_assert(matches("TestA", "sub", "TestA/sub#01"));
+    ck_assert(matches("TestA", "sub", "TestA/sub#01#02"));
+    ck_assert(!matches("TestA", "sub", "TestA/sub#1"));
+    ck_assert(!matches("TestA", "sub", "TestB/sub"));
+    ck_assert(!matches("TestA", "sub", "TestA/other"));
+    ck_assert(!matches("TestA", "sub", "TestAsub"));
+    ck_assert(matches("TestA/b", "with space", "TestA/b/with_space"));
+    ck_assert(matches("TestA", "a\tb", "TestA/a_b"));
+    ck_assert(matches("TestA", "bell\a", "TestA/bell\\a"));
+    ck_assert(matches("TestA", "caf\xc3\xa9 x", "TestA/caf\xc3\xa9_x"));
+    ck_assert(!matches("TestA", "a b", "TestA/a b"));
+    ck_assert(matches("TestA", "", "TestA/#00"));
+    ck_assert(!matches("TestA", "", ""));
+    ck_assert(!matches("", "", ""));
+}
+END_TEST
+
 START_TEST(park_publish_and_clear)
 {
     uintptr_t pcs[3] = {0x10, 0x20, 0x30};
@@ -265,6 +362,10 @@ int main(void)
     tcase_add_test(tc, park_before_spawn_then_spawn_fills_in);
     tcase_add_test(tc, exited_ancestors_stay_reachable);
     tcase_add_test(tc, park_publish_and_clear);
+    tcase_add_test(tc, test_goroutine_exits_before_its_spawn_is_recorded);
+    tcase_add_test(tc, spawn_carries_the_test);
+    tcase_add_test(tc, test_names_match_go_rules);
+    tcase_add_test(tc, gstatus_overrules_only_when_sure);
     tcase_add_test(tc, channel_records);
     tcase_add_test(tc, context_records);
     tcase_add_test(tc, concurrent_spawn_park_exit);

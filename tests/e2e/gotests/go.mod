@@ -1,0 +1,3 @@
+module goleash.invalid/gotests
+
+go 1.18
