@@ -122,31 +122,53 @@ typedef struct header {
     int64_t minutes;          /* -1 none */
     int locked;
     int64_t bubble;           /* synctest group/bubble id, 0 none */
+    const char *labels;       /* `{...}` as printed (1.26 inside the brackets
+                               * after "labels:", 1.27+ after them); NULL none */
+    size_t labels_len;
 } header;
 
-/* `goroutine N( gp=.. m=.. mp=..) [STATUS(, PART)*]:` */
+/* `goroutine N( gp=.. m=.. mp=..) [STATUS(, PART)*( labels:{..})]( {..}):`
+ * (docs/input-formats.md has the variants by version). */
 static int parse_header(const char *s, size_t len, header *h)
 {
     size_t i = 10;
     if (!starts(s, len, "goroutine ") || scan_uint(s, len, &i, &h->id) != 0)
         return -1;
-    if (len < 2 || s[len - 2] != ']' || s[len - 1] != ':')
+    if (len < 2 || s[len - 1] != ':' || (s[len - 2] != ']' && s[len - 2] != '}'))
         return -1;
-    size_t end = len - 2;
-    /* gc 1.22+ (with GOTRACEBACK=system or while throwing): gp=, m=, mp=
-     * words before the brackets; any such words are skipped. */
-    while (i < end && s[i] == ' ') {
+    /* gc 1.22+ (SIGQUIT, throws, GOTRACEBACK=system): gp=, m=, mp= words
+     * before the brackets; any such words are skipped. */
+    while (i < len && s[i] == ' ') {
         i++;
-        if (i < end && s[i] == '[')
+        if (i < len && s[i] == '[')
             break;
-        while (i < end && s[i] != ' ' && s[i] != '[')
+        while (i < len && s[i] != ' ' && s[i] != '[')
             i++;
     }
-    if (i >= end || s[i] != '[')
+    if (i >= len || s[i] != '[')
         return -1;
     i++;
+    h->labels = NULL;
+    h->labels_len = 0;
+    size_t end = len - 2; /* the closing ']' */
+    if (s[len - 2] == '}') {
+        /* 1.27+: labels after the brackets. Reason strings hold no "] {". */
+        const char *lb = memmem(s + i, len - i, "] {", 3);
+        if (!lb)
+            return -1;
+        end = (size_t)(lb - s);
+        h->labels = lb + 2;
+        h->labels_len = (size_t)(s + len - 1 - h->labels);
+    }
     const char *c = s + i;
     size_t clen = end - i;
+    /* 1.26: labels inside the brackets, last. */
+    const char *il = memmem(c, clen, " labels:{", 9);
+    if (il && c[clen - 1] == '}') {
+        h->labels = il + 8;
+        h->labels_len = (size_t)(c + clen - h->labels);
+        clen = (size_t)(il - c);
+    }
     const char *comma = NULL;
     for (size_t k = 0; k + 1 < clen; k++)
         if (c[k] == ',' && c[k + 1] == ' ') {
@@ -158,8 +180,6 @@ static int parse_header(const char *s, size_t len, header *h)
     h->minutes = -1;
     h->locked = 0;
     h->bubble = 0;
-    if (h->status_len == 0)
-        return -1;
     /* The parts after the status, each ", "-separated. Unknown ones are
      * ignored: a newer Go may add more. */
     const char *p = comma;
@@ -215,6 +235,8 @@ static int parse_file_line(const char *s, size_t len, gl_build_frame *f)
     len -= i;
     /* gc with GOTRACEBACK=system and up appends the frame's registers. */
     const char *fp = memmem(s, len, " fp=0x", 6);
+    if (!fp)
+        fp = memmem(s, len, " pc=0x", 6); /* a cgo symbolizer's frame */
     if (fp) {
         const char *pc = memmem(fp, (size_t)(s + len - fp), " pc=0x", 6);
         if (pc)
@@ -429,10 +451,26 @@ static int begin_goroutine(parser *p, const header *h)
     if (c->state == GL_G_PARKED) {
         /* gc prints no minutes below one: parked, for less than a minute. */
         g->park_minutes = h->minutes >= 0 ? h->minutes : 0;
-        g->reason_text = gl_build_intern(p->b, h->status, c->text_len);
+        /* The reason as Go spells it: the status without the (leaked) and
+         * (scan) marks, with a (durable) one ("sleep (durable)"). */
+        char text[256];
+        size_t n = c->core_len < 200 ? c->core_len : 200;
+        memcpy(text, h->status, n);
+        if (c->durable_suffix) {
+            memcpy(text + n, " (durable)", 10);
+            n += 10;
+        }
+        g->reason_text = gl_build_intern(p->b, text, n);
         if (!g->reason_text)
             return oom(p);
-        g->reason_text_len = c->text_len;
+        g->reason_text_len = n;
+    }
+    if (h->labels) {
+        g->labels = h->labels;
+        g->labels_len = h->labels_len;
+        /* the header line goes away before the goroutine is added */
+        if (!(g->labels = gl_build_intern(p->b, h->labels, h->labels_len)))
+            return oom(p);
     }
     if (h->locked)
         g->flags |= GL_GF_LOCKED;
@@ -546,7 +584,7 @@ static int created_by(parser *p, const char *s, size_t len)
 
 static int originating(parser *p, const char *s, size_t len)
 {
-    size_t i = 26;
+    size_t i = 28; /* strlen("[originating from goroutine ") */
     int64_t id;
     if (scan_uint(s, len, &i, &id) != 0 || len - i != 2 || s[i] != ']' || s[i + 1] != ':')
         return bad(p, "malformed '[originating from goroutine N]:' line");
@@ -636,6 +674,23 @@ static int file_line(parser *p, const char *s, size_t len)
 
 enum { CONTINUE, END_OF_DUMP };
 
+/* What the runtime prints into a stack when it finds something odd
+ * (`runtime: g 5: unexpected return pc ...`, then `stack: frame={...}` and
+ * hex words), and cgo frames without a symbolizer: not frames of ours. */
+static int runtime_noise(const char *s, size_t len)
+{
+    if (starts(s, len, "runtime: ") || starts(s, len, "stack: frame={") || starts(s, len, "non-Go function")
+        || starts(s, len, "\tpc=0x"))
+        return 1;
+    if (len > 3 && s[0] == '0' && s[1] == 'x') {
+        size_t i = 2;
+        while (i < len && hex_value(s[i]) >= 0)
+            i++;
+        return i < len && s[i] == ':';
+    }
+    return 0;
+}
+
 /* A goroutine header with nothing under it yet. */
 static int no_frames(const parser *p)
 {
@@ -699,6 +754,8 @@ static int handle_line(parser *p, const char *s, size_t len, int *verdict)
         p->g.flags |= GL_GF_NO_STACK;
         return 0;
     }
+    if (runtime_noise(s, len))
+        return 0;
     if (s[0] == 'c' && starts(s, len, "created by ") && len > 11)
         return created_by(p, s, len);
     if (s[0] == '[' && starts(s, len, "[originating from goroutine "))
