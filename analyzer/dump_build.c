@@ -136,11 +136,14 @@ static slot *table_find(table *t, uint64_t hash, const void *key, size_t len)
 struct gl_build;
 static int index_reserve(struct gl_build *b, size_t n);
 
+/* A frame of the stack being built: its strings stay in the scratch text
+ * (textbuf) until the stack turns out to be new; then they are interned. */
 typedef struct sframe {
-    const char *function, *file; /* interned */
+    size_t function_at, function_len; /* in textbuf; SIZE_MAX: none */
+    size_t file_at, file_len;
+    size_t args_at, args_len;
     int line;
     uint64_t off, pc;
-    size_t args_at, args_len;    /* in argbuf; args_at SIZE_MAX: none */
 } sframe;
 
 typedef struct ancestor {
@@ -162,10 +165,11 @@ struct gl_build {
     /* the stack being built */
     sframe *frames;
     size_t nframes, cap_frames;
-    char *argbuf;
-    size_t argbuf_len, argbuf_cap;
-    unsigned char *key;
+    char *textbuf;               /* the frames' strings, NUL-terminated */
+    size_t text_len, text_cap;
+    unsigned char *key;          /* the stack's identity, built as frames come */
     size_t key_len, key_cap;
+    int key_failed;
     gl_stack *empty[2];          /* the empty stack, untruncated / truncated */
     ancestor *ancestors;
     size_t nancestors, cap_ancestors;
@@ -268,7 +272,9 @@ const char *gl_build_intern(gl_build *b, const char *s, size_t len)
 void gl_build_stack_begin(gl_build *b)
 {
     b->nframes = 0;
-    b->argbuf_len = 0;
+    b->text_len = 0;
+    b->key_len = 1; /* byte 0: the truncation mark, set at the end */
+    b->key_failed = 0;
 }
 
 size_t gl_build_stack_depth(const gl_build *b)
@@ -276,76 +282,94 @@ size_t gl_build_stack_depth(const gl_build *b)
     return b->nframes;
 }
 
+static int key_reserve(gl_build *b, size_t n)
+{
+    return grow((void **)&b->key, &b->key_cap, b->key_len + n, 1);
+}
+
+static void key_put(gl_build *b, const void *p, size_t n)
+{
+    memcpy(b->key + b->key_len, p, n);
+    b->key_len += n;
+}
+
+static const signed char hex_digits[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* The argument shape exactly as gl_rules_args_shape writes it (addresses
+ * and values marked '?' become '*'), so two stacks are one exactly when exact
+ * grouping would call them equal; written straight into the key, NUL-ended.
+ * The key has room for len + 1 bytes (a shape is never longer). */
+static void key_put_shape(gl_build *b, const char *s, size_t len)
+{
+    unsigned char *o = b->key + b->key_len;
+    size_t i = 0;
+    while (i < len) {
+        if (s[i] == '0' && i + 1 < len && s[i + 1] == 'x') {
+            size_t j = i + 2;
+            uint64_t v = 0;
+            int big = 0;
+            while (j < len && hex_digits[(unsigned char)s[j]]) {
+                big |= (v >> 60) != 0;
+                v = v << 4 | (uint64_t)(hex_digits[(unsigned char)s[j]] - 1);
+                j++;
+            }
+            if (j > i + 2 && (big || v >= 0x10000 || (j < len && s[j] == '?'))) {
+                *o++ = '*';
+                i = j;
+                continue;
+            }
+        }
+        *o++ = (unsigned char)s[i++];
+    }
+    *o++ = '\0';
+    b->key_len = (size_t)(o - b->key);
+}
+
+static size_t text_put(gl_build *b, const char *s, size_t len)
+{
+    size_t at = b->text_len;
+    memcpy(b->textbuf + at, s, len);
+    b->textbuf[at + len] = '\0';
+    b->text_len += len + 1;
+    return at;
+}
+
 int gl_build_frame_add(gl_build *b, const gl_build_frame *f)
 {
-    if (grow((void **)&b->frames, &b->cap_frames, b->nframes + 1, sizeof *b->frames) != 0)
+    size_t fl = f->function ? f->function_len : 0, il = f->file ? f->file_len : 0,
+           al = f->args ? f->args_len : 0;
+    if (grow((void **)&b->frames, &b->cap_frames, b->nframes + 1, sizeof *b->frames) != 0
+        || grow((void **)&b->textbuf, &b->text_cap, b->text_len + fl + il + al + 3, 1) != 0
+        || key_reserve(b, fl + il + al + 64) != 0)
         return -1;
-    sframe *s = &b->frames[b->nframes];
-    s->function = f->function ? gl_build_intern(b, f->function, f->function_len) : NULL;
-    s->file = f->file ? gl_build_intern(b, f->file, f->file_len) : NULL;
-    if ((f->function && !s->function) || (f->file && !s->file))
-        return -1;
+    sframe *s = &b->frames[b->nframes++];
+    s->function_at = f->function ? text_put(b, f->function, fl) : SIZE_MAX;
+    s->function_len = fl;
+    s->file_at = f->file ? text_put(b, f->file, il) : SIZE_MAX;
+    s->file_len = il;
+    s->args_at = f->args ? text_put(b, f->args, al) : SIZE_MAX;
+    s->args_len = al;
     s->line = f->line;
     s->off = f->off;
     s->pc = f->pc;
-    s->args_at = SIZE_MAX;
-    s->args_len = 0;
-    if (f->args) {
-        if (grow((void **)&b->argbuf, &b->argbuf_cap, b->argbuf_len + f->args_len + 1, 1) != 0)
-            return -1;
-        s->args_at = b->argbuf_len;
-        s->args_len = f->args_len;
-        memcpy(b->argbuf + b->argbuf_len, f->args, f->args_len);
-        b->argbuf[b->argbuf_len + f->args_len] = '\0';
-        b->argbuf_len += f->args_len + 1;
-    }
-    b->nframes++;
-    return 0;
-}
-
-static int key_put(gl_build *b, const void *p, size_t n)
-{
-    if (grow((void **)&b->key, &b->key_cap, b->key_len + n, 1) != 0)
-        return -1;
-    memcpy(b->key + b->key_len, p, n);
-    b->key_len += n;
-    return 0;
-}
-
-/* The argument shape goes into the key as gl_rules_args_shape writes it, so
- * two stacks are one exactly when exact grouping would call them equal. */
-static int key_put_shape(gl_build *b, const char *args)
-{
-    size_t room = b->key_cap - b->key_len;
-    size_t need = gl_rules_args_shape(args, (char *)b->key + b->key_len, room);
-    if (need > room) {
-        if (grow((void **)&b->key, &b->key_cap, b->key_len + need, 1) != 0)
-            return -1;
-        gl_rules_args_shape(args, (char *)b->key + b->key_len, need);
-    }
-    b->key_len += need; /* the NUL ends the shape */
-    return 0;
-}
-
-static int build_key(gl_build *b, int truncated)
-{
-    b->key_len = 0;
-    unsigned char t = (unsigned char)(truncated != 0);
-    if (key_put(b, &t, 1) != 0)
-        return -1;
-    for (size_t i = 0; i < b->nframes; i++) {
-        const sframe *s = &b->frames[i];
-        struct {
-            const char *function, *file;
-            uint64_t off, pc;
-            int64_t line;
-            int64_t has_args;
-        } k = {s->function, s->file, s->off, s->function ? 0 : s->pc, s->line, s->args_at != SIZE_MAX};
-        if (key_put(b, &k, sizeof k) != 0)
-            return -1;
-        if (s->args_at != SIZE_MAX && key_put_shape(b, b->argbuf + s->args_at) != 0)
-            return -1;
-    }
+    /* The key: lengths make the concatenation unambiguous; the pc counts only
+     * when there is no function to tell frames apart. */
+    struct {
+        uint64_t off, pc;
+        int64_t line;
+        uint32_t function_len, file_len;
+        uint32_t has_function, has_file, has_args, pad_;
+    } k = {f->off, f->function ? 0 : f->pc, f->line, (uint32_t)fl, (uint32_t)il,
+           f->function != NULL, f->file != NULL, f->args != NULL, 0};
+    key_put(b, &k, sizeof k);
+    key_put(b, f->function, fl);
+    key_put(b, f->file, il);
+    if (f->args)
+        key_put_shape(b, f->args, al);
     return 0;
 }
 
@@ -362,15 +386,20 @@ static gl_stack *new_stack(gl_build *b, int truncated)
         f->pc = s->pc;
         f->mod = -1;
         f->off = s->off;
-        f->function = (char *)s->function;
-        f->file = (char *)s->file;
+        f->function = NULL;
+        f->file = NULL;
+        if (s->function_at != SIZE_MAX
+            && !(f->function = (char *)gl_build_intern(b, b->textbuf + s->function_at, s->function_len)))
+            return NULL;
+        if (s->file_at != SIZE_MAX && !(f->file = (char *)gl_build_intern(b, b->textbuf + s->file_at, s->file_len)))
+            return NULL;
         f->line = s->line;
         f->args = NULL;
         if (s->args_at != SIZE_MAX) {
             f->args = arena_alloc(a, s->args_len + 1);
             if (!f->args)
                 return NULL;
-            memcpy(f->args, b->argbuf + s->args_at, s->args_len + 1);
+            memcpy(f->args, b->textbuf + s->args_at, s->args_len + 1);
         }
     }
     gl_dump *d = b->d;
@@ -392,8 +421,7 @@ gl_stack *gl_build_stack_end(gl_build *b, int truncated)
             *e = new_stack(b, truncated);
         return *e;
     }
-    if (build_key(b, truncated) != 0)
-        return NULL;
+    b->key[0] = (unsigned char)(truncated != 0);
     uint64_t h = hash_bytes(b->key, b->key_len);
     h += !h;
     slot *sl = table_find(&b->stacks, h, b->key, b->key_len);
@@ -510,11 +538,12 @@ static gl_goroutine *append_goroutine(gl_build *b)
 int gl_build_goroutine_add(gl_build *b, const gl_build_goroutine *in)
 {
     gl_dump *d = b->d;
-    if (in->id > 0 && gl_dump_goroutine(d, in->id))
-        return 1;
     gl_goroutine *g = append_goroutine(b);
     if (!g)
         return -1;
+    /* One probe both finds a duplicate and files the new id. */
+    if (in->id > 0 && index_put(b->ix, in->id, d->ngoroutines) == 1)
+        return 1;
     g->id = in->id;
     g->parent = in->parent;
     g->state = in->state;
@@ -536,8 +565,6 @@ int gl_build_goroutine_add(gl_build *b, const gl_build_goroutine *in)
         return -1;
     g->start_function = (char *)(in->start_function ? in->start_function : outermost_function(in->stack));
     g->system = in->system >= 0 ? in->system : looks_system(g);
-    if (g->id > 0)
-        index_put(b->ix, g->id, d->ngoroutines);
     d->ngoroutines++;
     return 0;
 }
@@ -601,7 +628,7 @@ void gl_build_discard(gl_build *b)
     free(b->strings.slots);
     free(b->stacks.slots);
     free(b->frames);
-    free(b->argbuf);
+    free(b->textbuf);
     free(b->key);
     free(b->ancestors);
     free(b);

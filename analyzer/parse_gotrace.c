@@ -30,7 +30,8 @@ typedef struct parser {
     gl_diag *diag;
     phase ph;
     int need_file;            /* a function line was read; its file line must follow */
-    int weak;                 /* ... but it may as well have been log text */
+    int weak;                 /* ... but it may as well have been log text (-1: not known yet) */
+    size_t fn_len;            /* length of that line in fnbuf */
     int discard_frame;        /* that frame is an originating block's creator: drop it */
     gl_build_frame fr;        /* that function line (function/args point into fnbuf) */
     char *fnbuf;
@@ -225,7 +226,8 @@ static int is_file_line(const char *s, size_t len)
 }
 
 /* `\tFILE:LINE( +0xOFF)( fp=0x.. sp=0x.. pc=0x..)`; FILE may hold spaces and
- * colons (the last colon counts). */
+ * colons: LINE is the digits after the last colon that are followed by the
+ * end or a space. The suffix words are read from there on. */
 static int parse_file_line(const char *s, size_t len, gl_build_frame *f)
 {
     size_t i = 0;
@@ -233,38 +235,38 @@ static int parse_file_line(const char *s, size_t len, gl_build_frame *f)
         i++;
     s += i;
     len -= i;
-    /* gc with GOTRACEBACK=system and up appends the frame's registers. */
-    const char *fp = memmem(s, len, " fp=0x", 6);
-    if (!fp)
-        fp = memmem(s, len, " pc=0x", 6); /* a cgo symbolizer's frame */
-    if (fp) {
-        const char *pc = memmem(fp, (size_t)(s + len - fp), " pc=0x", 6);
-        if (pc)
-            parse_hex(pc + 4, (size_t)(s + len - pc - 4), &f->pc);
-        len = (size_t)(fp - s);
-    }
-    f->off = 0;
-    for (size_t k = len; k-- > 0;) {
-        if (s[k] == ' ') {
-            if (len - k > 3 && s[k + 1] == '+' && parse_hex(s + k + 2, len - k - 2, &f->off) == 0)
-                len = k;
-            break;
-        }
-        if (s[k] == ':')
-            break;
-    }
     size_t colon = len;
-    while (colon > 0 && s[colon - 1] != ':')
-        colon--;
-    if (colon < 2)
-        return -1;
-    size_t k = colon;
+    for (;;) {
+        const char *c = colon ? memrchr(s, ':', colon) : NULL;
+        if (!c || c == s)
+            return -1;
+        colon = (size_t)(c - s);
+        size_t k = colon + 1;
+        while (k < len && is_digit(s[k]))
+            k++;
+        if (k > colon + 1 && (k == len || s[k] == ' '))
+            break;
+    }
+    size_t k = colon + 1;
     int64_t line;
-    if (scan_uint(s, len, &k, &line) != 0 || k != len || line > 0x7fffffff)
+    if (scan_uint(s, len, &k, &line) != 0 || line > 0x7fffffff)
         return -1;
     f->file = s;
-    f->file_len = colon - 1;
+    f->file_len = colon;
     f->line = (int)line;
+    f->off = 0;
+    /* The words after LINE: " +0xOFF" (gc, and libgo's created-by), then
+     * " fp=0x.. sp=0x.. pc=0x.." (gc at GOTRACEBACK=system and up), or just
+     * " pc=0x.." (a cgo symbolizer's frame). */
+    while (k < len && s[k] == ' ') {
+        size_t w = ++k;
+        while (k < len && s[k] != ' ')
+            k++;
+        if (k - w > 3 && s[w] == '+')
+            parse_hex(s + w + 1, k - w - 1, &f->off);
+        else if (k - w > 5 && s[w] == 'p' && s[w + 1] == 'c' && s[w + 2] == '=')
+            parse_hex(s + w + 3, k - w - 3, &f->pc);
+    }
     return 0;
 }
 
@@ -537,7 +539,8 @@ static int hold_function(parser *p, const char *s, size_t len)
     memset(&p->fr, 0, sizeof p->fr);
     split_function(p->fnbuf, len, &p->fr);
     p->need_file = 1;
-    p->weak = !looks_like_function(s, len);
+    p->weak = -1; /* decided only if no file line follows */
+    p->fn_len = len;
     return 0;
 }
 
@@ -710,6 +713,8 @@ static int handle_line(parser *p, const char *s, size_t len, int *verdict)
     if (p->need_file) {
         if (is_file_line(s, len))
             return file_line(p, s, len);
+        if (p->weak < 0)
+            p->weak = !looks_like_function(p->fnbuf, p->fn_len);
         if (!p->weak || no_frames(p))
             return bad(p, "expected a tab-indented FILE:LINE line after '%.*s'",
                        (int)(p->fr.function_len < 80 ? p->fr.function_len : 80), p->fr.function);

@@ -247,7 +247,9 @@ size_t gl_rules_args_shape(const char *args, char *out, size_t cap)
                     big = 1;
                 v = v << 4 | (uint64_t)h;
             }
-            if (digits && (big || v >= 0x10000)) {
+            /* Go 1.18+ marks a value it may have read wrongly (a register
+             * argument not spilled) with '?': noise, like a pointer. */
+            if (digits && (big || v >= 0x10000 || *q == '?')) {
                 PUT('*');
                 p = q;
                 continue;

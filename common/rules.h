@@ -100,8 +100,9 @@ void gl_report_free(gl_report *r);
 const gl_frame *gl_rules_user_frame(const gl_stack *s, size_t *index);
 
 /* The shape of a text dump's argument list for exact grouping: values that
- * look like addresses (>= 0x10000) become "*", so goroutines that differ only
- * in the pointers they were handed group together. Writes at most cap bytes
+ * look like addresses (>= 0x10000), and values Go marks as possibly wrong
+ * (`0x9?`), become "*", so goroutines that differ only in the pointers they
+ * were handed, or in stale register words, group together. Writes at most cap bytes
  * (NUL included) to out; returns the length it needed. */
 size_t gl_rules_args_shape(const char *args, char *out, size_t cap);
 
