@@ -637,7 +637,8 @@ static int elision(const char *s, size_t len, int *outer)
 {
     if (len < 6 || memcmp(s, "...", 3) != 0 || memcmp(s + len - 3, "...", 3) != 0)
         return 0;
-    if (len == 31 && memcmp(s, "...additional frames elided...", 31) == 0) {
+    static const char cut[] = "...additional frames elided...";
+    if (len == sizeof cut - 1 && memcmp(s, cut, len) == 0) {
         *outer = 1;
         return 1;
     }
@@ -761,7 +762,7 @@ static int handle_line(parser *p, const char *s, size_t len, int *verdict)
     }
     if (runtime_noise(s, len))
         return 0;
-    if (s[0] == 'c' && starts(s, len, "created by ") && len > 11)
+    if (s[0] == 'c' && starts(s, len, "created by "))
         return created_by(p, s, len);
     if (s[0] == '[' && starts(s, len, "[originating from goroutine "))
         return originating(p, s, len);

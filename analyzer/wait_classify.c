@@ -69,8 +69,6 @@ static const status_entry statuses[] = {
     {"chan receive (durable)", GL_G_PARKED, 14, GL_WAIT_CHAN, GL_GF_DURABLE},
     {"chan send (durable)", GL_G_PARKED, 15, GL_WAIT_CHAN, GL_GF_DURABLE},
     {"select (durable)", GL_G_PARKED, 9, GL_WAIT_SELECT, GL_GF_DURABLE},
-    {"select (no cases) (durable)", GL_G_PARKED, 10, GL_WAIT_FOREVER, GL_GF_DURABLE},
-    {"sync.Cond.Wait (durable)", GL_G_PARKED, 20, GL_WAIT_COND, GL_GF_DURABLE},
     {"sync.WaitGroup.Wait (durable)", GL_G_PARKED, 18, GL_WAIT_WAITGROUP, GL_GF_DURABLE},
     {"synctest.Run", GL_G_PARKED, -1, GL_WAIT_OTHER, GL_GF_BUBBLE},
     {"synctest.Wait", GL_G_PARKED, -1, GL_WAIT_OTHER, GL_GF_BUBBLE},
