@@ -51,6 +51,7 @@ typedef struct parser {
     const char *origin_outer; /* its outermost function so far (interned) */
     int origin_cut;
     /* the dump */
+    int64_t max_id;           /* highest goroutine id so far */
     int frames_with_args, frames_without_args;
     signed char *sema_cache;  /* refined wait of a "semacquire" stack, by stack id */
     size_t sema_cache_cap;
@@ -743,7 +744,12 @@ static int handle_line(parser *p, const char *s, size_t len, int *verdict)
         }
         if (end_goroutine(p) != 0)
             return -1;
-        if (h.id > 0 && gl_dump_goroutine(gl_build_dump(p->b), h.id)) {
+        /* gc prints goroutines in creation order, ids mostly rising: only
+         * an id not above the highest so far can be a repeat. */
+        int repeat = h.id > 0 && h.id <= p->max_id && gl_dump_goroutine(gl_build_dump(p->b), h.id);
+        if (h.id > p->max_id)
+            p->max_id = h.id;
+        if (repeat) {
             /* The same goroutine again: a second dump follows this one. */
             *verdict = END_OF_DUMP;
             gl_input_unread(p->in);
