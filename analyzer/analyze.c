@@ -1,5 +1,6 @@
 #include "analyze.h"
 #include "dump_read.h"
+#include "load.h"
 #include "duration.h"
 #include "out_path.h"
 #include "report_github.h"
@@ -189,48 +190,44 @@ static int write_reports(const gl_report_opts *o, const gl_report *r, const gl_w
     return rc;
 }
 
-int gl_analyze_load(const char *path, gl_dump **out, gl_warnings *w)
+int gl_analyze_load(const char *path, gl_dump_list *dumps, gl_warnings *w)
 {
     gl_diag diag;
-    if (gl_dump_read_file(path, out, &diag) != 0) {
+    size_t before = dumps->n;
+    if (gl_load_dumps(path, dumps, &diag) != 0) {
         fprintf(stderr, "%s\n", diag.msg);
         return -1;
     }
     if (diag.msg[0])
         gl_warn_prefixed(w, diag.msg);
     if (diag.nwarnings > 1)
-        gl_warn(w, "%s: %u more warning(s) about this dump", path, diag.nwarnings - 1);
-    gl_symbolize(*out, w);
+        gl_warn(w, "%s: %u more warning(s) about this input", path, diag.nwarnings - 1);
+    for (size_t k = before; k < dumps->n; k++)
+        gl_symbolize(dumps->v[k], w);
     return 0;
 }
 
 int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths)
 {
-    gl_dump **dumps = calloc(npaths ? npaths : 1, sizeof *dumps);
+    gl_dump_list dumps = {0};
     gl_warnings w = {0};
     int exit_code = GL_EXIT_USAGE;
     gl_report *r = NULL;
-    if (!dumps) {
-        fprintf(stderr, "goleash: out of memory\n");
-        return GL_EXIT_USAGE;
-    }
     for (size_t i = 0; i < npaths; i++)
-        if (gl_analyze_load(paths[i], &dumps[i], &w) != 0)
+        if (gl_analyze_load(paths[i], &dumps, &w) != 0)
             goto out;
     gl_rules_opts ro = {.min_park_ns = o->min_park_ns, .loose = o->loose, .ignore_setup = o->ignore_setup};
-    r = gl_rules_run(dumps, npaths, &ro);
+    r = gl_rules_run(dumps.v, dumps.n, &ro);
     if (!r) {
         fprintf(stderr, "goleash: out of memory\n");
         goto out;
     }
     gl_supp_apply(o->suppressions, r);
-    if (write_reports(o, r, &w, dumps, npaths) == 0)
+    if (write_reports(o, r, &w, dumps.v, dumps.n) == 0)
         exit_code = r->ngroups ? GL_EXIT_LEAKS : GL_EXIT_CLEAN;
 out:
     gl_report_free(r);
-    for (size_t i = 0; i < npaths; i++)
-        gl_dump_free(dumps[i]);
-    free(dumps);
+    gl_dump_list_free(&dumps);
     gl_warnings_free(&w);
     return exit_code;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "load.h"
 #include "model.h"
 #include "warnings.h"
 
@@ -36,7 +37,7 @@ typedef struct gl_report_opts {
     const char *source_root;    /* NULL: $GITHUB_WORKSPACE, else the cwd */
     gl_annotations annotations; /* AUTO: when GITHUB_ACTIONS=true */
     const char *program;        /* for %b and the JUnit suite; NULL: the first dump's exe */
-    int loose;              /* --grouping loose */
+    int loose;              /* --grouping loose: function and file only */
     struct gl_suppressions *suppressions; /* applied to the report (hits are
                              * counted on it), NULL: none */
     int ignore_setup;       /* 1: leave out leaks spawned outside any test; negative: as each dump's process ran */
@@ -45,14 +46,16 @@ typedef struct gl_report_opts {
 /* Option codes gl_report_option takes beyond the short-option letters. */
 enum { GL_OPT_IGNORE_SETUP = 'I' };
 
-/* Reports on the dumps at paths. Returns GL_EXIT_CLEAN, GL_EXIT_LEAKS, or
- * GL_EXIT_USAGE after printing `goleash: FILE: line N: ...` for a bad dump
- * or when a report could not be written. */
+/* Reports on the dumps in the inputs at paths (any format load.h reads; `-`
+ * is stdin). Returns GL_EXIT_CLEAN, GL_EXIT_LEAKS, or GL_EXIT_USAGE after
+ * printing `goleash: FILE:LINE: ...` for a bad input or when a report could
+ * not be written. */
 int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths);
 
-/* Reads one dump of any supported format and symbolizes it. On error prints
- * `goleash: FILE:LINE: ...` and returns -1 (*out NULL); warnings go to w. */
-int gl_analyze_load(const char *path, gl_dump **out, gl_warnings *w);
+/* Appends the dumps of one input of any supported format to dumps and
+ * symbolizes them. On error prints `goleash: FILE:LINE: ...` and returns -1
+ * (nothing appended); warnings go to w. */
+int gl_analyze_load(const char *path, gl_dump_list *dumps, gl_warnings *w);
 
 /* Parses the options both commands take (--format, --min-park, -o and the
  * GL_OPT_* ones). Returns 1 when opt was one of them, 0 when not, -1 on a

@@ -23,13 +23,17 @@ typedef struct diff_entry {
 
 typedef struct side {
     const char *path;
-    gl_dump *dump;
+    gl_dump_list dumps;
+    const char *source;     /* the input's format, "mixed" when it holds several */
     gl_report *report;
 } side;
 
-static int has_no_creation(const gl_dump *d)
+static int has_no_creation(const side *s)
 {
-    return strncmp(d->source, "pprof", 5) == 0;
+    for (size_t i = 0; i < s->dumps.n; i++)
+        if (strncmp(s->dumps.v[i]->source, "pprof", 5) == 0)
+            return 1;
+    return 0;
 }
 
 static int64_t growth(const diff_entry *e)
@@ -140,8 +144,7 @@ static json_t *site_json(const gl_frame *f)
 
 static json_t *side_json(const side *s)
 {
-    return json_pack("{s:s, s:s, s:I, s:I}", "path", s->path, "source",
-                     s->dump->source ? s->dump->source : "goleash", "goroutines",
+    return json_pack("{s:s, s:s, s:I, s:I}", "path", s->path, "source", s->source, "goroutines",
                      (json_int_t)total_goroutines(s->report), "blocked", (json_int_t)s->report->leaked);
 }
 
@@ -180,20 +183,22 @@ int gl_diff(const gl_diff_opts *o, const char *before, const char *after)
     int exit_code = GL_EXIT_USAGE;
     gl_rules_opts ro = {.min_park_ns = o->report.min_park_ns >= 0 ? o->report.min_park_ns : 0,
                         .loose = o->report.loose};
-    for (int i = 0; i < 2; i++)
-        if (gl_analyze_load(sides[i].path, &sides[i].dump, &w) != 0)
+    for (int i = 0; i < 2; i++) {
+        if (gl_analyze_load(sides[i].path, &sides[i].dumps, &w) != 0)
             goto out;
+        sides[i].source = gl_dump_list_source(sides[i].dumps.v, sides[i].dumps.n);
+    }
     /* Formats differ in what they show: gc text hides runtime frames and
      * prints arguments, pprof has no creation site. Across formats, match
      * groups on what both show: the user part of the park stack, loosely. */
     unsigned key_flags = ro.loose ? GL_KEY_LOOSE : 0;
-    if (strcmp(sides[0].dump->source, sides[1].dump->source) != 0)
+    if (strcmp(sides[0].source, sides[1].source) != 0 || strcmp(sides[0].source, "mixed") == 0)
         key_flags |= GL_KEY_LOOSE | GL_KEY_USER_PART;
     for (int i = 0; i < 2; i++)
-        if (has_no_creation(sides[i].dump))
+        if (has_no_creation(&sides[i]))
             key_flags |= GL_KEY_NO_CREATION;
     for (int i = 0; i < 2; i++) {
-        sides[i].report = gl_rules_run(&sides[i].dump, 1, &ro);
+        sides[i].report = gl_rules_run(sides[i].dumps.v, sides[i].dumps.n, &ro);
         if (!sides[i].report || add_groups(&table, sides[i].report, key_flags, i) != 0)
             goto oom;
     }
@@ -239,7 +244,7 @@ out:
     }
     for (int i = 0; i < 2; i++) {
         gl_report_free(sides[i].report);
-        gl_dump_free(sides[i].dump);
+        gl_dump_list_free(&sides[i].dumps);
     }
     gl_warnings_free(&w);
     return exit_code;

@@ -66,7 +66,7 @@ static void set_diag(gl_diag *diag, int line, int warning, const char *name, con
     char what[384];
     vsnprintf(what, sizeof what, fmt, ap);
     if (line > 0)
-        snprintf(diag->msg, sizeof diag->msg, "goleash: %s: line %d: %s", name, line, what);
+        snprintf(diag->msg, sizeof diag->msg, "goleash: %s:%d: %s", name, line, what);
     else
         snprintf(diag->msg, sizeof diag->msg, "goleash: %s: %s", name, what);
     diag->line = line;
@@ -915,6 +915,9 @@ void gl_dump_free(gl_dump *d)
 {
     if (!d)
         return;
+    gl_dump_index *own = d->index_;
+    if (own && own->release)
+        own->release(d);
     for (size_t i = 0; i < d->nstacks; i++) {
         free(d->stacks[i]->frames);
         free(d->stacks[i]);

@@ -268,7 +268,9 @@ size_t gl_rules_args_shape(const char *args, char *out, size_t cap)
                     big = 1;
                 v = v << 4 | (uint64_t)h;
             }
-            if (digits && (big || v >= 0x10000)) {
+            /* Go 1.18+ marks a value it may have read wrongly (a register
+             * argument not spilled) with '?': noise, like a pointer. */
+            if (digits && (big || v >= 0x10000 || *q == '?')) {
                 PUT('*');
                 p = q;
                 continue;
@@ -751,7 +753,18 @@ gl_report *gl_rules_run(gl_dump *const *dumps, size_t ndumps, const gl_rules_opt
     if (!b.r)
         return NULL;
     b.r->ndumps = ndumps;
+    b.r->source = "goleash";
     b.loose = opts ? opts->loose : 0;
+    for (size_t di = 0, seen = 0; di < ndumps; di++) {
+        const char *src = dumps[di] && dumps[di]->source ? dumps[di]->source : NULL;
+        if (!src)
+            continue;
+        if (seen++ && strcmp(src, b.r->source) != 0) {
+            b.r->source = "mixed";
+            break;
+        }
+        b.r->source = src;
+    }
     for (size_t di = 0; di < ndumps; di++) {
         const gl_dump *d = dumps[di];
         if (!d)

@@ -112,6 +112,8 @@ typedef struct gl_report {
     size_t tests_dropped;         /* tests the shim started but did not list */
     size_t setup_leaked;          /* goroutines attributed to "setup" (in groups or ignored) */
     size_t ignored_setup;         /* of them, left out by ignore_setup */
+    const char *source;           /* the dumps' format (gl_dump.source), "mixed"
+                                   * when they differ, "goleash" when none */
 } gl_report;
 
 /* Judges the goroutines of all dumps together (a process tree leaves one
@@ -136,8 +138,9 @@ char *gl_rules_group_key(const gl_leak_group *g, unsigned flags, size_t *len);
 const gl_frame *gl_rules_user_frame(const gl_stack *s, size_t *index);
 
 /* The shape of a text dump's argument list for exact grouping: values that
- * look like addresses (>= 0x10000) become "*", so goroutines that differ only
- * in the pointers they were handed group together. Writes at most cap bytes
+ * look like addresses (>= 0x10000), and values Go marks as possibly wrong
+ * (`0x9?`), become "*", so goroutines that differ only in the pointers they
+ * were handed, or in stale register words, group together. Writes at most cap bytes
  * (NUL included) to out; returns the length it needed. */
 size_t gl_rules_args_shape(const char *args, char *out, size_t cap);
 

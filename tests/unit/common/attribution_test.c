@@ -106,13 +106,13 @@ START_TEST(test_count_must_match_end)
     gl_diag diag;
     const char *text = TEST_HEADER "test name=TestA\nend tests=2\n";
     ck_assert_int_eq(gl_dump_read_buffer("t.dump", text, strlen(text), &d, &diag), -1);
-    ck_assert_str_eq(diag.msg, "goleash: t.dump: line 4: count mismatch in end: tests=2 but the dump has 1");
+    ck_assert_str_eq(diag.msg, "goleash: t.dump:4: count mismatch in end: tests=2 but the dump has 1");
     text = TEST_HEADER "test\nend\n";
     ck_assert_int_eq(gl_dump_read_buffer("t.dump", text, strlen(text), &d, &diag), -1);
-    ck_assert_str_eq(diag.msg, "goleash: t.dump: line 3: missing key name in test");
+    ck_assert_str_eq(diag.msg, "goleash: t.dump:3: missing key name in test");
     text = TEST_HEADER "goroutine id=1 state=running test=Test%zz\nend\n";
     ck_assert_int_eq(gl_dump_read_buffer("t.dump", text, strlen(text), &d, &diag), -1);
-    ck_assert_str_eq(diag.msg, "goleash: t.dump: line 3: bad percent escape in key test");
+    ck_assert_str_eq(diag.msg, "goleash: t.dump:3: bad percent escape in key test");
 }
 END_TEST
 
