@@ -498,7 +498,7 @@ static int count_index(const resolver *r, size_t *idx, const char **type_name)
             return -1;
         if (i == 0)
             *type_name = type;
-        if (type && strcmp(type, "goroutine") == 0) {
+        if (type && (strcmp(type, "goroutine") == 0 || strcmp(type, "goroutineleak") == 0)) {
             *idx = i;
             *type_name = type;
             return 0;
