@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <uthash.h>
 
+struct gl_dump;
+
 typedef struct gl_index_entry {
     uint64_t key;          /* goroutine id (as uint64) or address */
     size_t idx;            /* position in the dump's array */
@@ -24,6 +26,26 @@ typedef struct gl_dump_index {
     gl_index_entry *chans;
     gl_index_entry *contexts;
     gl_pool_string *strings;
+    /* Dumps assembled by analyzer/dump_build.c index goroutines in an
+     * open-addressing table instead (a uthash entry per goroutine costs more
+     * than the goroutine itself at a million goroutines): slot i holds id
+     * gid_keys[i] (0: empty) at position gid_pos[i]; gid_mask + 1 slots. */
+    int64_t *gid_keys;
+    size_t *gid_pos;
+    size_t gid_mask;
+    /* Such dumps keep their stacks and strings in memory of their own:
+     * gl_dump_free calls release first, which frees that and clears the
+     * fields pointing into it. NULL for goleash dumps. */
+    void (*release)(struct gl_dump *d);
+    void *owner;
 } gl_dump_index;
+
+/* The slot of a goroutine id in gid_keys: ids are spread by a multiplicative
+ * hash (gc's ids are dense and sequential, which alone would cluster). */
+static inline size_t gl_gid_slot(int64_t id, size_t mask)
+{
+    uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h ^ (h >> 29)) & mask;
+}
 
 #endif

@@ -891,6 +891,9 @@ void gl_dump_free(gl_dump *d)
 {
     if (!d)
         return;
+    gl_dump_index *own = d->index_;
+    if (own && own->release)
+        own->release(d);
     for (size_t i = 0; i < d->nstacks; i++) {
         free(d->stacks[i]->frames);
         free(d->stacks[i]);

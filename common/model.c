@@ -16,6 +16,16 @@ gl_goroutine *gl_dump_goroutine(const gl_dump *d, int64_t id)
     if (!d || !d->index_)
         return NULL;
     const gl_dump_index *ix = d->index_;
+    if (ix->gid_keys) {
+        if (id == 0)
+            return NULL;
+        for (size_t i = gl_gid_slot(id, ix->gid_mask);; i = (i + 1) & ix->gid_mask) {
+            if (ix->gid_keys[i] == id)
+                return &d->goroutines[ix->gid_pos[i]];
+            if (ix->gid_keys[i] == 0)
+                return NULL;
+        }
+    }
     const gl_index_entry *e = find_entry(ix->goroutines, (uint64_t)id);
     return e ? &d->goroutines[e->idx] : NULL;
 }
