@@ -124,9 +124,12 @@ static int is_header(const char *line, size_t len, int *leak, int64_t *total)
     return 0;
 }
 
+/* runtime.* (hidden by runtime/pprof above other code) and runtime/...
+ * packages (runtime/pprof: the goroutine writing the profile, which is not
+ * parked although runtime frames are hidden above it too). */
 static int is_runtime_function(const char *fn, size_t len)
 {
-    return starts_with(fn, len, "runtime.");
+    return starts_with(fn, len, "runtime.") || starts_with(fn, len, "runtime/");
 }
 
 /* runtime/pprof prints no runtime frame above the first frame of other
@@ -135,7 +138,8 @@ static int is_runtime_function(const char *fn, size_t len)
  * through runtime.gopark, so two hidden frames are gopark + selectgo (or
  * block, select with no cases) and three are gopark + chanrecv/chansend +
  * chanrecv1/chanrecv2/chansend1: a channel operation whose direction the
- * profile does not tell. Any other count is left unclassified. Returns 1 and
+ * profile does not tell. Any other count, or a first frame in runtime/...
+ * (the profile's writer), is left unclassified. Returns 1 and
  * fills reason and wait when it can tell. */
 static int infer_hidden_park(const pprof_text *t, int *reason, gl_wait *wait)
 {
