@@ -1,5 +1,6 @@
 #include "analyze.h"
 #include "dump_read.h"
+#include "load.h"
 #include "duration.h"
 #include "report_json.h"
 #include "report_text.h"
@@ -34,6 +35,16 @@ int gl_report_option(gl_report_opts *o, int opt, const char *arg)
     case 'o':
         o->output = arg;
         return 1;
+    case 'g':
+        if (strcmp(arg, "exact") == 0)
+            o->loose = 0;
+        else if (strcmp(arg, "loose") == 0)
+            o->loose = 1;
+        else {
+            fprintf(stderr, "goleash: --grouping must be exact or loose, not '%s'\n", arg);
+            return -1;
+        }
+        return 1;
     default:
         return 0;
     }
@@ -64,40 +75,36 @@ static int write_report(const gl_report_opts *o, const gl_report *r, const gl_wa
 
 int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths)
 {
-    gl_dump **dumps = calloc(npaths ? npaths : 1, sizeof *dumps);
+    gl_dump_list dumps = {0};
     gl_warnings w = {0};
     int exit_code = GL_EXIT_USAGE;
     gl_report *r = NULL;
-    if (!dumps) {
-        fprintf(stderr, "goleash: out of memory\n");
-        return GL_EXIT_USAGE;
-    }
     for (size_t i = 0; i < npaths; i++) {
         gl_diag diag;
-        if (gl_dump_read_file(paths[i], &dumps[i], &diag) != 0) {
+        size_t before = dumps.n;
+        if (gl_load_dumps(paths[i], &dumps, &diag) != 0) {
             fprintf(stderr, "%s\n", diag.msg);
             goto out;
         }
         if (diag.msg[0])
             gl_warn_prefixed(&w, diag.msg);
         if (diag.nwarnings > 1)
-            gl_warn(&w, "%s: %u more warning(s) about this dump", paths[i], diag.nwarnings - 1);
-        gl_symbolize(dumps[i], &w);
+            gl_warn(&w, "%s: %u more warning(s) about this input", paths[i], diag.nwarnings - 1);
+        for (size_t k = before; k < dumps.n; k++)
+            gl_symbolize(dumps.v[k], &w);
     }
-    gl_rules_opts ro = {.min_park_ns = o->min_park_ns};
-    r = gl_rules_run(dumps, npaths, &ro);
+    gl_rules_opts ro = {.min_park_ns = o->min_park_ns, .loose = o->loose};
+    r = gl_rules_run(dumps.v, dumps.n, &ro);
     if (!r) {
         fprintf(stderr, "goleash: out of memory\n");
         goto out;
     }
-    int64_t pid = o->pid ? o->pid : npaths ? dumps[0]->pid : 0;
+    int64_t pid = o->pid ? o->pid : dumps.n ? dumps.v[0]->pid : 0;
     if (write_report(o, r, &w, pid) == 0)
         exit_code = r->ngroups ? GL_EXIT_LEAKS : GL_EXIT_CLEAN;
 out:
     gl_report_free(r);
-    for (size_t i = 0; i < npaths; i++)
-        gl_dump_free(dumps[i]);
-    free(dumps);
+    gl_dump_list_free(&dumps);
     gl_warnings_free(&w);
     return exit_code;
 }

@@ -12,18 +12,25 @@
 #endif
 
 static const char usage_text[] =
-    "usage: goleash report [OPTIONS] DUMP...\n"
+    "usage: goleash report [OPTIONS] DUMP...   (DUMP: a file, or - for stdin)\n"
     "       goleash run [OPTIONS] [--keep-dumps DIR] -- PROG [ARGS...]\n"
     "       goleash help | --help | --version\n"
     "\n"
-    "report   read goleash dumps (written by libgoleash.so) and report leaked goroutines\n"
+    "report   read dumps and report leaked goroutines: goleash dumps (written by\n"
+    "         libgoleash.so), Go goroutine dumps from gc or gccgo (runtime.Stack,\n"
+    "         SIGQUIT, panics, go test timeouts, also inside a CI log), pprof\n"
+    "         goroutine profiles; gzip'd or plain (docs/input-formats.md)\n"
     "run      run a gccgo program with libgoleash.so preloaded, then report on the\n"
     "         dumps it and its child processes left\n"
     "\n"
     "options:\n"
     "  --format text|json   report format (default text; JSON per docs/json-format.md)\n"
     "  --min-park D         goroutines parked for less than D (e.g. 500ms, 2s) are not\n"
-    "                       leaks (default: the min_park each process ran with)\n"
+    "                       leaks (default: the min_park each process ran with;\n"
+    "                       1m for Go text dumps, which give park time in minutes)\n"
+    "  --grouping exact|loose  group leaks by function, file:line, offset and\n"
+    "                       argument shape (exact, default), or by function and\n"
+    "                       file only, ignoring line drift between builds (loose)\n"
     "  -o, --output FILE    write the report to FILE instead of stdout\n"
     "  --keep-dumps DIR     run: write the dumps to DIR and keep them\n"
     "\n"
@@ -39,6 +46,7 @@ static const struct option command_options[] = {
     {"format", required_argument, NULL, 'f'},
     {"min-park", required_argument, NULL, 'm'},
     {"output", required_argument, NULL, 'o'},
+    {"grouping", required_argument, NULL, 'g'},
     {"keep-dumps", required_argument, NULL, OPT_KEEP_DUMPS},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},

@@ -103,14 +103,31 @@ static json_t *ancestors(const gl_leak_group *g)
     return a;
 }
 
+/* The goroutine flags worth knowing in a report, by name. */
+static json_t *flags(unsigned f)
+{
+    static const struct { unsigned bit; const char *name; } names[] = {
+        {GL_GF_LOCKED, "locked"}, {GL_GF_LEAKED, "leaked"}, {GL_GF_NO_STACK, "no-stack"},
+        {GL_GF_DURABLE, "durable"}, {GL_GF_BUBBLE, "bubble"}, {GL_GF_MINUTES, "minutes"},
+    };
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < sizeof names / sizeof names[0]; i++)
+        if (f & names[i].bit)
+            json_array_append_new(a, json_string(names[i].name));
+    return a;
+}
+
 static json_t *leak(const gl_leak_group *g)
 {
     json_t *parked = json_pack("{s:o, s:o}", "min", ns_or_null(g->parked_min_ns), "max", ns_or_null(g->parked_max_ns));
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+    const char *reason = g->first->reason_text ? g->first->reason_text : gl_wait_reason_string(g->reason);
+    return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
                      "count", (json_int_t)g->count,
                      "category", gl_category_name(g->category),
                      "wait", gl_wait_name(g->wait),
-                     "reason", gl_wait_reason_string(g->reason),
+                     "reason", string_or_null(reason),
+                     "labels", string_or_null(g->first->labels),
+                     "flags", flags(g->first->flags),
                      "blocked_at", site(g->blocked_at),
                      "stack", stack(g->stack),
                      "created_at", site(g->created_at),
@@ -144,7 +161,7 @@ int gl_report_json(FILE *out, const gl_report *r, const gl_warnings *w)
                                 "truncated", r->truncated);
     /* json_pack with "o" steals the references, also of NULL ones on failure. */
     json_t *root = json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:o}", "version", 1, "tool", "goleash " GOLEASH_VERSION,
-                             "source", "goleash", "summary", summary, "leaks", leaks, "running", run, "warnings",
+                             "source", r->source ? r->source : "goleash", "summary", summary, "leaks", leaks, "running", run, "warnings",
                              warns);
     if (!root)
         return -1;

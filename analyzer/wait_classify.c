@@ -87,7 +87,7 @@ static const status_entry statuses[] = {
     {"GC weak to strong wait", GL_G_PARKED, -1, GL_WAIT_OTHER, 0},
     {"cleanup wait", GL_G_PARKED, -1, GL_WAIT_OTHER, 0},
     {"finalizer and cleanup wait", GL_G_PARKED, -1, GL_WAIT_OTHER, 0},
-    {"preempted (scan)", GL_G_RUNNING, -1, GL_WAIT_NONE, 0},
+    {"waiting for cgo callback", GL_G_RUNNING, -1, GL_WAIT_NONE, 0},
 };
 
 static int ends_with(const char *s, size_t len, const char *suffix)
@@ -96,24 +96,8 @@ static int ends_with(const char *s, size_t len, const char *suffix)
     return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
-void gl_wait_classify_status(const char *s, size_t len, gl_wait_class *out)
+static int lookup(const char *s, size_t len, gl_wait_class *out, unsigned flags)
 {
-    unsigned flags = 0;
-    /* Modifiers that are not part of the reason: the GC was scanning the
-     * stack (" (scan)", gc prints it after the status), and Go 1.26's leak
-     * mark. Either order, each at most once. */
-    for (int again = 1; again;) {
-        again = 0;
-        if (ends_with(s, len, " (scan)")) {
-            len -= 7;
-            again = 1;
-        }
-        if (ends_with(s, len, " (leaked)")) {
-            len -= 9;
-            flags |= GL_GF_LEAKED;
-            again = 1;
-        }
-    }
     for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
         const status_entry *e = &statuses[i];
         if (strlen(e->text) == len && memcmp(e->text, s, len) == 0) {
@@ -122,17 +106,50 @@ void gl_wait_classify_status(const char *s, size_t len, gl_wait_class *out)
             out->wait = e->wait;
             out->flags = flags | e->flags;
             out->known = 1;
-            out->text_len = len;
-            return;
+            return 1;
         }
     }
+    return 0;
+}
+
+void gl_wait_classify_status(const char *s, size_t len, gl_wait_class *out)
+{
+    unsigned flags = 0;
+    out->durable_suffix = 0;
+    /* The header appends, in this order: " (leaked)" (1.26), " (scan)",
+     * " (durable)" (1.25, for a bubbled goroutine idle in a way synctest
+     * counts). Taken off from the end. */
+    if (ends_with(s, len, " (durable)")) {
+        /* ... unless the reason itself ends so ("chan receive (durable)"):
+         * the suffix is never doubled, so either reading gives that. */
+        size_t n = len - 10;
+        if (!ends_with(s, n, " (scan)") && !ends_with(s, n, " (leaked)") && lookup(s, len, out, 0)) {
+            out->core_len = len;
+            return;
+        }
+        len = n;
+        flags |= GL_GF_DURABLE;
+        out->durable_suffix = 1;
+    }
+    if (ends_with(s, len, " (scan)"))
+        len -= 7;
+    if (ends_with(s, len, " (leaked)")) {
+        len -= 9;
+        flags |= GL_GF_LEAKED;
+    }
+    out->core_len = len;
+    if (len == 0) {
+        lookup("preempted", 9, out, flags);
+        return;
+    }
+    if (lookup(s, len, out, flags))
+        return;
     /* A reason we do not know: parked, kept verbatim, never a candidate. */
     out->state = GL_G_PARKED;
     out->reason = -1;
     out->wait = GL_WAIT_OTHER;
     out->flags = flags;
     out->known = 0;
-    out->text_len = len;
 }
 
 /* ---- frames ----------------------------------------------------------- */

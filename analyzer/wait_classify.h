@@ -19,15 +19,19 @@ typedef struct gl_wait_class {
     gl_wait wait;
     unsigned flags;    /* GL_GF_LEAKED, GL_GF_DURABLE from the modifiers */
     int known;         /* 0: a status we have never seen (kept verbatim) */
-    size_t text_len;   /* length of the reason as Go's waitReason.String()
-                        * spells it: the status without " (scan)" and
-                        * " (leaked)"; what reason_text should hold */
+    size_t core_len;   /* length of the status without the header's
+                        * modifiers " (leaked)", " (scan)", " (durable)" */
+    int durable_suffix;/* " (durable)" was one of them: the reason as Go
+                        * spells it is the core plus " (durable)" */
 } gl_wait_class;
 
 /* Classifies the status part of a header's brackets (what comes before
- * ", N minutes"), e.g. "chan receive", "semacquire (scan)",
- * "chan receive (durable)", "sync.WaitGroup.Wait", "running", "leaked".
- * Never fails: an unknown status is a wait reason with reason -1. */
+ * ", N minutes"): STATUS[ (leaked)][ (scan)][ (durable)] as gc 1.17-1.27
+ * and libgo print it, e.g. "chan receive", "semacquire (scan)",
+ * "chan receive (durable)" (a 1.25 reason), "sleep (durable)" (sleep in a
+ * synctest bubble), "sync.WaitGroup.Wait", "running", "chan send (leaked)".
+ * Never fails: an unknown status is a wait reason with reason -1; an empty
+ * one (libgo's preempted goroutines print `[]`) is running. */
 void gl_wait_classify_status(const char *s, size_t len, gl_wait_class *out);
 
 /* Classifies by the innermost frames of s (runtime.chanrecv1 -> chan receive,

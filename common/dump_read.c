@@ -66,7 +66,7 @@ static void set_diag(gl_diag *diag, int line, int warning, const char *name, con
     char what[384];
     vsnprintf(what, sizeof what, fmt, ap);
     if (line > 0)
-        snprintf(diag->msg, sizeof diag->msg, "goleash: %s: line %d: %s", name, line, what);
+        snprintf(diag->msg, sizeof diag->msg, "goleash: %s:%d: %s", name, line, what);
     else
         snprintf(diag->msg, sizeof diag->msg, "goleash: %s: %s", name, what);
     diag->line = line;

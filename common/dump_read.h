@@ -9,7 +9,7 @@
 #include "model.h"
 
 /* What went wrong (or the first thing worth a warning). msg is the complete
- * message, ready to print: `goleash: FILE: line N: what is wrong`.
+ * message, ready to print: `goleash: FILE:LINE: what is wrong`.
  * After an error: is_warning=0, line is the offending line (1-based).
  * After success: msg is empty, or holds a warning (is_warning=1; a truncated
  * dump always takes precedence over other warnings) and nwarnings counts them. */

@@ -124,11 +124,23 @@ static const char *context_constructor(const char *kind)
 static void print_group(FILE *out, const gl_leak_group *g, size_t max_frames)
 {
     char dmin[32], dmax[32];
-    const char *reason = gl_wait_reason_string(g->reason);
+    /* A text dump's reason as it printed it (gc 1.22+ says sync.Mutex.Lock
+     * where libgo's table has only semacquire). */
+    const char *reason = g->first->reason_text ? g->first->reason_text : gl_wait_reason_string(g->reason);
     if (!*reason)
         reason = gl_wait_name(g->wait);
     fprintf(out, "Leak of %zu goroutine(s) [%s, category %s]", g->count, reason, gl_category_name(g->category));
-    if (g->parked_min_ns >= 0) {
+    if (g->parked_min_ns >= 0 && (g->first->flags & GL_GF_MINUTES)) {
+        /* gc prints whole minutes, rounded down: a lower bound. */
+        long long lo = (long long)(g->parked_min_ns / 60000000000LL);
+        long long hi = (long long)(g->parked_max_ns / 60000000000LL);
+        if (lo == 0 && hi == 0)
+            fprintf(out, ", parked < 1 min");
+        else if (lo == hi)
+            fprintf(out, ", parked >= %lld min", lo);
+        else
+            fprintf(out, ", parked >= %lld..%lld min", lo, hi);
+    } else if (g->parked_min_ns >= 0) {
         gl_format_duration(g->parked_min_ns, dmin, sizeof dmin);
         gl_format_duration(g->parked_max_ns, dmax, sizeof dmax);
         if (strcmp(dmin, dmax) == 0)
@@ -136,6 +148,10 @@ static void print_group(FILE *out, const gl_leak_group *g, size_t max_frames)
         else
             fprintf(out, ", parked %s..%s", dmin, dmax);
     }
+    if (g->first->flags & GL_GF_LEAKED)
+        fprintf(out, ", leaked per the Go runtime");
+    if (g->first->flags & GL_GF_DURABLE)
+        fprintf(out, ", durably blocked (synctest)");
     fprintf(out, ", blocked at:\n");
     if (g->stack && g->stack->n)
         print_frames(out, g->dump, g->stack, g->blocked_index, max_frames);
@@ -161,6 +177,8 @@ static void print_group(FILE *out, const gl_leak_group *g, size_t max_frames)
         }
         fprintf(out, "\n");
     }
+    if (g->first->labels)
+        fprintf(out, "  labels: %s\n", g->first->labels);
     if (g->npids > 1) {
         fprintf(out, "  in processes:");
         for (size_t i = 0; i < g->npids; i++)

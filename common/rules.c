@@ -575,7 +575,18 @@ gl_report *gl_rules_run(gl_dump *const *dumps, size_t ndumps, const gl_rules_opt
     if (!b.r)
         return NULL;
     b.r->ndumps = ndumps;
+    b.r->source = "goleash";
     b.loose = opts ? opts->loose : 0;
+    for (size_t di = 0, seen = 0; di < ndumps; di++) {
+        const char *src = dumps[di] && dumps[di]->source ? dumps[di]->source : NULL;
+        if (!src)
+            continue;
+        if (seen++ && strcmp(src, b.r->source) != 0) {
+            b.r->source = "mixed";
+            break;
+        }
+        b.r->source = src;
+    }
     for (size_t di = 0; di < ndumps; di++) {
         const gl_dump *d = dumps[di];
         if (!d)

@@ -83,6 +83,8 @@ typedef struct gl_report {
     size_t goroutines;            /* every goroutine alive at its dump, system ones included */
     size_t ndumps;
     int truncated;                /* some dump was truncated */
+    const char *source;           /* the dumps' format (gl_dump.source), "mixed"
+                                   * when they differ, "goleash" when none */
 } gl_report;
 
 /* Judges the goroutines of all dumps together (a process tree leaves one

@@ -89,10 +89,10 @@ START_TEST(json_report_matches_the_contract)
     json_t *leaks = json_object_get(root, "leaks");
     ck_assert_uint_eq(json_array_size(leaks), 2);
     json_t *l = json_array_get(leaks, 0);
-    static const char *const leak_keys[] = {"count", "category", "wait", "reason", "blocked_at", "stack",
+    static const char *const leak_keys[] = {"count", "category", "wait", "reason", "labels", "flags", "blocked_at", "stack",
                                             "created_at", "creation_stack", "ancestors", "parked_ns", "goroutines",
                                             "pids", "channel", "context"};
-    assert_keys_in_order(l, leak_keys, 14);
+    assert_keys_in_order(l, leak_keys, 16);
     ck_assert_int_eq(json_integer_value(json_object_get(l, "count")), 2);
     ck_assert_str_eq(json_string_value(json_object_get(l, "category")), "chan-receive");
     ck_assert_str_eq(json_string_value(json_object_get(l, "wait")), "chan");
@@ -288,7 +288,7 @@ START_TEST(corrupt_dump_exits_2_with_file_and_line)
     cli_result *r = cli(NULL, ARGS("report", path));
     ck_assert_int_eq(r->code, 2);
     char want[4200];
-    snprintf(want, sizeof want, "goleash: %s: line 3: bad hex in key pc\n", path);
+    snprintf(want, sizeof want, "goleash: %s:3: bad hex in key pc\n", path);
     ck_assert_str_eq(r->err, want);
     ck_assert_str_eq(r->out, "");
     r = cli(NULL, ARGS("report", "/nonexistent.dump"));
@@ -407,7 +407,7 @@ START_TEST(run_reports_the_dumps_of_the_program)
     /* A corrupt dump is an input error. */
     r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(data_path("corrupt.dump"), 0)));
     ck_assert_int_eq(r->code, 2);
-    ck_assert_ptr_nonnull(strstr(r->err, ": line 3: bad hex in key pc"));
+    ck_assert_ptr_nonnull(strstr(r->err, ":3: bad hex in key pc"));
 }
 END_TEST
 
