@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 name=$1
 secs=${2:-60}
 if [[ ! -f build-fuzz/build.ninja ]]; then
-  CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=disabled --buildtype=debugoptimized
+  CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=disabled -Db_lundef=false --buildtype=debugoptimized
 fi
 ninja -C build-fuzz "tests/fuzz/fuzz_$name"
 mkdir -p "build-fuzz/corpus/$name" build-fuzz/crashes
