@@ -23,7 +23,7 @@
  * gl_parse_pprof_proto: buf/len hold the whole profile, already
  *   decompressed (gl_input reads gzip transparently), name is for messages.
  *   Same records and return convention; positions in messages are byte
- *   offsets: `goleash: FILE: offset N: what is wrong`. */
+ *   offsets: `goleash: FILE: byte N: what is wrong`. */
 #ifndef GOLEASH_PARSE_PPROF_H
 #define GOLEASH_PARSE_PPROF_H
 

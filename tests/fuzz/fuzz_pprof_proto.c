@@ -1,0 +1,23 @@
+/* libFuzzer harness: gl_parse_pprof_proto (binary pprof profile, plain or
+ * gzipped protobuf), then the dump finished.
+ * Seeds: tests/fuzz/seeds/pprof_proto (raw protobuf mutates best). */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "dump_build.h"
+#include "dump_read.h"
+#include "parse_pprof.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    gl_diag diag = {0};
+    gl_build *b = gl_build_new("fuzz.pb", "pprof-proto");
+    if (!b)
+        abort();
+    if (gl_parse_pprof_proto("fuzz.pb", data, size, b, &diag) == 0) {
+        gl_dump_free(gl_build_finish(b));
+    } else {
+        gl_build_discard(b);
+    }
+    return 0;
+}

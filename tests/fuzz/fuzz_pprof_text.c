@@ -1,0 +1,37 @@
+/* libFuzzer harness: gl_parse_pprof_text (pprof debug=1 text), read through
+ * the same input layer as `goleash report` (so gzip input is fuzzed too),
+ * then the dump finished.
+ * Seeds: tests/fuzz/seeds/pprof_text; dictionary: pprof_text.dict. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "dump_build.h"
+#include "dump_read.h"
+#include "input.h"
+#include "parse_pprof.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    /* gl_input reads files: hand it the bytes through a memory file. */
+    int fd = memfd_create("fuzz", 0);
+    if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+        abort();
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    gl_diag diag = {0};
+    gl_input *in = gl_input_open(path, &diag);
+    if (!in)
+        abort();
+    gl_build *b = gl_build_new(path, "pprof-debug1");
+    if (gl_parse_pprof_text(in, b, &diag) == 0) {
+        gl_dump_free(gl_build_finish(b));
+    } else {
+        gl_build_discard(b);
+    }
+    gl_input_close(in);
+    close(fd);
+    return 0;
+}
