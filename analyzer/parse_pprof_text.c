@@ -141,7 +141,7 @@ static int is_runtime_function(const char *fn, size_t len)
  * profile does not tell. Any other count, or a first frame in runtime/...
  * (the profile's writer), is left unclassified. Returns 1 and
  * fills reason and wait when it can tell. */
-static int infer_hidden_park(const pprof_text *t, int *reason, gl_wait *wait)
+static int infer_hidden_park(const pprof_text *t, int *reason, gl_wait *wait, unsigned *flags)
 {
     if (t->nframes == 0 || t->first_is_runtime || t->first_pc == 0)
         return 0;
@@ -158,8 +158,9 @@ static int infer_hidden_park(const pprof_text *t, int *reason, gl_wait *wait)
         *wait = GL_WAIT_SELECT;
         return 1;
     case 3:
-        *reason = 14; /* chan receive: the direction is a guess (docs) */
+        *reason = 14; /* a channel wait; category "chan": the direction is unknown */
         *wait = GL_WAIT_CHAN;
+        *flags |= GL_GF_CHAN_UNKNOWN;
         return 1;
     default:
         return 0;
@@ -190,7 +191,7 @@ static int close_record(pprof_text *t)
     };
     if (t->nframes == 0)
         g.flags |= GL_GF_NO_STACK;
-    else if (!gl_wait_classify_frames(s, &g.reason, &g.wait) && !infer_hidden_park(t, &g.reason, &g.wait)) {
+    else if (!gl_wait_classify_frames(s, &g.reason, &g.wait) && !infer_hidden_park(t, &g.reason, &g.wait, &g.flags)) {
         g.reason = -1;
         g.wait = GL_WAIT_NONE;
     }

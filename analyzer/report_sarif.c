@@ -57,9 +57,12 @@ static const rule_text rules[] = {
     {GL_CAT_OTHER, "LeakedGoroutine", "Goroutine the Go runtime reports as leaked",
      "The garbage collector found that nothing can ever wake this goroutine (Go's goroutineleak profile). "
      "Find what it waits on in its stack and make sure that is released on every path."},
+    {GL_CAT_CHAN, "LeakedGoroutineChan", "Goroutine blocked in a channel operation",
+     "The goroutine waits to send on or receive from a channel (the profile does not say which) that no other "
+     "goroutine will ever serve. Make sure the other side always runs, or close the channel."},
 };
 
-_Static_assert(sizeof rules / sizeof rules[0] == GL_CAT_OTHER + 1, "a rule for every category");
+_Static_assert(sizeof rules / sizeof rules[0] == GL_CAT_CHAN + 1, "a rule for every category");
 
 void gl_sarif_rule_id(gl_category c, char *buf, size_t len)
 {

@@ -86,6 +86,8 @@ enum {
     GL_GF_DURABLE = 1u << 3,  /* durably blocked (synctest) */
     GL_GF_BUBBLE = 1u << 4,   /* inside a synctest bubble */
     GL_GF_MINUTES = 1u << 5,  /* park time known only to the minute (gc text: ", N minutes") */
+    GL_GF_CHAN_UNKNOWN = 1u << 6, /* a channel wait whose direction the source does not
+                                   * tell (pprof debug=1 hides the runtime frames) */
 };
 
 typedef struct gl_touch {

@@ -23,6 +23,7 @@ static const char *const category_names[] = {
     [GL_CAT_COND] = "cond",
     [GL_CAT_SEMA] = "sema",
     [GL_CAT_OTHER] = "other",
+    [GL_CAT_CHAN] = "chan",
 };
 
 const char *gl_category_name(gl_category c)
@@ -118,6 +119,8 @@ static gl_category category_of(const gl_goroutine *g)
     gl_category cat = GL_CAT_SEMA;
     switch (g->wait) {
     case GL_WAIT_CHAN:
+        if (g->flags & GL_GF_CHAN_UNKNOWN)
+            return GL_CAT_CHAN;
         return g->reason == 15 ? GL_CAT_CHAN_SEND : GL_CAT_CHAN_RECEIVE;
     case GL_WAIT_NILCHAN:
         return g->reason == 4 ? GL_CAT_NIL_CHAN_SEND : GL_CAT_NIL_CHAN_RECEIVE;

@@ -33,7 +33,8 @@ typedef enum gl_category {
     GL_CAT_CHAN_RECEIVE, GL_CAT_CHAN_SEND, GL_CAT_NIL_CHAN_RECEIVE, GL_CAT_NIL_CHAN_SEND,
     GL_CAT_SELECT, GL_CAT_SELECT_FOREVER, GL_CAT_CONTEXT, GL_CAT_MUTEX, GL_CAT_RWMUTEX,
     GL_CAT_WAITGROUP, GL_CAT_COND, GL_CAT_SEMA,
-    GL_CAT_OTHER      /* the runtime says leaked (Go 1.26 goroutineleak), the wait is not known */
+    GL_CAT_OTHER,     /* the runtime says leaked (Go 1.26 goroutineleak), the wait is not known */
+    GL_CAT_CHAN       /* a channel send or receive, the source does not tell which (pprof debug=1) */
 } gl_category;
 
 /* "chan-receive", "select-forever", ... as in docs/json-format.md. */

@@ -74,10 +74,10 @@ START_TEST(gc_debug1_groups)
     ck_assert_uint_eq(r->ngroups, 6);
     /* 3 receivers + 1 on a nil channel + 1 labelled: runtime/pprof hides the
      * frames that would tell the nil channel apart, and labels do not split. */
-    assert_group(r, "main.recvForever", "chan-receive", 5, "/tmp/pp/main.go", 13);
+    assert_group(r, "main.recvForever", "chan", 5, "/tmp/pp/main.go", 13);
     assert_group(r, "main.waitForever", "waitgroup", 4, "/tmp/pp/main.go", 22);
     /* A send: debug=1 does not print the runtime frames that say so (docs). */
-    assert_group(r, "main.sendForever", "chan-receive", 2, "/tmp/pp/main.go", 14);
+    assert_group(r, "main.sendForever", "chan", 2, "/tmp/pp/main.go", 14);
     assert_group(r, "main.lockForever", "mutex", 1, "/tmp/pp/main.go", 21);
     assert_group(r, "main.selectForever", "select", 1, "/tmp/pp/main.go", 16);
     assert_group(r, "main.main.func1", "select", 1, "/tmp/pp/main.go", 40);
@@ -172,7 +172,7 @@ START_TEST(handwritten_labels)
     ck_assert_int_eq(bare->reason, -1);
     gl_report *r = judge(d);
     ck_assert_uint_eq(r->ngroups, 2);
-    assert_group(r, "example.com/svc.(*Pool[...]).worker", "chan-receive", 7, "/src/svc/pool.go", 48);
+    assert_group(r, "example.com/svc.(*Pool[...]).worker", "chan", 7, "/src/svc/pool.go", 48);
     assert_group(r, "example.com/svc.poll", "select", 1, "/src/svc/poll.go", 7);
     ck_assert_uint_eq(r->nrunning, 1);
     gl_report_free(r);
@@ -193,7 +193,7 @@ START_TEST(goroutineleak_profile)
     gl_report *r = judge(d);
     ck_assert_uint_eq(r->ngroups, 3);
     ck_assert_uint_eq(r->leaked, 8);
-    assert_group(r, "app.(*Server[go.shape.int,go.shape.int]).AggregateResults.func1", "chan-receive", 6,
+    assert_group(r, "app.(*Server[go.shape.int,go.shape.int]).AggregateResults.func1", "chan", 6,
                  "/src/app/server.go", 37);
     assert_group(r, "app.collect", "select", 1, "/src/app/collect.go", 12);
     assert_group(r, "app.waitAll", "waitgroup", 1, "/src/app/wait.go", 9);
