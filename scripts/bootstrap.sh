@@ -14,7 +14,7 @@ if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 # libunwind-dev conflicts with and replaces the image's LLVM libunwind-14-dev:
 # name it explicitly so apt resolves the conflict in its favour.
 packages=(gccgo golang-go libunwind-dev uthash-dev check meson ninja-build pkg-config
-          libdw-dev libelf-dev libjansson-dev python3 gcc valgrind)
+          libdw-dev libelf-dev libjansson-dev python3 gcc valgrind time gzip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -733,6 +733,7 @@ static int open_output(const char *path, int gz)
     if (gzip_pid == 0) {
         dup2(pfd[0], 0);
         dup2(fd, 1);
+        close(pfd[1]); /* or gzip would hold its own input open and never see EOF */
         execlp("gzip", "gzip", "-1", "-c", (char *)NULL);
         fprintf(stderr, "gen_gcdump: gzip: %s\n", strerror(errno));
         _exit(127);
