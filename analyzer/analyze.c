@@ -190,6 +190,20 @@ static int write_reports(const gl_report_opts *o, const gl_report *r, const gl_w
     return rc;
 }
 
+/* gccgo's runtime/pprof records a stack only for the goroutine writing the
+ * profile: the others arrive without one and cannot be judged. Say so, or a
+ * clean report would look like a verdict. */
+static void warn_stackless(const gl_dump *d, gl_warnings *w)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->ngoroutines; i++)
+        if ((d->goroutines[i].flags & GL_GF_NO_STACK) && d->goroutines[i].state == GL_G_PARKED)
+            n += d->goroutines[i].weight > 1 ? (size_t)d->goroutines[i].weight : 1;
+    if (n && strncmp(d->source, "pprof", 5) == 0)
+        gl_warn(w, "%s: %zu goroutine(s) without a stack were not judged (gccgo's runtime/pprof records only the "
+                "caller's stack: use runtime.Stack or SIGQUIT there)", d->path, n);
+}
+
 int gl_analyze_load(const char *path, gl_dump_list *dumps, gl_warnings *w)
 {
     gl_diag diag;
@@ -202,8 +216,10 @@ int gl_analyze_load(const char *path, gl_dump_list *dumps, gl_warnings *w)
         gl_warn_prefixed(w, diag.msg);
     if (diag.nwarnings > 1)
         gl_warn(w, "%s: %u more warning(s) about this input", path, diag.nwarnings - 1);
-    for (size_t k = before; k < dumps->n; k++)
+    for (size_t k = before; k < dumps->n; k++) {
         gl_symbolize(dumps->v[k], w);
+        warn_stackless(dumps->v[k], w);
+    }
     return 0;
 }
 

@@ -60,8 +60,16 @@ def expected_groups(s, n, compiler, source):
         (1, "chan-receive", "main.labelled", s["labelled"], s["go-labelled"]),
     ]
     if source.startswith("pprof") and source != "pprof2":
-        # Profiles have no creation site.
+        # Profiles have no creation site, no wait reason and no status: the
+        # category comes from the frames. A nil-channel receive parks in the
+        # same frames as any receive; debug=1 hides the runtime frames that
+        # tell a send from a receive and select {} from select (docs).
         groups = [g[:4] + (None,) for g in groups]
+        recategorize = {"nil-chan-receive": "chan-receive"}
+        if source == "pprof1":
+            recategorize = {"chan-receive": "chan", "chan-send": "chan", "nil-chan-receive": "chan",
+                            "select-forever": "select"}
+        groups = [(g[0], recategorize.get(g[1], g[1])) + g[2:] for g in groups]
     return groups
 
 
@@ -185,6 +193,10 @@ def run(a):
                 or grew[0]["before"] != 3 or grew[0]["after"] != 40:
             raise Failure("diff groups: %r" % d["groups"])
         others = [g for g in d["groups"] if not g["grew"]]
+        if variant == "diffmixed":
+            # The profile cannot tell a nil-channel receive from a receive:
+            # that group has another category on each side.
+            others = [g for g in others if g["blocked_at"]["line"] != s["nilreceiver"]]
         if any(g["growth"] != 0 for g in others):
             raise Failure("unmatched groups across the two dumps: %r" % others)
         # Below the threshold: exit 0.
@@ -205,6 +217,14 @@ def run(a):
     elif variant == "stdin":
         stdin = open(dump, "rb")
         target = "-"
+    if compiler == "gccgo" and source in ("pprof1", "pprof0"):
+        # gccgo 12's runtime/pprof records no stack but the caller's: nothing
+        # to judge, and the report must say so rather than look clean.
+        code, out, err = goleash(base + ["report", "--min-park", "0", target], stdin=stdin)
+        if code != 0 or "without a stack were not judged" not in err:
+            raise Failure("gccgo profile: exit %d, want 0 and a warning\n%s%s" % (code, out, err))
+        print("PASS %s: stackless goroutines reported as not judged" % a.case)
+        return
     code, out, err = goleash(base + ["report", "--format", "json", "--min-park", "0", target], stdin=stdin)
     if code != 1:
         raise Failure("report exit %d, want 1\nstdout:\n%s\nstderr:\n%s" % (code, out[:4000], err))
