@@ -5,6 +5,7 @@
  * report goes to stderr, and a clean exit status becomes `exitcode` when
  * there are leaks. A program's own failing status always wins. The work runs on a
  * thread of its own: exit may be called on a small goroutine stack segment. */
+#include <sched.h>
 #include "shim.h"
 #include "../common/dump_read.h"
 #include "../common/report_text.h"
@@ -107,6 +108,8 @@ static void *finish_thread(void *arg)
     return NULL;
 }
 
+enum { SETTLE_MAX_ROUNDS = 2000, SETTLE_STEADY = 16 };
+
 static int finish(int status)
 {
     /* Static: an abandoned reporter thread may still write to it. */
@@ -130,11 +133,65 @@ static int finish(int status)
     return status;
 }
 
+struct settle_count {
+    int64_t self;
+    size_t runnable;   /* readied, waiting for a CPU: about to reach its park or leave it */
+    size_t on_cpu;     /* running Go code or in a syscall, per the runtime */
+};
+
+static void count_unsettled(const gl_g *g, void *arg)
+{
+    struct settle_count *c = arg;
+    if (g->goid == c->self)
+        return;
+    int st = gl_gstatus_of(g->gptr, g->goid);
+    if (st == 1)
+        c->runnable++;
+    else if (st == 2 || st == 3)
+        c->on_cpu++;
+}
+
+/* A test that starts goroutines and returns at once, or sends its last item
+ * and returns, leaves goroutines that are runnable but have not yet reached
+ * the point where they block (or wake up): judged now, they would count as
+ * running, or as parked where they no longer are, depending on the
+ * scheduler's luck. So the exiting goroutine yields, without sleeping, while
+ * the runtime's own status words say so: until no goroutine is runnable and
+ * the number on a CPU has stopped changing for a few rounds (goroutines that
+ * really run, busy or in a syscall, keep it steady). Each round yields to the
+ * Go scheduler and to the kernel's, so goroutines on other threads get their
+ * CPU too. Bounded; only on a clean or failing exit (0, 1), from a goroutine,
+ * and only when the status word could be validated. */
+static void settle(int status)
+{
+    if ((status != 0 && status != 1) || !gl_real_fns.gosched || !gl_real_fns.getg)
+        return;
+    void *g = gl_real_fns.getg();
+    if (!g || !gl_gstatus_validate(g))
+        return;
+    struct settle_count c = {.self = gl_goid_of(g)};
+    if (c.self <= 0)
+        return;
+    size_t last_on_cpu = SIZE_MAX;
+    for (int round = 0, steady = 0; round < SETTLE_MAX_ROUNDS && steady < SETTLE_STEADY; round++) {
+        c.runnable = c.on_cpu = 0;
+        gl_registry_each_g(count_unsettled, &c);
+        if (c.runnable == 0 && c.on_cpu == 0)
+            break;
+        steady = c.runnable == 0 && c.on_cpu == last_on_cpu ? steady + 1 : 0;
+        last_on_cpu = c.on_cpu;
+        gl_real_fns.gosched();
+        sched_yield();
+    }
+}
+
 void exit(int status)
 {
     void (*real)(int) = gl_real_fns.exit;
     if (!real)
         real = (void (*)(int))dlsym(RTLD_NEXT, "exit");
+    if (atomic_load(&gl_active) && atomic_load(&finished) == 0)
+        settle(status);
     if (atomic_load(&gl_active) && atomic_exchange(&finished, 1) == 0)
         status = finish(status);
     real(status);

@@ -51,3 +51,10 @@ bool gl_gstatus_still_waiting(const void *g, int64_t goid)
         return true;
     return status_of(g) == G_WAITING;
 }
+
+int gl_gstatus_of(const void *g, int64_t goid)
+{
+    if (!g || atomic_load_explicit(&state, memory_order_relaxed) <= 0 || gl_goid_of(g) != goid)
+        return -1;
+    return (int)status_of(g);
+}

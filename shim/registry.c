@@ -191,6 +191,12 @@ void gl_registry_spawned(int64_t parent_goid, int64_t child_goid, uintptr_t star
 void gl_registry_spawned_by(gl_g *parent, int64_t parent_goid, int64_t child_goid, uintptr_t start_pc,
                             gl_istack *created, const char *test)
 {
+    gl_registry_spawned_g(parent, parent_goid, child_goid, start_pc, created, test, NULL);
+}
+
+void gl_registry_spawned_g(gl_g *parent, int64_t parent_goid, int64_t child_goid, uintptr_t start_pc,
+                           gl_istack *created, const char *test, void *child_g)
+{
     if (parent)
         atomic_fetch_add_explicit(&parent->refs, 1, memory_order_relaxed);
     struct gshard *s = gshard_of(child_goid);
@@ -221,6 +227,8 @@ void gl_registry_spawned_by(gl_g *parent, int64_t parent_goid, int64_t child_goi
         g->created_ns = gl_now_coarse_ns();
         g->test = test;
         g->spawn_seen = 1;
+        if (child_g && !g->gptr)
+            g->gptr = child_g;
         parent = NULL;
     }
     pthread_mutex_unlock(&s->mu);

@@ -51,6 +51,7 @@ static const struct {
     SYM(ticker_reset, "time.Ticker.Reset", 0),
     SYM(t_run, "testing.T.Run", 0),
     SYM(t_name, "testing.T.Name..stub", 0),
+    SYM(gosched, "runtime.Gosched", 0),
 };
 
 static void note_missing(const char *name)

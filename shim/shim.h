@@ -117,6 +117,7 @@ typedef struct gl_real {
     _Bool (*t_run)(void *t, const char *name, intptr_t name_len, void *f);
     struct gl_go_string (*t_name)(void *t);
     void (*exit)(int status);
+    void (*gosched)(void);
 } gl_real;
 
 extern gl_real gl_real_fns GL_HIDDEN;
@@ -246,6 +247,9 @@ typedef struct gl_ctx_rec {
 GL_HIDDEN void gl_registry_init(void);
 GL_HIDDEN void gl_registry_spawned_by(gl_g *parent, int64_t parent_goid, int64_t child_goid, uintptr_t start_pc,
                                       gl_istack *created, const char *test);
+/* The same, also noting the child's libgo g (for its status word). */
+GL_HIDDEN void gl_registry_spawned_g(gl_g *parent, int64_t parent_goid, int64_t child_goid, uintptr_t start_pc,
+                                     gl_istack *created, const char *test, void *child_g);
 GL_HIDDEN void gl_registry_spawned(int64_t parent_goid, int64_t child_goid, uintptr_t start_pc,
                                    gl_istack *created);
 GL_HIDDEN void gl_registry_exited(int64_t goid);
@@ -322,6 +326,9 @@ GL_HIDDEN bool gl_gstatus_validate(const void *running_g);
  * waiting: readied (runnable) or running again. True when it is waiting, or
  * when the status cannot be trusted (unvalidated offset, g reused). */
 GL_HIDDEN bool gl_gstatus_still_waiting(const void *g, int64_t goid);
+/* libgo's status of g when readable (the offset checked and g still goid's):
+ * 1 runnable, 2 running, 3 in a syscall, 4 waiting; -1 unknown. */
+GL_HIDDEN int gl_gstatus_of(const void *g, int64_t goid);
 
 /* ---- tests.c: the tests the process started ---- */
 #define GL_TESTS_MAX 100000

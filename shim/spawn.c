@@ -9,6 +9,7 @@ struct spawn_note {
     int64_t parent, child;
     gl_g *self;
     void *g;
+    void *child_g;
     uintptr_t anchor;
     uintptr_t fn;
     gl_istack *stack;
@@ -27,7 +28,7 @@ static void spawn_record(void *arg)
     if (GL_UNLIKELY(n->test != NULL))
         test = gl_testrun_finish(n->test);
     n->stack = n->self ? gl_stack_capture_cached(&n->self->scache, n->anchor) : gl_stack_capture();
-    gl_registry_spawned_by(n->self, n->parent, n->child, n->fn, n->stack, test);
+    gl_registry_spawned_g(n->self, n->parent, n->child, n->fn, n->stack, test, n->child_g);
 }
 
 static inline void *spawn(void *(*real)(uintptr_t, void *), struct spawn_note *n, void *arg)
@@ -36,6 +37,7 @@ static inline void *spawn(void *(*real)(uintptr_t, void *), struct spawn_note *n
     if (GL_UNLIKELY(n->parent == 0) && !gl_goid_check_first_spawn(newg))
         return newg;
     n->child = gl_goid_of(newg);
+    n->child_g = newg;
     if (n->child > 0)
         gl_on_altstack(spawn_record, n);
     return newg;
