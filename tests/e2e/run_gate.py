@@ -13,7 +13,10 @@ gate must say about it in header comments of one of its _test.go files:
   //             created=FUNC
 
 Modes
-  gate  1. `go test -compiler gccgo -exec 'goleash run --' ./...`: per package
+  gate  0. (last) the same gate over ./pool ./watch writing --json --junit
+           --sarif per binary (%b) with GitHub annotations: the leaking test
+           (a parallel subtest in watch) is named in all of them (ATTRIBUTION);
+        1. `go test -compiler gccgo -exec 'goleash run --' ./...`: per package
            the ok/FAIL line, the leak report (exact groups: count, wait reason,
            category, blocked function and file:line, creating function) or no
            report at all, and go test's exit code (1: some package failed);
@@ -33,6 +36,8 @@ not be run, 77 skipped (no go or no gccgo).
 """
 
 import argparse
+import json
+import xml.etree.ElementTree as ET
 import concurrent.futures
 import os
 import re
@@ -332,11 +337,79 @@ def test_binaries(env, specs, errors):
                               "leaked at failing.go:14, got:\n%s" % (w, describe(groups)))
 
 
+# Which test each leaking package's goroutines belong to, and the tests that
+# ran clean beside it (per-test attribution through testing.T.Run).
+ATTRIBUTION = {
+    "pool": {"leaking": {"TestSumForgetsStop": 4}, "clean": ["TestSumStopped"]},
+    "watch": {"leaking": {"TestWatchers/forgotten-close": 1},
+              "clean": ["TestWatchers", "TestWatchers/closed", "TestWatchers/parent-cancelled",
+                        "TestWatchers/cleanup-closes", "TestWatchers/fetch-fast",
+                        "TestWatchers/fetch-late-answer", "TestDeadlineWatcher"]},
+}
+
+
+def report_files(env, errors):
+    """The gate with every report file at once (%b: one set per package
+    binary) and GitHub annotations: the leaking test is named in the text
+    report, the JSON, the JUnit testcases and the SARIF results."""
+    rdir = os.path.join(env.tmp, "reports")
+    flag = ("%s run --json %s/%%b.json --junit %s/%%b.xml --sarif %s/%%b.sarif --source-root %s "
+            "--github-annotations on --" % (env.goleash, rdir, rdir, rdir, env.module))
+    rc, out, err = env.run([env.go, "test", "-compiler", "gccgo", "-count=1", "-exec", flag, "./pool", "./watch"],
+                           what="go test gate with report files")
+    if rc != 1:
+        errors.append("report files: go test exit %d, expected 1" % rc)
+    for pkg, want in sorted(ATTRIBUTION.items()):
+        w = "report files %s" % pkg
+        for test, n in want["leaking"].items():
+            if "--- %s: %d leaked goroutine(s)" % (test, n) not in out:
+                errors.append("%s: text report has no '--- %s: %d leaked' section" % (w, test, n))
+        try:
+            with open(os.path.join(rdir, pkg + ".test.json")) as f:
+                j = json.load(f)
+            root = ET.parse(os.path.join(rdir, pkg + ".test.xml")).getroot()
+            with open(os.path.join(rdir, pkg + ".test.sarif")) as f:
+                sarif = json.load(f)
+        except (OSError, ValueError, ET.ParseError) as ex:
+            errors.append("%s: %s" % (w, ex))
+            continue
+        by_test = {}
+        for leak in j["leaks"]:
+            by_test[leak["test"]] = by_test.get(leak["test"], 0) + leak["count"]
+        if by_test != want["leaking"]:
+            errors.append("%s: JSON leaks by test %r, expected %r" % (w, by_test, want["leaking"]))
+        names = {t["name"] for t in j["tests"]}
+        missing = (set(want["clean"]) | set(want["leaking"])) - names
+        if missing:
+            errors.append("%s: JSON tests list lacks %r" % (w, sorted(missing)))
+        cases = {c.get("name"): c for c in root.iter("testcase")}
+        for test in want["leaking"]:
+            if test not in cases or cases[test].find("failure") is None:
+                errors.append("%s: JUnit has no failed testcase %s" % (w, test))
+            elif "blocked at" not in (cases[test].find("failure").text or ""):
+                errors.append("%s: JUnit failure of %s lacks the leak report" % (w, test))
+        for test in want["clean"]:
+            if test not in cases or cases[test].find("failure") is not None:
+                errors.append("%s: JUnit testcase %s missing or failed" % (w, test))
+        results = sarif["runs"][0]["results"]
+        if len(results) != len(j["leaks"]):
+            errors.append("%s: SARIF has %d results for %d groups" % (w, len(results), len(j["leaks"])))
+        for r in results:
+            uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            test = next(iter(want["leaking"]))
+            if not uri.startswith(pkg + "/") or "in test %s" % test not in r["message"]["text"] \
+                    or not r.get("partialFingerprints"):
+                errors.append("%s: SARIF result at %s lacks the package file, the test or a fingerprint" % (w, uri))
+        if not re.search(r"^::error file=%s/[a-z]+\.go,line=\d+," % pkg, out, re.M):
+            errors.append("%s: no GitHub annotation at a %s/ file" % (w, pkg))
+
+
 def mode_gate(env, specs):
     errors = []
     go_test_gate(env, specs, errors, tagged=False)
     go_test_gate(env, specs, errors, tagged=True)
     test_binaries(env, specs, errors)
+    report_files(env, errors)
     if errors:
         raise Failure("\n".join("  - " + e for e in errors))
     log("PASS: %d packages gated as expected" % len(specs))
