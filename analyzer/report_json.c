@@ -29,15 +29,36 @@ static json_t *site(const gl_frame *f)
                      "line", f->line);
 }
 
-static json_t *stack(const gl_stack *s)
+/* Sites and stacks of groups: written in place, their names and paths being
+ * the dumps' interned strings (a big dump has thousands of groups). */
+static void site_out(gl_jw *w, const char *key, const gl_frame *f)
 {
-    json_t *a = json_array();
-    for (size_t i = 0; s && a && i < s->n; i++) {
-        const gl_frame *f = &s->frames[i];
-        json_array_append_new(a, json_pack("{s:o, s:o, s:i, s:o}", "function", string_or_null(f->function), "file",
-                                           string_or_null(f->file), "line", f->line, "pc", hex(f->pc)));
+    if (!f) {
+        gl_jw_null(w, key);
+        return;
     }
-    return a;
+    gl_jw_begin_object(w, key);
+    gl_jw_string_stable(w, "function", f->function);
+    gl_jw_string_stable(w, "file", f->file);
+    gl_jw_int(w, "line", f->line);
+    gl_jw_end(w);
+}
+
+static void stack_out(gl_jw *w, const char *key, const gl_stack *s)
+{
+    gl_jw_begin_array(w, key);
+    for (size_t i = 0; s && i < s->n; i++) {
+        const gl_frame *f = &s->frames[i];
+        char pc[24];
+        snprintf(pc, sizeof pc, "0x%llx", (unsigned long long)f->pc);
+        gl_jw_begin_object(w, NULL);
+        gl_jw_string_stable(w, "function", f->function);
+        gl_jw_string_stable(w, "file", f->file);
+        gl_jw_int(w, "line", f->line);
+        gl_jw_string(w, "pc", pc);
+        gl_jw_end(w);
+    }
+    gl_jw_end(w);
 }
 
 static json_t *ns_or_null(int64_t ns)
@@ -148,10 +169,10 @@ static void leak(gl_jw *w, const gl_leak_group *g)
     gl_jw_string(w, "reason", reason);
     gl_jw_string(w, "labels", g->first->labels);
     gl_jw_value(w, "flags", flags(g->first->flags));
-    gl_jw_value(w, "blocked_at", site(g->blocked_at));
-    gl_jw_value(w, "stack", stack(g->stack));
-    gl_jw_value(w, "created_at", site(g->created_at));
-    gl_jw_value(w, "creation_stack", stack(g->created));
+    site_out(w, "blocked_at", g->blocked_at);
+    stack_out(w, "stack", g->stack);
+    site_out(w, "created_at", g->created_at);
+    stack_out(w, "creation_stack", g->created);
     gl_jw_value(w, "ancestors", ancestors(g));
     gl_jw_value(w, "parked_ns",
                 json_pack("{s:o, s:o}", "min", ns_or_null(g->parked_min_ns), "max", ns_or_null(g->parked_max_ns)));
@@ -170,16 +191,7 @@ static void running(gl_jw *w, const gl_running *x)
     gl_jw_begin_object(w, NULL);
     gl_jw_int(w, "goid", x->goid);
     gl_jw_string_stable(w, "function", x->function);
-    const gl_frame *f = x->created_at;
-    if (!f) {
-        gl_jw_null(w, "created_at");
-    } else {
-        gl_jw_begin_object(w, "created_at");
-        gl_jw_string_stable(w, "function", f->function);
-        gl_jw_string_stable(w, "file", f->file);
-        gl_jw_int(w, "line", f->line);
-        gl_jw_end(w);
-    }
+    site_out(w, "created_at", x->created_at);
     gl_jw_end(w);
 }
 
