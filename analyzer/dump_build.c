@@ -173,6 +173,12 @@ typedef struct ancestor {
     const char *start_function;
 } ancestor;
 
+/* A stack's entry function, found once for all goroutines that share it. */
+typedef struct outer_memo {
+    const char *function;
+    int known;
+} outer_memo;
+
 /* What outlives the builder: owned by the dump (gl_dump_index.owner). */
 typedef struct owned {
     arena mem;
@@ -195,6 +201,8 @@ struct gl_build {
     gl_stack *empty[2];          /* the empty stack, untruncated / truncated */
     ancestor *ancestors;
     size_t nancestors, cap_ancestors;
+    outer_memo *outer;           /* by stack id: its outermost function */
+    size_t cap_outer;
 };
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
@@ -585,7 +593,21 @@ int gl_build_goroutine_add(gl_build *b, const gl_build_goroutine *in)
         return -1;
     if (in->labels && !(g->labels = gl_build_intern(b, in->labels, in->labels_len)))
         return -1;
-    g->start_function = (char *)(in->start_function ? in->start_function : outermost_function(in->stack));
+    if (in->start_function)
+        g->start_function = (char *)in->start_function;
+    else if (in->stack) {
+        size_t id = in->stack->id;
+        size_t had = b->cap_outer;
+        if (grow((void **)&b->outer, &b->cap_outer, id + 1, sizeof *b->outer) != 0)
+            return -1;
+        memset(b->outer + had, 0, (b->cap_outer - had) * sizeof *b->outer);
+        outer_memo *m = &b->outer[id];
+        if (!m->known) {
+            m->function = outermost_function(in->stack);
+            m->known = 1;
+        }
+        g->start_function = (char *)m->function;
+    }
     g->system = in->system >= 0 ? in->system : looks_system(g);
     d->ngoroutines++;
     return 0;
@@ -653,5 +675,6 @@ void gl_build_discard(gl_build *b)
     free(b->textbuf);
     free(b->key);
     free(b->ancestors);
+    free(b->outer);
     free(b);
 }
