@@ -10,9 +10,12 @@
 
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER)
 
+typedef enum slot_kind { SLOT_EMPTY, SLOT_STRING, SLOT_FRAGMENT } slot_kind;
+
 typedef struct cache_slot {
-    const char *key;       /* NULL: empty */
-    char *enc;
+    slot_kind kind;
+    const void *a, *b;     /* the key: a string (b NULL), or a fragment's pair */
+    char *enc;             /* the bytes to write */
     size_t len;
 } cache_slot;
 
@@ -28,10 +31,12 @@ void gl_jw_init(gl_jw *w, FILE *out)
     w->len = 0;
     w->failed = 0;
     w->cache = NULL;
+    w->recording = 0;
 }
 
 static void flush(gl_jw *w)
 {
+    w->record_lost |= w->recording;
     if (w->len && fwrite(w->buf, 1, w->len, w->out) != w->len)
         w->failed = 1;
     w->len = 0;
@@ -208,9 +213,9 @@ void gl_jw_string(gl_jw *w, const char *key, const char *s)
     free(e);
 }
 
-static uint64_t hash_ptr(const void *p)
+static uint64_t hash_key(slot_kind kind, const void *a, const void *b)
 {
-    uint64_t h = (uint64_t)(uintptr_t)p;
+    uint64_t h = (uint64_t)(uintptr_t)a ^ ((uint64_t)(uintptr_t)b * 0x9E3779B97F4A7C15ull) ^ (uint64_t)kind;
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
     h ^= h >> 33;
@@ -224,12 +229,13 @@ static int cache_grow(gl_jw_cache *c)
     if (!s)
         return -1;
     for (size_t i = 0; c->slots && i <= c->mask; i++) {
-        if (!c->slots[i].key)
+        const cache_slot *o = &c->slots[i];
+        if (o->kind == SLOT_EMPTY)
             continue;
-        size_t j = hash_ptr(c->slots[i].key) & (cap - 1);
-        while (s[j].key)
+        size_t j = hash_key(o->kind, o->a, o->b) & (cap - 1);
+        while (s[j].kind != SLOT_EMPTY)
             j = (j + 1) & (cap - 1);
-        s[j] = c->slots[i];
+        s[j] = *o;
     }
     free(c->slots);
     c->slots = s;
@@ -237,8 +243,9 @@ static int cache_grow(gl_jw_cache *c)
     return 0;
 }
 
-/* The cached encoding of s; NULL when out of memory. */
-static const cache_slot *cached(gl_jw *w, const char *s)
+/* The slot of the key, or the empty one where it belongs; NULL when out of
+ * memory. */
+static cache_slot *cache_find(gl_jw *w, slot_kind kind, const void *a, const void *b)
 {
     gl_jw_cache *c = w->cache;
     if (!c) {
@@ -246,21 +253,77 @@ static const cache_slot *cached(gl_jw *w, const char *s)
         if (!c || cache_grow(c) != 0)
             return NULL;
     }
-    size_t i = hash_ptr(s) & c->mask;
-    while (c->slots[i].key && c->slots[i].key != s)
-        i = (i + 1) & c->mask;
-    cache_slot *sl = &c->slots[i];
-    if (sl->key)
-        return sl;
-    if (!(sl->enc = encode_string(s, &sl->len)))
-        return NULL;
-    sl->key = s;
+    size_t i = hash_key(kind, a, b) & c->mask;
+    for (;; i = (i + 1) & c->mask) {
+        cache_slot *sl = &c->slots[i];
+        if (sl->kind == SLOT_EMPTY || (sl->kind == kind && sl->a == a && sl->b == b))
+            return sl;
+    }
+}
+
+/* Fills the empty slot sl with enc; grows the table when it gets full. */
+static int cache_put(gl_jw *w, cache_slot *sl, slot_kind kind, const void *a, const void *b, char *enc, size_t len)
+{
+    *sl = (cache_slot){kind, a, b, enc, len};
     /* On failure to grow, the entry stays in the old table (freed with it). */
-    if (++c->n * 2 > c->mask && cache_grow(c) != 0)
-        return NULL;
-    for (i = hash_ptr(s) & c->mask; c->slots[i].key != s; i = (i + 1) & c->mask)
-        ; /* the slot may have moved */
-    return &c->slots[i];
+    return ++w->cache->n * 2 > w->cache->mask ? cache_grow(w->cache) : 0;
+}
+
+/* The cached encoding of s: the bytes in *enc, *len. -1 out of memory. */
+static int cached(gl_jw *w, const char *s, const char **enc, size_t *len)
+{
+    cache_slot *sl = cache_find(w, SLOT_STRING, s, NULL);
+    if (!sl)
+        return -1;
+    if (sl->kind == SLOT_EMPTY) {
+        size_t n;
+        char *e = encode_string(s, &n);
+        if (!e)
+            return -1;
+        *enc = e;
+        *len = n;
+        return cache_put(w, sl, SLOT_STRING, s, NULL, e, n);
+    }
+    *enc = sl->enc;
+    *len = sl->len;
+    return 0;
+}
+
+int gl_jw_replay(gl_jw *w, const void *a, const void *b)
+{
+    if (w->failed)
+        return 1;
+    cache_slot *sl = cache_find(w, SLOT_FRAGMENT, a, b);
+    if (!sl || sl->kind == SLOT_EMPTY)
+        return 0;
+    put(w, sl->enc, sl->len);
+    return 1;
+}
+
+void gl_jw_record_begin(gl_jw *w)
+{
+    if (w->len > sizeof w->buf / 2)
+        flush(w);
+    w->record_from = w->len;
+    w->recording = 1;
+    w->record_lost = 0;
+}
+
+void gl_jw_record_end(gl_jw *w, const void *a, const void *b)
+{
+    w->recording = 0;
+    if (w->failed || w->record_lost)
+        return; /* written, just not remembered */
+    cache_slot *sl = cache_find(w, SLOT_FRAGMENT, a, b);
+    if (!sl || sl->kind != SLOT_EMPTY)
+        return;
+    size_t n = w->len - w->record_from;
+    char *copy = malloc(n ? n : 1);
+    if (!copy)
+        return;
+    memcpy(copy, w->buf + w->record_from, n);
+    if (cache_put(w, sl, SLOT_FRAGMENT, a, b, copy, n) != 0)
+        w->failed = 1;
 }
 
 void gl_jw_string_stable(gl_jw *w, const char *key, const char *s)
@@ -271,13 +334,14 @@ void gl_jw_string_stable(gl_jw *w, const char *key, const char *s)
         gl_jw_null(w, key);
         return;
     }
-    const cache_slot *sl = cached(w, s);
-    if (!sl) {
+    const char *enc;
+    size_t len;
+    if (cached(w, s, &enc, &len) != 0) {
         w->failed = 1;
         return;
     }
     member(w, key);
-    put(w, sl->enc, sl->len);
+    put(w, enc, len);
 }
 
 void gl_jw_value(gl_jw *w, const char *key, json_t *v)
@@ -309,7 +373,8 @@ static void cache_free(gl_jw_cache *c)
     if (!c)
         return;
     for (size_t i = 0; c->slots && i <= c->mask; i++)
-        free(c->slots[i].enc);
+        if (c->slots[i].kind != SLOT_EMPTY)
+            free(c->slots[i].enc);
     free(c->slots);
     free(c);
 }

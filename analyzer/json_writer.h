@@ -29,7 +29,9 @@ typedef struct gl_jw {
     char buf[1 << 16];                    /* output not yet handed to out */
     size_t len;
     int failed;
-    gl_jw_cache *cache;                   /* gl_jw_string_stable's encodings */
+    gl_jw_cache *cache;                   /* encodings and fragments by address */
+    size_t record_from;                   /* gl_jw_record_begin: where in buf */
+    int recording, record_lost;           /* ... and whether buf was flushed since */
 } gl_jw;
 
 void gl_jw_init(gl_jw *w, FILE *out);
@@ -56,6 +58,22 @@ void gl_jw_string_stable(gl_jw *w, const char *key, const char *s);
 /* The jansson value gl_jw_string writes for s (for sub-values built with
  * jansson): a string, cleaned like there; null for NULL. */
 json_t *gl_jw_string_json(const char *s);
+
+/* Fragments: what a run of calls wrote, remembered under a key of two
+ * addresses (stable like gl_jw_string_stable's strings) and written again
+ * for the same key. Record and replay only where the writer is in the same
+ * state (the same depth, a member already written before it in the same
+ * container); the calls recorded must leave the depth as they found it.
+ *
+ *     if (!gl_jw_replay(w, a, b)) {
+ *         gl_jw_record_begin(w);
+ *         ... calls ...
+ *         gl_jw_record_end(w, a, b);
+ *     }
+ */
+int gl_jw_replay(gl_jw *w, const void *a, const void *b); /* 1: written */
+void gl_jw_record_begin(gl_jw *w);
+void gl_jw_record_end(gl_jw *w, const void *a, const void *b);
 
 /* Any jansson value (reference stolen; NULL is an error), laid out in place. */
 void gl_jw_value(gl_jw *w, const char *key, json_t *v);

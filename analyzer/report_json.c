@@ -184,14 +184,18 @@ static void leak(gl_jw *w, const gl_leak_group *g)
     gl_jw_end(w);
 }
 
-/* One of possibly a million: names and sites are the dumps' interned
- * strings, each encoded once. */
+/* One of possibly a million, most alike but for the id: what follows the
+ * id is written once per (function, creation site) and replayed. */
 static void running(gl_jw *w, const gl_running *x)
 {
     gl_jw_begin_object(w, NULL);
     gl_jw_int(w, "goid", x->goid);
-    gl_jw_string_stable(w, "function", x->function);
-    site_out(w, "created_at", x->created_at);
+    if (!gl_jw_replay(w, x->function, x->created_at)) {
+        gl_jw_record_begin(w);
+        gl_jw_string_stable(w, "function", x->function);
+        site_out(w, "created_at", x->created_at);
+        gl_jw_record_end(w, x->function, x->created_at);
+    }
     gl_jw_end(w);
 }
 
