@@ -336,24 +336,33 @@ static const unsigned char hex_digits[256] = {
 static void key_put_shape(gl_build *b, const char *s, size_t len)
 {
     unsigned char *o = b->key + b->key_len;
-    size_t i = 0;
-    while (i < len) {
-        if (s[i] == '0' && i + 1 < len && s[i + 1] == 'x') {
-            size_t j = i + 2;
-            while (j < len && hex_digits[(unsigned char)s[j]])
-                j++;
-            /* >= 0x10000: more than four digits after the leading zeros. */
-            size_t first = i + 2;
-            while (first < j && s[first] == '0')
-                first++;
-            if (j > i + 2 && (j - first > 4 || (j < len && s[j] == '?'))) {
-                *o++ = '*';
-                i = j;
-                continue;
-            }
+    size_t done = 0; /* s[0, done) is in the key */
+    /* Numbers are found by their 'x' and copied in spans, left to right: a
+     * "0x" inside a number already replaced does not count. */
+    for (size_t from = 1; from < len;) {
+        const char *x = memchr(s + from, 'x', len - from);
+        if (!x)
+            break;
+        size_t xi = (size_t)(x - s);
+        from = xi + 1;
+        if (s[xi - 1] != '0' || xi - 1 < done)
+            continue;
+        size_t j = xi + 1;
+        while (j < len && hex_digits[(unsigned char)s[j]])
+            j++;
+        /* >= 0x10000: more than four digits after the leading zeros. */
+        size_t first = xi + 1;
+        while (first < j && s[first] == '0')
+            first++;
+        if (j > xi + 1 && (j - first > 4 || (j < len && s[j] == '?'))) {
+            memcpy(o, s + done, xi - 1 - done);
+            o += xi - 1 - done;
+            *o++ = '*';
+            done = from = j;
         }
-        *o++ = (unsigned char)s[i++];
     }
+    memcpy(o, s + done, len - done);
+    o += len - done;
     *o++ = '\0';
     b->key_len = (size_t)(o - b->key);
 }

@@ -38,6 +38,7 @@ struct gl_input {
     size_t prefix_len;
     int mapped;                     /* buf is the file, mapped whole: buf[0, end) */
     size_t dropped;                 /* mapped bytes before this are let go */
+    size_t populated;               /* ... and up to this mapped in ahead */
 };
 
 static void set_msg(gl_diag *diag, const char *name, long line, const char *fmt, va_list ap)
@@ -90,11 +91,22 @@ static int map_plain_file(gl_input *in, int fd)
     return 0;
 }
 
-/* Lets go of the mapped pages well behind the current line: lines handed out
- * stay readable (the kernel maps them again from the page cache if touched),
- * they just no longer hold memory. */
-static void drop_behind(gl_input *in)
+/* Keeps a window of the mapped file ahead of the reader mapped in (one call
+ * per window instead of a page fault per few pages) and lets go of the pages
+ * well behind the current line: lines handed out stay readable (the kernel
+ * maps them again from the page cache if touched), they just no longer hold
+ * memory. */
+static void slide_window(gl_input *in)
 {
+    if (in->populated < in->end && in->populated < in->start + DROP_WINDOW / 2) {
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        size_t from = in->populated > in->start ? in->populated : in->start & ~(page - 1);
+        size_t upto = from + DROP_WINDOW < in->end ? from + DROP_WINDOW : in->end;
+#ifdef MADV_POPULATE_READ
+        madvise(in->buf + from, upto - from, MADV_POPULATE_READ); /* a hint: older kernels refuse it */
+#endif
+        in->populated = upto;
+    }
     if (in->start - in->dropped < 2 * DROP_WINDOW)
         return;
     size_t upto = (in->start - DROP_WINDOW) & ~(size_t)(sysconf(_SC_PAGESIZE) - 1);
@@ -311,7 +323,7 @@ int gl_input_line(gl_input *in, const char **line, size_t *len, gl_diag *diag)
     }
     in->lineno++;
     if (in->mapped)
-        drop_behind(in);
+        slide_window(in);
     return deliver(in, line, len);
 }
 

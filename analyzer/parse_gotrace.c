@@ -62,7 +62,9 @@ typedef struct parser {
     int outer_cut;            /* ... at the outer end: the entry function is unknown */
     gl_stack *park;
     int created_truncated;
-    const char *created_fn;   /* function of the `created by` frame (interned) */
+    char *created_fn;         /* function of the `created by` frame (kept only to be
+                               * compared: most dumps have no originating blocks) */
+    size_t created_fn_len, created_fn_cap;
     int origin_blocks;        /* originating blocks seen */
     int skip_origin_first;    /* the first frame of the first block repeats created by */
     int64_t origin_id;        /* goroutine of the current block */
@@ -542,7 +544,7 @@ static int begin_goroutine(parser *p, const header *h)
     p->stack_truncated = p->outer_cut = 0;
     p->created_truncated = 0;
     p->park = NULL;
-    p->created_fn = NULL;
+    p->created_fn_len = 0;
     p->origin_blocks = 0;
     p->origin_id = 0;
     p->origin_outer = NULL;
@@ -569,7 +571,8 @@ static int add_frame(parser *p, const gl_build_frame *f)
             const char *fn = gl_build_intern(p->b, f->function, f->function_len);
             if (!fn)
                 return oom(p);
-            if (p->origin_blocks && fn == p->created_fn) {
+            if (p->origin_blocks && p->created_fn_len && f->function_len == p->created_fn_len
+                && memcmp(f->function, p->created_fn, f->function_len) == 0) {
                 p->origin_outer = fn;
                 return 0;
             }
@@ -634,9 +637,15 @@ static int created_by(parser *p, const char *s, size_t len)
             return -1;
         gl_build_stack_begin(p->b);
         p->ph = PH_CREATED;
-        p->created_fn = gl_build_intern(p->b, s, len);
-        if (!p->created_fn)
-            return oom(p);
+        if (len > p->created_fn_cap) {
+            char *nb = realloc(p->created_fn, len);
+            if (!nb)
+                return oom(p);
+            p->created_fn = nb;
+            p->created_fn_cap = len;
+        }
+        memcpy(p->created_fn, s, len);
+        p->created_fn_len = len;
     }
     /* In an originating block the creator names the next block's goroutine,
      * which the next block header gives with its id: nothing to keep. */
@@ -908,6 +917,7 @@ int gl_parse_gotrace(gl_input *in, gl_build *b, gl_diag *diag)
         d->min_park_ns = MINUTE_NS;
     }
     free(p.fnbuf);
+    free(p.created_fn);
     free(p.sema_cache);
     return rc;
 }
