@@ -69,11 +69,31 @@ static uint64_t mix(uint64_t h)
     return h;
 }
 
-/* Eight bytes a step: names and keys are hashed once per frame line. */
+/* Stack keys run to a kilobyte per goroutine, hashed once each: four
+ * independent lanes of eight bytes keep the multiplier busy. */
 static uint64_t hash_bytes(const void *p, size_t n)
 {
     const unsigned char *s = p;
     uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
+    if (n >= 32) {
+        uint64_t l0 = h, l1 = h ^ 0x243F6A8885A308D3ull, l2 = h ^ 0x13198A2E03707344ull,
+                 l3 = h ^ 0xA4093822299F31D0ull;
+        while (n >= 32) {
+            uint64_t w[4];
+            memcpy(w, s, 32);
+            l0 = (l0 ^ w[0]) * 0xbf58476d1ce4e5b9ull;
+            l1 = (l1 ^ w[1]) * 0xbf58476d1ce4e5b9ull;
+            l2 = (l2 ^ w[2]) * 0xbf58476d1ce4e5b9ull;
+            l3 = (l3 ^ w[3]) * 0xbf58476d1ce4e5b9ull;
+            l0 ^= l0 >> 29;
+            l1 ^= l1 >> 29;
+            l2 ^= l2 >> 29;
+            l3 ^= l3 >> 29;
+            s += 32;
+            n -= 32;
+        }
+        h = mix(l0) ^ mix(l1 + 1) * 3 ^ mix(l2 + 2) * 5 ^ mix(l3 + 3) * 7;
+    }
     while (n >= 8) {
         uint64_t w;
         memcpy(&w, s, 8);
@@ -136,12 +156,14 @@ static slot *table_find(table *t, uint64_t hash, const void *key, size_t len)
 struct gl_build;
 static int index_reserve(struct gl_build *b, size_t n);
 
-/* A frame of the stack being built: its strings stay in the scratch text
- * (textbuf) until the stack turns out to be new; then they are interned. */
+/* A frame of the stack being built: its strings stay where the stack key
+ * holds them (function, file) or in the scratch text (textbuf: the arguments
+ * as printed, which the key holds only as a shape) until the stack turns out
+ * to be new; then they are interned. */
 typedef struct sframe {
-    size_t function_at, function_len; /* in textbuf; SIZE_MAX: none */
-    size_t file_at, file_len;
-    size_t args_at, args_len;
+    size_t function_at, function_len; /* in key; SIZE_MAX: none */
+    size_t file_at, file_len;         /* in key; SIZE_MAX: none */
+    size_t args_at, args_len;         /* in textbuf; SIZE_MAX: none */
     int line;
     uint64_t off, pc;
 } sframe;
@@ -150,6 +172,12 @@ typedef struct ancestor {
     int64_t id, parent;
     const char *start_function;
 } ancestor;
+
+/* A stack's entry function, found once for all goroutines that share it. */
+typedef struct outer_memo {
+    const char *function;
+    int known;
+} outer_memo;
 
 /* What outlives the builder: owned by the dump (gl_dump_index.owner). */
 typedef struct owned {
@@ -165,7 +193,7 @@ struct gl_build {
     /* the stack being built */
     sframe *frames;
     size_t nframes, cap_frames;
-    char *textbuf;               /* the frames' strings, NUL-terminated */
+    char *textbuf;               /* the frames' arguments, NUL-terminated */
     size_t text_len, text_cap;
     unsigned char *key;          /* the stack's identity, built as frames come */
     size_t key_len, key_cap;
@@ -173,6 +201,8 @@ struct gl_build {
     gl_stack *empty[2];          /* the empty stack, untruncated / truncated */
     ancestor *ancestors;
     size_t nancestors, cap_ancestors;
+    outer_memo *outer;           /* by stack id: its outermost function */
+    size_t cap_outer;
 };
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
@@ -295,10 +325,10 @@ static void key_put(gl_build *b, const void *p, size_t n)
     b->key_len += n;
 }
 
-static const signed char hex_digits[256] = {
-    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
-    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+static const unsigned char hex_digits[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
 };
 
 /* The argument shape exactly as gl_rules_args_shape writes it (addresses
@@ -308,25 +338,33 @@ static const signed char hex_digits[256] = {
 static void key_put_shape(gl_build *b, const char *s, size_t len)
 {
     unsigned char *o = b->key + b->key_len;
-    size_t i = 0;
-    while (i < len) {
-        if (s[i] == '0' && i + 1 < len && s[i + 1] == 'x') {
-            size_t j = i + 2;
-            uint64_t v = 0;
-            int big = 0;
-            while (j < len && hex_digits[(unsigned char)s[j]]) {
-                big |= (v >> 60) != 0;
-                v = v << 4 | (uint64_t)(hex_digits[(unsigned char)s[j]] - 1);
-                j++;
-            }
-            if (j > i + 2 && (big || v >= 0x10000 || (j < len && s[j] == '?'))) {
-                *o++ = '*';
-                i = j;
-                continue;
-            }
+    size_t done = 0; /* s[0, done) is in the key */
+    /* Numbers are found by their 'x' and copied in spans, left to right: a
+     * "0x" inside a number already replaced does not count. */
+    for (size_t from = 1; from < len;) {
+        const char *x = memchr(s + from, 'x', len - from);
+        if (!x)
+            break;
+        size_t xi = (size_t)(x - s);
+        from = xi + 1;
+        if (s[xi - 1] != '0' || xi - 1 < done)
+            continue;
+        size_t j = xi + 1;
+        while (j < len && hex_digits[(unsigned char)s[j]])
+            j++;
+        /* >= 0x10000: more than four digits after the leading zeros. */
+        size_t first = xi + 1;
+        while (first < j && s[first] == '0')
+            first++;
+        if (j > xi + 1 && (j - first > 4 || (j < len && s[j] == '?'))) {
+            memcpy(o, s + done, xi - 1 - done);
+            o += xi - 1 - done;
+            *o++ = '*';
+            done = from = j;
         }
-        *o++ = (unsigned char)s[i++];
     }
+    memcpy(o, s + done, len - done);
+    o += len - done;
     *o++ = '\0';
     b->key_len = (size_t)(o - b->key);
 }
@@ -345,14 +383,10 @@ int gl_build_frame_add(gl_build *b, const gl_build_frame *f)
     size_t fl = f->function ? f->function_len : 0, il = f->file ? f->file_len : 0,
            al = f->args ? f->args_len : 0;
     if (grow((void **)&b->frames, &b->cap_frames, b->nframes + 1, sizeof *b->frames) != 0
-        || grow((void **)&b->textbuf, &b->text_cap, b->text_len + fl + il + al + 3, 1) != 0
+        || (f->args && grow((void **)&b->textbuf, &b->text_cap, b->text_len + al + 1, 1) != 0)
         || key_reserve(b, fl + il + al + 64) != 0)
         return -1;
     sframe *s = &b->frames[b->nframes++];
-    s->function_at = f->function ? text_put(b, f->function, fl) : SIZE_MAX;
-    s->function_len = fl;
-    s->file_at = f->file ? text_put(b, f->file, il) : SIZE_MAX;
-    s->file_len = il;
     s->args_at = f->args ? text_put(b, f->args, al) : SIZE_MAX;
     s->args_len = al;
     s->line = f->line;
@@ -368,7 +402,11 @@ int gl_build_frame_add(gl_build *b, const gl_build_frame *f)
     } k = {f->off, f->function ? 0 : f->pc, f->line, (uint32_t)fl, (uint32_t)il,
            f->function != NULL, f->file != NULL, f->args != NULL, 0};
     key_put(b, &k, sizeof k);
+    s->function_at = f->function ? b->key_len : SIZE_MAX;
+    s->function_len = fl;
     key_put(b, f->function, fl);
+    s->file_at = f->file ? b->key_len : SIZE_MAX;
+    s->file_len = il;
     key_put(b, f->file, il);
     if (f->args)
         key_put_shape(b, f->args, al);
@@ -391,9 +429,10 @@ static gl_stack *new_stack(gl_build *b, int truncated)
         f->function = NULL;
         f->file = NULL;
         if (s->function_at != SIZE_MAX
-            && !(f->function = (char *)gl_build_intern(b, b->textbuf + s->function_at, s->function_len)))
+            && !(f->function = (char *)gl_build_intern(b, (char *)b->key + s->function_at, s->function_len)))
             return NULL;
-        if (s->file_at != SIZE_MAX && !(f->file = (char *)gl_build_intern(b, b->textbuf + s->file_at, s->file_len)))
+        if (s->file_at != SIZE_MAX
+            && !(f->file = (char *)gl_build_intern(b, (char *)b->key + s->file_at, s->file_len)))
             return NULL;
         f->line = s->line;
         f->args = NULL;
@@ -565,7 +604,21 @@ int gl_build_goroutine_add(gl_build *b, const gl_build_goroutine *in)
         return -1;
     if (in->labels && !(g->labels = gl_build_intern(b, in->labels, in->labels_len)))
         return -1;
-    g->start_function = (char *)(in->start_function ? in->start_function : outermost_function(in->stack));
+    if (in->start_function)
+        g->start_function = (char *)in->start_function;
+    else if (in->stack) {
+        size_t id = in->stack->id;
+        size_t had = b->cap_outer;
+        if (grow((void **)&b->outer, &b->cap_outer, id + 1, sizeof *b->outer) != 0)
+            return -1;
+        memset(b->outer + had, 0, (b->cap_outer - had) * sizeof *b->outer);
+        outer_memo *m = &b->outer[id];
+        if (!m->known) {
+            m->function = outermost_function(in->stack);
+            m->known = 1;
+        }
+        g->start_function = (char *)m->function;
+    }
     g->system = in->system >= 0 ? in->system : looks_system(g);
     d->ngoroutines++;
     return 0;
@@ -633,5 +686,6 @@ void gl_build_discard(gl_build *b)
     free(b->textbuf);
     free(b->key);
     free(b->ancestors);
+    free(b->outer);
     free(b);
 }

@@ -1,19 +1,27 @@
 /* Streaming line reader over zlib (input.h). zlib's gzread passes plain
- * files through untouched, so one path serves both. */
+ * files through untouched, so one path serves both; a plain regular file is
+ * mapped instead, so lines are read where the page cache holds them (no copy
+ * through read(), no moving of partial lines), and the pages behind the
+ * reader are let go again so a gigabyte dump never counts in the resident
+ * size whole. */
 #include "input.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #define CHUNK (1u << 20)            /* one read */
 #define INITIAL_BUFFER (4u << 20)
 #define MAX_LINE (16u << 20)
+#define DROP_WINDOW ((size_t)16 << 20) /* mapped input let go in steps of this */
 
 struct gl_input {
     char *name;
@@ -28,6 +36,9 @@ struct gl_input {
     int pushed;                     /* return `last` again */
     char *prefix;
     size_t prefix_len;
+    int mapped;                     /* buf is the file, mapped whole: buf[0, end) */
+    size_t dropped;                 /* mapped bytes before this are let go */
+    size_t populated;               /* ... and up to this mapped in ahead */
 };
 
 static void set_msg(gl_diag *diag, const char *name, long line, const char *fmt, va_list ap)
@@ -59,6 +70,50 @@ static void open_error(gl_diag *diag, const char *name, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Maps fd when it is a non-empty regular file that is not gzip'd; 0 done,
+ * -1 not (then it is read as a stream). */
+static int map_plain_file(gl_input *in, int fd)
+{
+    struct stat st;
+    unsigned char magic[2];
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > SIZE_MAX
+        || pread(fd, magic, 2, 0) != (st.st_size >= 2 ? 2 : 1) || (magic[0] == 0x1f && magic[1] == 0x8b))
+        return -1;
+    size_t len = (size_t)st.st_size;
+    void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m == MAP_FAILED)
+        return -1;
+    madvise(m, len, MADV_SEQUENTIAL);
+    in->buf = m;
+    in->cap = in->end = len;
+    in->eof = 1;
+    in->mapped = 1;
+    return 0;
+}
+
+/* Keeps a window of the mapped file ahead of the reader mapped in (one call
+ * per window instead of a page fault per few pages) and lets go of the pages
+ * well behind the current line: lines handed out stay readable (the kernel
+ * maps them again from the page cache if touched), they just no longer hold
+ * memory. */
+static void slide_window(gl_input *in)
+{
+    if (in->populated < in->end && in->populated < in->start + DROP_WINDOW / 2) {
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        size_t from = in->populated > in->start ? in->populated : in->start & ~(page - 1);
+        size_t upto = from + DROP_WINDOW < in->end ? from + DROP_WINDOW : in->end;
+#ifdef MADV_POPULATE_READ
+        madvise(in->buf + from, upto - from, MADV_POPULATE_READ); /* a hint: older kernels refuse it */
+#endif
+        in->populated = upto;
+    }
+    if (in->start - in->dropped < 2 * DROP_WINDOW)
+        return;
+    size_t upto = (in->start - DROP_WINDOW) & ~(size_t)(sysconf(_SC_PAGESIZE) - 1);
+    madvise(in->buf + in->dropped, upto - in->dropped, MADV_DONTNEED);
+    in->dropped = upto;
+}
+
 gl_input *gl_input_open(const char *path, gl_diag *diag)
 {
     int is_stdin = strcmp(path, "-") == 0;
@@ -71,6 +126,10 @@ gl_input *gl_input_open(const char *path, gl_diag *diag)
     gl_input *in = calloc(1, sizeof *in);
     if (in) {
         in->name = strdup(name);
+        if (in->name && map_plain_file(in, fd) == 0) {
+            close(fd);
+            return in;
+        }
         in->buf = malloc(INITIAL_BUFFER);
         in->cap = INITIAL_BUFFER;
     }
@@ -98,7 +157,10 @@ void gl_input_close(gl_input *in)
     if (in->gz)
         gzclose(in->gz);
     free(in->name);
-    free(in->buf);
+    if (in->mapped)
+        munmap(in->buf, in->end);
+    else
+        free(in->buf);
     free(in->prefix);
     free(in);
 }
@@ -260,7 +322,14 @@ int gl_input_line(gl_input *in, const char **line, size_t *len, gl_diag *diag)
         return -1;
     }
     in->lineno++;
+    if (in->mapped)
+        slide_window(in);
     return deliver(in, line, len);
+}
+
+int gl_input_lines_stable(const gl_input *in)
+{
+    return in->mapped;
 }
 
 void gl_input_unread(gl_input *in)

@@ -30,6 +30,10 @@ const unsigned char *gl_input_peek(gl_input *in, size_t *len, gl_diag *diag);
  * Lines may hold any bytes, NUL included. */
 int gl_input_line(gl_input *in, const char **line, size_t *len, gl_diag *diag);
 
+/* 1 when every line handed out stays valid until gl_input_close (a plain
+ * file, mapped), not only until the next call. */
+int gl_input_lines_stable(const gl_input *in);
+
 /* Makes the next gl_input_line return the line it returned last once more
  * (one line of push-back: format detection reads the first header itself). */
 void gl_input_unread(gl_input *in);

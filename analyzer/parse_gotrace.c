@@ -24,6 +24,20 @@ typedef enum phase {
     PH_ORIGIN,    /* older originating blocks: only their ids and entry functions */
 } phase;
 
+/* A status seen before, classified, its reason text interned: a dump has a
+ * handful of statuses over a million headers. */
+#define STATUS_MEMO 16
+#define STATUS_MEMO_MAX_LEN 64
+
+typedef struct status_memo {
+    char status[STATUS_MEMO_MAX_LEN];
+    size_t len;
+    int used;                 /* status[0, len) is remembered */
+    gl_wait_class cls;
+    const char *reason_text;  /* interned; NULL when not parked */
+    size_t reason_text_len;
+} status_memo;
+
 typedef struct parser {
     gl_input *in;
     gl_build *b;
@@ -31,11 +45,15 @@ typedef struct parser {
     phase ph;
     int need_file;            /* a function line was read; its file line must follow */
     int weak;                 /* ... but it may as well have been log text (-1: not known yet) */
-    size_t fn_len;            /* length of that line in fnbuf */
+    const char *fn;           /* that line: in the input when its lines stay put, else fnbuf */
+    size_t fn_len;
     int discard_frame;        /* that frame is an originating block's creator: drop it */
-    gl_build_frame fr;        /* that function line (function/args point into fnbuf) */
+    gl_build_frame fr;        /* that function line (function/args point into fn) */
+    int stable_lines;         /* the input's lines stay valid (gl_input_lines_stable) */
     char *fnbuf;
     size_t fnbuf_cap;
+    status_memo statuses[STATUS_MEMO];
+    unsigned nstatuses;
     /* the goroutine being read */
     gl_build_goroutine g;
     long header_line;
@@ -44,7 +62,9 @@ typedef struct parser {
     int outer_cut;            /* ... at the outer end: the entry function is unknown */
     gl_stack *park;
     int created_truncated;
-    const char *created_fn;   /* function of the `created by` frame (interned) */
+    char *created_fn;         /* function of the `created by` frame (kept only to be
+                               * compared: most dumps have no originating blocks) */
+    size_t created_fn_len, created_fn_cap;
     int origin_blocks;        /* originating blocks seen */
     int skip_origin_first;    /* the first frame of the first block repeats created by */
     int64_t origin_id;        /* goroutine of the current block */
@@ -308,7 +328,18 @@ static void split_function(const char *s, size_t len, gl_build_frame *f)
     if (len < 2 || s[len - 1] != ')')
         return;
     /* The argument list is the parenthesis matching the last one: names hold
-     * parentheses too (`main.(*T).m`). */
+     * parentheses too (`main.(*T).m`). Most lists hold none: then it is the
+     * last '(' before the end. */
+    const char *open = memrchr(s, '(', len - 1);
+    if (open && !memchr(open + 1, ')', (size_t)(s + len - 1 - (open + 1)))) {
+        size_t i = (size_t)(open - s);
+        if (i == 0)
+            return;
+        f->function_len = i;
+        f->args = open + 1;
+        f->args_len = len - i - 2;
+        return;
+    }
     int depth = 0;
     for (size_t i = len; i-- > 0;) {
         if (s[i] == ')')
@@ -438,10 +469,51 @@ static int end_goroutine(parser *p)
     return 0;
 }
 
+/* The classification and reason text of a header's status, from the memo
+ * when seen before. NULL when out of memory. */
+static const status_memo *classify_status(parser *p, const header *h)
+{
+    for (unsigned i = 0; i < p->nstatuses && i < STATUS_MEMO; i++) {
+        const status_memo *m = &p->statuses[i];
+        if (m->used && m->len == h->status_len && memcmp(m->status, h->status, m->len) == 0)
+            return m;
+    }
+    /* A status too long to remember still passes through a slot. */
+    status_memo *m = &p->statuses[p->nstatuses++ % STATUS_MEMO];
+    gl_wait_class *c = &m->cls;
+    gl_wait_classify_status(h->status, h->status_len, c);
+    m->used = 0;
+    m->reason_text = NULL;
+    m->reason_text_len = 0;
+    if (c->state == GL_G_PARKED) {
+        /* The reason as Go spells it: the status without the (leaked) and
+         * (scan) marks, with a (durable) one ("sleep (durable)"). */
+        char text[256];
+        size_t n = c->core_len < 200 ? c->core_len : 200;
+        memcpy(text, h->status, n);
+        if (c->durable_suffix) {
+            memcpy(text + n, " (durable)", 10);
+            n += 10;
+        }
+        if (!(m->reason_text = gl_build_intern(p->b, text, n)))
+            return NULL;
+        m->reason_text_len = n;
+    }
+    if (h->status_len <= STATUS_MEMO_MAX_LEN) {
+        memcpy(m->status, h->status, h->status_len);
+        m->len = h->status_len;
+        m->used = 1;
+    }
+    return m;
+}
+
 static int begin_goroutine(parser *p, const header *h)
 {
+    const status_memo *m = classify_status(p, h);
+    if (!m)
+        return oom(p);
+    p->cls = m->cls;
     gl_wait_class *c = &p->cls;
-    gl_wait_classify_status(h->status, h->status_len, c);
     memset(&p->g, 0, sizeof p->g);
     gl_build_goroutine *g = &p->g;
     g->id = h->id;
@@ -454,19 +526,8 @@ static int begin_goroutine(parser *p, const header *h)
     if (c->state == GL_G_PARKED) {
         /* gc prints no minutes below one: parked, for less than a minute. */
         g->park_minutes = h->minutes >= 0 ? h->minutes : 0;
-        /* The reason as Go spells it: the status without the (leaked) and
-         * (scan) marks, with a (durable) one ("sleep (durable)"). */
-        char text[256];
-        size_t n = c->core_len < 200 ? c->core_len : 200;
-        memcpy(text, h->status, n);
-        if (c->durable_suffix) {
-            memcpy(text + n, " (durable)", 10);
-            n += 10;
-        }
-        g->reason_text = gl_build_intern(p->b, text, n);
-        if (!g->reason_text)
-            return oom(p);
-        g->reason_text_len = n;
+        g->reason_text = m->reason_text;
+        g->reason_text_len = m->reason_text_len;
     }
     if (h->labels) {
         g->labels = h->labels;
@@ -483,7 +544,7 @@ static int begin_goroutine(parser *p, const header *h)
     p->stack_truncated = p->outer_cut = 0;
     p->created_truncated = 0;
     p->park = NULL;
-    p->created_fn = NULL;
+    p->created_fn_len = 0;
     p->origin_blocks = 0;
     p->origin_id = 0;
     p->origin_outer = NULL;
@@ -510,7 +571,8 @@ static int add_frame(parser *p, const gl_build_frame *f)
             const char *fn = gl_build_intern(p->b, f->function, f->function_len);
             if (!fn)
                 return oom(p);
-            if (p->origin_blocks && fn == p->created_fn) {
+            if (p->origin_blocks && p->created_fn_len && f->function_len == p->created_fn_len
+                && memcmp(f->function, p->created_fn, f->function_len) == 0) {
                 p->origin_outer = fn;
                 return 0;
             }
@@ -529,18 +591,22 @@ static int add_frame(parser *p, const gl_build_frame *f)
 /* Keeps the function line until its file line arrives. */
 static int hold_function(parser *p, const char *s, size_t len)
 {
-    if (len > p->fnbuf_cap) {
-        char *nb = realloc(p->fnbuf, len);
-        if (!nb)
-            return oom(p);
-        p->fnbuf = nb;
-        p->fnbuf_cap = len;
+    if (!p->stable_lines) {
+        if (len > p->fnbuf_cap) {
+            char *nb = realloc(p->fnbuf, len);
+            if (!nb)
+                return oom(p);
+            p->fnbuf = nb;
+            p->fnbuf_cap = len;
+        }
+        memcpy(p->fnbuf, s, len);
+        s = p->fnbuf;
     }
-    memcpy(p->fnbuf, s, len);
-    memset(&p->fr, 0, sizeof p->fr);
-    split_function(p->fnbuf, len, &p->fr);
+    p->fr.pc = 0;
+    split_function(s, len, &p->fr);
     p->need_file = 1;
     p->weak = -1; /* decided only if no file line follows */
+    p->fn = s;
     p->fn_len = len;
     return 0;
 }
@@ -571,9 +637,15 @@ static int created_by(parser *p, const char *s, size_t len)
             return -1;
         gl_build_stack_begin(p->b);
         p->ph = PH_CREATED;
-        p->created_fn = gl_build_intern(p->b, s, len);
-        if (!p->created_fn)
-            return oom(p);
+        if (len > p->created_fn_cap) {
+            char *nb = realloc(p->created_fn, len);
+            if (!nb)
+                return oom(p);
+            p->created_fn = nb;
+            p->created_fn_cap = len;
+        }
+        memcpy(p->created_fn, s, len);
+        p->created_fn_len = len;
     }
     /* In an originating block the creator names the next block's goroutine,
      * which the next block header gives with its id: nothing to keep. */
@@ -658,6 +730,8 @@ static int stack_unavailable(const char *s, size_t len)
         s++;
         len--;
     }
+    if (len < 20 || s[0] != 'g')
+        return 0;
     return (len == 52 && memcmp(s, "goroutine running on other thread; stack unavailable", 52) == 0)
         || (len == 39 && memcmp(s, "goroutine in C code; stack unavailable", 39) == 0)
         || (starts(s, len, "goroutine ") && len > 19 && memcmp(s + len - 19, "; stack unavailable", 19) == 0);
@@ -716,7 +790,7 @@ static int handle_line(parser *p, const char *s, size_t len, int *verdict)
         if (is_file_line(s, len))
             return file_line(p, s, len);
         if (p->weak < 0)
-            p->weak = !looks_like_function(p->fnbuf, p->fn_len);
+            p->weak = !looks_like_function(p->fn, p->fn_len);
         if (!p->weak || no_frames(p))
             return bad(p, "expected a tab-indented FILE:LINE line after '%.*s'",
                        (int)(p->fr.function_len < 80 ? p->fr.function_len : 80), p->fr.function);
@@ -791,7 +865,7 @@ static int handle_line(parser *p, const char *s, size_t len, int *verdict)
 
 int gl_parse_gotrace(gl_input *in, gl_build *b, gl_diag *diag)
 {
-    parser p = {.in = in, .b = b, .diag = diag};
+    parser p = {.in = in, .b = b, .diag = diag, .stable_lines = gl_input_lines_stable(in)};
     gl_dump *d = gl_build_dump(b);
     int rc = 0;
     for (;;) {
@@ -843,6 +917,7 @@ int gl_parse_gotrace(gl_input *in, gl_build *b, gl_diag *diag)
         d->min_park_ns = MINUTE_NS;
     }
     free(p.fnbuf);
+    free(p.created_fn);
     free(p.sema_cache);
     return rc;
 }

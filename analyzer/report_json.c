@@ -1,4 +1,5 @@
 #include "report_json.h"
+#include "json_writer.h"
 #include "suppress.h"
 
 #include <jansson.h>
@@ -15,25 +16,9 @@ static json_t *hex(uint64_t v)
     return json_string(buf);
 }
 
-/* jansson wants valid UTF-8; names and paths from a dump need not be. */
 static json_t *string_or_null(const char *s)
 {
-    if (!s)
-        return json_null();
-    json_t *j = json_string(s);
-    if (!j) {
-        size_t len = 0;
-        while (s[len])
-            len++;
-        char *clean = malloc(len + 1);
-        if (!clean)
-            return json_null();
-        for (size_t i = 0; i <= len; i++)
-            clean[i] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
-        j = json_string(clean);
-        free(clean);
-    }
-    return j ? j : json_null();
+    return gl_jw_string_json(s);
 }
 
 static json_t *site(const gl_frame *f)
@@ -44,23 +29,36 @@ static json_t *site(const gl_frame *f)
                      "line", f->line);
 }
 
-static json_t *stack(const gl_stack *s)
+/* Sites and stacks of groups: written in place, their names and paths being
+ * the dumps' interned strings (a big dump has thousands of groups). */
+static void site_out(gl_jw *w, const char *key, const gl_frame *f)
 {
-    json_t *a = json_array();
-    for (size_t i = 0; s && a && i < s->n; i++) {
-        const gl_frame *f = &s->frames[i];
-        json_array_append_new(a, json_pack("{s:o, s:o, s:i, s:o}", "function", string_or_null(f->function), "file",
-                                           string_or_null(f->file), "line", f->line, "pc", hex(f->pc)));
+    if (!f) {
+        gl_jw_null(w, key);
+        return;
     }
-    return a;
+    gl_jw_begin_object(w, key);
+    gl_jw_string_stable(w, "function", f->function);
+    gl_jw_string_stable(w, "file", f->file);
+    gl_jw_int(w, "line", f->line);
+    gl_jw_end(w);
 }
 
-static json_t *int_list(const int64_t *v, size_t n)
+static void stack_out(gl_jw *w, const char *key, const gl_stack *s)
 {
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < n; i++)
-        json_array_append_new(a, json_integer(v[i]));
-    return a;
+    gl_jw_begin_array(w, key);
+    for (size_t i = 0; s && i < s->n; i++) {
+        const gl_frame *f = &s->frames[i];
+        char pc[24];
+        snprintf(pc, sizeof pc, "0x%llx", (unsigned long long)f->pc);
+        gl_jw_begin_object(w, NULL);
+        gl_jw_string_stable(w, "function", f->function);
+        gl_jw_string_stable(w, "file", f->file);
+        gl_jw_int(w, "line", f->line);
+        gl_jw_string(w, "pc", pc);
+        gl_jw_end(w);
+    }
+    gl_jw_end(w);
 }
 
 static json_t *ns_or_null(int64_t ns)
@@ -118,30 +116,6 @@ static json_t *flags(unsigned f)
     return a;
 }
 
-static json_t *leak(const gl_leak_group *g)
-{
-    json_t *parked = json_pack("{s:o, s:o}", "min", ns_or_null(g->parked_min_ns), "max", ns_or_null(g->parked_max_ns));
-    const char *reason = g->first->reason_text ? g->first->reason_text : gl_wait_reason_string(g->reason);
-    return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-                     "count", (json_int_t)g->count,
-                     "category", gl_category_name(g->category),
-                     "wait", gl_wait_name(g->wait),
-                     "reason", string_or_null(reason),
-                     "labels", string_or_null(g->first->labels),
-                     "flags", flags(g->first->flags),
-                     "blocked_at", site(g->blocked_at),
-                     "stack", stack(g->stack),
-                     "created_at", site(g->created_at),
-                     "creation_stack", stack(g->created),
-                     "ancestors", ancestors(g),
-                     "parked_ns", parked,
-                     "goroutines", int_list(g->goids, g->ngoids),
-                     "pids", int_list(g->pids, g->npids),
-                     "channel", channel(g),
-                     "context", context(g),
-                     "test", string_or_null(g->test));
-}
-
 static json_t *tests(const gl_report *r)
 {
     json_t *a = json_array();
@@ -149,12 +123,6 @@ static json_t *tests(const gl_report *r)
         json_array_append_new(a, json_pack("{s:o, s:I, s:I}", "name", string_or_null(r->tests[i].name), "leaked",
                                            (json_int_t)r->tests[i].leaked, "groups", (json_int_t)r->tests[i].groups));
     return a;
-}
-
-static json_t *running(const gl_running *x)
-{
-    return json_pack("{s:I, s:o, s:o}", "goid", (json_int_t)x->goid, "function", string_or_null(x->function),
-                     "created_at", site(x->created_at));
 }
 
 /* The rules that matched, in load order, with their hits. */
@@ -181,35 +149,92 @@ static size_t leaking_tests(const gl_report *r)
     return n;
 }
 
+static void int_list(gl_jw *w, const char *key, const int64_t *v, size_t n)
+{
+    gl_jw_begin_array(w, key);
+    for (size_t i = 0; i < n; i++)
+        gl_jw_int(w, NULL, v[i]);
+    gl_jw_end(w);
+}
+
+/* A leak group: its few sub-values built with jansson, its id list (up to a
+ * million ids) written as it goes. */
+static void leak(gl_jw *w, const gl_leak_group *g)
+{
+    const char *reason = g->first->reason_text ? g->first->reason_text : gl_wait_reason_string(g->reason);
+    gl_jw_begin_object(w, NULL);
+    gl_jw_int(w, "count", (int64_t)g->count);
+    gl_jw_string(w, "category", gl_category_name(g->category));
+    gl_jw_string(w, "wait", gl_wait_name(g->wait));
+    gl_jw_string(w, "reason", reason);
+    gl_jw_string(w, "labels", g->first->labels);
+    gl_jw_value(w, "flags", flags(g->first->flags));
+    site_out(w, "blocked_at", g->blocked_at);
+    stack_out(w, "stack", g->stack);
+    site_out(w, "created_at", g->created_at);
+    stack_out(w, "creation_stack", g->created);
+    gl_jw_value(w, "ancestors", ancestors(g));
+    gl_jw_value(w, "parked_ns",
+                json_pack("{s:o, s:o}", "min", ns_or_null(g->parked_min_ns), "max", ns_or_null(g->parked_max_ns)));
+    int_list(w, "goroutines", g->goids, g->ngoids);
+    int_list(w, "pids", g->pids, g->npids);
+    gl_jw_value(w, "channel", channel(g));
+    gl_jw_value(w, "context", context(g));
+    gl_jw_string(w, "test", g->test);
+    gl_jw_end(w);
+}
+
+/* One of possibly a million, most alike but for the id: what follows the
+ * id is written once per (function, creation site) and replayed. */
+static void running(gl_jw *w, const gl_running *x)
+{
+    gl_jw_begin_object(w, NULL);
+    gl_jw_int(w, "goid", x->goid);
+    if (!gl_jw_replay(w, x->function, x->created_at)) {
+        gl_jw_record_begin(w);
+        gl_jw_string_stable(w, "function", x->function);
+        site_out(w, "created_at", x->created_at);
+        gl_jw_record_end(w, x->function, x->created_at);
+    }
+    gl_jw_end(w);
+}
+
 int gl_report_json(FILE *out, const gl_report *r, const gl_warnings *w)
 {
-    json_t *leaks = json_array(), *run = json_array(), *warns = json_array();
-    for (size_t i = 0; leaks && i < r->ngroups; i++)
-        json_array_append_new(leaks, leak(&r->groups[i]));
-    for (size_t i = 0; run && i < r->nrunning; i++)
-        json_array_append_new(run, running(&r->running[i]));
-    for (size_t i = 0; w && warns && i < w->n; i++)
-        json_array_append_new(warns, string_or_null(w->msgs[i]));
-    json_t *summary = json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I}", "leaked_goroutines",
-                                (json_int_t)r->leaked, "groups", (json_int_t)r->ngroups, "goroutines",
-                                (json_int_t)r->goroutines, "still_running", (json_int_t)r->nrunning, "dumps",
-                                (json_int_t)r->ndumps, "truncated", r->truncated, "suppressed_goroutines",
-                                (json_int_t)r->suppressed, "suppressed_groups", (json_int_t)r->suppressed_groups);
-    /* json_pack with "o" steals the references, also of NULL ones on failure. */
-    json_t *root = json_pack("{s:i, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "version", 1, "tool",
-                             "goleash " GOLEASH_VERSION, "source", r->source ? r->source : "goleash", "summary",
-                             summary, "leaks", leaks, "running", run, "warnings", warns, "suppressions",
-                             suppressions(r->suppressions));
-    if (!root)
-        return -1;
-    json_object_set_new(root, "tests", tests(r));
-    json_object_set_new(summary, "tests", json_integer((json_int_t)(r->ntests + r->tests_dropped)));
-    json_object_set_new(summary, "tests_leaking", json_integer((json_int_t)leaking_tests(r)));
-    json_object_set_new(summary, "setup_leaked", json_integer((json_int_t)r->setup_leaked));
-    json_object_set_new(summary, "ignored_setup", json_integer((json_int_t)r->ignored_setup));
-    int rc = json_dumpf(root, out, JSON_INDENT(2));
-    json_decref(root);
-    if (rc != 0 || fputc('\n', out) == EOF)
-        return -1;
-    return ferror(out) ? -1 : 0;
+    gl_jw jw;
+    gl_jw_init(&jw, out);
+    gl_jw_begin_object(&jw, NULL);
+    gl_jw_int(&jw, "version", 1);
+    gl_jw_string(&jw, "tool", "goleash " GOLEASH_VERSION);
+    gl_jw_string(&jw, "source", r->source ? r->source : "goleash");
+    gl_jw_begin_object(&jw, "summary");
+    gl_jw_int(&jw, "leaked_goroutines", (int64_t)r->leaked);
+    gl_jw_int(&jw, "groups", (int64_t)r->ngroups);
+    gl_jw_int(&jw, "goroutines", (int64_t)r->goroutines);
+    gl_jw_int(&jw, "still_running", (int64_t)r->nrunning);
+    gl_jw_int(&jw, "dumps", (int64_t)r->ndumps);
+    gl_jw_bool(&jw, "truncated", r->truncated);
+    gl_jw_int(&jw, "suppressed_goroutines", (int64_t)r->suppressed);
+    gl_jw_int(&jw, "suppressed_groups", (int64_t)r->suppressed_groups);
+    gl_jw_int(&jw, "tests", (int64_t)(r->ntests + r->tests_dropped));
+    gl_jw_int(&jw, "tests_leaking", (int64_t)leaking_tests(r));
+    gl_jw_int(&jw, "setup_leaked", (int64_t)r->setup_leaked);
+    gl_jw_int(&jw, "ignored_setup", (int64_t)r->ignored_setup);
+    gl_jw_end(&jw);
+    gl_jw_begin_array(&jw, "leaks");
+    for (size_t i = 0; i < r->ngroups && !jw.failed; i++)
+        leak(&jw, &r->groups[i]);
+    gl_jw_end(&jw);
+    gl_jw_begin_array(&jw, "running");
+    for (size_t i = 0; i < r->nrunning && !jw.failed; i++)
+        running(&jw, &r->running[i]);
+    gl_jw_end(&jw);
+    gl_jw_begin_array(&jw, "warnings");
+    for (size_t i = 0; w && i < w->n; i++)
+        gl_jw_string(&jw, NULL, w->msgs[i]);
+    gl_jw_end(&jw);
+    gl_jw_value(&jw, "suppressions", suppressions(r->suppressions));
+    gl_jw_value(&jw, "tests", tests(r));
+    gl_jw_end(&jw);
+    return gl_jw_finish(&jw);
 }

@@ -40,12 +40,15 @@ typedef struct gl_dump_index {
     void *owner;
 } gl_dump_index;
 
-/* The slot of a goroutine id in gid_keys: ids are spread by a multiplicative
- * hash (gc's ids are dense and sequential, which alone would cluster). */
+/* The slot of a goroutine id in gid_keys. gc's ids are dense and mostly
+ * rising: runs of 16 consecutive ids keep to one block of 16 slots (a
+ * million inserts and lookups in dump order touch memory in order, a cache
+ * line serves eight ids), while the blocks are spread by a multiplicative
+ * hash so ids that share a stride do not cluster. */
 static inline size_t gl_gid_slot(int64_t id, size_t mask)
 {
-    uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
-    return (size_t)(h ^ (h >> 29)) & mask;
+    uint64_t h = ((uint64_t)id >> 4) * 0x9E3779B97F4A7C15ull;
+    return (size_t)(((h ^ (h >> 29)) << 4) | ((uint64_t)id & 15)) & mask;
 }
 
 #endif

@@ -112,26 +112,26 @@ res="$work/results.txt"
 now_ns() { date +%s%N; }
 
 # run_one TAG N FILE FORMAT [pipe]: one timed `goleash report`; appends
-# "TAG n bytes wall_s rss_kb rc" to the results.
+# "TAG n bytes wall_us rss_kb rc cpu_us" to the results (cpu: user + sys).
 run_one() {
     local tag=$1 n=$2 f=$3 fmt=$4 pipe=${5:-} t0 t1 rc=0 rss
     t0=$(now_ns)
     if [ -n "$pipe" ]; then
-        /usr/bin/time -f '%M' -o "$work/time" sh -c \
+        /usr/bin/time -f '%M %U %S' -o "$work/time" sh -c \
             'gzip -dc "$1" | "$2" report --format "$3" -o /dev/null /dev/stdin' sh "$f" "$GOLEASH" "$fmt" \
             2>"$work/err" || rc=$?
     else
-        /usr/bin/time -f '%M' -o "$work/time" "$GOLEASH" report --format "$fmt" -o /dev/null "$f" \
+        /usr/bin/time -f '%M %U %S' -o "$work/time" "$GOLEASH" report --format "$fmt" -o /dev/null "$f" \
             2>"$work/err" || rc=$?
     fi
     t1=$(now_ns)
-    rss=$(tail -n 1 "$work/time")
+    read -r rss user sys < <(tail -n 1 "$work/time")
     if [ "$rc" != 0 ] && [ "$rc" != 1 ]; then
         echo "bench_parse.sh: goleash report --format $fmt ${pipe:+(via gzip -dc) }$f: exit status $rc" >&2
         grep -v '^Command exited with non-zero status' "$work/err" | head -n 5 >&2 || true
         return 1
     fi
-    echo "$tag $n $(stat -c %s "$f") $(( (t1 - t0) / 1000 )) $rss $rc" >>"$res"
+    echo "$tag $n $(stat -c %s "$f") $(( (t1 - t0) / 1000 )) $rss $rc $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1e6 }')" >>"$res"
 }
 
 # ---- machine info --------------------------------------------------------
@@ -145,8 +145,9 @@ echo
 
 # ---- start-up baseline -------------------------------------------------------
 for ((i = 0; i < runs * 5; i++)); do
-    t0=$(now_ns); /usr/bin/time -f '%M' -o "$work/time" "$GOLEASH" --version >/dev/null; t1=$(now_ns)
-    echo "startup 0 0 $(( (t1 - t0) / 1000 )) $(tail -n 1 "$work/time") 0" >>"$res"
+    t0=$(now_ns); /usr/bin/time -f '%M %U %S' -o "$work/time" "$GOLEASH" --version >/dev/null; t1=$(now_ns)
+    read -r rss user sys < <(tail -n 1 "$work/time")
+    echo "startup 0 0 $(( (t1 - t0) / 1000 )) $rss 0 0" >>"$res"
 done
 
 # ---- runs ------------------------------------------------------------------
@@ -217,12 +218,15 @@ import sys, statistics, os
 res, largest, data, style = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 rows = {}
 for line in open(res):
-    tag, n, size, us, rss, rc = line.split()
-    rows.setdefault((tag, int(n)), []).append((int(size), int(us) / 1e6, int(rss) * 1024))
+    tag, n, size, us, rss, rc, cpu = line.split()
+    rows.setdefault((tag, int(n)), []).append((int(size), int(us) / 1e6, int(rss) * 1024, int(cpu) / 1e6))
 
 def agg(key):
     r = rows[key]
     return r[0][0], statistics.median(x[1] for x in r), max(x[2] for x in r), min(x[1] for x in r), max(x[1] for x in r)
+
+def cpu(key):
+    return statistics.median(x[3] for x in rows[key])
 
 _, start, start_rss, _, _ = agg(("startup", 0))
 def label(n):
@@ -237,7 +241,8 @@ def check(name, good, detail):
 
 print(f"start-up (goleash --version): {start*1000:.1f} ms, {start_rss/2**20:.1f} MiB RSS")
 print()
-hdr = f"{'run':<16} {'input MB':>9} {'wall s':>8} {'(min..max)':>15} {'MB/s':>8} {'peak RSS MB':>12} {'RSS/input':>10} {'ns/goroutine':>13}"
+hdr = (f"{'run':<16} {'input MB':>9} {'wall s':>8} {'(min..max)':>15} {'MB/s':>8} {'CPU s':>7} {'MB/CPU-s':>9} "
+       f"{'peak RSS MB':>12} {'RSS/input':>10} {'ns/goroutine':>13}")
 print(hdr)
 print("-" * len(hdr))
 per = {}
@@ -259,10 +264,16 @@ for (tag, n) in sorted(rows, key=lambda k: (k[1], ["json", "text", "gz-direct", 
     ratio = rss / text_bytes
     name = f"{label(n)} {tag}"
     inmb = f"{mb:.1f}" + (f" gz ({text_bytes/1e6:.0f})" if tag.startswith("gz") else "")
-    print(f"{name:<16} {inmb:>9} {wall:>8.3f} {f'({lo:.3f}..{hi:.3f})':>15} {mbs:>8.0f} {rss/1e6:>12.1f} {ratio:>10.2f} {ns:>13.0f}")
+    c = cpu((tag, n))
+    # /usr/bin/time counts in hundredths: too coarse for a rate below 0.05 s.
+    rate = f"{text_bytes / 1e6 / c:.0f}" if c >= 0.05 else "-"
+    print(f"{name:<16} {inmb:>9} {wall:>8.3f} {f'({lo:.3f}..{hi:.3f})':>15} {mbs:>8.0f} {c:>7.2f} "
+          f"{rate:>9} {rss/1e6:>12.1f} {ratio:>10.2f} {ns:>13.0f}")
     per[(tag, n)] = (wall, mbs, rss, ratio, ns, text_bytes)
 print()
-print("  MB/s is uncompressed text per wall second (start-up included); ns/goroutine")
+print("  MB/s is uncompressed text per wall second (start-up included); CPU s is the median")
+print("  user + sys time and MB/CPU-s the rate it gives (what a loaded machine cannot skew;")
+print("  the targets are judged on wall time). ns/goroutine")
 print("  excludes start-up. gz-direct: goleash reads FILE.gz itself; gz-pipe: gzip -dc |")
 print("  goleash ... /dev/stdin (RSS is the larger of the two processes).")
 print()
