@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,6 +71,46 @@ static void open_error(gl_diag *diag, const char *name, const char *fmt, ...)
     va_end(ap);
 }
 
+/* A mapped file that shrinks while it is read (a log being rotated or
+ * rewritten) raises SIGBUS on the pages past its new end. The analyzer must
+ * not die of a changing input: the handler puts zero pages over the rest of
+ * the mapping so the reader can go on, and notes it, and the next line read
+ * turns that into an error naming the file. One mapping is read at a time. */
+static char *volatile guarded_lo, *volatile guarded_hi;
+static volatile sig_atomic_t file_shrank;
+
+static void on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+    (void)ctx;
+    char *addr = si->si_addr, *lo = guarded_lo, *hi = guarded_hi;
+    if (lo && addr >= lo && addr < hi) {
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        char *from = (char *)((uintptr_t)addr & ~(uintptr_t)(page - 1));
+        if (mmap(from, (size_t)(hi - from), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+            file_shrank = 1;
+            return;
+        }
+    }
+    signal(sig, SIG_DFL); /* not ours: die of it as we would have */
+    raise(sig);
+}
+
+static void guard_mapping(char *buf, size_t len)
+{
+    static int installed;
+    if (!installed) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = on_sigbus;
+        sa.sa_flags = SA_SIGINFO;
+        sigemptyset(&sa.sa_mask);
+        installed = sigaction(SIGBUS, &sa, NULL) == 0;
+    }
+    guarded_hi = buf + len;
+    guarded_lo = buf;
+    file_shrank = 0;
+}
+
 /* Maps fd when it is a non-empty regular file that is not gzip'd; 0 done,
  * -1 not (then it is read as a stream). */
 static int map_plain_file(gl_input *in, int fd)
@@ -84,6 +125,7 @@ static int map_plain_file(gl_input *in, int fd)
     if (m == MAP_FAILED)
         return -1;
     madvise(m, len, MADV_SEQUENTIAL);
+    guard_mapping(m, len);
     in->buf = m;
     in->cap = in->end = len;
     in->eof = 1;
@@ -157,8 +199,11 @@ void gl_input_close(gl_input *in)
     if (in->gz)
         gzclose(in->gz);
     free(in->name);
-    if (in->mapped)
+    if (in->mapped) {
+        if (guarded_lo == in->buf)
+            guarded_lo = guarded_hi = NULL;
         munmap(in->buf, in->end);
+    }
     else
         free(in->buf);
     free(in->prefix);
@@ -322,8 +367,13 @@ int gl_input_line(gl_input *in, const char **line, size_t *len, gl_diag *diag)
         return -1;
     }
     in->lineno++;
-    if (in->mapped)
+    if (in->mapped) {
+        if (file_shrank) {
+            gl_input_error(in, in->lineno, diag, "the file shrank while it was being read");
+            return -1;
+        }
         slide_window(in);
+    }
     return deliver(in, line, len);
 }
 

@@ -14,6 +14,7 @@
 
 #include "../test_data.h"
 #include "dump_build.h"
+#include "input.h"
 #include "load.h"
 #include "rules.h"
 #include "wait_classify.h"
@@ -805,6 +806,37 @@ START_TEST(report_exit_codes_for_bad_and_truncated_input)
 }
 END_TEST
 
+/* A file that shrinks under the reader (a log rotated while it is read)
+ * is an error naming the file, not a SIGBUS. */
+START_TEST(a_file_shrinking_while_read_is_an_error)
+{
+    char path[] = "/tmp/goleash-shrink.XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    static char line[100];
+    memset(line, 'x', sizeof line - 1);
+    line[sizeof line - 2] = '\n';
+    for (int i = 0; i < 4000; i++) /* ~400 KB: many pages */
+        ck_assert_int_eq(write(fd, line, sizeof line - 1), (int)sizeof line - 1);
+    gl_diag diag = {0};
+    gl_input *in = gl_input_open(path, &diag);
+    ck_assert_ptr_nonnull(in);
+    const char *l;
+    size_t len;
+    ck_assert_int_eq(gl_input_line(in, &l, &len, &diag), 1);
+    ck_assert_int_eq(ftruncate(fd, 50), 0);
+    int r;
+    while ((r = gl_input_line(in, &l, &len, &diag)) == 1)
+        ;
+    ck_assert_int_eq(r, -1);
+    ck_assert_ptr_nonnull(strstr(diag.msg, "the file shrank while it was being read"));
+    ck_assert_ptr_nonnull(strstr(diag.msg, path));
+    gl_input_close(in);
+    close(fd);
+    unlink(path);
+}
+END_TEST
+
 static Suite *parse_suite(void)
 {
     Suite *s = suite_create("parse");
@@ -828,6 +860,7 @@ static Suite *parse_suite(void)
     tcase_add_test(tc, report_json_names_source_and_keeps_reason_and_labels);
     tcase_add_test(tc, loose_grouping_ignores_lines_and_arguments);
     tcase_add_test(tc, report_exit_codes_for_bad_and_truncated_input);
+    tcase_add_test(tc, a_file_shrinking_while_read_is_an_error);
     suite_add_tcase(s, tc);
     return s;
 }
