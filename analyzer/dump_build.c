@@ -2,6 +2,8 @@
  * besides its goroutine array, and two open-addressing tables that intern
  * strings and stacks. */
 #include "dump_build.h"
+
+#include "util.h"
 #include "dump_index.h"
 #include "dump_read.h"
 #include "rules.h"
@@ -205,21 +207,6 @@ struct gl_build {
     size_t cap_outer;
 };
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 64;
-    while (n < need)
-        n *= 2;
-    void *a = realloc(*arr, n * elem);
-    if (!a)
-        return -1;
-    *arr = a;
-    *cap = n;
-    return 0;
-}
-
 static void release(gl_dump *d)
 {
     gl_dump_index *ix = d->index_;
@@ -314,7 +301,7 @@ size_t gl_build_stack_depth(const gl_build *b)
 
 static int key_reserve(gl_build *b, size_t n)
 {
-    return grow((void **)&b->key, &b->key_cap, b->key_len + n, 1);
+    return gl_grow((void **)&b->key, &b->key_cap, b->key_len + n, 1);
 }
 
 static void key_put(gl_build *b, const void *p, size_t n)
@@ -382,8 +369,8 @@ int gl_build_frame_add(gl_build *b, const gl_build_frame *f)
 {
     size_t fl = f->function ? f->function_len : 0, il = f->file ? f->file_len : 0,
            al = f->args ? f->args_len : 0;
-    if (grow((void **)&b->frames, &b->cap_frames, b->nframes + 1, sizeof *b->frames) != 0
-        || (f->args && grow((void **)&b->textbuf, &b->text_cap, b->text_len + al + 1, 1) != 0)
+    if (gl_grow((void **)&b->frames, &b->cap_frames, b->nframes + 1, sizeof *b->frames) != 0
+        || (f->args && gl_grow((void **)&b->textbuf, &b->text_cap, b->text_len + al + 1, 1) != 0)
         || key_reserve(b, fl + il + al + 64) != 0)
         return -1;
     sframe *s = &b->frames[b->nframes++];
@@ -444,7 +431,7 @@ static gl_stack *new_stack(gl_build *b, int truncated)
         }
     }
     gl_dump *d = b->d;
-    if (grow((void **)&d->stacks, &b->cap_stacks, d->nstacks + 1, sizeof *d->stacks) != 0)
+    if (gl_grow((void **)&d->stacks, &b->cap_stacks, d->nstacks + 1, sizeof *d->stacks) != 0)
         return NULL;
     st->id = (uint32_t)(d->nstacks + 1);
     st->truncated = truncated != 0;
@@ -567,7 +554,7 @@ static int index_reserve(gl_build *b, size_t n)
 static gl_goroutine *append_goroutine(gl_build *b)
 {
     gl_dump *d = b->d;
-    if (grow((void **)&d->goroutines, &b->cap_goroutines, d->ngoroutines + 1, sizeof *d->goroutines) != 0
+    if (gl_grow((void **)&d->goroutines, &b->cap_goroutines, d->ngoroutines + 1, sizeof *d->goroutines) != 0
         || index_reserve(b, d->ngoroutines + 1) != 0)
         return NULL;
     gl_goroutine *g = &d->goroutines[d->ngoroutines];
@@ -609,7 +596,7 @@ int gl_build_goroutine_add(gl_build *b, const gl_build_goroutine *in)
     else if (in->stack) {
         size_t id = in->stack->id;
         size_t had = b->cap_outer;
-        if (grow((void **)&b->outer, &b->cap_outer, id + 1, sizeof *b->outer) != 0)
+        if (gl_grow((void **)&b->outer, &b->cap_outer, id + 1, sizeof *b->outer) != 0)
             return -1;
         memset(b->outer + had, 0, (b->cap_outer - had) * sizeof *b->outer);
         outer_memo *m = &b->outer[id];
@@ -636,7 +623,7 @@ int gl_build_ancestor(gl_build *b, int64_t id, int64_t parent, const char *start
     for (size_t i = b->nancestors; i-- > 0;)
         if (b->ancestors[i].id == id)
             return 0;
-    if (grow((void **)&b->ancestors, &b->cap_ancestors, b->nancestors + 1, sizeof *b->ancestors) != 0)
+    if (gl_grow((void **)&b->ancestors, &b->cap_ancestors, b->nancestors + 1, sizeof *b->ancestors) != 0)
         return -1;
     b->ancestors[b->nancestors++] = (ancestor){id, parent, start_function};
     return 0;

@@ -7,6 +7,7 @@
  * starts something the grammar knows but breaks it (a header without its
  * `]:`, a frame without its file line) is an error. */
 #include "parse_gotrace.h"
+#include "util.h"
 #include "wait_classify.h"
 
 #include <stdarg.h>
@@ -108,17 +109,6 @@ static int scan_uint(const char *s, size_t len, size_t *i, int64_t *out)
     return 0;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* "0x" and hex digits spanning exactly s[0, len). */
 static int parse_hex(const char *s, size_t len, uint64_t *out)
 {
@@ -126,7 +116,7 @@ static int parse_hex(const char *s, size_t len, uint64_t *out)
         return -1;
     uint64_t v = 0;
     for (size_t i = 2; i < len; i++) {
-        int h = hex_value(s[i]);
+        int h = gl_hex_digit(s[i]);
         if (h < 0)
             return -1;
         v = v << 4 | (uint64_t)h;
@@ -763,7 +753,7 @@ static int runtime_noise(const char *s, size_t len)
         return 1;
     if (len > 3 && s[0] == '0' && s[1] == 'x') {
         size_t i = 2;
-        while (i < len && hex_value(s[i]) >= 0)
+        while (i < len && gl_hex_digit(s[i]) >= 0)
             i++;
         return i < len && s[i] == ':';
     }
