@@ -306,7 +306,7 @@ static int key_reserve(gl_build *b, size_t n)
 
 static void key_put(gl_build *b, const void *p, size_t n)
 {
-    if (n == 0) /* p may be NULL then (an empty name) */
+    if (n == 0) /* p is NULL for an absent function or file: memcpy forbids it */
         return;
     memcpy(b->key + b->key_len, p, n);
     b->key_len += n;

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: the unit suites (Check) and the end-to-end suite (real
 # gccgo programs under the shim), then the unit suites again in an
-# AddressSanitizer + UBSan build. Ends with one line: N passed, N failed.
+# AddressSanitizer + UBSan build, then a brief libFuzzer run of every fuzz
+# harness (tests/fuzz; one test each: a crash, leak, timeout or UBSan report
+# fails it; skipped without clang's libFuzzer). Ends with one line:
+# N passed, N failed, N skipped. GOLEASH_FUZZ_SECONDS sets the time per
+# harness (default 20; 0 skips the fuzz pass).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +39,53 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print
   meson test -C build-asan -v --suite unit --num-processes "$(nproc)"
 read -r ok2 fail2 skip2 < <(count build-asan/meson-logs/testlog.json)
 
-ok=$((ok1 + ok2)); fail=$((fail1 + fail2)); skip=$((skip1 + skip2))
+# Fuzzing: from the committed seeds into a fresh corpus, so a CI run does
+# not depend on what earlier runs found; two harnesses per core pair at once.
+fuzz_secs=${GOLEASH_FUZZ_SECONDS:-20}
+harnesses=()
+for f in tests/fuzz/fuzz_*.c; do
+  n=${f##*/fuzz_}
+  harnesses+=("${n%.c}")
+done
+ok3=0; fail3=0; skip3=0
+fuzz_probe=$(mktemp -d)
+printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' \
+  >"$fuzz_probe/probe.c"
+if [[ $fuzz_secs == 0 ]]; then
+  echo "fuzz: SKIPPED ${#harnesses[@]} harness(es): GOLEASH_FUZZ_SECONDS=0"
+  skip3=${#harnesses[@]}
+elif ! command -v clang >/dev/null \
+     || ! clang -fsanitize=fuzzer,address,undefined "$fuzz_probe/probe.c" -o "$fuzz_probe/probe" 2>/dev/null; then
+  echo "fuzz: SKIPPED ${#harnesses[@]} harness(es): clang with the libFuzzer runtime not found" \
+       "(apt-get install clang libclang-rt-14-dev)"
+  skip3=${#harnesses[@]}
+elif ! tests/fuzz/run.sh --build; then
+  echo "fuzz: FAILED: the harnesses do not build (build-fuzz/)"
+  fail3=${#harnesses[@]}
+else
+  out=build-fuzz/ci
+  rm -rf "$out"
+  mkdir -p "$out"
+  for name in "${harnesses[@]}"; do
+    mkdir -p "$out/corpus/$name"
+    echo "FUZZ_NO_BUILD=1 FUZZ_CORPUS=$out/corpus/$name FUZZ_ARTIFACTS=$out/$name- tests/fuzz/run.sh $name $fuzz_secs >$out/$name.log 2>&1; echo \$? >$out/$name.rc"
+  done | xargs -P "$(nproc)" -I{} bash -c {}
+  for name in "${harnesses[@]}"; do
+    rc=$(cat "$out/$name.rc" 2>/dev/null || echo missing)
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$name.log")
+    if [[ $rc == 0 ]]; then
+      echo "fuzz: $name: ok, ${runs:-?} runs in ${fuzz_secs}s"
+      ok3=$((ok3 + 1))
+    else
+      artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$out/$name.log" | head -n 1)
+      grep -m 1 -E '^(SUMMARY|==[0-9]+==ERROR)|runtime error' "$out/$name.log" | sed 's/^/  /'
+      echo "fuzz: $name: FAILED (exit $rc), input: ${artifact:-none written}, log: $out/$name.log"
+      fail3=$((fail3 + 1))
+    fi
+  done
+fi
+rm -rf "$fuzz_probe"
+
+ok=$((ok1 + ok2 + ok3)); fail=$((fail1 + fail2 + fail3)); skip=$((skip1 + skip2 + skip3))
 echo "$ok passed, $fail failed, $skip skipped"
 [[ $fail -eq 0 ]]

@@ -1,11 +1,12 @@
 /* libFuzzer harness: gl_parse_pprof_proto (binary pprof profile, plain or
- * gzipped protobuf), then the dump finished.
+ * gzipped protobuf), then the dump finished and judged (fuzz_judge.h).
  * Seeds: tests/fuzz/seeds/pprof_proto (raw protobuf mutates best). */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "dump_build.h"
 #include "dump_read.h"
+#include "fuzz_judge.h"
 #include "parse_pprof.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -15,7 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!b)
         abort();
     if (gl_parse_pprof_proto("fuzz.pb", data, size, b, &diag) == 0) {
-        gl_dump_free(gl_build_finish(b));
+        gl_dump *d = gl_build_finish(b);
+        if (!d)
+            abort();
+        fuzz_judge(&d, 1);
+        gl_dump_free(d);
     } else {
         gl_build_discard(b);
     }

@@ -1,6 +1,6 @@
 /* libFuzzer harness: gl_parse_pprof_text (pprof debug=1 text), read through
  * the same input layer as `goleash report` (so gzip input is fuzzed too),
- * then the dump finished.
+ * then the dump finished and judged (fuzz_judge.h).
  * Seeds: tests/fuzz/seeds/pprof_text; dictionary: pprof_text.dict. */
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 
 #include "dump_build.h"
 #include "dump_read.h"
+#include "fuzz_judge.h"
 #include "input.h"
 #include "parse_pprof.h"
 
@@ -27,7 +28,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     gl_build *b = gl_build_new(path, "pprof-debug1");
     if (gl_parse_pprof_text(in, b, &diag) == 0) {
-        gl_dump_free(gl_build_finish(b));
+        gl_dump *d = gl_build_finish(b);
+        if (!d)
+            abort();
+        fuzz_judge(&d, 1);
+        gl_dump_free(d);
     } else {
         gl_build_discard(b);
     }

@@ -180,6 +180,33 @@ START_TEST(handwritten_labels)
 }
 END_TEST
 
+/* Found by tests/fuzz/fuzz_load: a record whose only frame is a bare
+ * address (no function, no file) made the dump builder memcpy from NULL.
+ * The profile is also cut short: 3 of the 5 goroutines its header counts. */
+START_TEST(fuzz_bare_frame)
+{
+    gl_dump *d;
+    gl_diag diag;
+    ck_assert_msg(read_text(data_path("fuzz_bare_frame.txt"), &d, &diag) == 0, "%s", diag.msg);
+    ck_assert_int_eq(diag.is_warning, 1);
+    ck_assert_msg(strstr(diag.msg, "fuzz_bare_frame.txt:1: the profile holds 3 goroutines, its header says 5"),
+                  "%s", diag.msg);
+    ck_assert_int_eq(d->truncated, 1);
+    ck_assert_uint_eq(d->ngoroutines, 1);
+    ck_assert_int_eq(total_weight(d), 3);
+    const gl_stack *s = d->goroutines[0].stack;
+    ck_assert_uint_eq(s->n, 1);
+    ck_assert_ptr_null(s->frames[0].function);
+    ck_assert_ptr_null(s->frames[0].file);
+    ck_assert_uint_eq(s->frames[0].pc, 0x1);
+    gl_report *r = judge(d);
+    ck_assert_uint_eq(r->ngroups, 0);
+    ck_assert_uint_eq(r->nrunning, 1);
+    gl_report_free(r);
+    gl_dump_free(d);
+}
+END_TEST
+
 START_TEST(goroutineleak_profile)
 {
     gl_dump *d;
@@ -648,6 +675,7 @@ static Suite *pprof_suite(void)
     tcase_add_test(text, gc_debug1_frames_and_labels);
     tcase_add_test(text, gccgo_debug1_no_stacks);
     tcase_add_test(text, handwritten_labels);
+    tcase_add_test(text, fuzz_bare_frame);
     tcase_add_test(text, goroutineleak_profile);
     tcase_add_test(text, profile_inside_a_log);
     tcase_add_test(text, truncated_text_warns);

@@ -1,0 +1,61 @@
+/* libFuzzer harness: gl_parse_gotrace (gc and gccgo traceback text) through
+ * the streaming input layer, as `goleash report` drives it: every dump the
+ * input holds, one after the other, each starting at a header line; then the
+ * rules and reports on them together (fuzz_judge.h).
+ * Seeds: tests/fuzz/seeds/gotrace; dictionary: gotrace.dict. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "dump_build.h"
+#include "dump_read.h"
+#include "fuzz_judge.h"
+#include "input.h"
+#include "parse_gotrace.h"
+
+/* Bounds the work per input whatever the parser leaves unread. */
+#define MAX_DUMPS 64
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    /* gl_input reads files: hand it the bytes through a memory file. */
+    int fd = memfd_create("fuzz", 0);
+    if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+        abort();
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    gl_diag diag = {0};
+    gl_input *in = gl_input_open(path, &diag);
+    if (!in)
+        abort();
+    gl_dump *dumps[MAX_DUMPS];
+    size_t n = 0;
+    const char *line;
+    size_t len;
+    while (n < MAX_DUMPS && gl_input_line(in, &line, &len, &diag) == 1) {
+        if (!gl_gotrace_is_header(line, len))
+            continue;
+        gl_input_unread(in);
+        gl_build *b = gl_build_new(path, "gc-traceback");
+        if (!b)
+            abort();
+        gl_diag one = {0};
+        if (gl_parse_gotrace(in, b, &one) != 0) {
+            gl_build_discard(b);
+            if (!one.msg[0] || one.is_warning)
+                abort(); /* an error always says why */
+            break;
+        }
+        if (!(dumps[n++] = gl_build_finish(b)))
+            abort();
+    }
+    if (n)
+        fuzz_judge(dumps, n);
+    for (size_t i = 0; i < n; i++)
+        gl_dump_free(dumps[i]);
+    gl_input_close(in);
+    close(fd);
+    return 0;
+}
