@@ -322,6 +322,18 @@ def test_binaries(env, specs, errors):
                 errors.append("%s: its own '--- FAIL: %s' line is missing" % (w, spec["test_failed"]))
         elif "--- FAIL" in out:
             errors.append("%s: a test failed:\n%s" % (w, tail(out, 30)))
+        # A test-name suppression takes the leaking test's groups out of the
+        # verdict and is reported with its hits.
+        if pkg.endswith("/pool"):
+            supp = os.path.join(env.tmp, "pool.supp")
+            with open(supp, "w") as f:
+                f.write("# the pool test leaks on purpose\ntest:TestSumForgets*\n")
+            rc, out, err = env.run([env.goleash, "run", "--suppressions", supp, "--", exe], cwd=spec["dir"],
+                                   what="pool.test with a test: suppression")
+            if rc != 0 or not re.search(r"^\s+4\s+2\s+test:TestSumForgets\* \(%s:2\)$" % re.escape(supp),
+                                        out, re.M) or "4 suppressed" not in out:
+                errors.append("%s --suppressions (test:): exit %d, expected 0 with 4 goroutines in 2 groups "
+                              "suppressed\n%s" % (w, rc, tail(out + err, 20)))
         # A test binary's own exit status wins over the leak status.
         if pkg.endswith("/failing"):
             rc, out, err = env.run([env.goleash, "run", "--", exe, "-test.run", "^TestExitsThree$"],
