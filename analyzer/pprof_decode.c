@@ -258,7 +258,7 @@ static void free_offsets(offsets *o)
 static int walk(const unsigned char *p, size_t len, offsets *o, int check_subs, char *err, size_t errcap)
 {
     size_t pos = 0, cap[3] = {0, 0, 0};
-    field_at f;
+    field_at f = {0};
     /* First count, then fill: no reallocation in the loop. */
     size_t counts[3] = {0, 0, 0};
     while (pos < len) {
