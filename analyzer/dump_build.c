@@ -312,48 +312,11 @@ static void key_put(gl_build *b, const void *p, size_t n)
     b->key_len += n;
 }
 
-static const unsigned char hex_digits[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-    ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-};
-
-/* The argument shape exactly as gl_rules_args_shape writes it (addresses
- * and values marked '?' become '*'), so two stacks are one exactly when exact
- * grouping would call them equal; written straight into the key, NUL-ended.
- * The key has room for len + 1 bytes (a shape is never longer). */
+/* The argument shape the rules group by (gl_args_shape), straight into the
+ * key, NUL-ended; the key has room for len + 1 bytes. */
 static void key_put_shape(gl_build *b, const char *s, size_t len)
 {
-    unsigned char *o = b->key + b->key_len;
-    size_t done = 0; /* s[0, done) is in the key */
-    /* Numbers are found by their 'x' and copied in spans, left to right: a
-     * "0x" inside a number already replaced does not count. */
-    for (size_t from = 1; from < len;) {
-        const char *x = memchr(s + from, 'x', len - from);
-        if (!x)
-            break;
-        size_t xi = (size_t)(x - s);
-        from = xi + 1;
-        if (s[xi - 1] != '0' || xi - 1 < done)
-            continue;
-        size_t j = xi + 1;
-        while (j < len && hex_digits[(unsigned char)s[j]])
-            j++;
-        /* >= 0x10000: more than four digits after the leading zeros. */
-        size_t first = xi + 1;
-        while (first < j && s[first] == '0')
-            first++;
-        if (j > xi + 1 && (j - first > 4 || (j < len && s[j] == '?'))) {
-            memcpy(o, s + done, xi - 1 - done);
-            o += xi - 1 - done;
-            *o++ = '*';
-            done = from = j;
-        }
-    }
-    memcpy(o, s + done, len - done);
-    o += len - done;
-    *o++ = '\0';
-    b->key_len = (size_t)(o - b->key);
+    b->key_len += gl_args_shape(s, len, (char *)b->key + b->key_len) + 1;
 }
 
 static size_t text_put(gl_build *b, const char *s, size_t len)

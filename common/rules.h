@@ -145,6 +145,11 @@ const gl_frame *gl_rules_user_frame(const gl_stack *s, size_t *index);
  * (NUL included) to out; returns the length it needed. */
 size_t gl_rules_args_shape(const char *args, char *out, size_t cap);
 
+/* The same shape of s[0, len) (need not be NUL-terminated), written to out,
+ * which has room for len + 1 bytes (a shape is never longer), NUL-ended.
+ * Returns the shape's length. The text-dump builder interns stacks by it. */
+size_t gl_args_shape(const char *s, size_t len, char *out);
+
 /* The first frame of a creation stack that is not __go_go / runtime. */
 const gl_frame *gl_rules_creation_frame(const gl_stack *s, size_t *index);
 
