@@ -109,22 +109,6 @@ static int scan_uint(const char *s, size_t len, size_t *i, int64_t *out)
     return 0;
 }
 
-/* "0x" and hex digits spanning exactly s[0, len). */
-static int parse_hex(const char *s, size_t len, uint64_t *out)
-{
-    if (len < 3 || len > 18 || s[0] != '0' || s[1] != 'x')
-        return -1;
-    uint64_t v = 0;
-    for (size_t i = 2; i < len; i++) {
-        int h = gl_hex_digit(s[i]);
-        if (h < 0)
-            return -1;
-        v = v << 4 | (uint64_t)h;
-    }
-    *out = v;
-    return 0;
-}
-
 /* ---- headers ------------------------------------------------------------ */
 
 typedef struct header {
@@ -274,9 +258,9 @@ static int parse_file_line(const char *s, size_t len, gl_build_frame *f)
         while (k < len && s[k] != ' ')
             k++;
         if (k - w > 3 && s[w] == '+')
-            parse_hex(s + w + 1, k - w - 1, &f->off);
+            gl_parse_hex(s + w + 1, k - w - 1, &f->off);
         else if (k - w > 5 && s[w] == 'p' && s[w + 1] == 'c' && s[w + 2] == '=')
-            parse_hex(s + w + 3, k - w - 3, &f->pc);
+            gl_parse_hex(s + w + 3, k - w - 3, &f->pc);
     }
     return 0;
 }

@@ -88,22 +88,6 @@ static int parse_dec(const char *s, size_t len, int64_t *out)
     return 0;
 }
 
-/* "0x..." exactly; -1 otherwise. */
-static int parse_hex(const char *s, size_t len, uint64_t *out)
-{
-    if (len < 3 || len > 18 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-        return -1;
-    uint64_t v = 0;
-    for (size_t i = 2; i < len; i++) {
-        int d = gl_hex_digit(s[i]);
-        if (d < 0)
-            return -1;
-        v = v << 4 | (uint64_t)d;
-    }
-    *out = v;
-    return 0;
-}
-
 /* The header: "goroutine profile: total N" or "goroutineleak profile: total N". */
 static int is_header(const char *line, size_t len, int *leak, int64_t *total)
 {
@@ -243,7 +227,7 @@ static int record_header(pprof_text *t, const char *line, size_t len, size_t lin
         if (q == p)
             break;
         uint64_t pc;
-        if (parse_hex(p, (size_t)(q - p), &pc) != 0) {
+        if (gl_parse_hex(p, (size_t)(q - p), &pc) != 0) {
             set_error(t, lineno, "`%.*s` is not an address (0x...)", (int)(q - p > 40 ? 40 : q - p), p);
             return -1;
         }
@@ -310,7 +294,7 @@ static int frame_line(pprof_text *t, const char *line, size_t len, size_t lineno
         p = q;
     }
     gl_build_frame f = {0};
-    if (nf == 0 || parse_hex(field[0], flen[0], &f.pc) != 0) {
+    if (nf == 0 || gl_parse_hex(field[0], flen[0], &f.pc) != 0) {
         set_error(t, lineno, "frame line must start with `#`, a tab and an address (0x...)");
         return -1;
     }
@@ -325,7 +309,7 @@ static int frame_line(pprof_text *t, const char *line, size_t len, size_t lineno
         size_t fnlen = flen[1];
         /* +0x offset: the last "+0x" whose tail is all hex. */
         for (size_t i = fnlen; i-- > 0;) {
-            if (fn[i] == '+' && parse_hex(fn + i + 1, fnlen - i - 1, &f.off) == 0) {
+            if (fn[i] == '+' && gl_parse_hex(fn + i + 1, fnlen - i - 1, &f.off) == 0) {
                 fnlen = i;
                 break;
             }

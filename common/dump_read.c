@@ -175,24 +175,6 @@ static int parse_int(const char *s, int64_t *out)
     return 0;
 }
 
-static int parse_hex(const char *s, const char *end, uint64_t *out)
-{
-    if (end - s < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
-        return -1;
-    s += 2;
-    if (end - s > 16)
-        return -1;
-    uint64_t v = 0;
-    for (; s < end; s++) {
-        int h = gl_hex_digit(*s);
-        if (h < 0)
-            return -1;
-        v = v << 4 | (uint64_t)h;
-    }
-    *out = v;
-    return 0;
-}
-
 /* 0 found, 1 absent (and *out untouched), -1 error reported. */
 static int get_int(parser *p, const char *key, int64_t *out)
 {
@@ -221,7 +203,7 @@ static int get_hex(parser *p, const char *key, uint64_t *out)
     const char *v = find_value(p, key);
     if (!v)
         return 1;
-    if (parse_hex(v, v + strlen(v), out) != 0)
+    if (gl_parse_hex(v, strlen(v), out) != 0)
         return fail(p, "bad hex in key %s", key);
     return 0;
 }
@@ -330,7 +312,7 @@ static int get_hex_list(parser *p, const char *key, uint64_t **out, size_t *n)
         const char *e = strchr(s, ',');
         if (!e)
             e = s + strlen(s);
-        if (parse_hex(s, e, &list[i]) != 0) {
+        if (gl_parse_hex(s, (size_t)(e - s), &list[i]) != 0) {
             free(list);
             return fail(p, "bad hex in key %s", key);
         }

@@ -27,3 +27,18 @@ int gl_hex_digit(char c)
         return c - 'A' + 10;
     return -1;
 }
+
+int gl_parse_hex(const char *s, size_t len, uint64_t *out)
+{
+    if (len < 3 || len > 18 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 2; i < len; i++) {
+        int h = gl_hex_digit(s[i]);
+        if (h < 0)
+            return -1;
+        v = v << 4 | (uint64_t)h;
+    }
+    *out = v;
+    return 0;
+}

@@ -3,6 +3,7 @@
 #define GOLEASH_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Grows *arr (of elem-sized items) so that it holds at least need items,
  * doubling; 0 on success, -1 when out of memory (*arr unchanged). */
@@ -10,5 +11,9 @@ int gl_grow(void **arr, size_t *cap, size_t need, size_t elem);
 
 /* The value of one hex digit, -1 when c is not one. */
 int gl_hex_digit(char c);
+
+/* "0x" (or "0X") and 1 to 16 hex digits spanning exactly s[0, len): 0 and
+ * *out, else -1. */
+int gl_parse_hex(const char *s, size_t len, uint64_t *out);
 
 #endif
