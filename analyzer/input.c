@@ -42,23 +42,11 @@ struct gl_input {
     size_t populated;               /* ... and up to this mapped in ahead */
 };
 
-static void set_msg(gl_diag *diag, const char *name, long line, const char *fmt, va_list ap)
-{
-    char what[400];
-    vsnprintf(what, sizeof what, fmt, ap);
-    if (line > 0)
-        snprintf(diag->msg, sizeof diag->msg, "goleash: %s:%ld: %s", name, line, what);
-    else
-        snprintf(diag->msg, sizeof diag->msg, "goleash: %s: %s", name, what);
-    diag->line = line > 0 && line < 0x7fffffff ? (int)line : 0;
-    diag->is_warning = 0;
-}
-
 void gl_input_error(const gl_input *in, long line, gl_diag *diag, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    set_msg(diag, in->name, line, fmt, ap);
+    gl_diag_vset(diag, in->name, line, 0, fmt, ap);
     va_end(ap);
 }
 
@@ -67,7 +55,7 @@ static void open_error(gl_diag *diag, const char *name, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    set_msg(diag, name, 0, fmt, ap);
+    gl_diag_vset(diag, name, 0, 0, fmt, ap);
     va_end(ap);
 }
 

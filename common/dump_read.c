@@ -61,15 +61,15 @@ typedef struct parser {
     record_counts counts;
 } parser;
 
-static void set_diag(gl_diag *diag, int line, int warning, const char *name, const char *fmt, va_list ap)
+void gl_diag_vset(gl_diag *diag, const char *name, long line, int warning, const char *fmt, va_list ap)
 {
-    char what[384];
+    char what[400];
     vsnprintf(what, sizeof what, fmt, ap);
     if (line > 0)
-        snprintf(diag->msg, sizeof diag->msg, "goleash: %s:%d: %s", name, line, what);
+        snprintf(diag->msg, sizeof diag->msg, "goleash: %s:%ld: %s", name, line, what);
     else
         snprintf(diag->msg, sizeof diag->msg, "goleash: %s: %s", name, what);
-    diag->line = line;
+    diag->line = line > 0 && line < 0x7fffffff ? (int)line : 0;
     diag->is_warning = warning;
 }
 
@@ -78,7 +78,7 @@ static int fail(parser *p, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    set_diag(p->diag, p->line, 0, p->name, fmt, ap);
+    gl_diag_vset(p->diag, p->name, p->line, 0, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -93,7 +93,7 @@ static void warn(parser *p, int important, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    set_diag(p->diag, p->line, 1, p->name, fmt, ap);
+    gl_diag_vset(p->diag, p->name, p->line, 1, fmt, ap);
     va_end(ap);
 }
 

@@ -4,6 +4,7 @@
 #ifndef GOLEASH_DUMP_READ_H
 #define GOLEASH_DUMP_READ_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "model.h"
@@ -19,6 +20,10 @@ typedef struct gl_diag {
     int is_warning;
     unsigned nwarnings;
 } gl_diag;
+
+/* The one shape of every reader's message, in diag->msg:
+ * `goleash: NAME:LINE: what` (`goleash: NAME: what` when line <= 0). */
+void gl_diag_vset(gl_diag *diag, const char *name, long line, int warning, const char *fmt, va_list ap);
 
 /* Read a dump. Return 0 and *out (free with gl_dump_free) on success, -1 and
  * *out = NULL on error. A dump without `end` is a success with
