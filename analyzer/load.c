@@ -4,6 +4,7 @@
 #include "input.h"
 #include "parse_gotrace.h"
 #include "parse_pprof.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +14,8 @@
 
 static int append(gl_dump_list *l, gl_dump *d)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        gl_dump **v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (gl_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+        return -1;
     l->v[l->n++] = d;
     return 0;
 }
