@@ -18,11 +18,11 @@ char *gl_leak_summary(const gl_leak_group *g)
     if (!f)
         return NULL;
     fprintf(f, "Leak of %zu goroutine(s)", g->count);
-    if (g->test && strcmp(g->test, "setup") == 0)
+    if (g->test && strcmp(g->test, GL_TEST_SETUP) == 0)
         fprintf(f, " in setup (before the first test)");
     else if (g->test)
         fprintf(f, " in test %s", g->test);
-    const char *reason = gl_wait_reason_string(g->reason);
+    const char *reason = gl_group_reason(g);
     if (!*reason)
         reason = gl_wait_name(g->wait);
     fprintf(f, ": %s (category %s)", reason, gl_category_name(g->category));

@@ -161,7 +161,7 @@ static void int_list(gl_jw *w, const char *key, const int64_t *v, size_t n)
  * million ids) written as it goes. */
 static void leak(gl_jw *w, const gl_leak_group *g)
 {
-    const char *reason = g->first->reason_text ? g->first->reason_text : gl_wait_reason_string(g->reason);
+    const char *reason = gl_group_reason(g);
     gl_jw_begin_object(w, NULL);
     gl_jw_int(w, "count", (int64_t)g->count);
     gl_jw_string(w, "category", gl_category_name(g->category));

@@ -126,9 +126,7 @@ static const char *context_constructor(const char *kind)
 void gl_report_text_group(FILE *out, const gl_leak_group *g, size_t max_frames)
 {
     char dmin[32], dmax[32];
-    /* A text dump's reason as it printed it (gc 1.22+ says sync.Mutex.Lock
-     * where libgo's table has only semacquire). */
-    const char *reason = g->first->reason_text ? g->first->reason_text : gl_wait_reason_string(g->reason);
+    const char *reason = gl_group_reason(g);
     if (!*reason)
         reason = gl_wait_name(g->wait);
     fprintf(out, "Leak of %zu goroutine(s) [%s, category %s]", g->count, reason, gl_category_name(g->category));

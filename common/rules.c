@@ -826,6 +826,11 @@ oom:
     return NULL;
 }
 
+const char *gl_group_reason(const gl_leak_group *g)
+{
+    return g->first && g->first->reason_text ? g->first->reason_text : gl_wait_reason_string(g->reason);
+}
+
 char *gl_rules_group_key(const gl_leak_group *g, unsigned flags, size_t *len)
 {
     keybuf k = {0};

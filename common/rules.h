@@ -132,6 +132,11 @@ void gl_report_free(gl_report *r);
 enum { GL_KEY_LOOSE = 1, GL_KEY_USER_PART = 2, GL_KEY_NO_CREATION = 4 };
 char *gl_rules_group_key(const gl_leak_group *g, unsigned flags, size_t *len);
 
+/* A group's wait reason as its source spelled it: a text dump's own words
+ * (gc 1.22+ says sync.Mutex.Lock where libgo's table has semacquire), else
+ * Go's string for the number; "" when neither is known. */
+const char *gl_group_reason(const gl_leak_group *g);
+
 /* The first frame of s whose function is user code (not runtime, sync,
  * context, time, internal/), else the innermost frame; NULL when s is empty.
  * *index (may be NULL) receives its position. Used for blocked_at and for

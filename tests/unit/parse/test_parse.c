@@ -749,6 +749,9 @@ START_TEST(report_json_names_source_and_keeps_reason_and_labels)
         }
     }
     ck_assert_int_eq(seen, 2);
+    /* The one-line summaries of SARIF, JUnit and annotations say it the same way. */
+    r = cli(NULL, ARGS("report", "--github-annotations", "on", "-o", "/dev/null", gl_test_data_path("gc126.txt")));
+    ck_assert_ptr_nonnull(strstr(r->out, ": sync.WaitGroup.Wait (durable) (category waitgroup) at main.join"));
     json_decref(root);
 
     r = cli(NULL, ARGS("report", "--format", "json", gl_test_data_path("gc117.txt"), gl_test_data_path("gccgo.txt")));
