@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../test_cli.h"
 #include "../test_data.h"
 #include <string.h>
 #include <sys/stat.h>
@@ -225,53 +226,8 @@ END_TEST
 
 /* ---- the command ------------------------------------------------------- */
 
-typedef struct cli_result {
-    int code;
-    char out[65536];
-    char err[65536];
-} cli_result;
+#define cli(env, args) gl_cli(env, NULL, args)
 
-static void slurp_fd(int fd, char *buf, size_t cap)
-{
-    lseek(fd, 0, SEEK_SET);
-    ssize_t n = read(fd, buf, cap - 1);
-    buf[n > 0 ? n : 0] = '\0';
-    close(fd);
-}
-
-/* Runs goleash with args (NULL-terminated), optionally with one extra
- * environment variable NAME=VALUE. */
-static cli_result *cli(const char *env, const char *const *args)
-{
-    static cli_result res;
-    const char *bin = getenv("GOLEASH_BIN");
-    ck_assert_msg(bin != NULL, "GOLEASH_BIN not set");
-    char outp[] = "/tmp/goleash-test-out.XXXXXX", errp[] = "/tmp/goleash-test-err.XXXXXX";
-    int out = mkstemp(outp), err = mkstemp(errp);
-    unlink(outp);
-    unlink(errp);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        dup2(out, 1);
-        dup2(err, 2);
-        if (env)
-            putenv((char *)env);
-        char *argv[32] = {(char *)bin};
-        for (size_t i = 0; args[i] && i < 30; i++)
-            argv[i + 1] = (char *)args[i];
-        execv(bin, argv);
-        _exit(126);
-    }
-    int status;
-    waitpid(pid, &status, 0);
-    res.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    slurp_fd(out, res.out, sizeof res.out);
-    slurp_fd(err, res.err, sizeof res.err);
-    return &res;
-}
-
-#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 START_TEST(usage_errors_exit_2)
 {
@@ -366,7 +322,7 @@ START_TEST(output_file_gets_the_report)
     ck_assert_str_eq(r->out, "");
     char buf[8192];
     int fd = open(path, O_RDONLY);
-    slurp_fd(fd, buf, sizeof buf);
+    gl_slurp_fd(fd, buf, sizeof buf);
     unlink(path);
     ck_assert_ptr_nonnull(strstr(buf, "SUMMARY: goleash: 3 leaked goroutine(s) in 2 group(s).\n"));
 }

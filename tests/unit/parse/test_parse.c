@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "../test_cli.h"
 #include "../test_data.h"
 #include "dump_build.h"
 #include "input.h"
@@ -656,51 +657,9 @@ END_TEST
 
 /* ---- the command --------------------------------------------------------- */
 
-typedef struct cli_result {
-    int code;
-    char out[1 << 16], err[1 << 14];
-} cli_result;
+/* stdin from the file `in` (NULL: /dev/null) */
+#define cli(in, args) gl_cli(NULL, in, args)
 
-static void slurp_fd(int fd, char *buf, size_t cap)
-{
-    lseek(fd, 0, SEEK_SET);
-    ssize_t n = read(fd, buf, cap - 1);
-    buf[n > 0 ? n : 0] = '\0';
-    close(fd);
-}
-
-/* Runs goleash with args, stdin from the file `in` (NULL: /dev/null). */
-static cli_result *cli(const char *in, const char *const *args)
-{
-    static cli_result res;
-    const char *bin = getenv("GOLEASH_BIN");
-    ck_assert_msg(bin != NULL, "GOLEASH_BIN not set");
-    char outp[] = "/tmp/goleash-parse-out.XXXXXX", errp[] = "/tmp/goleash-parse-err.XXXXXX";
-    int out = mkstemp(outp), err = mkstemp(errp);
-    unlink(outp);
-    unlink(errp);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        int fd = open(in ? in : "/dev/null", O_RDONLY);
-        dup2(fd, 0);
-        dup2(out, 1);
-        dup2(err, 2);
-        char *argv[32] = {(char *)bin};
-        for (size_t i = 0; args[i] && i < 30; i++)
-            argv[i + 1] = (char *)args[i];
-        execv(bin, argv);
-        _exit(126);
-    }
-    int status;
-    waitpid(pid, &status, 0);
-    res.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    slurp_fd(out, res.out, sizeof res.out);
-    slurp_fd(err, res.err, sizeof res.err);
-    return &res;
-}
-
-#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 START_TEST(report_reads_stdin)
 {
