@@ -24,8 +24,7 @@ typedef struct diff_entry {
 typedef struct side {
     const char *path;
     gl_dump_list dumps;
-    const char *source;     /* the input's format, "mixed" when it holds several */
-    gl_report *report;
+    gl_report *report;      /* its source: the input's format, "mixed" when it holds several */
 } side;
 
 static int has_no_creation(const side *s)
@@ -144,7 +143,7 @@ static json_t *site_json(const gl_frame *f)
 
 static json_t *side_json(const side *s)
 {
-    return json_pack("{s:s, s:s, s:I, s:I}", "path", s->path, "source", s->source, "goroutines",
+    return json_pack("{s:s, s:s, s:I, s:I}", "path", s->path, "source", s->report->source, "goroutines",
                      (json_int_t)total_goroutines(s->report), "blocked", (json_int_t)s->report->leaked);
 }
 
@@ -183,25 +182,25 @@ int gl_diff(const gl_diff_opts *o, const char *before, const char *after)
     int exit_code = GL_EXIT_USAGE;
     gl_rules_opts ro = {.min_park_ns = o->report.min_park_ns >= 0 ? o->report.min_park_ns : 0,
                         .loose = o->report.loose};
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 2; i++)
         if (gl_analyze_load(sides[i].path, &sides[i].dumps, &w) != 0)
             goto out;
-        sides[i].source = gl_dump_list_source(sides[i].dumps.v, sides[i].dumps.n);
-    }
+    for (int i = 0; i < 2; i++)
+        if (!(sides[i].report = gl_rules_run(sides[i].dumps.v, sides[i].dumps.n, &ro)))
+            goto oom;
+    const char *src0 = sides[0].report->source, *src1 = sides[1].report->source;
     /* Formats differ in what they show: gc text hides runtime frames and
      * prints arguments, pprof has no creation site. Across formats, match
      * groups on what both show: the user part of the park stack, loosely. */
     unsigned key_flags = ro.loose ? GL_KEY_LOOSE : 0;
-    if (strcmp(sides[0].source, sides[1].source) != 0 || strcmp(sides[0].source, "mixed") == 0)
+    if (strcmp(src0, src1) != 0 || strcmp(src0, "mixed") == 0)
         key_flags |= GL_KEY_LOOSE | GL_KEY_USER_PART;
     for (int i = 0; i < 2; i++)
         if (has_no_creation(&sides[i]))
             key_flags |= GL_KEY_NO_CREATION;
-    for (int i = 0; i < 2; i++) {
-        sides[i].report = gl_rules_run(sides[i].dumps.v, sides[i].dumps.n, &ro);
-        if (!sides[i].report || add_groups(&table, sides[i].report, key_flags, i) != 0)
+    for (int i = 0; i < 2; i++)
+        if (add_groups(&table, sides[i].report, key_flags, i) != 0)
             goto oom;
-    }
     size_t n = HASH_COUNT(table), k = 0, flagged = 0;
     int64_t flagged_growth = 0;
     order = malloc((n ? n : 1) * sizeof *order);

@@ -29,18 +29,6 @@ void gl_dump_list_free(gl_dump_list *l)
     l->n = l->cap = 0;
 }
 
-const char *gl_dump_list_source(gl_dump *const *dumps, size_t n)
-{
-    const char *s = NULL;
-    for (size_t i = 0; i < n; i++) {
-        const char *t = dumps[i] && dumps[i]->source ? dumps[i]->source : "goleash";
-        if (s && strcmp(s, t) != 0)
-            return "mixed";
-        s = t;
-    }
-    return s ? s : "goleash";
-}
-
 /* Control bytes no text log holds (ESC stays: logs carry colour codes). */
 static int looks_binary(const unsigned char *p, size_t n)
 {

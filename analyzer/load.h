@@ -25,8 +25,4 @@ int gl_load_dumps(const char *path, gl_dump_list *out, gl_diag *diag);
 /* Frees the dumps and the list's array. */
 void gl_dump_list_free(gl_dump_list *l);
 
-/* The JSON report's `source`: the dumps' common format, "mixed" when they
- * differ, "goleash" when there are none. */
-const char *gl_dump_list_source(gl_dump *const *dumps, size_t n);
-
 #endif
