@@ -6,13 +6,27 @@
 #ifndef GOLEASH_FUZZ_JUDGE_H
 #define GOLEASH_FUZZ_JUDGE_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "dump_read.h"
 #include "report_json.h"
 #include "report_text.h"
 #include "rules.h"
+
+/* The readers take paths: the input's bytes as a memory file, its path in
+ * path (room for 64). Returns the fd to close afterwards. */
+static inline int fuzz_memfile(const uint8_t *data, size_t size, char *path)
+{
+    int fd = memfd_create("fuzz", 0);
+    if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+        abort();
+    snprintf(path, 64, "/proc/self/fd/%d", fd);
+    return fd;
+}
 
 static FILE *fuzz_devnull(void)
 {

@@ -16,12 +16,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    /* The loader takes a path: hand it the bytes through a memory file. */
-    int fd = memfd_create("fuzz", 0);
-    if (fd < 0 || write(fd, data, size) != (ssize_t)size)
-        abort();
     char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int fd = fuzz_memfile(data, size, path);
     gl_dump_list list = {0};
     gl_diag diag;
     if (gl_load_dumps(path, &list, &diag) == 0) {

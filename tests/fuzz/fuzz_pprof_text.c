@@ -16,12 +16,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    /* gl_input reads files: hand it the bytes through a memory file. */
-    int fd = memfd_create("fuzz", 0);
-    if (fd < 0 || write(fd, data, size) != (ssize_t)size)
-        abort();
     char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int fd = fuzz_memfile(data, size, path);
     gl_diag diag = {0};
     gl_input *in = gl_input_open(path, &diag);
     if (!in)
