@@ -12,7 +12,9 @@
 
 struct gl_suppressions;
 
-enum { GL_EXIT_CLEAN = 0, GL_EXIT_LEAKS = 1, GL_EXIT_USAGE = 2 };
+/* GL_EXIT_UNSUPPORTED: run could not analyse the program (a gc build goleash
+ * cannot read, ptrace refused, not a Go program): never a silent pass. */
+enum { GL_EXIT_CLEAN = 0, GL_EXIT_LEAKS = 1, GL_EXIT_USAGE = 2, GL_EXIT_UNSUPPORTED = 3 };
 
 typedef enum gl_format { GL_FORMAT_TEXT, GL_FORMAT_JSON } gl_format;
 

@@ -43,6 +43,9 @@ static const char usage_text[] =
     "  --ignore-setup       test binaries: leave out leaks spawned outside any test\n"
     "                       (init, TestMain); default: the shim's ignore_setup option\n"
     "  --keep-dumps DIR     run: write the dumps to DIR and keep them\n"
+    "  --allow-unsupported  run: a program goleash cannot analyse (a gc build it\n"
+    "                       cannot read, ptrace refused, not Go) warns instead of\n"
+    "                       exiting 3\n"
     "  --suppressions FILE  leave the leak groups FILE's rules match out of the verdict\n"
     "                       (repeatable; docs/suppressions.md)\n"
     "  --no-default-suppressions\n"
@@ -74,7 +77,7 @@ static const char usage_text[] =
     "killed it).\n";
 
 enum { OPT_KEEP_DUMPS = 256, OPT_HELP, OPT_VERSION, OPT_MIN_GROWTH, OPT_SUPPRESSIONS,
-       OPT_NO_DEFAULT_SUPPRESSIONS };
+       OPT_NO_DEFAULT_SUPPRESSIONS, OPT_ALLOW_UNSUPPORTED };
 
 static const struct option command_options[] = {
     {"format", required_argument, NULL, 'f'},
@@ -82,6 +85,7 @@ static const struct option command_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"ignore-setup", no_argument, NULL, GL_OPT_IGNORE_SETUP},
     {"keep-dumps", required_argument, NULL, OPT_KEEP_DUMPS},
+    {"allow-unsupported", no_argument, NULL, OPT_ALLOW_UNSUPPORTED},
     {"grouping", required_argument, NULL, 'g'},
     {"min-growth", required_argument, NULL, OPT_MIN_GROWTH},
     {"suppressions", required_argument, NULL, OPT_SUPPRESSIONS},
@@ -170,7 +174,7 @@ static int command(int argc, char **argv, int cmd)
     const char *keep_dir = NULL;
     char **supp_files = calloc((size_t)argc, sizeof *supp_files);
     size_t nsupp_files = 0;
-    int default_supp = 1;
+    int default_supp = 1, allow_unsupported = 0;
     gl_suppressions supp = {0};
     int rc = GL_EXIT_USAGE;
     int opt;
@@ -204,6 +208,14 @@ static int command(int argc, char **argv, int cmd)
                 goto out;
             }
             keep_dir = optarg;
+            continue;
+        }
+        if (opt == OPT_ALLOW_UNSUPPORTED) {
+            if (!is_run) {
+                rc = usage_error("--allow-unsupported is for run");
+                goto out;
+            }
+            allow_unsupported = 1;
             continue;
         }
         if (opt == OPT_SUPPRESSIONS) {
@@ -241,7 +253,7 @@ static int command(int argc, char **argv, int cmd)
         goto out;
     o.suppressions = &supp;
     if (is_run)
-        rc = gl_run(&o, keep_dir, argv + optind);
+        rc = gl_run(&o, keep_dir, allow_unsupported, argv + optind);
     else
         rc = gl_analyze(&o, argv + optind, (size_t)(argc - optind));
 out:

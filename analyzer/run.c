@@ -1,4 +1,5 @@
 #include "run.h"
+#include "gc_trace.h"
 #include "shim_path.h"
 
 #include <dirent.h>
@@ -12,14 +13,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static volatile sig_atomic_t child_pid;
-
-static void forward_signal(int sig)
-{
-    if (child_pid > 0)
-        kill((pid_t)child_pid, sig);
-}
 
 typedef struct name_list {
     size_t n, cap;
@@ -161,81 +154,56 @@ static int prepare_dir(const char *keep_dir, char *dir, size_t len, name_list *b
     return 0;
 }
 
-static int set_child_env(const char *shim, const char *dir)
+/* The child's environment: ours, with the shim preloaded (gccgo programs
+ * in the tree write their dumps to dir) and our options after the user's
+ * (later keys win in the shim's parser). */
+static char **child_env(const char *shim, const char *dir)
 {
+    extern char **environ;
     const char *preload = getenv("LD_PRELOAD");
     const char *user_opts = getenv("GOLEASH_OPTIONS");
-    size_t n = strlen(shim) + (preload ? strlen(preload) : 0) + 2;
-    char *p = malloc(n);
-    size_t m = strlen(dir) + (user_opts ? strlen(user_opts) : 0) + 80;
-    char *o = malloc(m);
-    if (!p || !o)
-        return -1;
-    snprintf(p, n, "%s%s%s", shim, preload && *preload ? ":" : "", preload && *preload ? preload : "");
-    /* Ours go last: later keys win in the shim's option parser. */
-    snprintf(o, m, "%s%sdump_path=%s/goleash.%%p.dump:report=0:exitcode=0", user_opts && *user_opts ? user_opts : "",
-             user_opts && *user_opts ? ":" : "", dir);
-    int rc = setenv("LD_PRELOAD", p, 1) | setenv("GOLEASH_OPTIONS", o, 1);
-    free(p);
-    free(o);
-    return rc;
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **env = calloc(n + 3, sizeof *env);
+    size_t plen = strlen(shim) + (preload ? strlen(preload) : 0) + 16;
+    size_t olen = strlen(dir) + (user_opts ? strlen(user_opts) : 0) + 96;
+    char *p = malloc(plen), *o = malloc(olen);
+    if (!env || !p || !o) {
+        free(env);
+        free(p);
+        free(o);
+        return NULL;
+    }
+    snprintf(p, plen, "LD_PRELOAD=%s%s%s", shim, preload && *preload ? ":" : "", preload && *preload ? preload : "");
+    snprintf(o, olen, "GOLEASH_OPTIONS=%s%sdump_path=%s/goleash.%%p.dump:report=0:exitcode=0",
+             user_opts && *user_opts ? user_opts : "", user_opts && *user_opts ? ":" : "", dir);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0 && strncmp(environ[i], "GOLEASH_OPTIONS=", 16) != 0)
+            env[k++] = environ[i];
+    env[k++] = p;
+    env[k++] = o;
+    return env;
 }
 
-/* Starts argv; returns its pid, or -1 (message printed) when it could not be
- * executed: a CLOEXEC pipe carries exec's errno back. */
-static pid_t start_child(const char *shim, const char *dir, char *const *argv)
+static void free_child_env(char **env)
 {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        fprintf(stderr, "goleash: pipe: %s\n", strerror(errno));
-        return -1;
+    if (!env)
+        return;
+    size_t n = 0;
+    while (env[n])
+        n++;
+    /* The last two are ours. */
+    if (n >= 2) {
+        free(env[n - 1]);
+        free(env[n - 2]);
     }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        fprintf(stderr, "goleash: fork: %s\n", strerror(errno));
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        int err = ENOMEM;
-        if (set_child_env(shim, dir) == 0) {
-            execvp(argv[0], argv);
-            err = errno;
-        }
-        if (write(fds[1], &err, sizeof err) < 0)
-            _exit(127);
-        _exit(127);
-    }
-    close(fds[1]);
-    int err = 0;
-    ssize_t r;
-    do
-        r = read(fds[0], &err, sizeof err);
-    while (r < 0 && errno == EINTR);
-    close(fds[0]);
-    if (r == (ssize_t)sizeof err) {
-        fprintf(stderr, "goleash: cannot run %s: %s\n", argv[0], strerror(err));
-        waitpid(pid, NULL, 0);
-        return -1;
-    }
-    return pid;
+    free(env);
 }
 
-static int wait_child(pid_t pid)
+static int exit_code_of(int status)
 {
-    int status;
-    for (;;) {
-        pid_t r = waitpid(pid, &status, 0);
-        if (r == pid)
-            break;
-        if (r < 0 && errno != EINTR) {
-            fprintf(stderr, "goleash: waitpid: %s\n", strerror(errno));
-            return GL_EXIT_USAGE;
-        }
-    }
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
     if (WIFSIGNALED(status))
@@ -243,7 +211,58 @@ static int wait_child(pid_t pid)
     return GL_EXIT_USAGE;
 }
 
-int gl_run(const gl_report_opts *o, const char *keep_dir, char *const *argv)
+/* Runs argv under the tracer: gc processes of the tree are read at their
+ * exit, gccgo ones write their dumps through the shim. Returns PROG's exit
+ * code, or -1 (message printed) when it did not run. */
+static int run_traced(const char *dir, char **env, char *const *argv, gl_trace_result *tr)
+{
+    gl_trace_opts to = {.dump_dir = dir, .ancestors = GL_TRACE_ANCESTORS};
+    if (gl_trace_run(argv, env, &to, tr) != 0) {
+        if (errno == EPERM || errno == ENOSYS)
+            fprintf(stderr, "goleash: cannot trace %s: ptrace is not allowed here (%s); a gc program cannot be "
+                    "analysed without it: allow ptrace (CAP_SYS_PTRACE, a container's seccomp profile, "
+                    "/proc/sys/kernel/yama/ptrace_scope)\n", argv[0], strerror(errno));
+        else
+            fprintf(stderr, "goleash: cannot run %s: %s\n", argv[0], strerror(errno));
+        return -1;
+    }
+    if (tr->exec_errno) {
+        fprintf(stderr, "goleash: cannot run %s: %s\n", argv[0], strerror(tr->exec_errno));
+        return -1;
+    }
+    return exit_code_of(tr->status);
+}
+
+static void forward_to_traced(int sig)
+{
+    pid_t pid = gl_trace_child();
+    if (pid > 0)
+        kill(pid, sig);
+}
+
+/* What could not be analysed: never a silent pass. Returns 1 when the run
+ * must not pass as clean. */
+static int unanalysed(const gl_trace_result *tr, size_t ndumps, const char *prog, int allow)
+{
+    const char *tail = allow ? " (--allow-unsupported: not failing for it)" : "";
+    if (tr->unsupported) {
+        fprintf(stderr, "goleash: cannot analyse %zu gc process(es) of %s: %s%s\n", tr->unsupported, prog,
+                tr->unsupported_why, tail);
+        return !allow;
+    }
+    if (ndumps == 0 && tr->ngccgo) {
+        fprintf(stderr, "goleash: %s: the gccgo program left no dump (was libgoleash.so loaded?)%s\n", prog, tail);
+        return !allow;
+    }
+    if (ndumps == 0) {
+        fprintf(stderr, "goleash: %s ran no Go program goleash can analyse (no gc or gccgo executable in its "
+                "process tree)%s\n", prog, tail);
+        return !allow;
+    }
+    return 0;
+}
+
+int gl_run(const gl_report_opts *o, const char *keep_dir, int allow_unsupported, char *const *argv)
 {
     char shim[PATH_MAX], dir[PATH_MAX];
     name_list before = {0}, dumps = {0};
@@ -253,32 +272,33 @@ int gl_run(const gl_report_opts *o, const char *keep_dir, char *const *argv)
         name_list_free(&before);
         return GL_EXIT_USAGE;
     }
-    struct sigaction sa = {.sa_handler = forward_signal}, old_int, old_term;
+    char **env = child_env(shim, dir);
+    struct sigaction sa = {.sa_handler = forward_to_traced}, old_int, old_term;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
-    pid_t pid = start_child(shim, dir, argv);
-    int prog_code = GL_EXIT_USAGE;
-    if (pid > 0) {
-        child_pid = pid;
-        prog_code = wait_child(pid);
-        child_pid = 0;
-    }
+    gl_trace_result tr;
+    int prog_code = env ? run_traced(dir, env, argv, &tr) : -1;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    free_child_env(env);
 
-    int code = prog_code;
-    if (pid > 0) {
+    int code = prog_code < 0 ? GL_EXIT_USAGE : prog_code;
+    if (prog_code >= 0) {
         if (list_dumps(dir, keep_dir ? &before : NULL, &dumps) != 0) {
             fprintf(stderr, "goleash: %s: %s\n", dir, strerror(errno));
             code = prog_code ? prog_code : GL_EXIT_USAGE;
-        } else if (dumps.n == 0) {
-            fprintf(stderr, "goleash: %s left no dump (not a gccgo program?)\n", argv[0]);
         } else {
-            gl_report_opts ro = *o;
-            ro.pid = pid;
-            ro.program = argv[0];
-            int report_code = gl_analyze(&ro, dumps.names, dumps.n);
+            int bad = unanalysed(&tr, dumps.n, argv[0], allow_unsupported);
+            int report_code = GL_EXIT_CLEAN;
+            if (dumps.n) {
+                gl_report_opts ro = *o;
+                ro.pid = tr.pid;
+                ro.program = argv[0];
+                report_code = gl_analyze(&ro, dumps.names, dumps.n);
+            }
+            if (bad && report_code == GL_EXIT_CLEAN)
+                report_code = GL_EXIT_UNSUPPORTED;
             code = prog_code ? prog_code : report_code;
         }
     }

@@ -150,6 +150,10 @@ void gl_symbolize(gl_dump *d, gl_warnings *w)
         gl_stack *st = d->stacks[s];
         for (size_t i = 0; i < st->n; i++) {
             gl_frame *f = &st->frames[i];
+            /* gc dumps carry file:line (and inlined calls) from the
+             * binary's own function table: nothing to add. */
+            if (f->file)
+                continue;
             /* Every frame holds a return address, the innermost too: the shim
              * captures inside its interposer and removes its own frames, so
              * frame 0 is where the interposed call returns to. The call itself

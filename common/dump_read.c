@@ -31,11 +31,23 @@ typedef struct stack_entry {
     UT_hash_handle hh;
 } stack_entry;
 
+/* A function inlined at a PC (gc dumps: `inline` records). */
+typedef struct inline_frame {
+    const char *name, *file;
+    int line;
+    int wrapper;       /* a compiler-generated wrapper: left out of stacks */
+} inline_frame;
+
 typedef struct sym_entry {
     uint64_t pc;
     int mod;
     uint64_t off;
     const char *name;  /* demangled, in the pool; NULL when unresolved */
+    const char *file;  /* in the pool; NULL until a symbolizer adds it */
+    int line;
+    int wrapper;
+    size_t ninline;    /* calls inlined at pc, innermost first */
+    inline_frame *inl;
     UT_hash_handle hh;
 } sym_entry;
 
@@ -413,6 +425,16 @@ static int read_sym(parser *p)
     e->pc = pc;
     e->mod = mod;
     e->off = off;
+    int64_t line = 0;
+    if (get_str(p, "file", &e->file) < 0 || get_int(p, "line", &line) < 0) {
+        free(e);
+        return -1;
+    }
+    e->line = line > 0 && line < 0x7fffffff ? (int)line : 0;
+    if (get_bool(p, "wrapper", &e->wrapper) < 0) {
+        free(e);
+        return -1;
+    }
     if (name && strcmp(name, "?") != 0 && *name) {
         char *dm = gl_demangle(name);
         e->name = dm ? gl_dump_intern(p->d, dm) : NULL;
@@ -426,16 +448,76 @@ static int read_sym(parser *p)
     return 0;
 }
 
-static void fill_frame(parser *p, gl_frame *f, uint64_t pc)
+/* `inline pc=X depth=K name= file= line=`: the K-th call (innermost 0)
+ * inlined at X, whose `sym` record came before. */
+static int read_inline(parser *p)
 {
+    uint64_t pc;
+    int64_t depth, line = 0;
+    int wrapper = 0;
+    const char *name, *file;
+    if (require(p, get_hex(p, "pc", &pc), "pc", "inline") < 0
+        || require(p, get_int(p, "depth", &depth), "depth", "inline") < 0 || get_str(p, "name", &name) < 0
+        || get_str(p, "file", &file) < 0 || get_int(p, "line", &line) < 0 || get_bool(p, "wrapper", &wrapper) < 0)
+        return -1;
     sym_entry *e = NULL;
     HASH_FIND(hh, p->syms, &pc, sizeof pc, e);
+    if (!e)
+        return fail(p, "sym 0x%llx not defined", (unsigned long long)pc);
+    if (depth != (int64_t)e->ninline || depth >= GL_MAX_FRAMES)
+        return fail(p, "inline depth %lld out of order", (long long)depth);
+    inline_frame *n = realloc(e->inl, (e->ninline + 1) * sizeof *n);
+    if (!n)
+        return fail(p, "out of memory");
+    e->inl = n;
+    e->inl[e->ninline++] = (inline_frame){name, file && strcmp(file, "-") ? file : NULL,
+                                          line > 0 && line < 0x7fffffff ? (int)line : 0, wrapper};
+    return 0;
+}
+
+static void set_frame(gl_frame *f, const sym_entry *e, uint64_t pc, const inline_frame *in)
+{
     f->pc = pc;
     f->mod = e ? e->mod : -1;
     f->off = e ? e->off : 0;
-    f->function = e ? (char *)e->name : NULL;
-    f->file = NULL;
-    f->line = 0;
+    f->function = in ? (char *)in->name : e ? (char *)e->name : NULL;
+    f->file = in ? (char *)in->file : e ? (char *)e->file : NULL;
+    f->line = in ? in->line : e ? e->line : 0;
+}
+
+/* The frames one PC stands for: its inlined calls, innermost first, then
+ * its function; only the innermost when the stack lists every frame's PC
+ * itself (callers=1, as runtime.Callers does). At most room frames. */
+static size_t fill_frames(parser *p, gl_frame *out, size_t room, uint64_t pc, int callers)
+{
+    sym_entry *e = NULL;
+    HASH_FIND(hh, p->syms, &pc, sizeof pc, e);
+    size_t n = 0, ninl = e ? e->ninline : 0;
+    if (callers) {
+        int wrapper = ninl ? e->inl[0].wrapper : e && e->wrapper;
+        if (wrapper)
+            return 0;
+        set_frame(&out[0], e, pc, ninl ? &e->inl[0] : NULL);
+        return 1;
+    }
+    /* Wrappers go, as in Go's own tracebacks; a PC keeps one frame at least. */
+    for (size_t i = 0; i < ninl && n + 1 < room; i++)
+        if (!e->inl[i].wrapper)
+            set_frame(&out[n++], e, pc, &e->inl[i]);
+    if (!(e && e->wrapper) || n == 0)
+        set_frame(&out[n++], e, pc, NULL);
+    return n;
+}
+
+static size_t frames_needed(parser *p, const uint64_t *pcs, size_t n, int callers)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        sym_entry *e = NULL;
+        HASH_FIND(hh, p->syms, &pcs[i], sizeof pcs[i], e);
+        total += callers || !e ? 1 : 1 + e->ninline;
+    }
+    return total;
 }
 
 static int read_stack(parser *p)
@@ -448,7 +530,8 @@ static int read_stack(parser *p)
     if (id <= 0 || id > UINT32_MAX)
         return fail(p, "bad stack id %lld", (long long)id);
     uint32_t id32 = (uint32_t)id;
-    if (get_bool(p, "truncated", &truncated) < 0)
+    int callers = 0;
+    if (get_bool(p, "truncated", &truncated) < 0 || get_bool(p, "callers", &callers) < 0)
         return -1;
     stack_entry *e = NULL;
     HASH_FIND(hh, p->stacks, &id32, sizeof id32, e);
@@ -460,10 +543,11 @@ static int read_stack(parser *p)
     size_t n;
     if (get_hex_list(p, "pcs", &pcs, &n) < 0)
         return -1;
+    size_t nframes = frames_needed(p, pcs, n, callers);
     gl_stack *st = calloc(1, sizeof *st);
     e = calloc(1, sizeof *e);
-    gl_frame *frames = n ? calloc(n, sizeof *frames) : NULL;
-    if (!st || !e || (n && !frames)
+    gl_frame *frames = nframes ? calloc(nframes, sizeof *frames) : NULL;
+    if (!st || !e || (nframes && !frames)
         || gl_grow((void **)&p->d->stacks, &p->cap_stacks, p->d->nstacks + 1, sizeof *p->d->stacks) != 0) {
         free(pcs);
         free(st);
@@ -471,12 +555,13 @@ static int read_stack(parser *p)
         free(frames);
         return fail(p, "out of memory");
     }
+    size_t at = 0;
     for (size_t i = 0; i < n; i++)
-        fill_frame(p, &frames[i], pcs[i]);
+        at += fill_frames(p, frames + at, nframes - at, pcs[i], callers);
     free(pcs);
     st->id = id32;
     st->truncated = truncated;
-    st->n = n;
+    st->n = at;
     st->frames = frames;
     p->d->stacks[p->d->nstacks++] = st;
     e->id = id32;
@@ -522,9 +607,11 @@ static int read_goroutine(parser *p)
         return -1;
     if (s)
         g.wait = gl_wait_from_name(s);
-    if (get_str(p, "test", &g.test) < 0)
+    const char *start_name;
+    if (get_str(p, "test", &g.test) < 0 || get_str(p, "start_name", &start_name) < 0
+        || get_str(p, "reason_text", &g.reason_text) < 0)
         return -1;
-    g.start_function = (char *)start_function(p, g.start_pc);
+    g.start_function = (char *)(start_name ? start_name : start_function(p, g.start_pc));
     if (index_has(p->ix->goroutines, (uint64_t)g.id)) {
         warn(p, 0, "duplicate goroutine %lld ignored", (long long)g.id);
         return 0;
@@ -700,6 +787,8 @@ static int read_record(parser *p)
         return read_module(p);
     if (strcmp(tag, "sym") == 0)
         return read_sym(p);
+    if (strcmp(tag, "inline") == 0)
+        return read_inline(p);
     if (strcmp(tag, "stack") == 0)
         return read_stack(p);
     if (strcmp(tag, "goroutine") == 0)
@@ -744,6 +833,7 @@ static void free_parser_tables(parser *p)
     sym_entry *ye, *ytmp;
     HASH_ITER(hh, p->syms, ye, ytmp) {
         HASH_DEL(p->syms, ye);
+        free(ye->inl);
         free(ye);
     }
     free(p->fields);

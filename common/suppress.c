@@ -277,10 +277,27 @@ void gl_supp_free(gl_suppressions *s)
     memset(s, 0, sizeof *s);
 }
 
+/* A function name matched as the patterns are written: gc's `(*T).`
+ * receivers read as gccgo's `T.` (the patterns were rewritten the same way). */
+static int func_matches(const char *pattern, const char *name)
+{
+    if (!name || !strstr(name, "(*"))
+        return gl_supp_glob(pattern, name);
+    char buf[512];
+    char *s = strlen(name) < sizeof buf ? strcpy(buf, name) : strdup(name);
+    if (!s)
+        return 0;
+    rewrite_gc_receivers(s);
+    int m = gl_supp_glob(pattern, s);
+    if (s != buf)
+        free(s);
+    return m;
+}
+
 static int stack_matches(const char *pattern, const gl_stack *st, int by_file)
 {
     for (size_t i = 0; st && i < st->n; i++)
-        if (gl_supp_glob(pattern, by_file ? st->frames[i].file : st->frames[i].function))
+        if (by_file ? gl_supp_glob(pattern, st->frames[i].file) : func_matches(pattern, st->frames[i].function))
             return 1;
     return 0;
 }
@@ -291,7 +308,7 @@ static int rule_matches(const gl_supp_rule *r, const gl_leak_group *g)
     case GL_SUPP_STACK:
         return stack_matches(r->pattern, g->stack, 0);
     case GL_SUPP_TOP:
-        return g->blocked_at && gl_supp_glob(r->pattern, g->blocked_at->function);
+        return g->blocked_at && func_matches(r->pattern, g->blocked_at->function);
     case GL_SUPP_CREATED:
         return stack_matches(r->pattern, g->created, 0);
     case GL_SUPP_FILE:

@@ -186,6 +186,30 @@ def compile_go(gccgo, src, tmp, extra=()):
     return exe
 
 
+def compile_gc(args, src, tmp, extra=()):
+    """Builds src with the gc toolchain args.go (GOTOOLCHAIN=args.gotoolchain,
+    local when not given) as the main package of a module whose go line is
+    the toolchain's own version, so the program gets that release's default
+    GODEBUG settings, as a real module would."""
+    env = clean_env({"GOTOOLCHAIN": args.gotoolchain or "local", "GOFLAGS": "", "GO111MODULE": "on"})
+    v = run([args.go, "env", "GOVERSION"], env, tmp, what="go version")
+    m = re.match(r"go(\d+\.(\d+))", v.stdout.decode().strip())
+    if v.returncode != 0 or not m:
+        raise Setup("%s env GOVERSION failed (%d):\n%s" % (args.go, v.returncode, tail(v.stderr)))
+    global GC_MINOR
+    GC_MINOR = int(m.group(2))
+    mod = os.path.join(tmp, "mod")
+    os.makedirs(mod, exist_ok=True)
+    with open(os.path.join(mod, "go.mod"), "w") as f:
+        f.write("module e2e\n\ngo %s\n" % m.group(1))
+    shutil.copy(src, os.path.join(mod, os.path.basename(src)))
+    exe = os.path.join(tmp, os.path.splitext(os.path.basename(src))[0])
+    p = run([args.go, "build"] + list(extra) + ["-o", exe, "."], env, mod, what="go build")
+    if p.returncode != 0:
+        raise Setup("go build failed (%d):\n%s" % (p.returncode, tail(p.stderr)))
+    return exe
+
+
 def compile_c(cc, src, tmp):
     exe = os.path.join(tmp, os.path.splitext(os.path.basename(src))[0])
     p = run([cc, "-O1", "-o", exe, os.path.abspath(src)], clean_env(), tmp, what="compile")
@@ -229,8 +253,32 @@ class Checker:
 
 # ----------------------------------------------------------------- JSON checks
 
+# gc mode: function names and wait reasons as gc spells them are compared
+# in the headers' (gccgo) spelling: main.(*T).M is main.T.M, a closure
+# main.f.func1 is main.f..func1; gc 1.20+ names the sync wait semacquire is.
+GC_NAMES = False
+GC_MINOR = 0   # gc mode: the toolchain's Go 1.N
+# gc cannot tell WithTimeout from WithDeadline (both make a timerCtx).
+GC_CTX_KINDS = {"timeout": {"timeout", "deadline"}}
+GC_REASONS = {"semacquire": {"semacquire", "sync.Mutex.Lock", "sync.RWMutex.Lock",
+                             "sync.RWMutex.RLock", "sync.WaitGroup.Wait"}}
+
+
+def canon(name):
+    if not GC_NAMES or not isinstance(name, str):
+        return name
+    name = re.sub(r"\(\*([^)]*)\)", r"\1", name)
+    return re.sub(r"(?<!\.)\.func(\d)", r"..func\1", name)
+
+
+def reason_ok(expected, actual):
+    if not GC_NAMES:
+        return expected == actual
+    return actual in GC_REASONS.get(expected, {expected})
+
+
 def fn(frame):
-    return (frame or {}).get("function") if isinstance(frame, dict) else None
+    return canon((frame or {}).get("function")) if isinstance(frame, dict) else None
 
 
 def describe_groups(leaks):
@@ -259,16 +307,16 @@ def check_group_fields(chk, label, exp, g, src, index):
                 label, len(gs), g.get("count")))
     if "category" in exp:
         chk.eq(label + " category", exp["category"], g.get("category"))
-    if "reason" in exp:
-        chk.eq(label + " reason", exp["reason"], g.get("reason"))
+    if "reason" in exp and not reason_ok(exp["reason"], g.get("reason")):
+        chk.errors.append("%s reason: expected %r, got %r" % (label, exp["reason"], g.get("reason")))
     if "blocked" in exp:
-        chk.eq(label + " blocked_at.function", exp["blocked"], b.get("function"))
+        chk.eq(label + " blocked_at.function", exp["blocked"], canon(b.get("function")))
     if "line" in exp:
         chk.eq(label + " blocked_at.line", int(exp["line"]), b.get("line"))
         chk.eq(label + " blocked_at.file (basename)", os.path.basename(src),
                os.path.basename(b.get("file") or "") or None)
     if "created" in exp:
-        chk.eq(label + " created_at.function", exp["created"], c.get("function"))
+        chk.eq(label + " created_at.function", exp["created"], canon(c.get("function")))
     if "created_line" in exp:
         chk.eq(label + " created_at.line", int(exp["created_line"]), c.get("line"))
     ch = g.get("channel")
@@ -278,13 +326,19 @@ def check_group_fields(chk, label, exp, g, src, index):
     if "chan_closed" in exp:
         if chk.ok(isinstance(ch, dict), "%s: channel is %r, expected an object" % (label, ch)):
             chk.eq(label + " channel.closed", exp["chan_closed"] == "1", ch.get("closed"))
-    if "timer" in exp:
+    if "timer" in exp and GC_NAMES and GC_MINOR < 23 and isinstance(ch, dict) and ch.get("timer") is None:
+        # Before Go 1.23 a stopped timer leaves the runtime's heaps, and
+        # nothing else tells its channel from any other (docs/gc-backend.md).
+        log("note: %s: timer=%s not checked (gc before 1.23, timer stopped)" % (label, exp["timer"]))
+    elif "timer" in exp:
         if chk.ok(isinstance(ch, dict), "%s: channel is %r, expected an object" % (label, ch)):
             chk.eq(label + " channel.timer", exp["timer"], ch.get("timer"))
     ctx = g.get("context")
     if "ctx_kind" in exp:
         if chk.ok(isinstance(ctx, dict), "%s: context is %r, expected an object" % (label, ctx)):
-            chk.eq(label + " context.kind", exp["ctx_kind"], ctx.get("kind"))
+            kinds = GC_CTX_KINDS.get(exp["ctx_kind"], {exp["ctx_kind"]}) if GC_NAMES else {exp["ctx_kind"]}
+            chk.ok(ctx.get("kind") in kinds, "%s context.kind: expected %r, got %r" % (
+                label, exp["ctx_kind"], ctx.get("kind")))
     if "ctx_cancelled" in exp:
         if chk.ok(isinstance(ctx, dict), "%s: context is %r, expected an object" % (label, ctx)):
             chk.eq(label + " context.cancelled", exp["ctx_cancelled"] == "1", ctx.get("cancelled"))
@@ -358,12 +412,12 @@ def check_report(chk, report, spec, src, where):
     running = report.get("running")
     for exp in spec["running"]:
         ok = isinstance(running, list) and any(
-            r.get("function") == exp.get("function")
+            canon(r.get("function")) == exp.get("function")
             and ("created" not in exp or fn(r.get("created_at")) == exp["created"])
             for r in running)
         chk.ok(ok, "%s running[]: no entry with function=%s created_at.function=%s; got %r" % (
             where, exp.get("function"), exp.get("created"),
-            [(r.get("function"), fn(r.get("created_at"))) for r in (running or [])]))
+            [(canon(r.get("function")), fn(r.get("created_at"))) for r in (running or [])]))
 
     if "pids" in e:
         pids = set()
@@ -434,6 +488,46 @@ def mode_program(args, tmp):
     chk.raise_if_failed(ctx)
     log("OK: %s leaked=%d groups=%s" % (os.path.basename(args.src), e["_leaked"],
                                          e["groups"]))
+
+
+def mode_gc(args, tmp):
+    """The program built with the gc toolchain, under `goleash run` (the gc
+    backend): the same header expectations as the gccgo program mode."""
+    global GC_NAMES
+    GC_NAMES = True
+    spec = parse_headers(args.src)
+    e = spec["expect"]
+    exe = compile_gc(args, args.src, tmp)
+    env_extra = spec["env"]
+    chk = Checker()
+    base = run([exe], clean_env(env_extra), tmp, what="baseline")
+    if base.returncode != e["_natural"]:
+        raise Failure("baseline run exited %d, expected %d\n--- stderr ---\n%s" % (
+            base.returncode, e["_natural"], tail(base.stderr)))
+    out = os.path.join(tmp, "report.json")
+    g = run([args.goleash, "run", "--format", "json", "-o", out, "--", exe],
+            clean_env(env_extra), tmp, what="goleash run (gc)")
+    chk.eq("goleash run: exit code", e["_exit"], g.returncode)
+    if g.stdout != base.stdout:
+        chk.errors.append("goleash run: the program's stdout is not intact\n"
+                          + show_diff("stdout", base.stdout, g.stdout))
+    report = None
+    try:
+        with open(out, encoding="utf-8") as f:
+            report = json.load(f)
+    except (OSError, ValueError) as ex:
+        chk.errors.append("goleash run: no JSON report (%s)\n--- stderr ---\n%s" % (ex, tail(g.stderr)))
+    if report is not None:
+        check_report(chk, report, spec, args.src, "json")
+    ctx = ""
+    if report is not None:
+        ctx = "--- actual groups (%s) ---\n%s" % (
+            json.dumps(report.get("summary")), describe_groups(report.get("leaks") or []))
+    if chk.errors and g.stderr:
+        ctx += "\n--- goleash run stderr (tail) ---\n" + tail(g.stderr, 20)
+    chk.raise_if_failed(ctx)
+    log("OK (gc %s): %s leaked=%d groups=%s" % (args.gotoolchain or args.go, os.path.basename(args.src),
+                                             e["_leaked"], e["groups"]))
 
 
 def unescape_workflow(s):
@@ -1075,9 +1169,11 @@ def main():
     ap.add_argument("--work", required=True, help="directory for temporary files")
     ap.add_argument("--mode", default="program",
                     choices=["program", "inert", "options", "selfcheck", "killed", "missing",
-                             "suppressions", "outputs"])
+                             "suppressions", "outputs", "gc"])
     ap.add_argument("--gccgo", default=os.environ.get("GCCGO", "gccgo"))
     ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
+    ap.add_argument("--go", help="gc mode: the go command (a path, never whatever go is in PATH)")
+    ap.add_argument("--gotoolchain", help="gc mode: GOTOOLCHAIN for --go (e.g. go1.27.3)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("args", nargs="*", help="arguments for the program (inert mode)")
     args = ap.parse_args()
@@ -1091,7 +1187,10 @@ def main():
         args.shim = os.path.abspath(args.shim)
         if args.goleash:
             args.goleash = os.path.abspath(args.goleash)
-    if shutil.which(args.gccgo) is None and not args.src.endswith(".c") \
+    if args.mode == "gc" and (not args.go or not os.path.exists(args.go)):
+        print("run_e2e: --go %r does not exist" % args.go, file=sys.stderr)
+        return 2
+    if args.mode != "gc" and shutil.which(args.gccgo) is None and not args.src.endswith(".c") \
             and (args.src.endswith(".go")):
         print("run_e2e: gccgo (%s) not found" % args.gccgo, file=sys.stderr)
         return 77  # meson: skipped
@@ -1102,7 +1201,7 @@ def main():
     modes = {"program": mode_program, "inert": mode_inert,
              "options": mode_options, "selfcheck": mode_selfcheck, "killed": mode_killed,
              "missing": mode_missing, "suppressions": mode_suppressions,
-             "outputs": mode_outputs}
+             "outputs": mode_outputs, "gc": mode_gc}
     status = 0
     try:
         modes[args.mode](args, tmp)

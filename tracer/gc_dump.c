@@ -1,0 +1,587 @@
+/* goleash dumps of gc programs (gc_dump.h). */
+#include "gc_dump.h"
+#include "model.h"
+#include "util.h"
+#include "wait_classify.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uthash.h>
+
+enum { MAX_INLINE = 16 };
+
+typedef struct stack_entry {
+    uint32_t id;
+    int callers;              /* pcs as runtime.Callers gives them: one per frame */
+    int truncated;
+    size_t n;
+    uint64_t *key;            /* n pcs, then callers and truncated */
+    UT_hash_handle hh;
+} stack_entry;
+
+typedef struct pc_entry {
+    uint64_t pc;
+    int entry;                /* a function entry (start=), not a return address */
+    UT_hash_handle hh;
+} pc_entry;
+
+typedef struct writer {
+    FILE *out;
+    const gc_proc *p;
+    const gc_state *st;
+    const gc_dump_info *info;
+    stack_entry *stacks;      /* uthash */
+    stack_entry **order;      /* in id order */
+    size_t nstacks, cap_stacks;
+    pc_entry *pcs;
+    int failed;
+} writer;
+
+/* ---- strings ------------------------------------------------------------ */
+
+static void put_pct(FILE *out, const char *s)
+{
+    if (!s || !*s) {
+        fputc('-', out);
+        return;
+    }
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c <= 0x20 || c >= 0x7f || c == '%' || c == '=' || c == ',')
+            fprintf(out, "%%%02X", c);
+        else
+            fputc(c, out);
+    }
+}
+
+static void kv_str(FILE *out, const char *k, const char *v)
+{
+    fprintf(out, " %s=", k);
+    put_pct(out, v);
+}
+
+/* ---- symbols -------------------------------------------------------------- */
+
+static void note_pc(writer *w, uint64_t pc, int entry)
+{
+    pc_entry *e = NULL;
+    HASH_FIND(hh, w->pcs, &pc, sizeof pc, e);
+    if (e)
+        return;
+    if (!(e = calloc(1, sizeof *e))) {
+        w->failed = 1;
+        return;
+    }
+    e->pc = pc;
+    e->entry = entry;
+    HASH_ADD(hh, w->pcs, pc, sizeof e->pc, e);
+}
+
+/* Source frames of a PC as a stack holds it: a return address names the
+ * call before it, a start PC its own function. */
+static size_t frames_of(const gc_proc *p, uint64_t pc, int entry, gc_srcframe *out, size_t cap)
+{
+    return gc_pcln_frames(&p->pcln, entry || !pc ? pc : pc - 1, out, cap);
+}
+
+static int is_wrapper_id(const gc_proc *p, unsigned funcid)
+{
+    return p->abi.konst[GC_C_FUNCID_WRAPPER] >= 0 && funcid == (unsigned)p->abi.konst[GC_C_FUNCID_WRAPPER];
+}
+
+/* Compiler-generated wrappers (a `go f(x)` statement's closure, method
+ * value and promoted-method wrappers) are marked so that readers leave
+ * them out, as Go's own traceback does. */
+static void put_wrapper(const writer *w, const gc_srcframe *f)
+{
+    if (is_wrapper_id(w->p, f->funcid))
+        fputs(" wrapper=1", w->out);
+}
+
+static void write_syms(writer *w)
+{
+    pc_entry *e, *tmp;
+    HASH_ITER(hh, w->pcs, e, tmp) {
+        gc_srcframe fr[MAX_INLINE];
+        size_t n = frames_of(w->p, e->pc, e->entry, fr, MAX_INLINE);
+        gc_func f;
+        if (!n || gc_pcln_find(&w->p->pcln, e->entry ? e->pc : e->pc - 1, &f) != 0) {
+            fprintf(w->out, "sym pc=0x%" PRIx64 " mod=-1 name=?\n", e->pc);
+            continue;
+        }
+        const gc_srcframe *phys = &fr[n - 1];
+        fprintf(w->out, "sym pc=0x%" PRIx64 " mod=0 off=0x%" PRIx64, e->pc, e->pc - f.entry);
+        kv_str(w->out, "name", phys->function);
+        if (phys->file) {
+            kv_str(w->out, "file", phys->file);
+            fprintf(w->out, " line=%d", phys->line > 0 ? phys->line : 0);
+        }
+        put_wrapper(w, phys);
+        fputc('\n', w->out);
+        for (size_t i = 0; i + 1 < n; i++) {
+            fprintf(w->out, "inline pc=0x%" PRIx64 " depth=%zu", e->pc, i);
+            kv_str(w->out, "name", fr[i].function);
+            kv_str(w->out, "file", fr[i].file);
+            fprintf(w->out, " line=%d", fr[i].line > 0 ? fr[i].line : 0);
+            put_wrapper(w, &fr[i]);
+            fputc('\n', w->out);
+        }
+    }
+}
+
+/* ---- stacks -------------------------------------------------------------- */
+
+static uint32_t intern_stack(writer *w, const uint64_t *pcs, size_t n, int callers, int truncated)
+{
+    if (n == 0 || w->failed)
+        return 0;
+    size_t klen = (n + 1) * sizeof *pcs;
+    uint64_t *key = malloc(klen);
+    if (!key) {
+        w->failed = 1;
+        return 0;
+    }
+    memcpy(key, pcs, n * sizeof *pcs);
+    key[n] = (uint64_t)callers << 1 | (uint64_t)truncated;
+    stack_entry *e = NULL;
+    HASH_FIND(hh, w->stacks, key, klen, e);
+    if (e) {
+        free(key);
+        return e->id;
+    }
+    e = calloc(1, sizeof *e);
+    if (!e || gl_grow((void **)&w->order, &w->cap_stacks, w->nstacks + 1, sizeof *w->order) != 0) {
+        free(key);
+        free(e);
+        w->failed = 1;
+        return 0;
+    }
+    e->key = key;
+    e->n = n;
+    e->callers = callers;
+    e->truncated = truncated;
+    w->order[w->nstacks++] = e;
+    e->id = (uint32_t)w->nstacks;
+    HASH_ADD_KEYPTR(hh, w->stacks, e->key, klen, e);
+    for (size_t i = 0; i < n; i++)
+        note_pc(w, pcs[i], 0);
+    return e->id;
+}
+
+static void write_stacks(writer *w)
+{
+    for (size_t i = 0; i < w->nstacks; i++) {
+        const stack_entry *e = w->order[i];
+        fprintf(w->out, "stack id=%" PRIu32 " pcs=", e->id);
+        for (size_t k = 0; k < e->n; k++)
+            fprintf(w->out, "%s0x%" PRIx64, k ? "," : "", e->key[k]);
+        fprintf(w->out, " truncated=%d%s\n", e->truncated, e->callers ? " callers=1" : "");
+    }
+}
+
+static void free_writer(writer *w)
+{
+    stack_entry *s, *stmp;
+    HASH_ITER(hh, w->stacks, s, stmp) {
+        HASH_DEL(w->stacks, s);
+        free(s->key);
+        free(s);
+    }
+    pc_entry *p, *ptmp;
+    HASH_ITER(hh, w->pcs, p, ptmp) {
+        HASH_DEL(w->pcs, p);
+        free(p);
+    }
+    free(w->order);
+}
+
+/* ---- goroutines ---------------------------------------------------------- */
+
+/* What a goroutine record says, before it is written: the live ones and
+ * the exited ancestors that link them to their tests. */
+typedef struct grec {
+    int64_t id, parent;
+    uint64_t start;
+    const char *start_name;   /* NULL: the start PC's function */
+    uint32_t created, stack;
+    int system, exited;
+    const gc_g *g;            /* NULL for an exited ancestor */
+    gl_wait_class cls;
+    gl_wait wait;
+    int reason;
+    const char *reason_text;
+    int64_t since_ns;
+} grec;
+
+/* The innermost function name at a stack PC. */
+static const char *innermost(const gc_proc *p, uint64_t pc, int callers)
+{
+    gc_srcframe fr[MAX_INLINE];
+    size_t n = frames_of(p, pc, 0, fr, MAX_INLINE);
+    (void)callers;
+    return n ? fr[0].function : NULL;
+}
+
+/* The function a compiler wrapper exists for: gc 1.21+ starts `go f(x)` in
+ * a generated wrapper (main.main.gowrap1; 1.17-1.20 a func literal marked
+ * as one) that inlines f, or calls it. The first inlined call in the
+ * wrapper's code is f; else the first call to a function outside the
+ * runtime. */
+static const char *wrapper_target(const gc_proc *p, const gc_func *w)
+{
+    gc_func next;
+    uint64_t end = w->entry + 256;
+    for (uint64_t pc = w->entry; pc < end; pc++) {
+        if (gc_pcln_find(&p->pcln, pc, &next) != 0 || next.entry != w->entry)
+            break;
+        gc_srcframe fr[MAX_INLINE];
+        size_t n = frames_of(p, pc, 1, fr, MAX_INLINE);
+        if (n >= 2 && !is_wrapper_id(p, fr[n - 2].funcid))
+            return fr[n - 2].function;
+    }
+    unsigned char code[256];
+    for (size_t len = sizeof code; len >= 16; len /= 2) {
+        if (gc_binary_read(&p->bin, w->entry - p->mem.bias, code, len) != 0)
+            continue;
+        for (size_t i = 0; i + 5 <= len; i++) {
+            int32_t rel;
+            memcpy(&rel, code + i + 1, 4);
+            uint64_t target = w->entry + i + 5 + (uint64_t)(int64_t)rel;
+            gc_func t;
+            if (code[i] != 0xe8 || gc_pcln_find(&p->pcln, target, &t) != 0 || t.entry != target)
+                continue;
+            const char *name = gc_pcln_name(&p->pcln, &t);
+            if (name && strncmp(name, "runtime.", 8) != 0)
+                return name;
+        }
+        break;
+    }
+    return NULL;
+}
+
+/* The name a goroutine's start PC stands for: its function, or what that
+ * function wraps. NULL when the start PC's own name serves. */
+static const char *start_name_of(const gc_proc *p, const gc_g *g)
+{
+    gc_func f;
+    if (gc_pcln_find(&p->pcln, g->startpc, &f) != 0 || !is_wrapper_id(p, gc_pcln_funcid(&p->pcln, &f)))
+        return NULL;
+    return wrapper_target(p, &f);
+}
+
+static int is_system(const char *start)
+{
+    return start && strncmp(start, "runtime.", 8) == 0 && strcmp(start, "runtime.main") != 0;
+}
+
+/* runtime.Callers-style PCs of an ancestor, without the runtime frames of
+ * the `go` statement itself (newproc, systemstack). */
+static uint32_t creation_from_ancestor(writer *w, const gc_ancestor *a)
+{
+    size_t k = 0;
+    while (k < a->npcs) {
+        const char *name = innermost(w->p, a->pcs[k], 1);
+        if (!name || strncmp(name, "runtime.", 8) != 0)
+            break;
+        k++;
+    }
+    return intern_stack(w, a->pcs + k, a->npcs - k, 1, 0);
+}
+
+static void classify_wait(writer *w, const gc_g *g, grec *r)
+{
+    const gc_state *st = w->st;
+    const char *s = (size_t)g->waitreason < st->nreasons ? st->reasons[g->waitreason] : "";
+    gl_wait_class cls;
+    gl_wait_classify_status(s, strlen(s), &cls);
+    r->reason = cls.reason;
+    r->wait = cls.wait;
+    r->reason_text = s;
+    if (cls.wait != GL_WAIT_SEMA || !g->npcs)
+        return;
+    /* Go before 1.20 says semacquire for every sync wait: the frames tell
+     * a Mutex from a WaitGroup. */
+    gl_frame frames[GC_MAX_PCS];
+    size_t n = 0;
+    for (size_t i = 0; i < g->npcs && n < GC_MAX_PCS; i++) {
+        gc_srcframe fr[MAX_INLINE];
+        size_t k = frames_of(w->p, g->pcs[i], 0, fr, MAX_INLINE);
+        for (size_t j = 0; j < k && n < GC_MAX_PCS; j++)
+            frames[n++] = (gl_frame){.pc = g->pcs[i], .function = (char *)fr[j].function};
+    }
+    gl_stack stack = {.n = n, .frames = frames};
+    int reason;
+    gl_wait wait;
+    if (gl_wait_classify_frames(&stack, &reason, &wait) && wait != GL_WAIT_SEMA && wait != GL_WAIT_OTHER)
+        r->wait = wait;
+}
+
+static const gc_g *find_g(const gc_state *st, int64_t goid)
+{
+    for (size_t i = 0; st && i < st->ngs; i++)
+        if (st->gs[i].goid == goid)
+            return &st->gs[i];
+    return NULL;
+}
+
+static int parked_status(const gc_proc *p, uint32_t status)
+{
+    return status == (uint32_t)p->abi.konst[GC_C_G_WAITING]
+           || (p->abi.konst[GC_C_G_LEAKED] >= 0 && status == (uint32_t)p->abi.konst[GC_C_G_LEAKED]);
+}
+
+static void live_record(writer *w, const gc_g *g, grec *r)
+{
+    memset(r, 0, sizeof *r);
+    r->g = g;
+    r->id = g->goid;
+    r->parent = g->nancestors ? g->ancestors[0].goid : g->parent_goid;
+    r->start = g->startpc;
+    r->start_name = start_name_of(w->p, g);
+    gc_func f;
+    const char *sname = r->start_name ? r->start_name
+                        : gc_pcln_find(&w->p->pcln, g->startpc, &f) == 0 ? gc_pcln_name(&w->p->pcln, &f) : NULL;
+    r->system = is_system(sname);
+    if (g->nancestors)
+        r->created = creation_from_ancestor(w, &g->ancestors[0]);
+    if (!r->created && g->gopc)
+        r->created = intern_stack(w, &g->gopc, 1, 0, 0);
+    if (g->startpc)
+        note_pc(w, g->startpc, 1);
+    r->reason = -1;
+    r->since_ns = -1;
+    if (!parked_status(w->p, g->status) || g->waitreason < 0)
+        return;
+    classify_wait(w, g, r);
+    r->stack = intern_stack(w, g->pcs, g->npcs, 0, g->truncated);
+    if (w->info->first) {
+        const gc_g *before = find_g(w->info->first, g->goid);
+        r->since_ns = before && gc_g_same_park(before, g) ? w->info->first_ns : w->info->mono_ns;
+    }
+}
+
+/* The outermost function of an ancestor's stack (its start function). */
+static const char *ancestor_start(writer *w, const gc_ancestor *a)
+{
+    for (size_t k = a->npcs; k-- > 0;) {
+        gc_srcframe fr[MAX_INLINE];
+        size_t n = frames_of(w->p, a->pcs[k], 0, fr, MAX_INLINE);
+        if (n && strcmp(fr[0].function, "runtime.goexit") != 0 && !is_wrapper_id(w->p, fr[0].funcid))
+            return fr[0].function;
+    }
+    return NULL;
+}
+
+typedef struct grec_list {
+    grec *v;
+    size_t n, cap;
+} grec_list;
+
+static int has_id(const grec_list *l, int64_t id)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].id == id)
+            return 1;
+    return 0;
+}
+
+static grec *push_rec(writer *w, grec_list *l)
+{
+    if (gl_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0) {
+        w->failed = 1;
+        return NULL;
+    }
+    grec *r = &l->v[l->n++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+/* Exited goroutines on a live one's creation chain, so that the rules can
+ * follow it to a test or to main (the shim writes the same records). */
+static void ancestor_records(writer *w, const gc_g *g, grec_list *l)
+{
+    for (size_t i = 0; i < g->nancestors; i++) {
+        const gc_ancestor *a = &g->ancestors[i];
+        if (find_g(w->st, a->goid) || has_id(l, a->goid))
+            continue;
+        grec *r = push_rec(w, l);
+        if (!r)
+            return;
+        r->id = a->goid;
+        r->exited = 1;
+        r->reason = -1;
+        r->since_ns = -1;
+        r->parent = i + 1 < g->nancestors ? g->ancestors[i + 1].goid : 0;
+        r->start_name = ancestor_start(w, a);
+        r->system = is_system(r->start_name);
+        if (i + 1 < g->nancestors)
+            r->created = creation_from_ancestor(w, &g->ancestors[i + 1]);
+        if (!r->created && a->gopc)
+            r->created = intern_stack(w, &a->gopc, 1, 0, 0);
+    }
+}
+
+/* Without ancestors (Go 1.21+ has parentGoid): an exited parent that ran a
+ * test still links its children to the test. */
+static void parent_record(writer *w, const gc_g *g, grec_list *l)
+{
+    const gc_tests *t = w->info->tests;
+    if (g->nancestors || !g->parent_goid || !t || !gc_tests_of(t, g->parent_goid) || find_g(w->st, g->parent_goid)
+        || has_id(l, g->parent_goid))
+        return;
+    grec *r = push_rec(w, l);
+    if (r) {
+        r->id = g->parent_goid;
+        r->exited = 1;
+        r->reason = -1;
+        r->since_ns = -1;
+    }
+}
+
+static void collect(writer *w, grec_list *l)
+{
+    for (size_t i = 0; i < w->st->ngs; i++) {
+        grec *r = push_rec(w, l);
+        if (r)
+            live_record(w, &w->st->gs[i], r);
+    }
+    for (size_t i = 0; i < w->st->ngs; i++) {
+        ancestor_records(w, &w->st->gs[i], l);
+        parent_record(w, &w->st->gs[i], l);
+    }
+}
+
+static void write_goroutine(writer *w, const grec *r)
+{
+    FILE *o = w->out;
+    fprintf(o, "goroutine id=%" PRId64 " parent=%" PRId64, r->id, r->parent);
+    if (r->start)
+        fprintf(o, " start=0x%" PRIx64, r->start);
+    if (r->start_name)
+        kv_str(o, "start_name", r->start_name);
+    fprintf(o, " created=%" PRIu32 " system=%d", r->created, r->system);
+    const char *test = w->info->tests ? gc_tests_of(w->info->tests, r->id) : NULL;
+    if (test)
+        kv_str(o, "test", test);
+    if (r->exited) {
+        fprintf(o, " state=exited\n");
+        return;
+    }
+    if (r->reason_text == NULL) {
+        fprintf(o, " state=running\n");
+        return;
+    }
+    fprintf(o, " state=parked reason=%d", r->reason);
+    kv_str(o, "reason_text", r->reason_text);
+    kv_str(o, "wait", gl_wait_name(r->wait));
+    if (r->since_ns >= 0)
+        fprintf(o, " since_ns=%" PRId64, r->since_ns);
+    fprintf(o, " stack=%" PRIu32 " chans=", r->stack);
+    for (size_t i = 0; i < r->g->nchans; i++)
+        fprintf(o, "%s0x%" PRIx64, i ? "," : "", r->g->chans[i]);
+    fputc('\n', o);
+}
+
+static void write_chan(writer *w, const gc_chan *c)
+{
+    fprintf(w->out, "chan addr=0x%" PRIx64 " cap=%" PRIu64 " closed=%d", c->addr, c->dataqsiz, c->closed);
+    if (c->ctx)
+        fprintf(w->out, " ctx=0x%" PRIx64, c->ctx);
+    if (c->timer)
+        fprintf(w->out, " timer=%s timer_live=%d", c->timer == 2 ? "ticker" : "timer", c->timer_live);
+    if (c->elem_type)
+        kv_str(w->out, "elem", c->elem_type);
+    fprintf(w->out, " queued=%" PRIu64 "\n", c->qcount);
+}
+
+static void write_header(writer *w)
+{
+    const gc_dump_info *in = w->info;
+    const gc_proc *p = w->p;
+    fprintf(w->out, "goleash-dump %d\ninfo pid=%d ppid=%d", GL_DUMP_VERSION, (int)in->pid, (int)in->ppid);
+    kv_str(w->out, "exe", p->bin.path);
+    kv_str(w->out, "reason", in->reason);
+    fprintf(w->out, " status=%d mono_ns=%" PRId64 " wall_ns=%" PRId64 " goroutine_ids=go runtime=gc", in->status,
+            in->mono_ns, in->wall_ns);
+    kv_str(w->out, "goversion", p->bin.goversion);
+    kv_str(w->out, "layout", p->abi.source);
+    fprintf(w->out, " min_park_ns=0 missing=- tests_dropped=%zu unreadable=%zu\n",
+            in->tests ? in->tests->dropped : 0, w->st->unreadable);
+    fprintf(w->out, "module id=0 base=0x%" PRIx64, p->mem.bias);
+    kv_str(w->out, "build_id", p->bin.build_id);
+    kv_str(w->out, "path", p->bin.path);
+    fputc('\n', w->out);
+}
+
+static void write_body(writer *w, const grec_list *l)
+{
+    write_header(w);
+    write_syms(w);
+    write_stacks(w);
+    size_t ntests = w->info->tests ? w->info->tests->n : 0;
+    for (size_t i = 0; i < ntests; i++) {
+        fputs("test", w->out);
+        kv_str(w->out, "name", w->info->tests->names[i]);
+        fputc('\n', w->out);
+    }
+    for (size_t i = 0; i < l->n; i++)
+        write_goroutine(w, &l->v[i]);
+    /* A context before the channel that names it: references point back. */
+    for (size_t i = 0; i < w->st->ncontexts; i++) {
+        const gc_context *x = &w->st->contexts[i];
+        fprintf(w->out, "context addr=0x%" PRIx64 " kind=%s cancelled=%d done=0x%" PRIx64 "\n", x->addr, x->kind,
+                x->cancelled, x->done);
+    }
+    for (size_t i = 0; i < w->st->nchans; i++)
+        write_chan(w, &w->st->chans[i]);
+    fprintf(w->out, "end goroutines=%zu chans=%zu contexts=%zu stacks=%zu tests=%zu\n", l->n, w->st->nchans,
+            w->st->ncontexts, w->nstacks, ntests);
+}
+
+__attribute__((format(printf, 3, 4)))
+static int say(char *why, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, len, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int gc_dump_write(const char *path, const gc_proc *p, const gc_state *st, const gc_dump_info *info, char *why,
+                  size_t whylen)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
+        return say(why, whylen, "%s: path too long", path);
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return say(why, whylen, "cannot create %s: %s", tmp, strerror(errno));
+    writer w = {.out = fdopen(fd, "w"), .p = p, .st = st, .info = info};
+    if (!w.out) {
+        close(fd);
+        unlink(tmp);
+        return say(why, whylen, "%s: %s", tmp, strerror(errno));
+    }
+    grec_list l = {0};
+    collect(&w, &l);
+    if (!w.failed)
+        write_body(&w, &l);
+    int bad = w.failed || ferror(w.out);
+    bad |= fclose(w.out) != 0;
+    free(l.v);
+    free_writer(&w);
+    if (bad || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return say(why, whylen, "cannot write %s: %s", path, bad ? "out of memory or disk full" : strerror(e));
+    }
+    return 0;
+}
