@@ -108,12 +108,23 @@ static int usage_error(const char *why)
     return GL_EXIT_USAGE;
 }
 
-/* What GOLEASH_OPTIONS says about suppressions, for `run`: one setting then
- * serves both the shim (LD_PRELOAD alone) and run's own report. */
+/* What GOLEASH_OPTIONS says about suppressions and ignore_setup, for `run`:
+ * one setting then serves both the shim (LD_PRELOAD alone) and run's own
+ * report, whatever backend observed the program. */
 struct env_supp {
     char file[4096];
     int defaults;
+    int ignore_setup;   /* -1 unset: gc programs have no shim to carry it */
 };
+
+static int bool_value(const char *val)
+{
+    if (!strcmp(val, "0") || !strcmp(val, "false") || !strcmp(val, "no"))
+        return 0;
+    if (!strcmp(val, "1") || !strcmp(val, "true") || !strcmp(val, "yes"))
+        return 1;
+    return -1;
+}
 
 static void env_supp_pair(const char *key, const char *val, void *ctx)
 {
@@ -123,22 +134,19 @@ static void env_supp_pair(const char *key, const char *val, void *ctx)
     /* Bad values are the shim's to warn about: it parses the same string. */
     if (strcmp(key, "suppressions") == 0)
         snprintf(e->file, sizeof e->file, "%s", val);
-    else if (strcmp(key, "default_suppressions") == 0) {
-        if (!strcmp(val, "0") || !strcmp(val, "false") || !strcmp(val, "no"))
-            e->defaults = 0;
-        else if (!strcmp(val, "1") || !strcmp(val, "true") || !strcmp(val, "yes"))
-            e->defaults = 1;
-    }
+    else if (strcmp(key, "default_suppressions") == 0 && bool_value(val) >= 0)
+        e->defaults = bool_value(val);
+    else if (strcmp(key, "ignore_setup") == 0 && bool_value(val) >= 0)
+        e->ignore_setup = bool_value(val);
 }
 
 /* The rules, in the order they get credit for a match: --suppressions files
  * as given, then GOLEASH_OPTIONS' file (run), then the built-in list. */
-static int load_suppressions(gl_suppressions *s, char **files, size_t nfiles, int defaults, int is_run)
+static int load_suppressions(gl_suppressions *s, char **files, size_t nfiles, int defaults,
+                             const struct env_supp *env_opts)
 {
     gl_supp_error err;
-    struct env_supp env = {.defaults = 1};
-    if (is_run)
-        gl_kv_parse(getenv("GOLEASH_OPTIONS"), env_supp_pair, &env);
+    struct env_supp env = *env_opts;
     for (size_t i = 0; i < nfiles; i++)
         if (gl_supp_load_file(s, files[i], &err) != 0)
             goto bad;
@@ -249,7 +257,12 @@ static int command(int argc, char **argv, int cmd)
     }
     /* Before PROG runs: a bad suppressions file is a usage error, not
      * something to find out after a long test suite. */
-    if (load_suppressions(&supp, supp_files, nsupp_files, default_supp, is_run) != 0)
+    struct env_supp env = {.defaults = 1, .ignore_setup = -1};
+    if (is_run)
+        gl_kv_parse(getenv("GOLEASH_OPTIONS"), env_supp_pair, &env);
+    if (o.ignore_setup < 0 && env.ignore_setup >= 0)
+        o.ignore_setup = env.ignore_setup;
+    if (load_suppressions(&supp, supp_files, nsupp_files, default_supp, &env) != 0)
         goto out;
     o.suppressions = &supp;
     if (is_run)

@@ -154,9 +154,33 @@ static int prepare_dir(const char *keep_dir, char *dir, size_t len, name_list *b
     return 0;
 }
 
+/* NAME=VALUE in a fresh allocation. */
+static char *env_entry(const char *name, const char *a, const char *sep, const char *b)
+{
+    size_t n = strlen(name) + strlen(a) + strlen(sep) + strlen(b) + 2;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s=%s%s%s", name, a, sep, b);
+    return s;
+}
+
+/* GODEBUG with the runtime's creation chains on (tracebackancestors), so a
+ * gc goroutine's parents are known through exited ones; a depth the user
+ * chose stays. */
+static char *godebug_entry(void)
+{
+    const char *user = getenv("GODEBUG");
+    char depth[64];
+    if (user && strstr(user, "tracebackancestors="))
+        return env_entry("GODEBUG", user, "", "");
+    snprintf(depth, sizeof depth, "tracebackancestors=%d", GL_TRACE_ANCESTORS);
+    return env_entry("GODEBUG", user && *user ? user : "", user && *user ? "," : "", depth);
+}
+
 /* The child's environment: ours, with the shim preloaded (gccgo programs
  * in the tree write their dumps to dir) and our options after the user's
- * (later keys win in the shim's parser). */
+ * (later keys win in the shim's parser), and GODEBUG for gc programs. The
+ * last three entries are ours to free. */
 static char **child_env(const char *shim, const char *dir)
 {
     extern char **environ;
@@ -165,25 +189,28 @@ static char **child_env(const char *shim, const char *dir)
     size_t n = 0;
     while (environ[n])
         n++;
-    char **env = calloc(n + 3, sizeof *env);
-    size_t plen = strlen(shim) + (preload ? strlen(preload) : 0) + 16;
-    size_t olen = strlen(dir) + (user_opts ? strlen(user_opts) : 0) + 96;
-    char *p = malloc(plen), *o = malloc(olen);
-    if (!env || !p || !o) {
+    char **env = calloc(n + 4, sizeof *env);
+    char opts[PATH_MAX + 64];
+    snprintf(opts, sizeof opts, "dump_path=%s/goleash.%%p.dump:report=0:exitcode=0", dir);
+    char *p = env_entry("LD_PRELOAD", shim, preload && *preload ? ":" : "", preload ? preload : "");
+    char *o = env_entry("GOLEASH_OPTIONS", user_opts && *user_opts ? user_opts : "",
+                        user_opts && *user_opts ? ":" : "", opts);
+    char *g = godebug_entry();
+    if (!env || !p || !o || !g) {
         free(env);
         free(p);
         free(o);
+        free(g);
         return NULL;
     }
-    snprintf(p, plen, "LD_PRELOAD=%s%s%s", shim, preload && *preload ? ":" : "", preload && *preload ? preload : "");
-    snprintf(o, olen, "GOLEASH_OPTIONS=%s%sdump_path=%s/goleash.%%p.dump:report=0:exitcode=0",
-             user_opts && *user_opts ? user_opts : "", user_opts && *user_opts ? ":" : "", dir);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0 && strncmp(environ[i], "GOLEASH_OPTIONS=", 16) != 0)
+        if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0 && strncmp(environ[i], "GOLEASH_OPTIONS=", 16) != 0
+            && strncmp(environ[i], "GODEBUG=", 8) != 0)
             env[k++] = environ[i];
     env[k++] = p;
     env[k++] = o;
+    env[k++] = g;
     return env;
 }
 
@@ -194,11 +221,8 @@ static void free_child_env(char **env)
     size_t n = 0;
     while (env[n])
         n++;
-    /* The last two are ours. */
-    if (n >= 2) {
-        free(env[n - 1]);
-        free(env[n - 2]);
-    }
+    for (size_t i = n >= 3 ? n - 3 : 0; i < n; i++)
+        free(env[i]);
     free(env);
 }
 
@@ -216,7 +240,7 @@ static int exit_code_of(int status)
  * code, or -1 (message printed) when it did not run. */
 static int run_traced(const char *dir, char **env, char *const *argv, gl_trace_result *tr)
 {
-    gl_trace_opts to = {.dump_dir = dir, .ancestors = GL_TRACE_ANCESTORS};
+    gl_trace_opts to = {.dump_dir = dir};
     if (gl_trace_run(argv, env, &to, tr) != 0) {
         if (errno == EPERM || errno == ENOSYS)
             fprintf(stderr, "goleash: cannot trace %s: ptrace is not allowed here (%s); a gc program cannot be "

@@ -500,11 +500,11 @@ static size_t fill_frames(parser *p, gl_frame *out, size_t room, uint64_t pc, in
         set_frame(&out[0], e, pc, ninl ? &e->inl[0] : NULL);
         return 1;
     }
-    /* Wrappers go, as in Go's own tracebacks; a PC keeps one frame at least. */
+    /* Wrappers go, as in Go's own tracebacks. */
     for (size_t i = 0; i < ninl && n + 1 < room; i++)
         if (!e->inl[i].wrapper)
             set_frame(&out[n++], e, pc, &e->inl[i]);
-    if (!(e && e->wrapper) || n == 0)
+    if (!(e && e->wrapper))
         set_frame(&out[n++], e, pc, NULL);
     return n;
 }

@@ -11,11 +11,11 @@
 
 typedef struct struct_def {
     const char *names;        /* "name|older name" */
+    const char *id;
 } struct_def;
 
 typedef struct member_def {
-    int owner;                /* gc_struct_id, or gc_var_id when of_var */
-    int of_var;
+    int owner;                /* gc_struct_id */
     const char *path;         /* "a.b|alternative" */
     int required;
     const char *id;
@@ -29,13 +29,12 @@ typedef struct named_def {
 } named_def;
 
 static const struct_def struct_defs[GC_S_COUNT] = {
-#define GC_STRUCT(id, names) [GC_S_##id] = {names},
+#define GC_STRUCT(id, names) [GC_S_##id] = {names, #id},
 #include "gc_abi.def"
 };
 
 static const member_def member_defs[GC_M_COUNT] = {
-#define GC_MEMBER(id, st, path, req) [GC_M_##id] = {GC_S_##st, 0, path, req, #id},
-#define GC_VAR_MEMBER(id, var, path, req) [GC_M_##id] = {GC_V_##var, 1, path, req, #id},
+#define GC_MEMBER(id, st, path, req) [GC_M_##id] = {GC_S_##st, path, req, #id},
 #include "gc_abi.def"
 };
 
@@ -239,13 +238,10 @@ static void resolve_from_dwarf(gc_abi *abi, dwarf_index *ix)
     }
     for (int i = 0; i < GC_M_COUNT; i++) {
         const member_def *m = &member_defs[i];
-        Dwarf_Die owner, st;
-        Dwarf_Off off = m->of_var ? ix->vars[m->owner] : ix->structs[m->owner];
-        if (!off || !dwarf_offdie(ix->dbg, off, &owner))
-            continue;
-        if (m->of_var ? die_type(&owner, &st) != 0 : (st = owner, 0))
-            continue;
-        resolve_path(st, m->path, &abi->member[i]);
+        Dwarf_Die st;
+        Dwarf_Off off = ix->structs[m->owner];
+        if (off && dwarf_offdie(ix->dbg, off, &st))
+            resolve_path(st, m->path, &abi->member[i]);
     }
     for (int i = 0; i < GC_V_COUNT; i++)
         if (!abi->var[i])
@@ -262,6 +258,7 @@ typedef struct version_row {
     int64_t size[GC_S_COUNT];
     int64_t konst[GC_C_COUNT];
     int64_t nwaitreasons;
+    const char *const *reasons;   /* runtime.waitReasonStrings */
 } version_row;
 
 static const version_row version_rows[] = {
@@ -269,20 +266,26 @@ static const version_row version_rows[] = {
     {.minor = -1}, /* keeps the array non-empty while the table is */
 };
 
+static const version_row *row_for(const gc_binary *b)
+{
+    for (size_t i = 0; i < sizeof version_rows / sizeof version_rows[0]; i++)
+        if (b->go_major == 1 && version_rows[i].minor == b->go_minor)
+            return &version_rows[i];
+    return NULL;
+}
+
 static int resolve_from_table(gc_abi *abi, const gc_binary *b)
 {
-    for (size_t i = 0; i < sizeof version_rows / sizeof version_rows[0]; i++) {
-        const version_row *r = &version_rows[i];
-        if (b->go_major != 1 || r->minor != b->go_minor)
-            continue;
-        memcpy(abi->member, r->member, sizeof abi->member);
-        memcpy(abi->size, r->size, sizeof abi->size);
-        memcpy(abi->konst, r->konst, sizeof abi->konst);
-        abi->nwaitreasons = r->nwaitreasons;
-        snprintf(abi->source, sizeof abi->source, "table for go1.%d", r->minor);
-        return 0;
-    }
-    return -1;
+    const version_row *r = row_for(b);
+    if (!r)
+        return -1;
+    memcpy(abi->member, r->member, sizeof abi->member);
+    memcpy(abi->size, r->size, sizeof abi->size);
+    memcpy(abi->konst, r->konst, sizeof abi->konst);
+    abi->nwaitreasons = r->nwaitreasons;
+    abi->reasons = r->reasons;
+    snprintf(abi->source, sizeof abi->source, "table for go1.%d", r->minor);
+    return 0;
 }
 
 /* ---- resolution ------------------------------------------------------- */
@@ -323,10 +326,6 @@ static int check_required(const gc_abi *abi, const gc_binary *b, char *why, size
         if (member_defs[i].required && abi->member[i] < 0)
             return say(why, len, "%s (%s): the runtime has no member %s of %s", b->goversion, abi->source,
                        member_defs[i].path, struct_defs[member_defs[i].owner].names);
-    for (int i = 0; i < GC_V_COUNT; i++)
-        if (var_defs[i].required && !abi->var[i])
-            return say(why, len, "%s: no symbol %s (a binary built with -ldflags=-s has no symbol table)",
-                       b->goversion, var_defs[i].name);
     if (abi->size[GC_S_G] <= 0 || abi->nwaitreasons <= 0)
         return say(why, len, "%s (%s): no size of runtime.g or of runtime.waitReasonStrings", b->goversion,
                    abi->source);
@@ -343,8 +342,15 @@ int gc_abi_resolve(gc_abi *abi, const gc_binary *b, char *why, size_t whylen)
         resolve_from_dwarf(abi, &ix);
         dwarf_end(dbg);
     } else if (resolve_from_table(abi, b) != 0) {
-        return say(why, whylen, "%s: built without DWARF (-ldflags=-w) and goleash has no layout table for "
-                   "this Go version", b->goversion[0] ? b->goversion : "unknown Go version");
+        return say(why, whylen, "%s: built without DWARF (-ldflags=-w, as go test does) and goleash has no "
+                   "layout table for this Go version (it has go1.19 to go1.27)",
+                   b->goversion[0] ? b->goversion : "unknown Go version");
+    }
+    /* The wait-reason strings of a binary without symbols come from the table. */
+    const version_row *row = row_for(b);
+    if (!abi->var[GC_V_WAITREASON_STRINGS] && !abi->reasons && row) {
+        abi->reasons = row->reasons;
+        abi->nwaitreasons = row->nwaitreasons;
     }
     for (int i = 0; i < GC_C_COUNT; i++)
         if (abi->konst[i] < 0)
@@ -355,7 +361,14 @@ int gc_abi_resolve(gc_abi *abi, const gc_binary *b, char *why, size_t whylen)
 int gc_abi_resolve_funcs(gc_abi *abi, const gc_pcln *pcln, char *why, size_t whylen)
 {
     for (int i = 0; i < GC_F_COUNT; i++) {
-        abi->func[i] = gc_pcln_lookup(pcln, func_defs[i].name);
+        const char *names = func_defs[i].name;
+        for (const char *s = names; s && !abi->func[i];) {
+            const char *bar = strchr(s, '|');
+            char one[128];
+            snprintf(one, sizeof one, "%.*s", bar ? (int)(bar - s) : (int)strlen(s), s);
+            abi->func[i] = gc_pcln_lookup(pcln, one);
+            s = bar ? bar + 1 : NULL;
+        }
         if (!abi->func[i] && func_defs[i].required)
             return say(why, whylen, "no function %s in the binary's function table", func_defs[i].name);
     }
@@ -372,7 +385,25 @@ static void print_array(FILE *out, const char *field, const int64_t *v, size_t n
     fprintf(out, "},\n");
 }
 
-void gc_abi_print_row(FILE *out, const gc_abi *abi, const char *goversion)
+int gc_abi_var_required(gc_var_id v)
+{
+    return var_defs[v].required;
+}
+
+const char *gc_abi_var_name(gc_var_id v)
+{
+    return var_defs[v].name;
+}
+
+static void print_c_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++)
+        fprintf(out, *s == '"' || *s == '\\' ? "\\%c" : (unsigned char)*s < 0x20 ? "\\x%02x" : "%c", *s);
+    fputc('"', out);
+}
+
+void gc_abi_print_row(FILE *out, const gc_abi *abi, const char *goversion, const char *const *reasons, size_t n)
 {
     int major = 0, minor = 0;
     sscanf(goversion, "go%d.%d", &major, &minor);
@@ -381,6 +412,11 @@ void gc_abi_print_row(FILE *out, const gc_abi *abi, const char *goversion)
     print_array(out, "konst", abi->konst, GC_C_COUNT, const_defs, NULL);
     fprintf(out, "     .size = {");
     for (int i = 0; i < GC_S_COUNT; i++)
-        fprintf(out, "%s%" PRId64, i ? ", " : "", abi->size[i]);
-    fprintf(out, "},\n     .nwaitreasons = %" PRId64 "},\n", abi->nwaitreasons);
+        fprintf(out, "%s[GC_S_%s] = %" PRId64, i ? ", " : "", struct_defs[i].id, abi->size[i]);
+    fprintf(out, "},\n     .nwaitreasons = %zu,\n     .reasons = (const char *const[]){", n);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? (i % 4 ? ", " : ",\n         ") : "", out);
+        print_c_string(out, reasons[i]);
+    }
+    fprintf(out, "}},\n");
 }

@@ -19,7 +19,6 @@ typedef enum {
 
 typedef enum {
 #define GC_MEMBER(id, st, path, req) GC_M_##id,
-#define GC_VAR_MEMBER(id, var, path, req) GC_M_##id,
 #include "gc_abi.def"
     GC_M_COUNT
 } gc_member_id;
@@ -49,21 +48,28 @@ typedef struct gc_abi {
     uint64_t var[GC_V_COUNT];     /* linked address, 0 unknown */
     uint64_t func[GC_F_COUNT];    /* runtime entry address, 0 unknown */
     int64_t nwaitreasons;         /* elements of runtime.waitReasonStrings, -1 unknown */
+    const char *const *reasons;   /* the table's copy of them, NULL: read the binary's */
     char source[48];              /* "DWARF" or "table for go1.N" */
 } gc_abi;
 
 /* Resolves the layouts and constants of b from its DWARF, or from the
- * per-version table when b has none, and its variables from .symtab.
+ * per-version table when b has none, and its variables from .symtab (those
+ * a binary without symbols lacks are found in its memory: gc_locate.c).
  * Returns 0, or -1 with why (one line naming what is missing) when a
- * required entry is unknown. */
+ * required layout is unknown. */
 int gc_abi_resolve(gc_abi *abi, const gc_binary *b, char *why, size_t whylen);
 
 /* Fills abi->func from the function table (runtime addresses). Returns 0,
  * or -1 with why when a required function is absent. */
 int gc_abi_resolve_funcs(gc_abi *abi, const gc_pcln *pcln, char *why, size_t whylen);
 
-/* Writes the layouts and constants of abi as one row of the per-version
- * table (gc_abi_versions.inc): what scripts/gen_gc_abi.sh collects. */
-void gc_abi_print_row(FILE *out, const gc_abi *abi, const char *goversion);
+/* Writes the layouts and constants of abi, and the wait-reason strings,
+ * as one row of the per-version table (gc_abi_versions.inc): what
+ * scripts/gen_gc_abi.sh collects. */
+void gc_abi_print_row(FILE *out, const gc_abi *abi, const char *goversion, const char *const *reasons, size_t n);
+
+/* Whether var is required (a binary that lacks it cannot be read). */
+int gc_abi_var_required(gc_var_id v);
+const char *gc_abi_var_name(gc_var_id v);
 
 #endif

@@ -285,14 +285,21 @@ static int is_system(const char *start)
  * the `go` statement itself (newproc, systemstack). */
 static uint32_t creation_from_ancestor(writer *w, const gc_ancestor *a)
 {
-    size_t k = 0;
-    while (k < a->npcs) {
+    size_t k = 0, n = a->npcs;
+    while (k < n) {
         const char *name = innermost(w->p, a->pcs[k], 1);
         if (!name || strncmp(name, "runtime.", 8) != 0)
             break;
         k++;
     }
-    return intern_stack(w, a->pcs + k, a->npcs - k, 1, 0);
+    /* and without the runtime.goexit every goroutine ends in */
+    while (n > k) {
+        const char *name = innermost(w->p, a->pcs[n - 1], 1);
+        if (!name || strcmp(name, "runtime.goexit") != 0)
+            break;
+        n--;
+    }
+    return intern_stack(w, a->pcs + k, n - k, 1, 0);
 }
 
 static void classify_wait(writer *w, const gc_g *g, grec *r)

@@ -2,6 +2,7 @@
  * comes from gc_abi (the binary's own DWARF); nothing here knows a layout. */
 #include "gc_state.h"
 #include "gc_context.h"
+#include "gc_locate.h"
 #include "gc_timers.h"
 #include "gc_unwind.h"
 
@@ -120,6 +121,13 @@ static uint64_t var_addr(const gc_proc *p, gc_var_id v)
 static int read_reasons(gc_proc *p, gc_state *st)
 {
     size_t n = (size_t)p->abi.nwaitreasons;
+    if (p->abi.reasons) {
+        st->reasons = calloc(n, sizeof *st->reasons);
+        for (size_t i = 0; st->reasons && i < n; i++)
+            st->reasons[i] = strdup(p->abi.reasons[i]);
+        st->nreasons = st->reasons ? n : 0;
+        return st->reasons ? 0 : -1;
+    }
     unsigned char *hdrs = calloc(n, 16);
     st->reasons = calloc(n, sizeof *st->reasons);
     if (!hdrs || !st->reasons || gc_mem_read(&p->mem, var_addr(p, GC_V_WAITREASON_STRINGS), hdrs, n * 16) != 0) {
@@ -143,12 +151,12 @@ static int read_reasons(gc_proc *p, gc_state *st)
 
 static int read_allgs(gc_proc *p, uint64_t **out, size_t *n, char *why, size_t whylen)
 {
-    uint64_t len, arr;
-    if (gc_mem_u64(&p->mem, var_addr(p, GC_V_ALLGLEN), &len) != 0
-        || gc_mem_u64(&p->mem, var_addr(p, GC_V_ALLGS), &arr) != 0)
+    uint64_t hdr[2];
+    if (gc_mem_read(&p->mem, var_addr(p, GC_V_ALLGS), hdr, sizeof hdr) != 0)
         return say(why, whylen, "cannot read runtime.allgs of process %d", (int)p->pid);
+    uint64_t arr = hdr[0], len = hdr[1];
     if (len > MAX_GOROUTINES)
-        return say(why, whylen, "runtime.allglen of process %d reads %llu: not a goroutine count", (int)p->pid,
+        return say(why, whylen, "runtime.allgs of process %d holds %llu: not a goroutine count", (int)p->pid,
                    (unsigned long long)len);
     *out = calloc(len ? len : 1, 8);
     if (!*out)
@@ -443,9 +451,50 @@ static int read_chans(gc_proc *p, gc_state *st)
     return 0;
 }
 
+int gc_census(gc_proc *p, uint64_t self, size_t *runnable, uint64_t *running_sig)
+{
+    char why[256];
+    uint64_t *addrs = NULL;
+    size_t n = 0;
+    *runnable = 0;
+    *running_sig = 0;
+    if (gc_locate_vars(p, why, sizeof why) != 0 || read_allgs(p, &addrs, &n, why, sizeof why) != 0)
+        return -1;
+    const int64_t *m = p->abi.member;
+    const int64_t *k = p->abi.konst;
+    gc_mem_req *reqs = malloc((n ? n : 1) * sizeof *reqs);
+    uint64_t *words = calloc(n ? n : 1, 16);
+    unsigned char *ok = calloc(n ? n : 1, 1);
+    for (size_t i = 0; reqs && words && ok && i < n; i++) {
+        /* status (4 bytes) and goid (8) in one read when they are close */
+        reqs[i] = (gc_mem_req){addrs[i] + (uint64_t)m[GC_M_G_STATUS], &words[2 * i], 4};
+    }
+    if (reqs && words && ok)
+        gc_mem_read_batch(&p->mem, reqs, n, ok);
+    for (size_t i = 0; reqs && words && ok && i < n; i++) {
+        uint32_t status = (uint32_t)words[2 * i] & ~(uint32_t)k[GC_C_G_SCAN];
+        if (!ok[i] || addrs[i] == self)
+            continue;
+        if (status == (uint32_t)k[GC_C_G_RUNNABLE])
+            (*runnable)++;
+        else if (status == (uint32_t)k[GC_C_G_RUNNING])
+            *running_sig += addrs[i] * 0x9E3779B97F4A7C15ull + 1;
+    }
+    free(reqs);
+    free(words);
+    free(ok);
+    free(addrs);
+    return 0;
+}
+
 int gc_state_read(gc_proc *p, gc_state *st, char *why, size_t whylen)
 {
     memset(st, 0, sizeof *st);
+    if (gc_locate_vars(p, why, whylen) != 0)
+        return -1;
+    if (!p->pcln.gofunc && p->abi.member[GC_M_MODULEDATA_GOFUNC] >= 0)
+        gc_mem_u64(&p->mem, var_addr(p, GC_V_FIRSTMODULEDATA) + (uint64_t)p->abi.member[GC_M_MODULEDATA_GOFUNC],
+                   &p->pcln.gofunc);
     if (read_reasons(p, st) != 0)
         return say(why, whylen, "cannot read runtime.waitReasonStrings of process %d", (int)p->pid);
     if (!p->types && p->abi.var[GC_V_FIRSTMODULEDATA] && p->abi.member[GC_M_MODULEDATA_TYPES] >= 0)

@@ -101,6 +101,11 @@ void gc_proc_close(gc_proc *p);
 int gc_state_read(gc_proc *p, gc_state *st, char *why, size_t whylen);
 void gc_state_free(gc_state *st);
 
+/* Counts, without reading stacks, the goroutines other than self (a g
+ * address) that are runnable, and sums the ids of those running (a cheap
+ * signature: it changes when one parks or another starts). 0 or -1. */
+int gc_census(gc_proc *p, uint64_t self, size_t *runnable, uint64_t *running_sig);
+
 /* The name of the runtime type at type ("main.result", "*context.timerCtx"),
  * malloc'd; NULL when it cannot be read. */
 char *gc_type_name(gc_proc *p, uint64_t type);

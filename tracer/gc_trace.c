@@ -24,7 +24,13 @@
 #include <unistd.h>
 #include <uthash.h>
 
-enum { BP_MAIN = 0, BP_TRUNNER = 1, MAX_TEST_NAME = 4096 };
+enum {
+    BP_TRUNNER = 0,
+    BP_EXIT = 1,
+    MAX_TEST_NAME = 4096,
+    SETTLE_STABLE = 16,    /* rounds without change that end the settling */
+    SETTLE_MAX = 2000,     /* rounds at most */
+};
 
 typedef struct proc {
     pid_t tgid;
@@ -35,6 +41,8 @@ typedef struct proc {
     gc_tests tests;
     hw_breaks breaks;
     int dumped;
+    unsigned settle_rounds, settle_stable; /* the exit's yield loop */
+    uint64_t settle_sig;
     UT_hash_handle hh;
 } proc;
 
@@ -166,22 +174,12 @@ static void on_exec(tracer *t, task *k)
         p->gp.bin.path = strdup(real);
     }
     p->gc_ready = 1;
-    if (t->o->ancestors > 0 && p->gp.abi.member[GC_M_DEBUG_TRACEBACKANCESTORS] >= 0)
-        p->breaks.addr[BP_MAIN] = p->gp.abi.func[GC_F_RUNTIME_MAIN];
     if (p->gp.abi.member[GC_M_TESTING_T_NAME] >= 0)
         p->breaks.addr[BP_TRUNNER] = p->gp.abi.func[GC_F_TRUNNER];
+    if (p->gp.abi.func[GC_F_GOSCHED])
+        p->breaks.addr[BP_EXIT] = p->gp.abi.func[GC_F_EXIT];
+    p->settle_rounds = p->settle_stable = 0;
     hw_break_apply(k->tid, &p->breaks);
-}
-
-/* runtime.main: the runtime has parsed GODEBUG; creation chains are kept
- * from here on unless the user already chose a depth. */
-static void on_runtime_main(tracer *t, proc *p)
-{
-    uint64_t addr = p->gp.abi.var[GC_V_DEBUG] + p->gp.mem.bias
-                    + (uint64_t)p->gp.abi.member[GC_M_DEBUG_TRACEBACKANCESTORS];
-    int32_t cur;
-    if (gc_mem_read(&p->gp.mem, addr, &cur, 4) == 0 && cur == 0)
-        gc_mem_write_u32(&p->gp.mem, addr, (uint32_t)t->o->ancestors);
 }
 
 /* testing.tRunner(t *T, fn): register ABI, so t is in RAX and the running
@@ -203,6 +201,54 @@ static void on_trunner(tracer *t, proc *p, pid_t tid)
     name[hdr[1]] = '\0';
     if (gc_tests_add(&p->tests, (int64_t)goid, name) == 0)
         t->r->tests++;
+}
+
+/* Makes the thread stopped at runtime.exit's entry call runtime.Gosched
+ * first, as Go's own asynchronous preemption injects a call: the entry PC
+ * becomes the return address, so exit runs again (and stops here again)
+ * once the goroutine is scheduled back. */
+static int inject_gosched(proc *p, pid_t tid, struct user_regs_struct *regs)
+{
+    uint64_t sp = regs->rsp - 8;
+    if (ptrace(PTRACE_POKEDATA, tid, (void *)(uintptr_t)sp, (void *)(uintptr_t)regs->rip) != 0)
+        return -1;
+    regs->rsp = sp;
+    regs->rip = p->gp.abi.func[GC_F_GOSCHED];
+    return ptrace(PTRACE_SETREGS, tid, NULL, regs) == 0 ? 0 : -1;
+}
+
+/* runtime.exit(code) from a goroutine: before the process ends, the
+ * goroutines it readied or started get to run until they park or finish,
+ * so that whether they count as parked does not depend on how busy the
+ * machine is. The exiting goroutine yields until no other is runnable and
+ * the running ones have stayed the same for SETTLE_STABLE rounds (the
+ * shim's rule at exit), never on a fatal path (code > 1, or on the
+ * system stack). */
+static void on_exit_call(proc *p, pid_t tid)
+{
+    struct user_regs_struct regs;
+    uint32_t code;
+    uint64_t goid = 0;
+    gc_mem *m = &p->gp.mem;
+    pid_t reader = m->pid;
+    m->pid = tid;
+    if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) != 0 || gc_mem_read(m, regs.rsp + 8, &code, 4) != 0 || code > 1
+        || gc_mem_u64(m, regs.r14 + (uint64_t)p->gp.abi.member[GC_M_G_GOID], &goid) != 0 || goid == 0
+        || p->settle_rounds >= SETTLE_MAX) {
+        m->pid = reader;
+        return;
+    }
+    size_t runnable;
+    uint64_t sig;
+    int ok = gc_census(&p->gp, regs.r14, &runnable, &sig) == 0;
+    m->pid = reader;
+    if (!ok)
+        return;
+    p->settle_stable = runnable == 0 && sig == p->settle_sig ? p->settle_stable + 1 : 0;
+    p->settle_sig = sig;
+    int quiet = runnable == 0 && (sig == 0 || p->settle_stable >= SETTLE_STABLE);
+    if (!quiet && inject_gosched(p, tid, &regs) == 0)
+        p->settle_rounds++;
 }
 
 static int64_t clock_ns(clockid_t c)
@@ -277,10 +323,10 @@ static void on_signal_stop(tracer *t, task *k, int sig)
         siginfo_t si;
         if (ptrace(PTRACE_GETSIGINFO, k->tid, NULL, &si) == 0 && si.si_code == TRAP_HWBKPT) {
             int slot = hw_break_hit(k->tid);
-            if (slot == BP_MAIN)
-                on_runtime_main(t, p);
-            else if (slot == BP_TRUNNER)
+            if (slot == BP_TRUNNER)
                 on_trunner(t, p, k->tid);
+            else if (slot == BP_EXIT)
+                on_exit_call(p, k->tid);
             if (slot >= 0) {
                 ptrace(PTRACE_CONT, k->tid, NULL, NULL);
                 return;

@@ -11,7 +11,6 @@
 
 typedef struct gl_trace_opts {
     const char *dump_dir;     /* gc dumps go there as goleash.PID.dump */
-    int ancestors;            /* tracebackancestors to switch on (0: leave it off) */
 } gl_trace_opts;
 
 typedef struct gl_trace_result {

@@ -57,6 +57,8 @@ import sys
 import tempfile
 import time
 
+import gc_spelling
+
 LEAK_REASONS = {
     "chan receive", "chan send", "chan receive (nil chan)", "chan send (nil chan)",
     "select", "select (no cases)", "semacquire", "sync.Cond.Wait",
@@ -253,28 +255,18 @@ class Checker:
 
 # ----------------------------------------------------------------- JSON checks
 
-# gc mode: function names and wait reasons as gc spells them are compared
-# in the headers' (gccgo) spelling: main.(*T).M is main.T.M, a closure
-# main.f.func1 is main.f..func1; gc 1.20+ names the sync wait semacquire is.
+# gc mode: names, reasons and context kinds as gc spells them are compared
+# in the headers' (gccgo) spelling (gc_spelling.py).
 GC_NAMES = False
 GC_MINOR = 0   # gc mode: the toolchain's Go 1.N
-# gc cannot tell WithTimeout from WithDeadline (both make a timerCtx).
-GC_CTX_KINDS = {"timeout": {"timeout", "deadline"}}
-GC_REASONS = {"semacquire": {"semacquire", "sync.Mutex.Lock", "sync.RWMutex.Lock",
-                             "sync.RWMutex.RLock", "sync.WaitGroup.Wait"}}
 
 
 def canon(name):
-    if not GC_NAMES or not isinstance(name, str):
-        return name
-    name = re.sub(r"\(\*([^)]*)\)", r"\1", name)
-    return re.sub(r"(?<!\.)\.func(\d)", r"..func\1", name)
+    return gc_spelling.canon(name) if GC_NAMES else name
 
 
 def reason_ok(expected, actual):
-    if not GC_NAMES:
-        return expected == actual
-    return actual in GC_REASONS.get(expected, {expected})
+    return gc_spelling.reason_ok(expected, actual) if GC_NAMES else expected == actual
 
 
 def fn(frame):
@@ -336,9 +328,9 @@ def check_group_fields(chk, label, exp, g, src, index):
     ctx = g.get("context")
     if "ctx_kind" in exp:
         if chk.ok(isinstance(ctx, dict), "%s: context is %r, expected an object" % (label, ctx)):
-            kinds = GC_CTX_KINDS.get(exp["ctx_kind"], {exp["ctx_kind"]}) if GC_NAMES else {exp["ctx_kind"]}
-            chk.ok(ctx.get("kind") in kinds, "%s context.kind: expected %r, got %r" % (
-                label, exp["ctx_kind"], ctx.get("kind")))
+            ok = gc_spelling.ctx_kind_ok(exp["ctx_kind"], ctx.get("kind")) if GC_NAMES \
+                else exp["ctx_kind"] == ctx.get("kind")
+            chk.ok(ok, "%s context.kind: expected %r, got %r" % (label, exp["ctx_kind"], ctx.get("kind")))
     if "ctx_cancelled" in exp:
         if chk.ok(isinstance(ctx, dict), "%s: context is %r, expected an object" % (label, ctx)):
             chk.eq(label + " context.cancelled", exp["ctx_cancelled"] == "1", ctx.get("cancelled"))

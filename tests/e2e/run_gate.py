@@ -2,7 +2,14 @@
 """goleash as a CI leak gate for `go test` (python3 standard library only).
 
   run_gate.py --mode gate|loop --goleash PATH --module DIR --work DIR
-              --go PATH --gccgo PATH [--runs N] [--jobs N]
+              --go PATH [--compiler gccgo --gccgo PATH | --compiler gc
+              [--gotoolchain goX.Y.Z]] [--runs N] [--jobs N]
+
+--compiler gccgo (the default) builds with `go test -compiler gccgo` (--go
+must then be Debian's go-1.19 command); --compiler gc with the plain
+`go test` of --go (GOTOOLCHAIN=--gotoolchain, else local): the gc backend.
+Headers name functions and wait reasons as gccgo spells them; gc's
+spellings are compared in that form (gc_spelling.py).
 
 The Go module (examples/gate) is copied into a fresh directory under --work
 first: the source tree is never written to. Every package states what the
@@ -47,6 +54,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import gc_spelling
 
 SKIP = 77
 RUN_TIMEOUT = 300
@@ -129,7 +138,7 @@ def read_expectations(module_dir):
 # ----------------------------------------------------------------- output parsing
 
 RESULT_LINE = re.compile(r"^(ok|FAIL|\?)\s+(\S+)(\s|$)")
-GROUP_HEAD = re.compile(r"^Leak of (\d+) goroutine\(s\) \[(.+), category ([^\]]+)\], parked .*, blocked at:$")
+GROUP_HEAD = re.compile(r"^Leak of (\d+) goroutine\(s\) \[(.+), category ([^\]]+)\], (?:parked .*, )?blocked at:$")
 FRAME = re.compile(r"^\s+#(\d+) (\S+) (\S+?):(\d+)$")
 SUMMARY = re.compile(r"^SUMMARY: goleash: (\d+) leaked goroutine\(s\) in (\d+) group\(s\)\.$")
 
@@ -188,8 +197,30 @@ def describe(groups):
         for g in groups) or "    (no groups)"
 
 
+GC = False   # --compiler gc: compare in the headers' (gccgo) spelling
+
+
+def spelled(groups):
+    """Groups with gc's names and reasons in the headers' spelling."""
+    if not GC:
+        return groups
+    out = []
+    for g in groups:
+        g = dict(g, blocked=gc_spelling.canon(g["blocked"]), created=gc_spelling.canon(g["created"]))
+        out.append(g)
+    return out
+
+
+def same_group(want, got):
+    w_count, w_reason, w_cat, w_blocked, w_at, w_created = want
+    g_count, g_reason, g_cat, g_blocked, g_at, g_created = got
+    reason_ok = gc_spelling.reason_ok(w_reason, g_reason) if GC else w_reason == g_reason
+    return reason_ok and (w_count, w_cat, w_blocked, w_at, w_created) == (g_count, g_cat, g_blocked, g_at, g_created)
+
+
 def check_report(errors, where, spec, text):
     groups, summary = parse_report(text)
+    groups = spelled(groups)
     if spec["leaked"] == 0:
         if groups or summary or "goleash: detected" in text:
             errors.append("%s: expected no leak report, got:\n%s" % (where, describe(groups)))
@@ -198,11 +229,12 @@ def check_report(errors, where, spec, text):
     if summary != (spec["leaked"], want_groups):
         errors.append("%s: SUMMARY says %s, expected %d leaked goroutine(s) in %d group(s)" % (
             where, summary and "%d in %d" % summary, spec["leaked"], want_groups))
-    want = sorted((int(g["count"]), g["reason"], g["category"], g["blocked"], g["at"], g["created"])
-                  for g in spec["expect_groups"])
+    want = sorted(((int(g["count"]), g["reason"], g["category"], g["blocked"], g["at"], g["created"])
+                   for g in spec["expect_groups"]), key=lambda g: (g[0], g[2], g[3], g[4], g[5]))
     got = sorted((g["count"], g["reason"], g["category"], g["blocked"], g["at"], g["created"])
                  for g in groups)
-    if want != got:
+    if len(want) != len(got) or not all(same_group(w, g) for w, g in
+                                        zip(want, sorted(got, key=lambda g: (g[0], g[2], g[3], g[4], g[5])))):
         errors.append("%s: leak groups differ\n  expected:\n%s\n  got:\n%s" % (
             where, describe([dict(zip(("count", "reason", "category", "blocked", "at", "created"), w))
                              for w in want]), describe(groups)))
@@ -229,9 +261,15 @@ class Env:
             "GOFLAGS": "-mod=mod",
             "GO111MODULE": "on",
             "GOWORK": "off",
-            "GOTOOLCHAIN": "local",
-            "GCCGO": args.gccgo,
+            "GOTOOLCHAIN": args.gotoolchain or "local",
         })
+        if args.gccgo:
+            env["GCCGO"] = args.gccgo
+        if args.gotoolchain:
+            # A toolchain the module proxy serves: that one download only.
+            env["GOPROXY"] = os.environ.get("GOPROXY", "https://proxy.golang.org")
+            env["GOMODCACHE"] = os.environ.get("GOMODCACHE") or os.path.expanduser("~/go/pkg/mod")
+        self.compiler = ["-compiler", "gccgo"] if args.compiler == "gccgo" else []
         self.env = env
 
     def run(self, argv, cwd=None, extra=None, what=""):
@@ -249,7 +287,7 @@ class Env:
         return "%s run --" % self.goleash
 
     def build_test_binary(self, pkg, spec, out):
-        argv = [self.go, "test", "-compiler", "gccgo", "-c", "-o", out]
+        argv = [self.go, "test"] + self.compiler + ["-c", "-o", out]
         if "tags" in spec:
             argv += ["-tags", spec["tags"]]
         rc, o, e = self.run(argv + ["./" + os.path.relpath(spec["dir"], self.module)],
@@ -272,7 +310,7 @@ def go_test_gate(env, specs, errors, tagged):
     else:
         chosen = {p: s for p, s in specs.items() if "tags" not in s}
         argv = ["./..."]
-    argv = [env.go, "test", "-compiler", "gccgo", "-count=1", "-exec", env.exec_flag()] + argv
+    argv = [env.go, "test"] + env.compiler + ["-count=1", "-exec", env.exec_flag()] + argv
     t0 = time.monotonic()
     rc, out, err = env.run(argv, what="go test gate")
     log("  go test exited %d after %.1fs" % (rc, time.monotonic() - t0))
@@ -342,7 +380,7 @@ def test_binaries(env, specs, errors):
             if rc != 3:
                 errors.append("%s -test.run TestExitsThree: exit code %d, expected 3 (the test's own)\n%s"
                               % (w, rc, tail(out + err, 30)))
-            groups, _ = parse_report(out + err)
+            groups = spelled(parse_report(out + err)[0])
             sub = [g for g in groups if g["blocked"] == MODULE + "/failing.Subscribe..func1"]
             if len(sub) != 1 or sub[0]["count"] != 1 or sub[0]["at"] != "failing.go:14":
                 errors.append("%s -test.run TestExitsThree: expected one Subscribe..func1 goroutine "
@@ -367,7 +405,7 @@ def report_files(env, errors):
     rdir = os.path.join(env.tmp, "reports")
     flag = ("%s run --json %s/%%b.json --junit %s/%%b.xml --sarif %s/%%b.sarif --source-root %s "
             "--github-annotations on --" % (env.goleash, rdir, rdir, rdir, env.module))
-    rc, out, err = env.run([env.go, "test", "-compiler", "gccgo", "-count=1", "-exec", flag, "./pool", "./watch"],
+    rc, out, err = env.run([env.go, "test"] + env.compiler + ["-count=1", "-exec", flag, "./pool", "./watch"],
                            what="go test gate with report files")
     if rc != 1:
         errors.append("report files: go test exit %d, expected 1" % rc)
@@ -486,11 +524,16 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--go", default="")
     ap.add_argument("--gccgo", default="")
+    ap.add_argument("--compiler", choices=("gccgo", "gc"), default="gccgo")
+    ap.add_argument("--gotoolchain", default="", help="gc: GOTOOLCHAIN for --go (e.g. go1.27.3)")
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()
 
-    for tool, path in (("go", args.go), ("gccgo", args.gccgo)):
+    global GC
+    GC = args.compiler == "gc"
+    needed = (("go", args.go),) + ((("gccgo", args.gccgo),) if not GC else ())
+    for tool, path in needed:
         if not path or not os.access(path, os.X_OK):
             log("SKIP: %s not found" % tool)
             return SKIP

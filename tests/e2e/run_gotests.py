@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Per-test attribution end to end, on a real Go test binary.
 
-  run_gotests.py --goleash PATH --shim PATH --src MODULE_DIR --work DIR [--go PATH]
+  run_gotests.py --goleash PATH --shim PATH --src MODULE_DIR --work DIR --go PATH
+                 [--compiler gccgo|gc] [--gotoolchain goX.Y.Z]
 
-Builds tests/e2e/gotests/attr with `go test -c -compiler gccgo` (Debian's
-golang-go driving gccgo; private GOCACHE/GOPATH, no network) and runs the test
-binary under `goleash run --format json` and under LD_PRELOAD. What its tests
+Builds tests/e2e/gotests/attr with `go test -c -compiler gccgo` (--go: Debian's
+go-1.19 command driving gccgo; private GOCACHE/GOPATH, no network) and runs the
+test binary under `goleash run --format json` and under LD_PRELOAD. With
+--compiler gc, the plain `go test -c` of --go (GOTOOLCHAIN=--gotoolchain) and
+the gc backend: the same checks but the LD_PRELOAD ones, names compared in
+gccgo's spelling (gc_spelling.py). What its tests
 leak, and from where, is fixed by the sources (gotests/attr/*.go):
 
   TestHelperTree        3 goroutines, chan receive in stage3, through a
@@ -32,7 +36,10 @@ import shutil
 import subprocess
 import sys
 
+import gc_spelling
+
 TIMEOUT = 120
+GC = False
 SHIM_LEAK_EXIT = 23
 PKG = "goleash.invalid/gotests/attr"
 
@@ -68,9 +75,13 @@ def build(args, work):
     shutil.rmtree(mod, ignore_errors=True)
     shutil.copytree(args.src, mod)
     env = dict(os.environ, GOCACHE=os.path.join(work, "gocache"), GOPATH=os.path.join(work, "gopath"),
-               GO111MODULE="on", GOFLAGS="-mod=mod", GOPROXY="off", GOTOOLCHAIN="local")
+               GO111MODULE="on", GOFLAGS="-mod=mod", GOPROXY="off", GOTOOLCHAIN=args.gotoolchain or "local")
+    if args.gotoolchain:
+        env["GOPROXY"] = os.environ.get("GOPROXY", "https://proxy.golang.org")
+        env["GOMODCACHE"] = os.environ.get("GOMODCACHE") or os.path.expanduser("~/go/pkg/mod")
     binary = os.path.join(work, "attr.test")
-    p = subprocess.run([args.go, "test", "-c", "-compiler", "gccgo", "-o", binary, "./attr"], cwd=mod, env=env,
+    compiler = [] if GC else ["-compiler", "gccgo"]
+    p = subprocess.run([args.go, "test", "-c"] + compiler + ["-o", binary, "./attr"], cwd=mod, env=env,
                        capture_output=True, text=True, timeout=600)
     if p.returncode != 0 or not os.path.exists(binary):
         sys.stderr.write(p.stdout + p.stderr)
@@ -104,6 +115,12 @@ def leaks_by_test(report):
     return by
 
 
+def fname(frame):
+    """A frame's function in the gccgo spelling the checks use."""
+    f = (frame or {}).get("function")
+    return gc_spelling.canon(f) if GC else f
+
+
 def expect_group(by, test, count, category, function, line, name):
     groups = by.get(test, [])
     check(len(groups) == 1, "%s: %s: want 1 group, got %d: %s" % (
@@ -112,8 +129,7 @@ def expect_group(by, test, count, category, function, line, name):
     check(g["count"] == count, "%s: %s: count %d, want %d" % (name, test, g["count"], count))
     check(g["category"] == category, "%s: %s: category %s, want %s" % (name, test, g["category"], category))
     site = g["blocked_at"] or {}
-    check(site.get("function") == function, "%s: %s: blocked at %s, want %s" % (
-        name, test, site.get("function"), function))
+    check(fname(site) == function, "%s: %s: blocked at %s, want %s" % (name, test, site.get("function"), function))
     check(site.get("line") == line and (site.get("file") or "").endswith("attr/attr.go"),
           "%s: %s: blocked at %s:%s, want attr/attr.go:%d" % (name, test, site.get("file"), site.get("line"), line))
     check(len(g["goroutines"]) == count, "%s: %s: goroutine ids %s" % (name, test, g["goroutines"]))
@@ -122,7 +138,7 @@ def expect_group(by, test, count, category, function, line, name):
 
 def expect_setup(by, s, name, count=2):
     groups = by.get("setup", [])
-    got = sorted((g["category"], g["blocked_at"]["function"], g["blocked_at"]["line"], g["count"]) for g in groups)
+    got = sorted((g["category"], fname(g["blocked_at"]), g["blocked_at"]["line"], g["count"]) for g in groups)
     want = sorted([("mutex", PKG + ".LeakSelfDeadlock..func1", s["deadlock"], 1),
                    ("chan-receive", PKG + ".LeakSetupReceiver..func1", s["setuprecv"], 1)])
     check(got == want[:count] if count < 2 else got == want, "%s: setup groups %s, want %s" % (name, got, want))
@@ -147,12 +163,15 @@ def main():
     ap.add_argument("--shim", required=True)
     ap.add_argument("--src", required=True)
     ap.add_argument("--work", required=True)
-    ap.add_argument("--go", default=None)
+    ap.add_argument("--go", default=None, help="the go command, by path")
+    ap.add_argument("--compiler", choices=("gccgo", "gc"), default="gccgo")
+    ap.add_argument("--gotoolchain", default="")
     ap.add_argument("--wake-runs", type=int, default=20)
     args = ap.parse_args()
-    args.go = args.go or shutil.which("go")
-    if not args.go or not shutil.which("gccgo"):
-        print("go or gccgo not found: skipped")
+    global GC
+    GC = args.compiler == "gc"
+    if not args.go or not os.access(args.go, os.X_OK) or (not GC and not shutil.which("gccgo")):
+        print("go (%s) or gccgo not found: skipped" % args.go)
         return 77
     work = os.path.abspath(args.work)
     os.makedirs(work, exist_ok=True)
@@ -167,7 +186,7 @@ def main():
     by = leaks_by_test(r)
     expect_group(by, "TestHelperTree", 3, "chan-receive", PKG + ".stage3", s["stage3"], "all")
     g = expect_group(by, "TestParallel/b", 2, "chan-send", PKG + ".LeakSenders..func1", s["senders"], "all")
-    check(g["created_at"]["function"] == PKG + ".LeakSenders", "all: TestParallel/b created at %s" % g["created_at"])
+    check(fname(g["created_at"]) == PKG + ".LeakSenders", "all: TestParallel/b created at %s" % g["created_at"])
     expect_group(by, "TestNames/x#01", 1, "select-forever", PKG + ".LeakForever..func1", s["forever"], "all")
     expect_group(by, "TestNames/with_space", 1, "nil-chan-receive", PKG + ".LeakNilReceive..func1", s["nilrecv"],
                  "all")
@@ -175,7 +194,8 @@ def main():
     check(sorted(k for k in by) == sorted(list(leaked_all) + ["setup"]), "all: leaking tests %s" % sorted(by))
     # The helper tree's leakers descend, through two exited helpers, from the test goroutine.
     anc = [a["function"] for a in by["TestHelperTree"][0]["ancestors"]]
-    check(len(anc) == 4 and anc[2] == "testing.go..thunk42" and anc[3] == "runtime.main",
+    runner = "testing.tRunner" if GC else "testing.go..thunk42"
+    check(len(anc) == 4 and anc[2] == runner and anc[3] == "runtime.main",
           "all: TestHelperTree ancestors %s" % anc)
     sm = r["summary"]
     check((sm["leaked_goroutines"], sm["groups"], sm["tests"], sm["tests_leaking"], sm["setup_leaked"],
@@ -209,6 +229,15 @@ def main():
           "clean-ignore: summary %s" % r["summary"])
 
     # 4. The shim's own exit report (LD_PRELOAD): the tests section, exit code.
+    if not GC:
+        shim_report(args, binary)
+    repeated_and_woken(args, work, binary)
+    print("ok (%s): attribution, ignore_setup, shim report, repeated tests, %d wake runs" % (
+        args.gotoolchain or args.go if GC else "gccgo", args.wake_runs))
+    return 0
+
+
+def shim_report(args, binary):
     env = base_env(1, LD_PRELOAD=args.shim)
     p = subprocess.run([binary], env=env, capture_output=True, text=True, timeout=TIMEOUT)
     check(p.returncode == SHIM_LEAK_EXIT, "preload: exit %d, want %d" % (p.returncode, SHIM_LEAK_EXIT))
@@ -234,6 +263,8 @@ def main():
     p = subprocess.run([binary, "-test.run", "^TestWake$"], env=env, capture_output=True, text=True, timeout=TIMEOUT)
     check(p.returncode == 0 and p.stderr == "", "preload TestWake only: exit %d, stderr:\n%s" % (p.returncode, p.stderr))
 
+
+def repeated_and_woken(args, work, binary):
     # 5. Repeated tests (-test.count=3, a fresh matcher each round: the same
     # names again), two threads: every instance attributed, one group per name.
     p, r = run_json(args, work, binary, "count3", ["-test.count", "3", "-test.run", "^(TestHelperTree|TestParallel)$"],
@@ -252,8 +283,6 @@ def main():
         p, r = run_json(args, work, binary, "wake", ["-test.run", "^TestWake$"], goleash_args=["--ignore-setup"])
         check(p.returncode == 0 and r["summary"]["leaked_goroutines"] == 0,
               "wake run %d: exit %d, leaks %s" % (i, p.returncode, [l["blocked_at"] for l in r["leaks"]]))
-    print("ok: attribution, ignore_setup, shim report, repeated tests, %d wake runs" % args.wake_runs)
-    return 0
 
 
 if __name__ == "__main__":

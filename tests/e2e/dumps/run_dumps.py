@@ -73,11 +73,10 @@ def expected_groups(s, n, compiler, source):
     return groups
 
 
-def build(compiler, src, work, case):
+def build(compiler, src, work, case, go):
     exe = os.path.join(work, "dumpprog-" + case)  # tests run in parallel
     if compiler == "gc":
-        go = shutil.which("go")
-        if not go:
+        if not go or not os.access(go, os.X_OK):
             raise SystemExit(SKIP)
         env = dict(os.environ, GOCACHE=os.path.join(work, "gocache"), GO111MODULE="off",
                    GOPATH=os.path.join(work, "gopath"), GOFLAGS="")
@@ -175,7 +174,7 @@ def run(a):
     compiler, source = parts[0], parts[1]
     variant = parts[2] if len(parts) > 2 else ""
     os.makedirs(a.work, exist_ok=True)
-    exe = build(compiler, a.src, a.work, a.case)
+    exe = build(compiler, a.src, a.work, a.case, a.go)
     s = sites(a.src)
     dump = os.path.join(a.work, a.case + ".dump")
     n = 3
@@ -245,6 +244,7 @@ def main():
     ap.add_argument("--src", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--case", required=True)
+    ap.add_argument("--go", default="", help="the gc go command, by path")
     a = ap.parse_args()
     try:
         run(a)

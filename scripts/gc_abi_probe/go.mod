@@ -1,0 +1,3 @@
+module goleash/gcabiprobe
+
+go 1.18
