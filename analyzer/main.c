@@ -4,6 +4,7 @@
 #include "diff.h"
 #include "kv_options.h"
 #include "run.h"
+#include "snapshot.h"
 #include "suppress.h"
 
 #include <errno.h>
@@ -20,14 +21,20 @@ static const char usage_text[] =
     "usage: goleash report [OPTIONS] DUMP...   (DUMP: a file, or - for stdin)\n"
     "       goleash run [OPTIONS] [--keep-dumps DIR] -- PROG [ARGS...]\n"
     "       goleash diff [OPTIONS] [--min-growth N] BEFORE AFTER\n"
+    "       goleash snapshot [OPTIONS] [-v] PID\n"
     "       goleash help | --help | --version\n"
     "\n"
     "report   read dumps and report leaked goroutines: goleash dumps (written by\n"
     "         libgoleash.so), Go goroutine dumps from gc or gccgo (runtime.Stack,\n"
     "         SIGQUIT, panics, go test timeouts, also inside a CI log), pprof\n"
     "         goroutine profiles; gzip'd or plain (docs/input-formats.md)\n"
-    "run      run a gccgo program with libgoleash.so preloaded, then report on the\n"
-    "         dumps it and its child processes left\n"
+    "run      run a Go program (gc or gccgo; a go test -exec wrapper) and report on\n"
+    "         the goroutines it and its child processes left parked at exit: gc\n"
+    "         programs are read at their exit by ptrace, gccgo ones through\n"
+    "         libgoleash.so\n"
+    "snapshot read the goroutines of a running gc program without stopping it for\n"
+    "         more than a moment; with --min-park D (default 1s) twice, D apart:\n"
+    "         only goroutines parked in both samples, never woken, are suspects\n"
     "diff     compare two dumps (any formats): per group, blocked goroutines before\n"
     "         and after; groups that grew by at least --min-growth (default 1) fail\n"
     "\n"
@@ -42,7 +49,8 @@ static const char usage_text[] =
     "  -o, --output FILE    write the report to FILE instead of stdout\n"
     "  --ignore-setup       test binaries: leave out leaks spawned outside any test\n"
     "                       (init, TestMain); default: the shim's ignore_setup option\n"
-    "  --keep-dumps DIR     run: write the dumps to DIR and keep them\n"
+    "  --keep-dumps DIR     run, snapshot: write the dumps to DIR and keep them\n"
+    "  -v, --verbose        snapshot: say how long the process was stopped\n"
     "  --allow-unsupported  run: a program goleash cannot analyse (a gc build it\n"
     "                       cannot read, ptrace refused, not Go) warns instead of\n"
     "                       exiting 3\n"
@@ -73,11 +81,13 @@ static const char usage_text[] =
     "to run's report.\n"
     "\n"
     "exit status: 0 no leaks, 1 leaks (diff: some group grew), 2 usage or input\n"
-    "error; for run, a non-zero exit status of PROG wins (128+N when signal N\n"
-    "killed it).\n";
+    "error (snapshot: no such process, not allowed to trace it), 3 run could\n"
+    "not analyse the program (a gc build goleash cannot read, ptrace refused, no\n"
+    "Go program in the tree: never a silent pass; --allow-unsupported: 0); for\n"
+    "run, a non-zero exit status of PROG wins (128+N when signal N killed it).\n";
 
 enum { OPT_KEEP_DUMPS = 256, OPT_HELP, OPT_VERSION, OPT_MIN_GROWTH, OPT_SUPPRESSIONS,
-       OPT_NO_DEFAULT_SUPPRESSIONS, OPT_ALLOW_UNSUPPORTED };
+       OPT_NO_DEFAULT_SUPPRESSIONS, OPT_ALLOW_UNSUPPORTED, OPT_VERBOSE };
 
 static const struct option command_options[] = {
     {"format", required_argument, NULL, 'f'},
@@ -96,6 +106,7 @@ static const struct option command_options[] = {
     {"sarif-category", required_argument, NULL, GL_OPT_SARIF_CATEGORY},
     {"source-root", required_argument, NULL, GL_OPT_SOURCE_ROOT},
     {"github-annotations", required_argument, NULL, GL_OPT_GITHUB_ANNOTATIONS},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -160,7 +171,7 @@ bad:
     return -1;
 }
 
-enum { CMD_REPORT, CMD_RUN, CMD_DIFF };
+enum { CMD_REPORT, CMD_RUN, CMD_DIFF, CMD_SNAPSHOT };
 
 static int parse_count(const char *arg, int64_t *out)
 {
@@ -182,7 +193,7 @@ static int command(int argc, char **argv, int cmd)
     const char *keep_dir = NULL;
     char **supp_files = calloc((size_t)argc, sizeof *supp_files);
     size_t nsupp_files = 0;
-    int default_supp = 1, allow_unsupported = 0;
+    int default_supp = 1, allow_unsupported = 0, verbose = 0;
     gl_suppressions supp = {0};
     int rc = GL_EXIT_USAGE;
     int opt;
@@ -193,7 +204,7 @@ static int command(int argc, char **argv, int cmd)
     optind = 1;
     opterr = 1;
     /* '+': for run, stop at PROG so its own options are not ours. */
-    while ((opt = getopt_long(argc, argv, "+o:", command_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+o:v", command_options, NULL)) != -1) {
         if (opt == OPT_HELP) {
             fputs(usage_text, stdout);
             rc = GL_EXIT_CLEAN;
@@ -210,9 +221,17 @@ static int command(int argc, char **argv, int cmd)
             }
             continue;
         }
+        if (opt == OPT_VERBOSE || opt == 'v') {
+            if (cmd != CMD_SNAPSHOT) {
+                rc = usage_error("--verbose is for snapshot");
+                goto out;
+            }
+            verbose = 1;
+            continue;
+        }
         if (opt == OPT_KEEP_DUMPS) {
-            if (!is_run) {
-                rc = usage_error("--keep-dumps is for run");
+            if (!is_run && cmd != CMD_SNAPSHOT) {
+                rc = usage_error("--keep-dumps is for run and snapshot");
                 goto out;
             }
             keep_dir = optarg;
@@ -252,7 +271,12 @@ static int command(int argc, char **argv, int cmd)
         goto out;
     }
     if (optind >= argc) {
-        rc = usage_error(is_run ? "run: no program given" : "report: no dump given");
+        rc = usage_error(is_run ? "run: no program given" : cmd == CMD_SNAPSHOT ? "snapshot: no process id given"
+                                                                             : "report: no dump given");
+        goto out;
+    }
+    if (cmd == CMD_SNAPSHOT && argc - optind != 1) {
+        rc = usage_error("snapshot: give exactly one process id");
         goto out;
     }
     /* Before PROG runs: a bad suppressions file is a usage error, not
@@ -267,6 +291,8 @@ static int command(int argc, char **argv, int cmd)
     o.suppressions = &supp;
     if (is_run)
         rc = gl_run(&o, keep_dir, allow_unsupported, argv + optind);
+    else if (cmd == CMD_SNAPSHOT)
+        rc = gl_snapshot(&o, keep_dir, argv[optind], verbose);
     else
         rc = gl_analyze(&o, argv + optind, (size_t)(argc - optind));
 out:
@@ -294,6 +320,8 @@ int main(int argc, char **argv)
         return command(argc - 1, argv + 1, CMD_RUN);
     if (strcmp(cmd, "diff") == 0)
         return command(argc - 1, argv + 1, CMD_DIFF);
+    if (strcmp(cmd, "snapshot") == 0)
+        return command(argc - 1, argv + 1, CMD_SNAPSHOT);
     fprintf(stderr, "goleash: unknown command '%s'\n", cmd);
     return usage_error(NULL);
 }

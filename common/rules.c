@@ -656,6 +656,15 @@ static int add_leak(builder *b, const gl_goroutine *g, gl_category cat, const gl
     return 0;
 }
 
+/* A running service's main goroutine waits for the end of the program
+ * (a signal, a quit channel, select {}) by design: in a snapshot of a live
+ * process it is not a suspect. */
+static int main_of_live_process(const gl_goroutine *g)
+{
+    const gl_dump *d = g->dump;
+    return g->id == 1 && d->go_ids && d->reason && strcmp(d->reason, "snapshot") == 0;
+}
+
 static int judge(builder *b, const gl_goroutine *g, int64_t min_park)
 {
     if (g->system || g->state == GL_G_EXITED)
@@ -664,7 +673,7 @@ static int judge(builder *b, const gl_goroutine *g, int64_t min_park)
      * nothing can ever wake it, whatever the wait and however short. */
     if (g->flags & GL_GF_LEAKED)
         return add_leak(b, g, leak_candidate(g) ? category_of(g) : GL_CAT_OTHER, NULL);
-    if (g->state == GL_G_RUNNING || !leak_candidate(g))
+    if (g->state == GL_G_RUNNING || !leak_candidate(g) || main_of_live_process(g))
         return add_running(b, g);
     int64_t parked = parked_ns(g);
     if (parked >= 0 && parked < min_park)

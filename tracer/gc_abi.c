@@ -1,6 +1,7 @@
 /* Resolution of the gc runtime's vocabulary (gc_abi.def) for one binary:
  * from its DWARF when it has some (the linker writes every runtime type and
  * constant by name), else from the per-version table. */
+#include "why.h"
 #include "gc_abi.h"
 
 #include <dwarf.h>
@@ -290,16 +291,6 @@ static int resolve_from_table(gc_abi *abi, const gc_binary *b)
 
 /* ---- resolution ------------------------------------------------------- */
 
-__attribute__((format(printf, 3, 4)))
-static int say(char *why, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static void reset(gc_abi *abi)
 {
     memset(abi, 0, sizeof *abi);
@@ -324,10 +315,10 @@ static int check_required(const gc_abi *abi, const gc_binary *b, char *why, size
 {
     for (int i = 0; i < GC_M_COUNT; i++)
         if (member_defs[i].required && abi->member[i] < 0)
-            return say(why, len, "%s (%s): the runtime has no member %s of %s", b->goversion, abi->source,
+            return gc_why(why, len, "%s (%s): the runtime has no member %s of %s", b->goversion, abi->source,
                        member_defs[i].path, struct_defs[member_defs[i].owner].names);
     if (abi->size[GC_S_G] <= 0 || abi->nwaitreasons <= 0)
-        return say(why, len, "%s (%s): no size of runtime.g or of runtime.waitReasonStrings", b->goversion,
+        return gc_why(why, len, "%s (%s): no size of runtime.g or of runtime.waitReasonStrings", b->goversion,
                    abi->source);
     return 0;
 }
@@ -342,7 +333,7 @@ int gc_abi_resolve(gc_abi *abi, const gc_binary *b, char *why, size_t whylen)
         resolve_from_dwarf(abi, &ix);
         dwarf_end(dbg);
     } else if (resolve_from_table(abi, b) != 0) {
-        return say(why, whylen, "%s: built without DWARF (-ldflags=-w, as go test does) and goleash has no "
+        return gc_why(why, whylen, "%s: built without DWARF (-ldflags=-w, as go test does) and goleash has no "
                    "layout table for this Go version (it has go1.19 to go1.27)",
                    b->goversion[0] ? b->goversion : "unknown Go version");
     }
@@ -370,7 +361,7 @@ int gc_abi_resolve_funcs(gc_abi *abi, const gc_pcln *pcln, char *why, size_t why
             s = bar ? bar + 1 : NULL;
         }
         if (!abi->func[i] && func_defs[i].required)
-            return say(why, whylen, "no function %s in the binary's function table", func_defs[i].name);
+            return gc_why(why, whylen, "no function %s in the binary's function table", func_defs[i].name);
     }
     return 0;
 }

@@ -1,4 +1,5 @@
 /* goleash dumps of gc programs (gc_dump.h). */
+#include "why.h"
 #include "gc_dump.h"
 #include "model.h"
 #include "util.h"
@@ -552,30 +553,20 @@ static void write_body(writer *w, const grec_list *l)
             w->st->ncontexts, w->nstacks, ntests);
 }
 
-__attribute__((format(printf, 3, 4)))
-static int say(char *why, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 int gc_dump_write(const char *path, const gc_proc *p, const gc_state *st, const gc_dump_info *info, char *why,
                   size_t whylen)
 {
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
-        return say(why, whylen, "%s: path too long", path);
+        return gc_why(why, whylen, "%s: path too long", path);
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
-        return say(why, whylen, "cannot create %s: %s", tmp, strerror(errno));
+        return gc_why(why, whylen, "cannot create %s: %s", tmp, strerror(errno));
     writer w = {.out = fdopen(fd, "w"), .p = p, .st = st, .info = info};
     if (!w.out) {
         close(fd);
         unlink(tmp);
-        return say(why, whylen, "%s: %s", tmp, strerror(errno));
+        return gc_why(why, whylen, "%s: %s", tmp, strerror(errno));
     }
     grec_list l = {0};
     collect(&w, &l);
@@ -588,7 +579,7 @@ int gc_dump_write(const char *path, const gc_proc *p, const gc_state *st, const 
     if (bad || rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
-        return say(why, whylen, "cannot write %s: %s", path, bad ? "out of memory or disk full" : strerror(e));
+        return gc_why(why, whylen, "cannot write %s: %s", path, bad ? "out of memory or disk full" : strerror(e));
     }
     return 0;
 }

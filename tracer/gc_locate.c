@@ -1,4 +1,5 @@
 /* Finding runtime globals without symbols (gc_locate.h). */
+#include "why.h"
 #include "gc_locate.h"
 
 #include <stdarg.h>
@@ -120,16 +121,6 @@ static void find_slices(gc_proc *p)
     free(c.words);
 }
 
-__attribute__((format(printf, 3, 4)))
-static int say(char *why, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 int gc_locate_vars(gc_proc *p, char *why, size_t whylen)
 {
     if (!p->abi.var[GC_V_FIRSTMODULEDATA])
@@ -137,7 +128,7 @@ int gc_locate_vars(gc_proc *p, char *why, size_t whylen)
     find_slices(p);
     for (int v = 0; v < GC_V_COUNT; v++)
         if (gc_abi_var_required((gc_var_id)v) && !p->abi.var[v])
-            return say(why, whylen, "%s: the binary has no symbol table and %s was not found in its memory",
+            return gc_why(why, whylen, "%s: the binary has no symbol table and %s was not found in its memory",
                        p->bin.goversion, gc_abi_var_name((gc_var_id)v));
     return 0;
 }

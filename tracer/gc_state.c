@@ -1,5 +1,6 @@
 /* Reading a stopped gc program's runtime state (gc_state.h). Every offset
  * comes from gc_abi (the binary's own DWARF); nothing here knows a layout. */
+#include "why.h"
 #include "gc_state.h"
 #include "gc_context.h"
 #include "gc_locate.h"
@@ -18,16 +19,6 @@ enum {
     MAX_REASON_LEN = 64,
     MAX_TYPE_NAME = 256,
 };
-
-__attribute__((format(printf, 3, 4)))
-static int say(char *why, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static uint64_t rd64(const unsigned char *p, int64_t off)
 {
@@ -84,19 +75,19 @@ int gc_proc_open(gc_proc *p, pid_t pid, const char *exe, char *why, size_t whyle
     memset(p, 0, sizeof *p);
     p->pid = pid;
     if (gc_binary_open(exe, &p->bin) != 0)
-        return say(why, whylen, "cannot open %s: %s", exe, strerror(errno));
+        return gc_why(why, whylen, "cannot open %s: %s", exe, strerror(errno));
     if (p->bin.kind != GL_EXE_GC)
-        return say(why, whylen, "%s is not a gc Go program (%s)", exe, gl_exe_kind_name(p->bin.kind));
+        return gc_why(why, whylen, "%s is not a gc Go program (%s)", exe, gl_exe_kind_name(p->bin.kind));
     if (p->bin.go_major == 1 && p->bin.go_minor < 18)
-        return say(why, whylen, "%s: Go older than 1.18 is not supported", p->bin.goversion);
+        return gc_why(why, whylen, "%s: Go older than 1.18 is not supported", p->bin.goversion);
     if (gc_abi_resolve(&p->abi, &p->bin, why, whylen) != 0)
         return -1;
     uint64_t bias = 0;
     if (p->bin.pie && gc_mem_exe_bias(pid, p->bin.entry, &bias) != 0)
-        return say(why, whylen, "cannot read the load address of process %d", (int)pid);
+        return gc_why(why, whylen, "cannot read the load address of process %d", (int)pid);
     gc_mem_init(&p->mem, pid, bias);
     if (gc_pcln_init(&p->pcln, p->bin.pcln, p->bin.pclntab.size, linked_text(p) + bias) != 0)
-        return say(why, whylen, "%s: no Go 1.18+ function table (.gopclntab)", exe);
+        return gc_why(why, whylen, "%s: no Go 1.18+ function table (.gopclntab)", exe);
     uint64_t gofunc = linked_gofunc(p);
     p->pcln.gofunc = gofunc ? gofunc + bias : 0;
     p->pcln.read = read_file_data;
@@ -153,17 +144,17 @@ static int read_allgs(gc_proc *p, uint64_t **out, size_t *n, char *why, size_t w
 {
     uint64_t hdr[2];
     if (gc_mem_read(&p->mem, var_addr(p, GC_V_ALLGS), hdr, sizeof hdr) != 0)
-        return say(why, whylen, "cannot read runtime.allgs of process %d", (int)p->pid);
+        return gc_why(why, whylen, "cannot read runtime.allgs of process %d", (int)p->pid);
     uint64_t arr = hdr[0], len = hdr[1];
     if (len > MAX_GOROUTINES)
-        return say(why, whylen, "runtime.allgs of process %d holds %llu: not a goroutine count", (int)p->pid,
+        return gc_why(why, whylen, "runtime.allgs of process %d holds %llu: not a goroutine count", (int)p->pid,
                    (unsigned long long)len);
     *out = calloc(len ? len : 1, 8);
     if (!*out)
-        return say(why, whylen, "out of memory");
+        return gc_why(why, whylen, "out of memory");
     if (len && gc_mem_read(&p->mem, arr, *out, len * 8) != 0) {
         free(*out);
-        return say(why, whylen, "cannot read the goroutine list of process %d", (int)p->pid);
+        return gc_why(why, whylen, "cannot read the goroutine list of process %d", (int)p->pid);
     }
     *n = (size_t)len;
     return 0;
@@ -359,7 +350,7 @@ static int read_goroutines(gc_proc *p, gc_state *st, char *why, size_t whylen)
     st->gs = calloc(n ? n : 1, sizeof *st->gs);
     if (!st->gs) {
         free(addrs);
-        return say(why, whylen, "out of memory");
+        return gc_why(why, whylen, "out of memory");
     }
     for (size_t at = 0; at < n; at += CHUNK)
         decode_batch(p, st, addrs + at, n - at < CHUNK ? n - at : CHUNK);
@@ -496,7 +487,7 @@ int gc_state_read(gc_proc *p, gc_state *st, char *why, size_t whylen)
         gc_mem_u64(&p->mem, var_addr(p, GC_V_FIRSTMODULEDATA) + (uint64_t)p->abi.member[GC_M_MODULEDATA_GOFUNC],
                    &p->pcln.gofunc);
     if (read_reasons(p, st) != 0)
-        return say(why, whylen, "cannot read runtime.waitReasonStrings of process %d", (int)p->pid);
+        return gc_why(why, whylen, "cannot read runtime.waitReasonStrings of process %d", (int)p->pid);
     if (!p->types && p->abi.var[GC_V_FIRSTMODULEDATA] && p->abi.member[GC_M_MODULEDATA_TYPES] >= 0)
         gc_mem_u64(&p->mem, var_addr(p, GC_V_FIRSTMODULEDATA) + (uint64_t)p->abi.member[GC_M_MODULEDATA_TYPES],
                    &p->types);

@@ -253,8 +253,9 @@ class Env:
                if k != "LD_PRELOAD" and not k.startswith("GOLEASH_") and not k.startswith("GO")}
         env.update({
             "LC_ALL": "C",
-            # A private build cache and GOPATH: nothing outside tmp is written.
-            "GOCACHE": os.path.join(tmp, "gocache"),
+            # A private build cache (or --gocache) and GOPATH: nothing outside
+            # tmp (and that cache) is written.
+            "GOCACHE": args.gocache or os.path.join(tmp, "gocache"),
             "GOPATH": os.path.join(tmp, "gopath"),
             # The module has no dependencies: never reach for the network.
             "GOPROXY": "off",
@@ -526,6 +527,7 @@ def main():
     ap.add_argument("--gccgo", default="")
     ap.add_argument("--compiler", choices=("gccgo", "gc"), default="gccgo")
     ap.add_argument("--gotoolchain", default="", help="gc: GOTOOLCHAIN for --go (e.g. go1.27.3)")
+    ap.add_argument("--gocache", default="", help="GOCACHE to share between runs (default: a private one)")
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()

@@ -1,0 +1,3 @@
+module goleash.invalid/service
+
+go 1.19
