@@ -68,6 +68,21 @@ static void kv_str(FILE *out, const char *k, const char *v)
     put_pct(out, v);
 }
 
+/* A function name as Go prints it: a generic function's shape arguments
+ * (main.drain[go.shape.int]) read [...] (runtime.funcNameForPrint). */
+static void kv_func(FILE *out, const char *k, const char *name)
+{
+    const char *open = name ? strchr(name, '[') : NULL;
+    const char *close = name ? strrchr(name, ']') : NULL;
+    if (!open || !close || close <= open) {
+        kv_str(out, k, name);
+        return;
+    }
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%.*s[...]%s", (int)(open - name), name, close + 1);
+    kv_str(out, k, buf);
+}
+
 /* ---- symbols -------------------------------------------------------------- */
 
 static void note_pc(writer *w, uint64_t pc, int entry)
@@ -119,7 +134,7 @@ static void write_syms(writer *w)
         }
         const gc_srcframe *phys = &fr[n - 1];
         fprintf(w->out, "sym pc=0x%" PRIx64 " mod=0 off=0x%" PRIx64, e->pc, e->pc - f.entry);
-        kv_str(w->out, "name", phys->function);
+        kv_func(w->out, "name", phys->function);
         if (phys->file) {
             kv_str(w->out, "file", phys->file);
             fprintf(w->out, " line=%d", phys->line > 0 ? phys->line : 0);
@@ -128,7 +143,7 @@ static void write_syms(writer *w)
         fputc('\n', w->out);
         for (size_t i = 0; i + 1 < n; i++) {
             fprintf(w->out, "inline pc=0x%" PRIx64 " depth=%zu", e->pc, i);
-            kv_str(w->out, "name", fr[i].function);
+            kv_func(w->out, "name", fr[i].function);
             kv_str(w->out, "file", fr[i].file);
             fprintf(w->out, " line=%d", fr[i].line > 0 ? fr[i].line : 0);
             put_wrapper(w, &fr[i]);
@@ -473,7 +488,7 @@ static void write_goroutine(writer *w, const grec *r)
     if (r->start)
         fprintf(o, " start=0x%" PRIx64, r->start);
     if (r->start_name)
-        kv_str(o, "start_name", r->start_name);
+        kv_func(o, "start_name", r->start_name);
     fprintf(o, " created=%" PRIu32 " system=%d", r->created, r->system);
     const char *test = w->info->tests ? gc_tests_of(w->info->tests, r->id) : NULL;
     if (test)

@@ -47,17 +47,50 @@ static int read_file_data(void *ctx, uint64_t addr, void *out, size_t len)
     return gc_binary_read(&p->bin, addr - p->mem.bias, out, len);
 }
 
-/* The linked address the function table's entry offsets count from. In a
- * PIE the header's copy is only filled in by the dynamic relocations. */
+/* Where the code of runtime.goexit is in .text (relative to .text's
+ * start), from the function table alone: it is `NOP; CALL runtime.goexit1`
+ * (to goexit1 or its ABI wrapper, which has the same name), six bytes whose
+ * call distance the table tells; one place in .text holds them. -1 none. */
+static int64_t find_goexit(gc_proc *p, const unsigned char *text, uint64_t *goexit_off)
+{
+    gc_pcln probe = p->pcln;
+    uint64_t goexit, targets[4];
+    probe.text = 0;
+    size_t nt = gc_pcln_lookup_all(&probe, "runtime.goexit1", targets, 4);
+    if (!(goexit = gc_pcln_lookup(&probe, "runtime.goexit")))
+        return -1;
+    for (size_t i = 0; i < nt; i++) {
+        int32_t rel = (int32_t)((int64_t)targets[i] - (int64_t)goexit - 6);
+        unsigned char pat[6] = {0x90, 0xe8};
+        memcpy(pat + 2, &rel, 4);
+        unsigned char *hit = memmem(text, p->bin.text.size, pat, sizeof pat);
+        if (hit) {
+            *goexit_off = goexit;
+            return hit - text;
+        }
+    }
+    return -1;
+}
+
+/* The linked address the function table's entry offsets count from. The
+ * symbol runtime.text says it; without symbols, the header holds it unless
+ * relocations fill it in (PIE, external linking), and the .text section
+ * may start with C code (cgo): then it is found where goexit's code is. */
 static uint64_t linked_text(gc_proc *p)
 {
     static const char *const names[] = {"runtime.text"};
-    uint64_t sym;
+    uint64_t sym, goexit = 0;
     gc_binary_symbols(&p->bin, names, 1, &sym);
     if (sym)
         return sym;
     uint64_t t = gc_pcln_file_text(p->bin.pcln, p->bin.pclntab.size);
-    return t ? t : p->bin.text.addr;
+    if (t)
+        return t;
+    unsigned char *text = malloc(p->bin.text.size ? p->bin.text.size : 1);
+    int64_t at = text && gc_binary_read(&p->bin, p->bin.text.addr, text, p->bin.text.size) == 0
+                     ? find_goexit(p, text, &goexit) : -1;
+    free(text);
+    return at >= (int64_t)goexit ? p->bin.text.addr + (uint64_t)at - goexit : p->bin.text.addr;
 }
 
 static uint64_t linked_gofunc(gc_proc *p)
@@ -86,8 +119,9 @@ int gc_proc_open(gc_proc *p, pid_t pid, const char *exe, char *why, size_t whyle
     if (p->bin.pie && gc_mem_exe_bias(pid, p->bin.entry, &bias) != 0)
         return gc_why(why, whylen, "cannot read the load address of process %d", (int)pid);
     gc_mem_init(&p->mem, pid, bias);
-    if (gc_pcln_init(&p->pcln, p->bin.pcln, p->bin.pclntab.size, linked_text(p) + bias) != 0)
+    if (gc_pcln_init(&p->pcln, p->bin.pcln, p->bin.pclntab.size, 0) != 0)
         return gc_why(why, whylen, "%s: no Go 1.18+ function table (.gopclntab)", exe);
+    p->pcln.text = linked_text(p) + bias;
     uint64_t gofunc = linked_gofunc(p);
     p->pcln.gofunc = gofunc ? gofunc + bias : 0;
     p->pcln.read = read_file_data;

@@ -264,16 +264,23 @@ size_t gc_pcln_frames(const gc_pcln *p, uint64_t pc, gc_srcframe *out, size_t ca
     return n;
 }
 
-uint64_t gc_pcln_lookup(const gc_pcln *p, const char *name)
+size_t gc_pcln_lookup_all(const gc_pcln *p, const char *name, uint64_t *entries, size_t cap)
 {
-    for (uint64_t i = 0; i < p->nfunc; i++) {
+    size_t n = 0;
+    for (uint64_t i = 0; i < p->nfunc && n < cap; i++) {
         const unsigned char *raw = func_at(p, u32(p->ftab + i * 8 + 4));
         if (!raw)
             continue;
         gc_func f = {raw, p->text + u32(raw)};
         const char *s = gc_pcln_name(p, &f);
         if (s && strcmp(s, name) == 0)
-            return f.entry;
+            entries[n++] = f.entry;
     }
-    return 0;
+    return n;
+}
+
+uint64_t gc_pcln_lookup(const gc_pcln *p, const char *name)
+{
+    uint64_t entry = 0;
+    return gc_pcln_lookup_all(p, name, &entry, 1) ? entry : 0;
 }

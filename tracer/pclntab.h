@@ -68,4 +68,8 @@ size_t gc_pcln_frames(const gc_pcln *p, uint64_t pc, gc_srcframe *out, size_t ca
  * handful of functions the tracer needs, once per binary. */
 uint64_t gc_pcln_lookup(const gc_pcln *p, const char *name);
 
+/* Every function named name (an assembly function and its ABI wrapper share
+ * one): their entries, at most cap; returns how many. */
+size_t gc_pcln_lookup_all(const gc_pcln *p, const char *name, uint64_t *entries, size_t cap);
+
 #endif

@@ -188,25 +188,44 @@ def compile_go(gccgo, src, tmp, extra=()):
     return exe
 
 
+def gc_header(src):
+    """The `// gc: min=N cgo=0|1` header of a program: the oldest Go 1.N
+    that builds it, and whether it needs cgo."""
+    out = {}
+    with open(src, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"\s*//\s*gc:(.*)$", line)
+            if m:
+                out.update(parse_kv(m.group(1)))
+    return out
+
+
 def compile_gc(args, src, tmp, extra=()):
     """Builds src with the gc toolchain args.go (GOTOOLCHAIN=args.gotoolchain,
     local when not given) as the main package of a module whose go line is
     the toolchain's own version, so the program gets that release's default
     GODEBUG settings, as a real module would."""
     env = clean_env({"GOTOOLCHAIN": args.gotoolchain or "local", "GOFLAGS": "", "GO111MODULE": "on"})
+    hdr = gc_header(src)
+    if "cgo" in hdr or args.cgo is not None:
+        env["CGO_ENABLED"] = hdr.get("cgo") if args.cgo is None else args.cgo
     v = run([args.go, "env", "GOVERSION"], env, tmp, what="go version")
     m = re.match(r"go(\d+\.(\d+))", v.stdout.decode().strip())
     if v.returncode != 0 or not m:
         raise Setup("%s env GOVERSION failed (%d):\n%s" % (args.go, v.returncode, tail(v.stderr)))
     global GC_MINOR
     GC_MINOR = int(m.group(2))
+    if GC_MINOR < int(hdr.get("min", "0")):
+        log("SKIP: %s needs Go 1.%s" % (os.path.basename(src), hdr["min"]))
+        raise SystemExit(77)
     mod = os.path.join(tmp, "mod")
     os.makedirs(mod, exist_ok=True)
     with open(os.path.join(mod, "go.mod"), "w") as f:
         f.write("module e2e\n\ngo %s\n" % m.group(1))
     shutil.copy(src, os.path.join(mod, os.path.basename(src)))
     exe = os.path.join(tmp, os.path.splitext(os.path.basename(src))[0])
-    p = run([args.go, "build"] + list(extra) + ["-o", exe, "."], env, mod, what="go build")
+    flags = shlex.split(args.buildflags or "")
+    p = run([args.go, "build"] + flags + list(extra) + ["-o", exe, "."], env, mod, what="go build")
     if p.returncode != 0:
         raise Setup("go build failed (%d):\n%s" % (p.returncode, tail(p.stderr)))
     return exe
@@ -1166,6 +1185,8 @@ def main():
     ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
     ap.add_argument("--go", help="gc mode: the go command (a path, never whatever go is in PATH)")
     ap.add_argument("--gotoolchain", help="gc mode: GOTOOLCHAIN for --go (e.g. go1.27.3)")
+    ap.add_argument("--buildflags", help="gc mode: more go build flags (-buildmode=pie, -ldflags='-s -w')")
+    ap.add_argument("--cgo", choices=("0", "1"), help="gc mode: CGO_ENABLED")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("args", nargs="*", help="arguments for the program (inert mode)")
     args = ap.parse_args()
