@@ -1,5 +1,6 @@
 #include "run.h"
 #include "dump_dir.h"
+#include "gc_binary.h"
 #include "gc_trace.h"
 #include "shim_path.h"
 
@@ -103,13 +104,25 @@ static int run_traced(const char *dir, char **env, char *const *argv, gl_trace_r
 {
     gl_trace_opts to = {.dump_dir = dir};
     if (gl_trace_run(argv, env, &to, tr) != 0) {
-        if (errno == EPERM || errno == ENOSYS)
-            fprintf(stderr, "goleash: cannot trace %s: ptrace is not allowed here (%s); a gc program cannot be "
-                    "analysed without it: allow ptrace (CAP_SYS_PTRACE, a container's seccomp profile, "
-                    "/proc/sys/kernel/yama/ptrace_scope)\n", argv[0], strerror(errno));
-        else
+        int err = errno;
+        if (err != EPERM && err != ENOSYS && err != EACCES) {
+            fprintf(stderr, "goleash: cannot run %s: %s\n", argv[0], strerror(err));
+            return -1;
+        }
+        /* Without ptrace a gccgo program still has its shim; a gc one runs
+         * unobserved, and the verdict says so (unanalysed). */
+        char path[PATH_MAX];
+        gl_exe_kind kind = gl_find_in_path(argv[0], path, sizeof path) == 0 ? gl_exe_kind_of(path) : GL_EXE_OTHER;
+        fprintf(stderr, "goleash: cannot trace %s: ptrace is not allowed here (%s); allow it with CAP_SYS_PTRACE, "
+                "a container seccomp profile that permits ptrace, or kernel.yama.ptrace_scope%s\n", argv[0],
+                strerror(err), kind == GL_EXE_GCCGO ? "; running it with the shim alone" : "");
+        to.untraced = 1;
+        if (gl_trace_run(argv, env, &to, tr) != 0) {
             fprintf(stderr, "goleash: cannot run %s: %s\n", argv[0], strerror(errno));
-        return -1;
+            return -1;
+        }
+        tr->ptrace_refused = 1;
+        tr->ngccgo = kind == GL_EXE_GCCGO;
     }
     if (tr->exec_errno) {
         fprintf(stderr, "goleash: cannot run %s: %s\n", argv[0], strerror(tr->exec_errno));
@@ -130,6 +143,10 @@ static void forward_to_traced(int sig)
 static int unanalysed(const gl_trace_result *tr, size_t ndumps, const char *prog, int allow)
 {
     const char *tail = allow ? " (--allow-unsupported: not failing for it)" : "";
+    if (tr->ptrace_refused && !tr->ngccgo) {
+        fprintf(stderr, "goleash: cannot analyse %s: without ptrace a gc program cannot be read%s\n", prog, tail);
+        return !allow;
+    }
     if (tr->unsupported) {
         fprintf(stderr, "goleash: cannot analyse %zu gc process(es) of %s: %s%s\n", tr->unsupported, prog,
                 tr->unsupported_why, tail);

@@ -246,3 +246,18 @@ gl_exe_kind gl_exe_kind_of(const char *file)
     gc_binary_close(&b);
     return k;
 }
+
+int gl_find_in_path(const char *file, char *out, size_t len)
+{
+    if (strchr(file, '/'))
+        return snprintf(out, len, "%s", file) < (int)len && access(out, X_OK) == 0 ? 0 : -1;
+    const char *path = getenv("PATH");
+    for (const char *s = path ? path : "/usr/local/bin:/usr/bin:/bin"; s;) {
+        const char *colon = strchr(s, ':');
+        int n = colon ? (int)(colon - s) : (int)strlen(s);
+        if (snprintf(out, len, "%.*s/%s", n ? n : 1, n ? s : ".", file) < (int)len && access(out, X_OK) == 0)
+            return 0;
+        s = colon ? colon + 1 : NULL;
+    }
+    return -1;
+}

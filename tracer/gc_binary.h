@@ -56,4 +56,8 @@ gl_exe_kind gl_exe_kind_of(const char *file);
 
 const char *gl_exe_kind_name(gl_exe_kind k);
 
+/* The file execvp would run for file: file itself when it has a '/', else
+ * the first executable match along $PATH. 0, or -1 when there is none. */
+int gl_find_in_path(const char *file, char *out, size_t len);
+
 #endif

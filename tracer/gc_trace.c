@@ -385,7 +385,7 @@ static void on_gone(tracer *t, pid_t tid, int status)
 
 /* ---- start and loop ------------------------------------------------------- */
 
-static pid_t start_traced(char *const *argv, char *const *envp, int *err_fd)
+static pid_t start_child(char *const *argv, char *const *envp, int traced, int *err_fd)
 {
     int go[2], err[2];
     if (pipe2(go, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
@@ -409,7 +409,7 @@ static pid_t start_traced(char *const *argv, char *const *envp, int *err_fd)
     }
     close(go[0]);
     close(err[1]);
-    if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)seize_options) != 0) {
+    if (traced && ptrace(PTRACE_SEIZE, pid, NULL, (void *)seize_options) != 0) {
         int e = errno;
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
@@ -449,7 +449,7 @@ int gl_trace_run(char *const *argv, char *const *envp, const gl_trace_opts *o, g
     memset(r, 0, sizeof *r);
     int err_fd = -1;
     tracer t = {.o = o, .r = r};
-    t.top = start_traced(argv, envp, &err_fd);
+    t.top = start_child(argv, envp, !o->untraced, &err_fd);
     if (t.top < 0)
         return -1;
     traced_child = t.top;

@@ -11,6 +11,8 @@
 
 typedef struct gl_trace_opts {
     const char *dump_dir;     /* gc dumps go there as goleash.PID.dump */
+    int untraced;             /* run without ptrace (where it is refused): only
+                               * the shim observes, gccgo processes alone */
 } gl_trace_opts;
 
 typedef struct gl_trace_result {
@@ -22,6 +24,7 @@ typedef struct gl_trace_result {
     size_t unsupported;       /* gc processes goleash could not read */
     char unsupported_why[640];/* the first reason */
     size_t tests;             /* tests started in gc processes */
+    int ptrace_refused;       /* PROG ran untraced (set by the caller) */
 } gl_trace_result;
 
 /* Starts argv with the environment envp (PATH search as execvp) traced,
