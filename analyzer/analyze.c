@@ -223,6 +223,33 @@ int gl_analyze_load(const char *path, gl_dump_list *dumps, gl_warnings *w)
     return 0;
 }
 
+/* A child process that ended by a crash (a panic nobody recovered, a fatal
+ * error, a fatal signal) left its goroutines wherever the crash found
+ * them: test suites crash child processes on purpose and check that they
+ * did. Those goroutines are not judged; a note says how many there were.
+ * PROG's own crash is judged (its exit status fails the run anyway, and
+ * the report tells what it left). Writes the dumps to judge to out (room
+ * for n) and returns how many. top: PROG's pid, 0 when unknown (report). */
+static size_t judged_dumps(gl_dump *const *dumps, size_t n, int64_t top, gl_dump **out, gl_warnings *w)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        const gl_dump *d = dumps[i];
+        int crash = d->reason && strcmp(d->reason, "crash") == 0;
+        if (!top || d->pid == top || (!crash && (!d->reason || strcmp(d->reason, "signal") != 0))) {
+            out[kept++] = dumps[i];
+            continue;
+        }
+        size_t parked = 0;
+        for (size_t k = 0; k < d->ngoroutines; k++)
+            parked += d->goroutines[k].state == GL_G_PARKED && !d->goroutines[k].system;
+        gl_warn(w, "%s: process %lld ended by a %s (exit status %d): its %zu parked goroutine(s) are not judged",
+                d->path, (long long)d->pid, crash ? "crash (panic or fatal error)" : "fatal signal", d->status,
+                parked);
+    }
+    return kept;
+}
+
 int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths)
 {
     gl_dump_list dumps = {0};
@@ -233,7 +260,13 @@ int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths)
         if (gl_analyze_load(paths[i], &dumps, &w) != 0)
             goto out;
     gl_rules_opts ro = {.min_park_ns = o->min_park_ns, .loose = o->loose, .ignore_setup = o->ignore_setup};
-    r = gl_rules_run(dumps.v, dumps.n, &ro);
+    gl_dump **judged = malloc((dumps.n ? dumps.n : 1) * sizeof *judged);
+    if (!judged) {
+        fprintf(stderr, "goleash: out of memory\n");
+        goto out;
+    }
+    r = gl_rules_run(judged, judged_dumps(dumps.v, dumps.n, o->pid, judged, &w), &ro);
+    free(judged);
     if (!r) {
         fprintf(stderr, "goleash: out of memory\n");
         goto out;

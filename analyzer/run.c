@@ -128,6 +128,11 @@ static int run_traced(const char *dir, char **env, char *const *argv, gl_trace_r
         fprintf(stderr, "goleash: cannot run %s: %s\n", argv[0], strerror(tr->exec_errno));
         return -1;
     }
+    if (getenv("GOLEASH_TRACE_STATS"))
+        fprintf(stderr, "goleash: tracer: %zu gc, %zu gccgo, %zu other executables; stops: %zu signals, %zu "
+                "breakpoints, %zu task events; %zu settling rounds; %.1f ms reading and writing dumps\n",
+                tr->ngc, tr->ngccgo, tr->nother, tr->stops_signal, tr->stops_break, tr->stops_task,
+                tr->settle_rounds, tr->dump_ns / 1e6);
     return exit_code_of(tr->status);
 }
 

@@ -59,18 +59,19 @@ const char *gc_abi_member_name(gc_member_id id)
     return id < GC_M_COUNT ? member_defs[id].id : "?";
 }
 
-/* Whether name is one of the '|'-separated alternatives. */
-static int matches(const char *alternatives, const char *name)
+/* The position of name among the '|'-separated alternatives, -1 none. */
+static int alternative(const char *alternatives, const char *name)
 {
     size_t n = strlen(name);
-    for (const char *s = alternatives; s;) {
+    int k = 0;
+    for (const char *s = alternatives; s; k++) {
         const char *bar = strchr(s, '|');
         size_t len = bar ? (size_t)(bar - s) : strlen(s);
         if (len == n && memcmp(s, name, n) == 0)
-            return 1;
+            return k;
         s = bar ? bar + 1 : NULL;
     }
-    return 0;
+    return -1;
 }
 
 /* ---- DWARF ------------------------------------------------------------ */
@@ -158,7 +159,7 @@ static void note_constant(gc_abi *abi, Dwarf_Die *die, const char *name)
     for (int i = 0; i < GC_C_COUNT; i++) {
         Dwarf_Attribute a;
         Dwarf_Sword v;
-        if (matches(const_defs[i].name, name) && dwarf_attr(die, DW_AT_const_value, &a)
+        if (alternative(const_defs[i].name, name) >= 0 && dwarf_attr(die, DW_AT_const_value, &a)
             && dwarf_formsdata(&a, &v) == 0)
             abi->konst[i] = v;
     }
@@ -172,7 +173,7 @@ static void index_die(gc_abi *abi, dwarf_index *ix, Dwarf_Die *die)
     switch (dwarf_tag(die)) {
     case DW_TAG_structure_type:
         for (int i = 0; i < GC_S_COUNT; i++)
-            if (!ix->structs[i] && matches(struct_defs[i].names, name))
+            if (!ix->structs[i] && alternative(struct_defs[i].names, name) >= 0)
                 ix->structs[i] = dwarf_dieoffset(die);
         break;
     case DW_TAG_variable:
@@ -349,17 +350,29 @@ int gc_abi_resolve(gc_abi *abi, const gc_binary *b, char *why, size_t whylen)
     return check_required(abi, b, why, whylen);
 }
 
+typedef struct func_pass {
+    gc_abi *abi;
+    int rank[GC_F_COUNT];     /* the alternative each entry came from */
+} func_pass;
+
+static void take_func(const char *name, uint64_t entry, void *ctx)
+{
+    func_pass *fp = ctx;
+    for (int i = 0; i < GC_F_COUNT; i++) {
+        int k = alternative(func_defs[i].name, name);
+        if (k >= 0 && (!fp->abi->func[i] || k < fp->rank[i])) {
+            fp->abi->func[i] = entry;
+            fp->rank[i] = k;
+        }
+    }
+}
+
 int gc_abi_resolve_funcs(gc_abi *abi, const gc_pcln *pcln, char *why, size_t whylen)
 {
+    func_pass fp = {.abi = abi};
+    memset(abi->func, 0, sizeof abi->func);
+    gc_pcln_each(pcln, take_func, &fp);
     for (int i = 0; i < GC_F_COUNT; i++) {
-        const char *names = func_defs[i].name;
-        for (const char *s = names; s && !abi->func[i];) {
-            const char *bar = strchr(s, '|');
-            char one[128];
-            snprintf(one, sizeof one, "%.*s", bar ? (int)(bar - s) : (int)strlen(s), s);
-            abi->func[i] = gc_pcln_lookup(pcln, one);
-            s = bar ? bar + 1 : NULL;
-        }
         if (!abi->func[i] && func_defs[i].required)
             return gc_why(why, whylen, "no function %s in the binary's function table", func_defs[i].name);
     }

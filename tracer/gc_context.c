@@ -44,14 +44,6 @@ static int in_heap(const heap_maps *m, uint64_t a)
     return 0;
 }
 
-static gc_chan *chan_of(gc_state *st, uint64_t addr)
-{
-    for (size_t i = 0; i < st->nchans; i++)
-        if (st->chans[i].addr == addr)
-            return &st->chans[i];
-    return NULL;
-}
-
 static int is_context_candidate(const gc_chan *c)
 {
     return c && !c->ctx && !c->closed && c->dataqsiz == 0 && c->elem_type && strcmp(c->elem_type, "struct {}") == 0;
@@ -121,7 +113,7 @@ static void scan_stack(gc_proc *p, gc_state *st, const gc_g *g, const heap_maps 
     if (n)
         gc_mem_read_batch(&p->mem, reqs, n, ok);
     for (size_t k = 0; k < n; k++) {
-        gc_chan *c = ok[k] ? chan_of(st, done[k]) : NULL;
+        gc_chan *c = ok[k] ? gc_state_chan(st, done[k]) : NULL;
         if (!is_context_candidate(c))
             continue;
         for (size_t j = 0; j < g->nchans; j++)
@@ -144,7 +136,7 @@ void gc_find_contexts(gc_proc *p, gc_state *st)
         const gc_g *g = &st->gs[i];
         int wants = 0;
         for (size_t j = 0; j < g->nchans; j++)
-            wants |= is_context_candidate(chan_of(st, g->chans[j]));
+            wants |= is_context_candidate(gc_state_chan(st, g->chans[j]));
         if (!wants || !g->stack_copy || g->stack_len < 8)
             continue;
         if (!maps) {

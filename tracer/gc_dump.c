@@ -348,10 +348,7 @@ static void classify_wait(writer *w, const gc_g *g, grec *r)
 
 static const gc_g *find_g(const gc_state *st, int64_t goid)
 {
-    for (size_t i = 0; st && i < st->ngs; i++)
-        if (st->gs[i].goid == goid)
-            return &st->gs[i];
-    return NULL;
+    return st ? gc_state_g((gc_state *)st, goid) : NULL;
 }
 
 static int parked_status(const gc_proc *p, uint32_t status)
@@ -402,16 +399,30 @@ static const char *ancestor_start(writer *w, const gc_ancestor *a)
     return NULL;
 }
 
+typedef struct id_entry {
+    int64_t id;
+    UT_hash_handle hh;
+} id_entry;
+
 typedef struct grec_list {
     grec *v;
     size_t n, cap;
+    id_entry *exited;         /* ids of the exited records, uthash */
 } grec_list;
 
-static int has_id(const grec_list *l, int64_t id)
+/* Whether an exited record for id is there already; notes it when not. */
+static int has_id(writer *w, grec_list *l, int64_t id)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (l->v[i].id == id)
-            return 1;
+    id_entry *e = NULL;
+    HASH_FIND(hh, l->exited, &id, sizeof id, e);
+    if (e)
+        return 1;
+    if (!(e = malloc(sizeof *e))) {
+        w->failed = 1;
+        return 1;
+    }
+    e->id = id;
+    HASH_ADD(hh, l->exited, id, sizeof e->id, e);
     return 0;
 }
 
@@ -432,7 +443,7 @@ static void ancestor_records(writer *w, const gc_g *g, grec_list *l)
 {
     for (size_t i = 0; i < g->nancestors; i++) {
         const gc_ancestor *a = &g->ancestors[i];
-        if (find_g(w->st, a->goid) || has_id(l, a->goid))
+        if (find_g(w->st, a->goid) || has_id(w, l, a->goid))
             continue;
         grec *r = push_rec(w, l);
         if (!r)
@@ -457,7 +468,7 @@ static void parent_record(writer *w, const gc_g *g, grec_list *l)
 {
     const gc_tests *t = w->info->tests;
     if (g->nancestors || !g->parent_goid || !t || !gc_tests_of(t, g->parent_goid) || find_g(w->st, g->parent_goid)
-        || has_id(l, g->parent_goid))
+        || has_id(w, l, g->parent_goid))
         return;
     grec *r = push_rec(w, l);
     if (r) {
@@ -590,6 +601,11 @@ int gc_dump_write(const char *path, const gc_proc *p, const gc_state *st, const 
     int bad = w.failed || ferror(w.out);
     bad |= fclose(w.out) != 0;
     free(l.v);
+    id_entry *e, *etmp;
+    HASH_ITER(hh, l.exited, e, etmp) {
+        HASH_DEL(l.exited, e);
+        free(e);
+    }
     free_writer(&w);
     if (bad || rename(tmp, path) != 0) {
         int e = errno;

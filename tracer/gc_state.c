@@ -219,25 +219,51 @@ static int is_dead(const gc_proc *p, uint32_t status)
            || status == 0 /* _Gidle: allocated, never started */;
 }
 
-/* The sudogs a waiting g hangs on (g.waiting, linked by waitlink): the
- * channel of a receive or send, every case's channel of a select. */
-static void read_waits(gc_proc *p, gc_g *g, uint64_t sudog)
+/* The sudogs the waiting goroutines hang on (g.waiting, linked by
+ * waitlink): the channel of a receive or send, every case's channel of a
+ * select. Read a link at a time for all of them at once, so that a pause
+ * costs a few system calls per thousand goroutines, not one each. */
+static void read_waits(gc_proc *p, gc_g *gs, const uint64_t *first, size_t n)
 {
     const int64_t *m = p->abi.member;
-    unsigned char raw[256];
     size_t size = (size_t)p->abi.size[GC_S_SUDOG];
-    for (int hops = 0; sudog && size <= sizeof raw && hops < 64; hops++) {
-        if (gc_mem_read(&p->mem, sudog, raw, size) != 0)
-            return;
-        uint64_t c = rd64(raw, m[GC_M_SUDOG_C]);
-        g->is_select |= rd8(raw, m[GC_M_SUDOG_ISSELECT]);
-        int seen = 0;
-        for (size_t i = 0; i < g->nchans; i++)
-            seen |= g->chans[i] == c;
-        if (c && !seen && g->nchans < GC_MAX_WAIT_CHANS)
-            g->chans[g->nchans++] = c;
-        sudog = rd64(raw, m[GC_M_SUDOG_WAITLINK]);
+    uint64_t *next = malloc(n * sizeof *next);
+    size_t *who = malloc(n * sizeof *who);
+    unsigned char *raw = malloc(n * size), *ok = malloc(n);
+    gc_mem_req *reqs = malloc(n * sizeof *reqs);
+    for (size_t i = 0; next && who && raw && ok && reqs && i < n; i++)
+        next[i] = first[i];
+    for (int hop = 0; next && who && raw && ok && reqs && hop < 64; hop++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (next[i]) {
+                reqs[k] = (gc_mem_req){next[i], raw + k * size, size};
+                who[k++] = i;
+            }
+        if (!k)
+            break;
+        gc_mem_read_batch(&p->mem, reqs, k, ok);
+        for (size_t j = 0; j < k; j++) {
+            gc_g *g = &gs[who[j]];
+            const unsigned char *s = raw + j * size;
+            next[who[j]] = 0;
+            if (!ok[j])
+                continue;
+            uint64_t c = rd64(s, m[GC_M_SUDOG_C]);
+            g->is_select |= rd8(s, m[GC_M_SUDOG_ISSELECT]);
+            int seen = 0;
+            for (size_t i = 0; i < g->nchans; i++)
+                seen |= g->chans[i] == c;
+            if (c && !seen && g->nchans < GC_MAX_WAIT_CHANS)
+                g->chans[g->nchans++] = c;
+            next[who[j]] = rd64(s, m[GC_M_SUDOG_WAITLINK]);
+        }
     }
+    free(next);
+    free(who);
+    free(raw);
+    free(ok);
+    free(reqs);
 }
 
 static int read_slice(gc_proc *p, uint64_t addr, uint64_t *ptr, uint64_t *len)
@@ -350,9 +376,10 @@ static void decode_batch(gc_proc *p, gc_state *st, const uint64_t *addrs, size_t
 {
     unsigned char *ok = calloc(n, 1);
     unsigned char *raw = ok ? read_g_records(p, addrs, n, ok) : NULL;
+    uint64_t *sudogs = calloc(n, sizeof *sudogs);
     const int64_t *m = p->abi.member;
-    size_t gsize = (size_t)p->abi.size[GC_S_G];
-    for (size_t i = 0; raw && i < n; i++) {
+    size_t gsize = (size_t)p->abi.size[GC_S_G], first = st->ngs;
+    for (size_t i = 0; raw && sudogs && i < n; i++) {
         const unsigned char *r = raw + i * gsize;
         if (!ok[i]) {
             st->unreadable += addrs[i] != 0;
@@ -362,14 +389,16 @@ static void decode_batch(gc_proc *p, gc_state *st, const uint64_t *addrs, size_t
         decode_g(p, r, addrs[i], g);
         if (is_dead(p, g->status))
             continue;
-        if (g->waitreason >= 0)
-            read_waits(p, g, rd64(r, m[GC_M_G_WAITING]));
+        sudogs[st->ngs - first] = g->waitreason >= 0 ? rd64(r, m[GC_M_G_WAITING]) : 0;
         read_ancestors(p, g, rd64(r, m[GC_M_G_ANCESTORS]));
         st->ancestors_on |= g->nancestors > 0;
         st->ngs++;
     }
-    if (!raw)
+    if (!raw || !sudogs)
         st->unreadable += n;
+    else
+        read_waits(p, st->gs + first, sudogs, st->ngs - first);
+    free(sudogs);
     free(raw);
     free(ok);
 }
@@ -428,12 +457,10 @@ char *gc_type_name(gc_proc *p, uint64_t type)
     return s;
 }
 
-static gc_chan *chan_slot(gc_state *st, uint64_t addr)
+static int cmp_u64(const void *a, const void *b)
 {
-    for (size_t i = 0; i < st->nchans; i++)
-        if (st->chans[i].addr == addr)
-            return NULL;
-    return &st->chans[st->nchans];
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 static void read_chan(gc_proc *p, gc_chan *c)
@@ -452,28 +479,82 @@ static void read_chan(gc_proc *p, gc_chan *c)
         gc_timer_of_chan(p, c, timer);
 }
 
+/* Every distinct channel a goroutine waits on, read once. */
 static int read_chans(gc_proc *p, gc_state *st)
 {
-    size_t cap = 0;
+    size_t cap = 0, n = 0;
     for (size_t i = 0; i < st->ngs; i++)
         cap += st->gs[i].nchans;
+    uint64_t *addrs = malloc((cap ? cap : 1) * sizeof *addrs);
     st->chans = calloc(cap ? cap : 1, sizeof *st->chans);
-    if (!st->chans)
+    if (!addrs || !st->chans) {
+        free(addrs);
         return -1;
+    }
     for (size_t i = 0; i < st->ngs; i++)
-        for (size_t k = 0; k < st->gs[i].nchans; k++) {
-            gc_chan *c = chan_slot(st, st->gs[i].chans[k]);
-            if (!c)
-                continue;
-            c->addr = st->gs[i].chans[k];
-            read_chan(p, c);
-            st->nchans++;
-        }
+        for (size_t k = 0; k < st->gs[i].nchans; k++)
+            addrs[n++] = st->gs[i].chans[k];
+    qsort(addrs, n, sizeof *addrs, cmp_u64);
+    for (size_t i = 0; i < n; i++) {
+        if (i && addrs[i] == addrs[i - 1])
+            continue;
+        gc_chan *c = &st->chans[st->nchans++];
+        c->addr = addrs[i];
+        read_chan(p, c);
+    }
+    free(addrs);
     /* Channels without a timer link: before Go 1.23, or with
      * GODEBUG=asynctimerchan=1 (the default outside a go 1.23+ module),
      * their timers are found in the per-P heaps. */
     gc_timers_of_heaps(p, st);
     return 0;
+}
+
+gc_chan *gc_state_chan(gc_state *st, uint64_t addr)
+{
+    size_t lo = 0, hi = st->nchans;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st->chans[mid].addr == addr)
+            return &st->chans[mid];
+        if (st->chans[mid].addr < addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static const gc_g *sort_base;
+
+static int cmp_goid(const void *a, const void *b)
+{
+    int64_t x = sort_base[*(const size_t *)a].goid, y = sort_base[*(const size_t *)b].goid;
+    return x < y ? -1 : x > y;
+}
+
+const gc_g *gc_state_g(gc_state *st, int64_t goid)
+{
+    if (!st->by_goid && st->ngs) {
+        if (!(st->by_goid = malloc(st->ngs * sizeof *st->by_goid)))
+            return NULL;
+        for (size_t i = 0; i < st->ngs; i++)
+            st->by_goid[i] = i;
+        sort_base = st->gs;
+        qsort(st->by_goid, st->ngs, sizeof *st->by_goid, cmp_goid);
+    }
+    size_t lo = 0, hi = st->ngs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t at = st->gs[st->by_goid[mid]].goid;
+        if (at == goid)
+            return &st->gs[st->by_goid[mid]];
+        if (at < goid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }
 
 int gc_census(gc_proc *p, uint64_t self, size_t *runnable, uint64_t *running_sig)
@@ -544,6 +625,7 @@ void gc_state_free(gc_state *st)
     for (size_t i = 0; i < st->nreasons; i++)
         free(st->reasons[i]);
     free(st->gs);
+    free(st->by_goid);
     free(st->chans);
     free(st->contexts);
     free(st->reasons);

@@ -87,6 +87,7 @@ typedef struct gc_state {
     char **reasons;           /* runtime.waitReasonStrings */
     size_t nreasons;
     size_t unreadable;        /* goroutines that could not be read */
+    size_t *by_goid;          /* indexes of gs sorted by goid, built on demand */
     int ancestors_on;         /* tracebackancestors was set */
 } gc_state;
 
@@ -100,6 +101,14 @@ void gc_proc_close(gc_proc *p);
  * with why. Unreadable goroutines are counted, not fatal. */
 int gc_state_read(gc_proc *p, gc_state *st, char *why, size_t whylen);
 void gc_state_free(gc_state *st);
+
+/* The channel at addr among those read (st->chans is sorted by address),
+ * NULL when none. */
+gc_chan *gc_state_chan(gc_state *st, uint64_t addr);
+
+/* The goroutine with id goid, NULL when none (an index is built on the
+ * first call). */
+const gc_g *gc_state_g(gc_state *st, int64_t goid);
 
 /* Counts, without reading stacks, the goroutines other than self (a g
  * address) that are runnable, and sums the ids of those running (a cheap

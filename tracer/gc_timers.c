@@ -64,9 +64,9 @@ static void match_timer(gc_proc *p, gc_state *st, uint64_t addr)
     timer_facts t;
     if (read_timer(p, addr, &t) != 0 || !t.fn || t.fn != p->abi.func[GC_F_SENDTIME])
         return;
-    for (size_t i = 0; i < st->nchans; i++)
-        if (st->chans[i].addr == t.arg && !st->chans[i].timer)
-            apply(&st->chans[i], &t);
+    gc_chan *c = gc_state_chan(st, t.arg);
+    if (c && !c->timer)
+        apply(c, &t);
 }
 
 /* One P's heap: []*timer before Go 1.23, []timerWhen after. */

@@ -41,6 +41,7 @@ typedef struct proc {
     gc_tests tests;
     hw_breaks breaks;
     int dumped;
+    int crashed;              /* exit called on the runtime's fatal path */
     unsigned settle_rounds, settle_stable; /* the exit's yield loop */
     uint64_t settle_sig;
     UT_hash_handle hh;
@@ -179,24 +180,23 @@ static void on_exec(tracer *t, task *k)
     if (p->gp.abi.func[GC_F_GOSCHED])
         p->breaks.addr[BP_EXIT] = p->gp.abi.func[GC_F_EXIT];
     p->settle_rounds = p->settle_stable = 0;
+    p->crashed = 0;
     hw_break_apply(k->tid, &p->breaks);
 }
 
 /* testing.tRunner(t *T, fn): register ABI, so t is in RAX and the running
- * goroutine's g in R14. */
-static void on_trunner(tracer *t, proc *p, pid_t tid)
+ * goroutine's g in R14. One stop per test: kept to a few system calls. */
+static void on_trunner(tracer *t, proc *p, pid_t tid, const struct user_regs_struct *regs)
 {
-    struct user_regs_struct regs;
-    if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) != 0)
-        return;
-    gc_mem *m = &p->gp.mem;
-    uint64_t goid = 0, hdr[2];
-    if (gc_mem_u64(m, regs.r14 + (uint64_t)p->gp.abi.member[GC_M_G_GOID], &goid) != 0
-        || gc_mem_read(m, regs.rax + (uint64_t)p->gp.abi.member[GC_M_TESTING_T_NAME], hdr, sizeof hdr) != 0
-        || hdr[1] == 0 || hdr[1] > MAX_TEST_NAME)
+    uint64_t goid = 0, hdr[2] = {0, 0};
+    gc_mem_req reqs[2] = {{regs->r14 + (uint64_t)p->gp.abi.member[GC_M_G_GOID], &goid, 8},
+                          {regs->rax + (uint64_t)p->gp.abi.member[GC_M_TESTING_T_NAME], hdr, 16}};
+    unsigned char ok[2];
+    (void)tid;
+    if (gc_mem_read_batch(&p->gp.mem, reqs, 2, ok) != 2 || hdr[1] == 0 || hdr[1] > MAX_TEST_NAME)
         return;
     char name[MAX_TEST_NAME + 1];
-    if (gc_mem_read(m, hdr[0], name, hdr[1]) != 0)
+    if (gc_mem_read(&p->gp.mem, hdr[0], name, hdr[1]) != 0)
         return;
     name[hdr[1]] = '\0';
     if (gc_tests_add(&p->tests, (int64_t)goid, name) == 0)
@@ -224,7 +224,7 @@ static int inject_gosched(proc *p, pid_t tid, struct user_regs_struct *regs)
  * the running ones have stayed the same for SETTLE_STABLE rounds (the
  * shim's rule at exit), never on a fatal path (code > 1, or on the
  * system stack). */
-static void on_exit_call(proc *p, pid_t tid)
+static void on_exit_call(tracer *t, proc *p, pid_t tid)
 {
     struct user_regs_struct regs;
     uint32_t code;
@@ -232,9 +232,16 @@ static void on_exit_call(proc *p, pid_t tid)
     gc_mem *m = &p->gp.mem;
     pid_t reader = m->pid;
     m->pid = tid;
-    if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) != 0 || gc_mem_read(m, regs.rsp + 8, &code, 4) != 0 || code > 1
-        || gc_mem_u64(m, regs.r14 + (uint64_t)p->gp.abi.member[GC_M_G_GOID], &goid) != 0 || goid == 0
-        || p->settle_rounds >= SETTLE_MAX) {
+    if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) != 0 || gc_mem_read(m, regs.rsp + 8, &code, 4) != 0
+        || gc_mem_u64(m, regs.r14 + (uint64_t)p->gp.abi.member[GC_M_G_GOID], &goid) != 0) {
+        m->pid = reader;
+        return;
+    }
+    /* On the system stack (g0, goroutine id 0) exit is the runtime's own:
+     * a panic nobody recovered, a fatal error, a fatal signal. */
+    if (goid == 0)
+        p->crashed = 1;
+    if (goid == 0 || code > 1 || p->settle_rounds >= SETTLE_MAX) {
         m->pid = reader;
         return;
     }
@@ -247,8 +254,10 @@ static void on_exit_call(proc *p, pid_t tid)
     p->settle_stable = runnable == 0 && sig == p->settle_sig ? p->settle_stable + 1 : 0;
     p->settle_sig = sig;
     int quiet = runnable == 0 && (sig == 0 || p->settle_stable >= SETTLE_STABLE);
-    if (!quiet && inject_gosched(p, tid, &regs) == 0)
+    if (!quiet && inject_gosched(p, tid, &regs) == 0) {
         p->settle_rounds++;
+        t->r->settle_rounds++;
+    }
 }
 
 static int64_t clock_ns(clockid_t c)
@@ -264,6 +273,7 @@ static void dump_at_exit(tracer *t, proc *p, pid_t tid, unsigned long exit_statu
 {
     char why[512], path[4096];
     gc_state st;
+    int64_t t0 = clock_ns(CLOCK_MONOTONIC);
     p->dumped = 1;
     /* Read through this thread: it holds the address space until it is let
      * go, while the thread-group leader may be gone already (os.Exit runs
@@ -276,7 +286,8 @@ static void dump_at_exit(tracer *t, proc *p, pid_t tid, unsigned long exit_statu
         return;
     }
     int status = WIFEXITED(exit_status) ? WEXITSTATUS(exit_status) : 128 + WTERMSIG(exit_status);
-    gc_dump_info info = {.pid = p->tgid, .ppid = p->ppid, .reason = WIFSIGNALED(exit_status) ? "signal" : "exit",
+    const char *reason = p->crashed ? "crash" : WIFSIGNALED(exit_status) ? "signal" : "exit";
+    gc_dump_info info = {.pid = p->tgid, .ppid = p->ppid, .reason = reason,
                          .status = status, .mono_ns = clock_ns(CLOCK_MONOTONIC),
                          .wall_ns = clock_ns(CLOCK_REALTIME), .tests = p->tests.n ? &p->tests : NULL};
     snprintf(path, sizeof path, "%s/goleash.%d.dump", t->o->dump_dir, (int)p->tgid);
@@ -285,6 +296,7 @@ static void dump_at_exit(tracer *t, proc *p, pid_t tid, unsigned long exit_statu
     else
         t->r->gc_dumped++;
     gc_state_free(&st);
+    t->r->dump_ns += clock_ns(CLOCK_MONOTONIC) - t0;
 }
 
 static void on_exit_event(tracer *t, task *k)
@@ -316,23 +328,29 @@ static void on_new_task(tracer *t, task *parent, int ev)
     k->p->kind = GL_EXE_OTHER;
 }
 
+/* A SIGTRAP at one of our breakpoints is ours (the debug status register
+ * says which fired; the kernel resets it for every debug exception); any
+ * other signal is the program's and goes on to it unchanged. */
 static void on_signal_stop(tracer *t, task *k, int sig)
 {
     proc *p = k->p;
-    if (sig == SIGTRAP && p->gc_ready) {
-        siginfo_t si;
-        if (ptrace(PTRACE_GETSIGINFO, k->tid, NULL, &si) == 0 && si.si_code == TRAP_HWBKPT) {
-            int slot = hw_break_hit(k->tid);
-            if (slot == BP_TRUNNER)
-                on_trunner(t, p, k->tid);
-            else if (slot == BP_EXIT)
-                on_exit_call(p, k->tid);
-            if (slot >= 0) {
-                ptrace(PTRACE_CONT, k->tid, NULL, NULL);
-                return;
-            }
-        }
+    struct user_regs_struct regs;
+    int slot = -1;
+    if (sig == SIGTRAP && p->gc_ready && ptrace(PTRACE_GETREGS, k->tid, NULL, &regs) == 0) {
+        for (int i = 0; i < HW_BREAK_SLOTS; i++)
+            if (p->breaks.addr[i] && regs.rip == p->breaks.addr[i])
+                slot = hw_break_hit(k->tid) == i ? i : -1;
     }
+    if (slot == BP_TRUNNER)
+        on_trunner(t, p, k->tid, &regs);
+    else if (slot == BP_EXIT)
+        on_exit_call(t, p, k->tid);
+    if (slot >= 0) {
+        t->r->stops_break++;
+        ptrace(PTRACE_CONT, k->tid, NULL, NULL);
+        return;
+    }
+    t->r->stops_signal++;
     ptrace(PTRACE_CONT, k->tid, NULL, (void *)(uintptr_t)sig);
 }
 
@@ -344,6 +362,8 @@ static void on_stop(tracer *t, pid_t tid, int status)
         ptrace(PTRACE_CONT, tid, NULL, NULL);
         return;
     }
+    if (ev)
+        t->r->stops_task++;
     switch (ev) {
     case 0:
         on_signal_stop(t, k, sig);

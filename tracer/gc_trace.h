@@ -25,6 +25,9 @@ typedef struct gl_trace_result {
     char unsupported_why[640];/* the first reason */
     size_t tests;             /* tests started in gc processes */
     int ptrace_refused;       /* PROG ran untraced (set by the caller) */
+    /* what tracing cost: stops by kind, time spent reading and writing dumps */
+    size_t stops_signal, stops_break, stops_task, settle_rounds;
+    int64_t dump_ns;
 } gl_trace_result;
 
 /* Starts argv with the environment envp (PATH search as execvp) traced,

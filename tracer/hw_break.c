@@ -31,7 +31,6 @@ int hw_break_hit(pid_t tid)
     long dr6 = ptrace(PTRACE_PEEKUSER, tid, (void *)dr_offset(6), NULL);
     if (errno)
         return -1;
-    ptrace(PTRACE_POKEUSER, tid, (void *)dr_offset(6), (void *)0);
     for (int i = 0; i < HW_BREAK_SLOTS; i++)
         if (dr6 & (1l << i))
             return i;

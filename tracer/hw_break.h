@@ -21,7 +21,8 @@ typedef struct hw_breaks {
 int hw_break_apply(pid_t tid, const hw_breaks *b);
 
 /* After a SIGTRAP stop of tid: which slot fired (0..3), -1 when the trap
- * was not one of ours. Clears the status so the next hit reads clean. */
+ * was not one of ours. (The kernel starts the status afresh at every debug
+ * exception: nothing to clear.) */
 int hw_break_hit(pid_t tid);
 
 #endif

@@ -264,6 +264,19 @@ size_t gc_pcln_frames(const gc_pcln *p, uint64_t pc, gc_srcframe *out, size_t ca
     return n;
 }
 
+void gc_pcln_each(const gc_pcln *p, void (*fn)(const char *name, uint64_t entry, void *ctx), void *ctx)
+{
+    for (uint64_t i = 0; i < p->nfunc; i++) {
+        const unsigned char *raw = func_at(p, u32(p->ftab + i * 8 + 4));
+        if (!raw)
+            continue;
+        gc_func f = {raw, p->text + u32(raw)};
+        const char *s = gc_pcln_name(p, &f);
+        if (s)
+            fn(s, f.entry, ctx);
+    }
+}
+
 size_t gc_pcln_lookup_all(const gc_pcln *p, const char *name, uint64_t *entries, size_t cap)
 {
     size_t n = 0;

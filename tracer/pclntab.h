@@ -68,6 +68,9 @@ size_t gc_pcln_frames(const gc_pcln *p, uint64_t pc, gc_srcframe *out, size_t ca
  * handful of functions the tracer needs, once per binary. */
 uint64_t gc_pcln_lookup(const gc_pcln *p, const char *name);
 
+/* Calls fn(name, entry, ctx) for every function, in address order. */
+void gc_pcln_each(const gc_pcln *p, void (*fn)(const char *name, uint64_t entry, void *ctx), void *ctx);
+
 /* Every function named name (an assembly function and its ABI wrapper share
  * one): their entries, at most cap; returns how many. */
 size_t gc_pcln_lookup_all(const gc_pcln *p, const char *name, uint64_t *entries, size_t cap);
