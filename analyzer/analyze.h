@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#include "load.h"
-#include "model.h"
+#include "readers/load.h"
+#include "model/model.h"
 #include "warnings.h"
 
 struct gl_suppressions;

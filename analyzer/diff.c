@@ -1,9 +1,9 @@
 #include "diff.h"
 
-#include "dump_read.h"
-#include "report_json.h"
-#include "report_text.h"
-#include "rules.h"
+#include "format/dump_read.h"
+#include "reports/json.h"
+#include "text_report/text_report.h"
+#include "rules/rules.h"
 
 #include <errno.h>
 #include <jansson.h>

@@ -9,11 +9,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dump_build.h"
-#include "dump_read.h"
+#include "model/build.h"
+#include "format/dump_read.h"
 #include "fuzz_judge.h"
-#include "input.h"
-#include "parse_gotrace.h"
+#include "readers/input.h"
+#include "readers/gotrace.h"
 
 /* Bounds the work per input whatever the parser leaves unread. */
 #define MAX_DUMPS 64

@@ -12,10 +12,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dump_read.h"
-#include "report_json.h"
-#include "report_text.h"
-#include "rules.h"
+#include "format/dump_read.h"
+#include "reports/json.h"
+#include "text_report/text_report.h"
+#include "rules/rules.h"
 
 /* The readers take paths: the input's bytes as a memory file, its path in
  * path (room for 64). Returns the fd to close afterwards. */

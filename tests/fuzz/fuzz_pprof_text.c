@@ -8,11 +8,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dump_build.h"
-#include "dump_read.h"
+#include "model/build.h"
+#include "format/dump_read.h"
 #include "fuzz_judge.h"
-#include "input.h"
-#include "parse_pprof.h"
+#include "readers/input.h"
+#include "readers/pprof.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -13,10 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "dump_read.h"
-#include "report_json.h"
-#include "rules.h"
-#include "suppress.h"
+#include "format/dump_read.h"
+#include "reports/json.h"
+#include "rules/rules.h"
+#include "rules/suppress.h"
 #include "warnings.h"
 
 static const char *data_path(const char *name)

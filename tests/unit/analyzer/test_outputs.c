@@ -13,17 +13,17 @@
 #include <unistd.h>
 
 #include "../test_data.h"
-#include "dump_read.h"
-#include "out_path.h"
-#include "report_github.h"
-#include "report_json.h"
-#include "report_junit.h"
-#include "report_sarif.h"
-#include "report_text.h"
-#include "rules.h"
-#include "sha256.h"
-#include "source_root.h"
-#include "xml_escape.h"
+#include "format/dump_read.h"
+#include "reports/out_path.h"
+#include "reports/github.h"
+#include "reports/json.h"
+#include "reports/junit.h"
+#include "reports/sarif.h"
+#include "text_report/text_report.h"
+#include "rules/rules.h"
+#include "reports/sha256.h"
+#include "enrich/source_root.h"
+#include "reports/xml_escape.h"
 
 /* ---- fixtures ----------------------------------------------------------- */
 

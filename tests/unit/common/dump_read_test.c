@@ -1,8 +1,8 @@
 #include "suites.h"
 
-#include "demangle.h"
-#include "report_text.h"
-#include "rules.h"
+#include "names/demangle.h"
+#include "text_report/text_report.h"
+#include "rules/rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -14,11 +14,11 @@
 
 #include "../test_cli.h"
 #include "../test_data.h"
-#include "dump_build.h"
-#include "input.h"
-#include "load.h"
-#include "rules.h"
-#include "wait_classify.h"
+#include "model/build.h"
+#include "readers/input.h"
+#include "readers/load.h"
+#include "rules/rules.h"
+#include "readers/wait_classify.h"
 
 #define MIN_NS ((int64_t)60 * 1000000000)
 

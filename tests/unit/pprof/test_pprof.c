@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dump_build.h"
-#include "input.h"
-#include "parse_pprof.h"
+#include "model/build.h"
+#include "readers/input.h"
+#include "readers/pprof.h"
 #include "pprof_profile.pb-c.h"
 #include "pprof_read.h"
 

@@ -2,8 +2,8 @@
  * puts out, the common reader takes back in, field for field; and the file
  * is written atomically, privately and never through a symlink. */
 #include "shim.h"
-#include "dump_read.h"
-#include "model.h"
+#include "format/dump_read.h"
+#include "model/model.h"
 
 #include <check.h>
 

@@ -2,7 +2,7 @@
  * must never deadlock on a lock held at the fork, and writes its own dump
  * under its own pid. */
 #include "shim.h"
-#include "dump_read.h"
+#include "format/dump_read.h"
 
 #include <check.h>
 

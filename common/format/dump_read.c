@@ -1,0 +1,933 @@
+/* Reader of goleash dumps, version 1 (docs/dump-format.md).
+ *
+ * One pass over the lines: references point backwards, so every stack a record
+ * names must already be defined. All strings go into the dump's string pool;
+ * the hash tables in gl_dump_index make id/address lookups O(1). */
+#include "format/dump_read.h"
+#include "names/demangle.h"
+#include "model/dump_index.h"
+
+#include "util/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_LINE (64 * 1024)
+
+typedef struct field {
+    const char *key;
+    char *value;
+} field;
+
+typedef struct stack_entry {
+    uint32_t id;
+    gl_stack *stack;
+    UT_hash_handle hh;
+} stack_entry;
+
+typedef struct sym_entry {
+    uint64_t pc;
+    int mod;
+    uint64_t off;
+    const char *name;  /* demangled, in the pool; NULL when unresolved */
+    UT_hash_handle hh;
+} sym_entry;
+
+/* How many records of each counted kind the file holds (duplicates included:
+ * `end` counts what the writer wrote). */
+typedef struct record_counts {
+    int64_t goroutines, chans, contexts, stacks, tests;
+} record_counts;
+
+typedef struct parser {
+    const char *name;
+    gl_dump *d;
+    gl_dump_index *ix;
+    gl_diag *diag;
+    int line;
+    char linebuf[MAX_LINE + 1];
+    field *fields;
+    size_t nfields, cap_fields;
+    stack_entry *stacks;
+    sym_entry *syms;
+    size_t cap_modules, cap_stacks, cap_goroutines, cap_chans, cap_contexts, cap_tests;
+    int seen_info, seen_end;
+    record_counts counts;
+} parser;
+
+void gl_diag_vset(gl_diag *diag, const char *name, long line, int warning, const char *fmt, va_list ap)
+{
+    char what[400];
+    vsnprintf(what, sizeof what, fmt, ap);
+    if (line > 0)
+        snprintf(diag->msg, sizeof diag->msg, "goleash: %s:%ld: %s", name, line, what);
+    else
+        snprintf(diag->msg, sizeof diag->msg, "goleash: %s: %s", name, what);
+    diag->line = line > 0 && line < 0x7fffffff ? (int)line : 0;
+    diag->is_warning = warning;
+}
+
+__attribute__((format(printf, 2, 3)))
+static int fail(parser *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gl_diag_vset(p->diag, p->name, p->line, 0, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Keeps the first warning; `truncated` is always shown because it changes
+ * how the whole report must be read. */
+__attribute__((format(printf, 3, 4)))
+static void warn(parser *p, int important, const char *fmt, ...)
+{
+    p->diag->nwarnings++;
+    if (p->diag->msg[0] && !important)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    gl_diag_vset(p->diag, p->name, p->line, 1, fmt, ap);
+    va_end(ap);
+}
+
+
+const char *gl_dump_intern(gl_dump *d, const char *s)
+{
+    if (!d || !s || !d->index_)
+        return NULL;
+    gl_dump_index *ix = d->index_;
+    gl_pool_string *ps = NULL;
+    size_t len = strlen(s);
+    HASH_FIND(hh, ix->strings, s, len, ps);
+    if (ps)
+        return ps->text;
+    ps = malloc(sizeof *ps + len + 1);
+    if (!ps)
+        return NULL;
+    memcpy(ps->text, s, len + 1);
+    HASH_ADD_KEYPTR(hh, ix->strings, ps->text, len, ps);
+    return ps->text;
+}
+
+static int index_add(gl_index_entry **table, uint64_t key, size_t idx)
+{
+    gl_index_entry *e = malloc(sizeof *e);
+    if (!e)
+        return -1;
+    e->key = key;
+    e->idx = idx;
+    HASH_ADD(hh, *table, key, sizeof e->key, e);
+    return 0;
+}
+
+static int index_has(gl_index_entry *table, uint64_t key)
+{
+    gl_index_entry *e = NULL;
+    HASH_FIND(hh, table, &key, sizeof key, e);
+    return e != NULL;
+}
+
+/* ---- values ---------------------------------------------------------- */
+
+static const char *find_value(const parser *p, const char *key)
+{
+    /* Last one wins when a key repeats. */
+    for (size_t i = p->nfields; i-- > 0;)
+        if (strcmp(p->fields[i].key, key) == 0)
+            return p->fields[i].value;
+    return NULL;
+}
+
+
+static int parse_int(const char *s, int64_t *out)
+{
+    int neg = 0;
+    if (*s == '-') {
+        neg = 1;
+        s++;
+    }
+    if (!*s)
+        return -1;
+    uint64_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        if (v > (UINT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    if (neg) {
+        if (v > (uint64_t)INT64_MAX + 1)
+            return -1;
+        *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+    } else {
+        if (v > (uint64_t)INT64_MAX)
+            return -1;
+        *out = (int64_t)v;
+    }
+    return 0;
+}
+
+/* 0 found, 1 absent (and *out untouched), -1 error reported. */
+static int get_int(parser *p, const char *key, int64_t *out)
+{
+    const char *v = find_value(p, key);
+    if (!v)
+        return 1;
+    if (parse_int(v, out) != 0)
+        return fail(p, "bad integer in key %s", key);
+    return 0;
+}
+
+static int get_int32(parser *p, const char *key, int *out)
+{
+    int64_t v;
+    int r = get_int(p, key, &v);
+    if (r != 0)
+        return r;
+    if (v < -2147483647 - 1 || v > 2147483647)
+        return fail(p, "bad integer in key %s", key);
+    *out = (int)v;
+    return 0;
+}
+
+static int get_hex(parser *p, const char *key, uint64_t *out)
+{
+    const char *v = find_value(p, key);
+    if (!v)
+        return 1;
+    if (gl_parse_hex(v, strlen(v), out) != 0)
+        return fail(p, "bad hex in key %s", key);
+    return 0;
+}
+
+static int get_bool(parser *p, const char *key, int *out)
+{
+    const char *v = find_value(p, key);
+    if (!v)
+        return 1;
+    if ((v[0] != '0' && v[0] != '1') || v[1])
+        return fail(p, "bad boolean in key %s", key);
+    *out = v[0] - '0';
+    return 0;
+}
+
+static int require(parser *p, int r, const char *key, const char *tag)
+{
+    if (r == 1)
+        return fail(p, "missing key %s in %s", key, tag);
+    return r;
+}
+
+/* Percent-decodes in place. */
+static int percent_decode(char *s)
+{
+    char *o = s;
+    for (char *i = s; *i;) {
+        if (*i == '%') {
+            int hi = gl_hex_digit(i[1]);
+            int lo = hi < 0 ? -1 : gl_hex_digit(i[2]);
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+                return -1;
+            *o++ = (char)(hi << 4 | lo);
+            i += 3;
+        } else {
+            *o++ = *i++;
+        }
+    }
+    *o = '\0';
+    return 0;
+}
+
+/* Decoded string in the pool; *out NULL when absent. */
+static int get_str(parser *p, const char *key, const char **out)
+{
+    char *v = (char *)find_value(p, key);
+    *out = NULL;
+    if (!v)
+        return 1;
+    if (percent_decode(v) != 0)
+        return fail(p, "bad percent escape in key %s", key);
+    *out = gl_dump_intern(p->d, v);
+    if (!*out)
+        return fail(p, "out of memory");
+    return 0;
+}
+
+/* Copies a short enumerated string (op, kind) into a fixed buffer. */
+static int get_word(parser *p, const char *key, char *buf, size_t len)
+{
+    const char *s;
+    int r = get_str(p, key, &s);
+    if (r != 0)
+        return r;
+    snprintf(buf, len, "%s", s);
+    return 0;
+}
+
+static int get_stack_ref(parser *p, const char *key, gl_stack **out)
+{
+    int64_t id;
+    int r = get_int(p, key, &id);
+    *out = NULL;
+    if (r != 0)
+        return r < 0 ? -1 : 0;
+    if (id == 0)
+        return 0;
+    if (id < 0 || id > UINT32_MAX)
+        return fail(p, "stack %lld not defined", (long long)id);
+    uint32_t key32 = (uint32_t)id;
+    stack_entry *e = NULL;
+    HASH_FIND(hh, p->stacks, &key32, sizeof key32, e);
+    if (!e)
+        return fail(p, "stack %lld not defined", (long long)id);
+    *out = e->stack;
+    return 0;
+}
+
+/* Parses a comma list of hex numbers into a malloc'd array. */
+static int get_hex_list(parser *p, const char *key, uint64_t **out, size_t *n)
+{
+    const char *v = find_value(p, key);
+    *out = NULL;
+    *n = 0;
+    if (!v || !*v)
+        return v ? 0 : 1;
+    size_t count = 1;
+    for (const char *c = v; *c; c++)
+        count += *c == ',';
+    uint64_t *list = malloc(count * sizeof *list);
+    if (!list)
+        return fail(p, "out of memory");
+    size_t i = 0;
+    const char *s = v;
+    for (;;) {
+        const char *e = strchr(s, ',');
+        if (!e)
+            e = s + strlen(s);
+        if (gl_parse_hex(s, (size_t)(e - s), &list[i]) != 0) {
+            free(list);
+            return fail(p, "bad hex in key %s", key);
+        }
+        i++;
+        if (!*e)
+            break;
+        s = e + 1;
+    }
+    *out = list;
+    *n = i;
+    return 0;
+}
+
+/* ---- records --------------------------------------------------------- */
+
+static int read_info(parser *p)
+{
+    gl_dump *d = p->d;
+    const char *s;
+    if (get_int(p, "pid", &d->pid) < 0 || get_int(p, "ppid", &d->ppid) < 0)
+        return -1;
+    if (get_str(p, "exe", &s) < 0)
+        return -1;
+    d->exe = (char *)s;
+    if (get_str(p, "reason", &s) < 0)
+        return -1;
+    d->reason = (char *)s;
+    d->status = -1;
+    if (get_int32(p, "status", &d->status) < 0)
+        return -1;
+    if (get_int(p, "mono_ns", &d->mono_ns) < 0 || get_int(p, "wall_ns", &d->wall_ns) < 0)
+        return -1;
+    if (get_str(p, "goroutine_ids", &s) < 0)
+        return -1;
+    d->go_ids = s && strcmp(s, "go") == 0;
+    if (get_str(p, "libgo", &s) < 0)
+        return -1;
+    d->libgo = (char *)s;
+    if (get_int(p, "min_park_ns", &d->min_park_ns) < 0)
+        return -1;
+    if (get_str(p, "missing", &s) < 0)
+        return -1;
+    d->missing = (char *)s;
+    int64_t dropped = 0;
+    if (get_bool(p, "ignore_setup", &d->ignore_setup) < 0 || get_int(p, "tests_dropped", &dropped) < 0)
+        return -1;
+    if (dropped < 0)
+        return fail(p, "bad integer in key tests_dropped");
+    d->tests_dropped = (size_t)dropped;
+    return 0;
+}
+
+static int read_module(parser *p)
+{
+    gl_module m = {.id = -1};
+    int64_t id;
+    const char *s;
+    if (require(p, get_int(p, "id", &id), "id", "module") < 0)
+        return -1;
+    if (id < -1 || id > 2147483647)
+        return fail(p, "bad integer in key id");
+    m.id = (int)id;
+    if (get_hex(p, "base", &m.base) < 0)
+        return -1;
+    if (get_str(p, "build_id", &s) < 0)
+        return -1;
+    m.build_id = s && strcmp(s, "-") != 0 && *s ? (char *)s : NULL;
+    if (get_str(p, "path", &s) < 0)
+        return -1;
+    m.path = (char *)s;
+    for (size_t i = 0; i < p->d->nmodules; i++)
+        if (p->d->modules[i].id == m.id) {
+            warn(p, 0, "duplicate module %d ignored", m.id);
+            return 0;
+        }
+    if (gl_grow((void **)&p->d->modules, &p->cap_modules, p->d->nmodules + 1, sizeof m) != 0)
+        return fail(p, "out of memory");
+    p->d->modules[p->d->nmodules++] = m;
+    return 0;
+}
+
+static int read_sym(parser *p)
+{
+    uint64_t pc, off = 0;
+    int mod = -1;
+    const char *name;
+    if (require(p, get_hex(p, "pc", &pc), "pc", "sym") < 0)
+        return -1;
+    if (get_int32(p, "mod", &mod) < 0 || get_hex(p, "off", &off) < 0 || get_str(p, "name", &name) < 0)
+        return -1;
+    sym_entry *e = NULL;
+    HASH_FIND(hh, p->syms, &pc, sizeof pc, e);
+    if (e)
+        return 0; /* the same PC resolves the same way; keep the first */
+    e = calloc(1, sizeof *e);
+    if (!e)
+        return fail(p, "out of memory");
+    e->pc = pc;
+    e->mod = mod;
+    e->off = off;
+    if (name && strcmp(name, "?") != 0 && *name) {
+        char *dm = gl_demangle(name);
+        e->name = dm ? gl_dump_intern(p->d, dm) : NULL;
+        free(dm);
+        if (!e->name) {
+            free(e);
+            return fail(p, "out of memory");
+        }
+    }
+    HASH_ADD(hh, p->syms, pc, sizeof e->pc, e);
+    return 0;
+}
+
+static void fill_frame(parser *p, gl_frame *f, uint64_t pc)
+{
+    sym_entry *e = NULL;
+    HASH_FIND(hh, p->syms, &pc, sizeof pc, e);
+    f->pc = pc;
+    f->mod = e ? e->mod : -1;
+    f->off = e ? e->off : 0;
+    f->function = e ? (char *)e->name : NULL;
+    f->file = NULL;
+    f->line = 0;
+}
+
+static int read_stack(parser *p)
+{
+    int64_t id;
+    int truncated = 0;
+    if (require(p, get_int(p, "id", &id), "id", "stack") < 0)
+        return -1;
+    p->counts.stacks++;
+    if (id <= 0 || id > UINT32_MAX)
+        return fail(p, "bad stack id %lld", (long long)id);
+    uint32_t id32 = (uint32_t)id;
+    if (get_bool(p, "truncated", &truncated) < 0)
+        return -1;
+    stack_entry *e = NULL;
+    HASH_FIND(hh, p->stacks, &id32, sizeof id32, e);
+    if (e) {
+        warn(p, 0, "duplicate stack %u ignored", id32);
+        return 0;
+    }
+    uint64_t *pcs;
+    size_t n;
+    if (get_hex_list(p, "pcs", &pcs, &n) < 0)
+        return -1;
+    gl_stack *st = calloc(1, sizeof *st);
+    e = calloc(1, sizeof *e);
+    gl_frame *frames = n ? calloc(n, sizeof *frames) : NULL;
+    if (!st || !e || (n && !frames)
+        || gl_grow((void **)&p->d->stacks, &p->cap_stacks, p->d->nstacks + 1, sizeof *p->d->stacks) != 0) {
+        free(pcs);
+        free(st);
+        free(e);
+        free(frames);
+        return fail(p, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        fill_frame(p, &frames[i], pcs[i]);
+    free(pcs);
+    st->id = id32;
+    st->truncated = truncated;
+    st->n = n;
+    st->frames = frames;
+    p->d->stacks[p->d->nstacks++] = st;
+    e->id = id32;
+    e->stack = st;
+    HASH_ADD(hh, p->stacks, id, sizeof e->id, e);
+    return 0;
+}
+
+static const char *start_function(parser *p, uint64_t pc)
+{
+    sym_entry *e = NULL;
+    HASH_FIND(hh, p->syms, &pc, sizeof pc, e);
+    return e ? e->name : NULL;
+}
+
+static int read_goroutine(parser *p)
+{
+    gl_goroutine g = {.reason = -1, .wait = GL_WAIT_NONE, .dump = p->d};
+    const char *s;
+    p->counts.goroutines++;
+    if (require(p, get_int(p, "id", &g.id), "id", "goroutine") < 0)
+        return -1;
+    if (get_int(p, "parent", &g.parent) < 0 || get_hex(p, "start", &g.start_pc) < 0
+        || get_stack_ref(p, "created", &g.created) < 0 || get_int(p, "created_ns", &g.created_ns) < 0
+        || get_bool(p, "system", &g.system) < 0)
+        return -1;
+    if (require(p, get_str(p, "state", &s), "state", "goroutine") < 0)
+        return -1;
+    if (strcmp(s, "parked") == 0)
+        g.state = GL_G_PARKED;
+    else if (strcmp(s, "running") == 0)
+        g.state = GL_G_RUNNING;
+    else if (strcmp(s, "exited") == 0)
+        g.state = GL_G_EXITED;
+    else
+        return fail(p, "bad value in key state");
+    if (get_int32(p, "reason", &g.reason) < 0 || get_int(p, "since_ns", &g.since_ns) < 0
+        || get_stack_ref(p, "stack", &g.stack) < 0 || get_hex(p, "obj", &g.obj) < 0)
+        return -1;
+    if (g.state != GL_G_PARKED)
+        g.reason = -1;
+    if (get_str(p, "wait", &s) < 0)
+        return -1;
+    if (s)
+        g.wait = gl_wait_from_name(s);
+    if (get_str(p, "test", &g.test) < 0)
+        return -1;
+    g.start_function = (char *)start_function(p, g.start_pc);
+    if (index_has(p->ix->goroutines, (uint64_t)g.id)) {
+        warn(p, 0, "duplicate goroutine %lld ignored", (long long)g.id);
+        return 0;
+    }
+    if (get_hex_list(p, "chans", &g.chans, &g.nchans) < 0)
+        return -1;
+    if (gl_grow((void **)&p->d->goroutines, &p->cap_goroutines, p->d->ngoroutines + 1, sizeof g) != 0
+        || index_add(&p->ix->goroutines, (uint64_t)g.id, p->d->ngoroutines) != 0) {
+        free(g.chans);
+        return fail(p, "out of memory");
+    }
+    p->d->goroutines[p->d->ngoroutines++] = g;
+    return 0;
+}
+
+static int read_chan(parser *p)
+{
+    gl_chan c = {0};
+    const char *s;
+    p->counts.chans++;
+    if (require(p, get_hex(p, "addr", &c.addr), "addr", "chan") < 0)
+        return -1;
+    if (get_stack_ref(p, "made", &c.made) < 0 || get_int(p, "maker", &c.maker) < 0
+        || get_int(p, "made_ns", &c.made_ns) < 0 || get_int(p, "cap", &c.cap) < 0
+        || get_bool(p, "closed", &c.closed) < 0 || get_int(p, "closer", &c.closer) < 0
+        || get_stack_ref(p, "close_stack", &c.close_stack) < 0 || get_int(p, "closed_ns", &c.closed_ns) < 0
+        || get_bool(p, "timer_live", &c.timer_live) < 0 || get_hex(p, "ctx", &c.ctx) < 0
+        || get_str(p, "timer", &s) < 0)
+        return -1;
+    c.timer = !s ? 0 : strcmp(s, "timer") == 0 ? 1 : strcmp(s, "ticker") == 0 ? 2 : 0;
+    if (!c.timer)
+        c.timer_live = 0;
+    if (index_has(p->ix->chans, c.addr)) {
+        warn(p, 0, "duplicate chan 0x%llx ignored", (unsigned long long)c.addr);
+        return 0;
+    }
+    if (gl_grow((void **)&p->d->chans, &p->cap_chans, p->d->nchans + 1, sizeof c) != 0
+        || index_add(&p->ix->chans, c.addr, p->d->nchans) != 0)
+        return fail(p, "out of memory");
+    p->d->chans[p->d->nchans++] = c;
+    return 0;
+}
+
+static int read_touch(parser *p)
+{
+    uint64_t addr;
+    gl_touch t = {0};
+    if (require(p, get_hex(p, "chan", &addr), "chan", "touch") < 0)
+        return -1;
+    if (get_int(p, "goid", &t.goid) < 0 || get_word(p, "op", t.op, sizeof t.op) < 0
+        || get_int(p, "ns", &t.ns) < 0 || get_stack_ref(p, "stack", &t.stack) < 0)
+        return -1;
+    gl_chan *c = gl_dump_chan(p->d, addr);
+    if (!c)
+        return fail(p, "chan 0x%llx not defined", (unsigned long long)addr);
+    /* Newest last; when more arrive than the doc allows keep the newest. */
+    if (c->ntouches == GL_MAX_TOUCHES) {
+        memmove(&c->touches[0], &c->touches[1], (GL_MAX_TOUCHES - 1) * sizeof c->touches[0]);
+        c->ntouches--;
+    }
+    c->touches[c->ntouches++] = t;
+    return 0;
+}
+
+static int read_context(parser *p)
+{
+    gl_context x = {0};
+    p->counts.contexts++;
+    if (require(p, get_hex(p, "addr", &x.addr), "addr", "context") < 0)
+        return -1;
+    if (get_word(p, "kind", x.kind, sizeof x.kind) < 0 || get_stack_ref(p, "created", &x.created) < 0
+        || get_int(p, "creator", &x.creator) < 0 || get_int(p, "created_ns", &x.created_ns) < 0
+        || get_bool(p, "cancelled", &x.cancelled) < 0 || get_int(p, "deadline_ns", &x.deadline_ns) < 0
+        || get_hex(p, "done", &x.done) < 0)
+        return -1;
+    if (index_has(p->ix->contexts, x.addr)) {
+        warn(p, 0, "duplicate context 0x%llx ignored", (unsigned long long)x.addr);
+        return 0;
+    }
+    if (gl_grow((void **)&p->d->contexts, &p->cap_contexts, p->d->ncontexts + 1, sizeof x) != 0
+        || index_add(&p->ix->contexts, x.addr, p->d->ncontexts) != 0)
+        return fail(p, "out of memory");
+    p->d->contexts[p->d->ncontexts++] = x;
+    return 0;
+}
+
+/* A test the process started: `test name=TestA/sub`, in start order. */
+static int read_test(parser *p)
+{
+    const char *name;
+    p->counts.tests++;
+    if (require(p, get_str(p, "name", &name), "name", "test") < 0)
+        return -1;
+    if (gl_grow((void **)&p->d->tests, &p->cap_tests, p->d->ntests + 1, sizeof *p->d->tests) != 0)
+        return fail(p, "out of memory");
+    p->d->tests[p->d->ntests++] = name;
+    return 0;
+}
+
+static int check_count(parser *p, const char *key, int64_t have)
+{
+    int64_t want;
+    int r = get_int(p, key, &want);
+    if (r < 0)
+        return -1;
+    if (r == 0 && want != have)
+        return fail(p, "count mismatch in end: %s=%lld but the dump has %lld", key, (long long)want,
+                    (long long)have);
+    return 0;
+}
+
+static int read_end(parser *p)
+{
+    if (check_count(p, "goroutines", p->counts.goroutines) < 0 || check_count(p, "chans", p->counts.chans) < 0
+        || check_count(p, "contexts", p->counts.contexts) < 0 || check_count(p, "stacks", p->counts.stacks) < 0
+        || check_count(p, "tests", p->counts.tests) < 0)
+        return -1;
+    p->seen_end = 1;
+    return 0;
+}
+
+/* Splits the record in linebuf into its tag and fields. */
+static int split_fields(parser *p, char **tag)
+{
+    char *s = p->linebuf;
+    p->nfields = 0;
+    while (*s == ' ')
+        s++;
+    *tag = s;
+    while (*s && *s != ' ')
+        s++;
+    while (*s) {
+        *s++ = '\0';
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        char *tok = s;
+        while (*s && *s != ' ')
+            s++;
+        char save = *s;
+        *s = '\0';
+        char *eq = strchr(tok, '=');
+        if (!eq || eq == tok)
+            return fail(p, "malformed field '%.40s'", tok);
+        *eq = '\0';
+        if (gl_grow((void **)&p->fields, &p->cap_fields, p->nfields + 1, sizeof *p->fields) != 0)
+            return fail(p, "out of memory");
+        p->fields[p->nfields].key = tok;
+        p->fields[p->nfields].value = eq + 1;
+        p->nfields++;
+        *s = save;
+    }
+    return 0;
+}
+
+static int read_record(parser *p)
+{
+    char *tag;
+    if (split_fields(p, &tag) < 0)
+        return -1;
+    if (p->seen_end)
+        return fail(p, "record after end");
+    if (!p->seen_info) {
+        if (strcmp(tag, "info") != 0)
+            return fail(p, "expected info record, got '%.40s'", tag);
+        p->seen_info = 1;
+        return read_info(p);
+    }
+    if (strcmp(tag, "info") == 0)
+        return fail(p, "duplicate info record");
+    if (strcmp(tag, "module") == 0)
+        return read_module(p);
+    if (strcmp(tag, "sym") == 0)
+        return read_sym(p);
+    if (strcmp(tag, "stack") == 0)
+        return read_stack(p);
+    if (strcmp(tag, "goroutine") == 0)
+        return read_goroutine(p);
+    if (strcmp(tag, "chan") == 0)
+        return read_chan(p);
+    if (strcmp(tag, "touch") == 0)
+        return read_touch(p);
+    if (strcmp(tag, "context") == 0)
+        return read_context(p);
+    if (strcmp(tag, "test") == 0)
+        return read_test(p);
+    if (strcmp(tag, "end") == 0)
+        return read_end(p);
+    if (*tag >= 'A' && *tag <= 'Z')
+        return fail(p, "unknown record '%.40s'", tag);
+    return 0; /* unknown lower-case tags belong to a newer minor writer */
+}
+
+static int read_header(parser *p)
+{
+    const char *s = p->linebuf;
+    size_t ml = strlen(GL_DUMP_MAGIC);
+    if (strncmp(s, GL_DUMP_MAGIC, ml) != 0 || s[ml] != ' ')
+        return fail(p, "not a goleash dump");
+    int64_t version;
+    if (parse_int(s + ml + 1, &version) != 0)
+        return fail(p, "not a goleash dump");
+    if (version != GL_DUMP_VERSION)
+        return fail(p, "unsupported dump version %lld", (long long)version);
+    p->d->version = (int)version;
+    return 0;
+}
+
+static void free_parser_tables(parser *p)
+{
+    stack_entry *se, *stmp;
+    HASH_ITER(hh, p->stacks, se, stmp) {
+        HASH_DEL(p->stacks, se);
+        free(se);
+    }
+    sym_entry *ye, *ytmp;
+    HASH_ITER(hh, p->syms, ye, ytmp) {
+        HASH_DEL(p->syms, ye);
+        free(ye);
+    }
+    free(p->fields);
+}
+
+static int parse(parser *p, const char *buf, size_t len)
+{
+    if (len == 0) {
+        p->line = 1;
+        return fail(p, "empty file");
+    }
+    size_t pos = 0;
+    int have_header = 0;
+    while (pos < len) {
+        p->line++;
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - buf) : len;
+        size_t n = end - pos;
+        int complete = nl != NULL;
+        if (n > MAX_LINE)
+            return fail(p, "line too long");
+        memcpy(p->linebuf, buf + pos, n);
+        p->linebuf[n] = '\0';
+        pos = end + 1;
+        if (n && p->linebuf[n - 1] == '\r')
+            p->linebuf[--n] = '\0';
+        int has_nul = memchr(p->linebuf, '\0', n) != NULL;
+        if (!have_header) {
+            if (has_nul)
+                return fail(p, "not a goleash dump"); /* binary junk */
+            if (read_header(p) < 0)
+                return -1;
+            have_header = 1;
+            continue;
+        }
+        if (has_nul)
+            return fail(p, "NUL byte in line");
+        if (n == 0 || p->linebuf[0] == '#')
+            continue;
+        /* A last line without its newline was cut by whatever truncated the
+         * file, unless it is the complete `end`. */
+        if (!complete && strncmp(p->linebuf, "end", 3) != 0)
+            break;
+        if (read_record(p) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int gl_dump_read_buffer(const char *name, const char *buf, size_t len, gl_dump **out, gl_diag *diag)
+{
+    gl_diag local;
+    if (!diag)
+        diag = &local;
+    memset(diag, 0, sizeof *diag);
+    *out = NULL;
+    if (!name)
+        name = "(buffer)";
+    parser *p = calloc(1, sizeof *p);
+    gl_dump *d = calloc(1, sizeof *d);
+    gl_dump_index *ix = calloc(1, sizeof *ix);
+    if (!p || !d || !ix) {
+        free(p);
+        free(d);
+        free(ix);
+        snprintf(diag->msg, sizeof diag->msg, "goleash: %s: out of memory", name);
+        return -1;
+    }
+    d->index_ = ix;
+    d->status = -1;
+    p->name = name;
+    p->d = d;
+    p->ix = ix;
+    p->diag = diag;
+    d->path = (char *)gl_dump_intern(d, name);
+    d->source = "goleash";
+    int rc = d->path ? parse(p, buf ? buf : "", buf ? len : 0) : fail(p, "out of memory");
+    if (rc == 0 && !p->seen_end) {
+        d->truncated = 1;
+        p->line = 0;
+        warn(p, 1, "truncated dump (no end record): reporting what it holds");
+    }
+    free_parser_tables(p);
+    free(p);
+    if (rc != 0) {
+        gl_dump_free(d);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+int gl_dump_read_file(const char *path, gl_dump **out, gl_diag *diag)
+{
+    gl_diag local;
+    if (!diag)
+        diag = &local;
+    memset(diag, 0, sizeof *diag);
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(diag->msg, sizeof diag->msg, "goleash: %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(diag->msg, sizeof diag->msg, "goleash: %s: not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    size_t cap = st.st_size > 0 ? (size_t)st.st_size : 4096, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        snprintf(diag->msg, sizeof diag->msg, "goleash: %s: out of memory", path);
+        return -1;
+    }
+    /* Read to EOF rather than trusting st_size: the file may still grow. */
+    for (;;) {
+        if (len == cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                close(fd);
+                snprintf(diag->msg, sizeof diag->msg, "goleash: %s: out of memory", path);
+                return -1;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + len, cap - len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            snprintf(diag->msg, sizeof diag->msg, "goleash: %s: %s", path, strerror(errno));
+            free(buf);
+            close(fd);
+            return -1;
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    close(fd);
+    int rc = gl_dump_read_buffer(path, buf, len, out, diag);
+    free(buf);
+    return rc;
+}
+
+void gl_dump_free(gl_dump *d)
+{
+    if (!d)
+        return;
+    gl_dump_index *own = d->index_;
+    if (own && own->release)
+        own->release(d);
+    for (size_t i = 0; i < d->nstacks; i++) {
+        free(d->stacks[i]->frames);
+        free(d->stacks[i]);
+    }
+    free(d->stacks);
+    for (size_t i = 0; i < d->ngoroutines; i++)
+        free(d->goroutines[i].chans);
+    free(d->goroutines);
+    free(d->chans);
+    free(d->contexts);
+    free(d->modules);
+    free(d->tests);
+    gl_dump_index *ix = d->index_;
+    if (ix) {
+        gl_index_entry *tables[] = {ix->goroutines, ix->chans, ix->contexts};
+        for (size_t t = 0; t < 3; t++) {
+            gl_index_entry *e, *tmp;
+            HASH_ITER(hh, tables[t], e, tmp) {
+                HASH_DELETE(hh, tables[t], e);
+                free(e);
+            }
+        }
+        gl_pool_string *s, *stmp;
+        HASH_ITER(hh, ix->strings, s, stmp) {
+            HASH_DEL(ix->strings, s);
+            free(s);
+        }
+        free(ix);
+    }
+    free(d);
+}

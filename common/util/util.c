@@ -1,0 +1,44 @@
+#include "util/util.h"
+
+#include <stdlib.h>
+
+int gl_grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap * 2 : 16;
+    while (n < need)
+        n *= 2;
+    void *a = realloc(*arr, n * elem);
+    if (!a)
+        return -1;
+    *arr = a;
+    *cap = n;
+    return 0;
+}
+
+int gl_hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int gl_parse_hex(const char *s, size_t len, uint64_t *out)
+{
+    if (len < 3 || len > 18 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 2; i < len; i++) {
+        int h = gl_hex_digit(s[i]);
+        if (h < 0)
+            return -1;
+        v = v << 4 | (uint64_t)h;
+    }
+    *out = v;
+    return 0;
+}
