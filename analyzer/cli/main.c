@@ -3,6 +3,7 @@
 #include "analyze.h"
 #include "diff.h"
 #include "options/kv_options.h"
+#include "options/options.h"
 #include "run/run.h"
 #include "rules/suppress.h"
 
@@ -116,15 +117,13 @@ static void env_supp_pair(const char *key, const char *val, void *ctx)
     struct env_supp *e = ctx;
     if (!val)
         return;
-    /* Bad values are the shim's to warn about: it parses the same string. */
-    if (strcmp(key, "suppressions") == 0)
+    /* Bad values are the shim's to warn about: it parses the same string.
+     * The file is taken as given (the shim makes it absolute for its own
+     * use at exit). */
+    if (strcmp(key, GL_OPTION_KEY(suppressions)) == 0)
         snprintf(e->file, sizeof e->file, "%s", val);
-    else if (strcmp(key, "default_suppressions") == 0) {
-        if (!strcmp(val, "0") || !strcmp(val, "false") || !strcmp(val, "no"))
-            e->defaults = 0;
-        else if (!strcmp(val, "1") || !strcmp(val, "true") || !strcmp(val, "yes"))
-            e->defaults = 1;
-    }
+    else if (strcmp(key, GL_OPTION_KEY(default_suppressions)) == 0)
+        gl_option_parse_bool(val, &e->defaults);
 }
 
 /* The rules, in the order they get credit for a match: --suppressions files

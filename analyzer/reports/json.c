@@ -78,7 +78,7 @@ static json_t *channel(const gl_leak_group *g)
         json_array_append_new(touches, json_pack("{s:I, s:s, s:o}", "goid", (json_int_t)t->goid, "op", t->op,
                                                  "ago_ns", ns_or_null(ago)));
     }
-    json_t *timer = c->timer == 1 ? json_string("timer") : c->timer == 2 ? json_string("ticker") : json_null();
+    json_t *timer = c->timer ? json_string(gl_timer_kind_name(c->timer)) : json_null();
     return json_pack("{s:o, s:o, s:I, s:b, s:o, s:o}", "addr", hex(c->addr), "made_at",
                      site(gl_rules_user_frame(c->made, NULL)), "capacity", (json_int_t)c->cap, "closed", c->closed,
                      "timer", timer, "touches", touches);

@@ -1,5 +1,6 @@
 #include "run/run.h"
 #include "run/shim_path.h"
+#include "options/options.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -173,8 +174,9 @@ static int set_child_env(const char *shim, const char *dir)
         return -1;
     snprintf(p, n, "%s%s%s", shim, preload && *preload ? ":" : "", preload && *preload ? preload : "");
     /* Ours go last: later keys win in the shim's option parser. */
-    snprintf(o, m, "%s%sdump_path=%s/goleash.%%p.dump:report=0:exitcode=0", user_opts && *user_opts ? user_opts : "",
-             user_opts && *user_opts ? ":" : "", dir);
+    snprintf(o, m, "%s%s%s=%s/goleash.%%p.dump:%s=0:%s=0", user_opts && *user_opts ? user_opts : "",
+             user_opts && *user_opts ? ":" : "", GL_OPTION_KEY(dump_path), dir, GL_OPTION_KEY(report),
+             GL_OPTION_KEY(exitcode));
     int rc = setenv("LD_PRELOAD", p, 1) | setenv("GOLEASH_OPTIONS", o, 1);
     free(p);
     free(o);

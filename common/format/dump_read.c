@@ -505,13 +505,7 @@ static int read_goroutine(parser *p)
         return -1;
     if (require(p, get_str(p, "state", &s), "state", "goroutine") < 0)
         return -1;
-    if (strcmp(s, "parked") == 0)
-        g.state = GL_G_PARKED;
-    else if (strcmp(s, "running") == 0)
-        g.state = GL_G_RUNNING;
-    else if (strcmp(s, "exited") == 0)
-        g.state = GL_G_EXITED;
-    else
+    if (gl_gstate_from_name(s, &g.state) != 0)
         return fail(p, "bad value in key state");
     if (get_int32(p, "reason", &g.reason) < 0 || get_int(p, "since_ns", &g.since_ns) < 0
         || get_stack_ref(p, "stack", &g.stack) < 0 || get_hex(p, "obj", &g.obj) < 0)
@@ -554,7 +548,7 @@ static int read_chan(parser *p)
         || get_bool(p, "timer_live", &c.timer_live) < 0 || get_hex(p, "ctx", &c.ctx) < 0
         || get_str(p, "timer", &s) < 0)
         return -1;
-    c.timer = !s ? 0 : strcmp(s, "timer") == 0 ? 1 : strcmp(s, "ticker") == 0 ? 2 : 0;
+    c.timer = gl_timer_kind_from_name(s);
     if (!c.timer)
         c.timer_live = 0;
     if (index_has(p->ix->chans, c.addr)) {

@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GL_DUMP_MAGIC "goleash-dump"
-#define GL_DUMP_VERSION 1
+#include "format/vocabulary.h"
+
 #define GL_MAX_FRAMES 128
 #define GL_MAX_TOUCHES 8
 
@@ -39,15 +39,6 @@ typedef struct gl_stack {
     size_t n;
     gl_frame *frames; /* innermost first */
 } gl_stack;
-
-typedef enum gl_gstate { GL_G_RUNNING, GL_G_PARKED, GL_G_EXITED } gl_gstate;
-
-/* What a parked goroutine waits on, as the shim classified it. */
-typedef enum gl_wait {
-    GL_WAIT_NONE, GL_WAIT_CHAN, GL_WAIT_SELECT, GL_WAIT_NILCHAN, GL_WAIT_FOREVER,
-    GL_WAIT_MUTEX, GL_WAIT_RWMUTEX, GL_WAIT_RWMUTEX_R, GL_WAIT_WAITGROUP, GL_WAIT_COND,
-    GL_WAIT_SEMA, GL_WAIT_SLEEP, GL_WAIT_IO, GL_WAIT_OTHER
-} gl_wait;
 
 typedef struct gl_goroutine {
     int64_t id;
@@ -107,7 +98,7 @@ typedef struct gl_chan {
     int64_t closer;
     gl_stack *close_stack;
     int64_t closed_ns;
-    int timer;                /* 0 none, 1 timer, 2 ticker */
+    gl_timer_kind timer;
     int timer_live;
     uint64_t ctx;             /* context whose Done() this is, 0 none */
     size_t ntouches;
@@ -157,9 +148,5 @@ typedef struct gl_dump {
 gl_goroutine *gl_dump_goroutine(const gl_dump *d, int64_t id);
 gl_chan *gl_dump_chan(const gl_dump *d, uint64_t addr);
 gl_context *gl_dump_context(const gl_dump *d, uint64_t addr);
-
-const char *gl_wait_name(gl_wait w);          /* "chan", "mutex", ... as in the dump */
-gl_wait gl_wait_from_name(const char *s);      /* GL_WAIT_OTHER when unknown */
-const char *gl_wait_reason_string(int reason); /* Go's string, "" when unknown */
 
 #endif

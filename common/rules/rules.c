@@ -35,12 +35,7 @@ const char *gl_category_name(gl_category c)
 
 int gl_rules_reason_is_candidate(int reason)
 {
-    switch (reason) {
-    case 3: case 4: case 9: case 10: case 14: case 15: case 18: case 20:
-        return 1;
-    default:
-        return 0;
-    }
+    return gl_wait_reason_can_leak(reason);
 }
 
 static int has_prefix(const char *s, const char *prefix)
@@ -96,34 +91,17 @@ const gl_frame *gl_rules_creation_frame(const gl_stack *s, size_t *index)
 
 /* ---- classification -------------------------------------------------- */
 
-static int category_from_reason(int reason, gl_category *cat)
+/* The category of a wait; the reason decides the direction of channel
+ * waits, unless the source could not tell it (chan_unknown). */
+static gl_category category_of_wait(gl_wait wait, int reason, int chan_unknown)
 {
-    switch (reason) {
-    case 3: *cat = GL_CAT_NIL_CHAN_RECEIVE; return 1;
-    case 4: *cat = GL_CAT_NIL_CHAN_SEND; return 1;
-    case 9: *cat = GL_CAT_SELECT; return 1;
-    case 10: *cat = GL_CAT_SELECT_FOREVER; return 1;
-    case 14: *cat = GL_CAT_CHAN_RECEIVE; return 1;
-    case 15: *cat = GL_CAT_CHAN_SEND; return 1;
-    case 18: *cat = GL_CAT_SEMA; return 1;
-    case 20: *cat = GL_CAT_COND; return 1;
-    default: return 0;
-    }
-}
-
-/* The shim's wait classification is finer than the reason (a semacquire may
- * be a Mutex or a WaitGroup); the reason decides the direction of channel
- * waits and stands in when the wait is missing. */
-static gl_category category_of(const gl_goroutine *g)
-{
-    gl_category cat = GL_CAT_SEMA;
-    switch (g->wait) {
+    switch (wait) {
     case GL_WAIT_CHAN:
-        if (g->flags & GL_GF_CHAN_UNKNOWN)
+        if (chan_unknown)
             return GL_CAT_CHAN;
-        return g->reason == 15 ? GL_CAT_CHAN_SEND : GL_CAT_CHAN_RECEIVE;
+        return reason == GL_WR_CHAN_SEND ? GL_CAT_CHAN_SEND : GL_CAT_CHAN_RECEIVE;
     case GL_WAIT_NILCHAN:
-        return g->reason == 4 ? GL_CAT_NIL_CHAN_SEND : GL_CAT_NIL_CHAN_RECEIVE;
+        return reason == GL_WR_CHAN_SEND_NIL ? GL_CAT_NIL_CHAN_SEND : GL_CAT_NIL_CHAN_RECEIVE;
     case GL_WAIT_SELECT: return GL_CAT_SELECT;
     case GL_WAIT_FOREVER: return GL_CAT_SELECT_FOREVER;
     case GL_WAIT_MUTEX: return GL_CAT_MUTEX;
@@ -131,17 +109,31 @@ static gl_category category_of(const gl_goroutine *g)
     case GL_WAIT_RWMUTEX_R: return GL_CAT_RWMUTEX;
     case GL_WAIT_WAITGROUP: return GL_CAT_WAITGROUP;
     case GL_WAIT_COND: return GL_CAT_COND;
-    case GL_WAIT_SEMA: return GL_CAT_SEMA;
+    default: return GL_CAT_SEMA;
+    }
+}
+
+/* The shim's wait classification is finer than the reason (a semacquire may
+ * be a Mutex or a WaitGroup); where it says nothing about the object (none,
+ * sleep, IO, other), the reason's wait class stands in. */
+static gl_category category_of(const gl_goroutine *g)
+{
+    switch (g->wait) {
+    case GL_WAIT_CHAN: case GL_WAIT_NILCHAN: case GL_WAIT_SELECT: case GL_WAIT_FOREVER: case GL_WAIT_MUTEX:
+    case GL_WAIT_RWMUTEX: case GL_WAIT_RWMUTEX_R: case GL_WAIT_WAITGROUP: case GL_WAIT_COND: case GL_WAIT_SEMA:
+        return category_of_wait(g->wait, g->reason, (g->flags & GL_GF_CHAN_UNKNOWN) != 0);
     default:
-        category_from_reason(g->reason, &cat);
-        return cat;
+        if (!gl_wait_reason_can_leak(g->reason))
+            return GL_CAT_SEMA;
+        return category_of_wait(gl_wait_reason_class(g->reason), g->reason, 0);
     }
 }
 
 static int waits_on_channels(const gl_goroutine *g)
 {
     return g->wait == GL_WAIT_CHAN || g->wait == GL_WAIT_SELECT
-        || (g->wait == GL_WAIT_NONE && (g->reason == 9 || g->reason == 14 || g->reason == 15));
+        || (g->wait == GL_WAIT_NONE
+            && (g->reason == GL_WR_SELECT || g->reason == GL_WR_CHAN_RECEIVE || g->reason == GL_WR_CHAN_SEND));
 }
 
 static int leak_candidate(const gl_goroutine *g)

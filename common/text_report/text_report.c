@@ -94,7 +94,7 @@ static void print_channel(FILE *out, const gl_leak_group *g)
     else
         fprintf(out, "buffered (cap %lld)", (long long)c->cap);
     if (c->timer)
-        fprintf(out, ", %s %s", c->timer == 2 ? "ticker" : "timer", c->timer_live ? "live" : "stopped");
+        fprintf(out, ", %s %s", gl_timer_kind_name(c->timer), c->timer_live ? "live" : "stopped");
     if (!c->closed) {
         fprintf(out, ", never closed");
     } else {
@@ -110,17 +110,6 @@ static void print_channel(FILE *out, const gl_leak_group *g)
         fprintf(out, ")");
     }
     fprintf(out, "\n");
-}
-
-static const char *context_constructor(const char *kind)
-{
-    if (strcmp(kind, "cancel") == 0)
-        return "WithCancel";
-    if (strcmp(kind, "timeout") == 0)
-        return "WithTimeout";
-    if (strcmp(kind, "deadline") == 0)
-        return "WithDeadline";
-    return "context";
 }
 
 void gl_report_text_group(FILE *out, const gl_leak_group *g, size_t max_frames)
@@ -193,7 +182,7 @@ void gl_report_text_group(FILE *out, const gl_leak_group *g, size_t max_frames)
         char site[1024];
         print_site(site, sizeof site, g->dump, g->context->created);
         fprintf(out, "  context 0x%llx: %s at %s, cancel never called\n", (unsigned long long)g->context->addr,
-                context_constructor(g->context->kind), site);
+                gl_ctx_constructor(g->context->kind), site);
     }
 }
 

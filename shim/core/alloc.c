@@ -2,9 +2,8 @@
  * per-class free lists under one spinlock. The host's malloc is never called
  * from an interposer (reentrancy, fork, split-stack depth), and a freed
  * goroutine record is reused by the next spawn. */
-#include "shim.h"
+#include "core/core.h"
 
-#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -13,15 +12,20 @@
 
 #define MAG 32 /* objects moved between a thread's list and the global one at a time */
 
-static atomic_flag lock = ATOMIC_FLAG_INIT;
+/* The process-wide free lists and the chunk being carved. */
+static struct {
+    atomic_flag lock;
+    void *free_list[NCLASS];
+    char *bump, *bump_end;
+} slabs = {.lock = ATOMIC_FLAG_INIT};
+
 /* Goroutines are born on one thread and die on another: each thread keeps
  * its own free lists and trades with the global ones a batch at a time, so
  * the lock is taken once per MAG allocations or frees, not each time. */
-static GL_TLS void *local_list[NCLASS];
-static GL_TLS unsigned local_n[NCLASS];
-static void *free_list[NCLASS];
-static char *bump, *bump_end;
-static atomic_size_t mapped;
+static GL_TLS struct {
+    void *list[NCLASS];
+    unsigned n[NCLASS];
+} local;
 
 static inline void cpu_relax(void)
 {
@@ -32,13 +36,13 @@ static inline void cpu_relax(void)
 
 static void spin_lock(void)
 {
-    while (atomic_flag_test_and_set_explicit(&lock, memory_order_acquire))
+    while (atomic_flag_test_and_set_explicit(&slabs.lock, memory_order_acquire))
         cpu_relax();
 }
 
 static void spin_unlock(void)
 {
-    atomic_flag_clear_explicit(&lock, memory_order_release);
+    atomic_flag_clear_explicit(&slabs.lock, memory_order_release);
 }
 
 /* Classes are multiples of 16 bytes up to 1 KiB (records, and uthash's
@@ -54,18 +58,57 @@ void *gl_alloc_big(size_t size)
     size_t pg = (size_t)sysconf(_SC_PAGESIZE);
     size = (size + pg - 1) & ~(pg - 1);
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-    atomic_fetch_add(&mapped, size);
-    return p;
+    return p == MAP_FAILED ? NULL : p;
 }
 
 void gl_free_big(void *p, size_t size)
 {
     size_t pg = (size_t)sysconf(_SC_PAGESIZE);
     size = (size + pg - 1) & ~(pg - 1);
-    if (p && munmap(p, size) == 0)
-        atomic_fetch_sub(&mapped, size);
+    if (p)
+        munmap(p, size);
+}
+
+static void *pop_local(int c)
+{
+    void *p = local.list[c];
+    if (p) {
+        local.list[c] = *(void **)p;
+        local.n[c]--;
+    }
+    return p;
+}
+
+/* Under the lock: up to MAG objects from the global list to this thread's. */
+static void refill_locked(int c)
+{
+    for (unsigned i = 0; i < MAG && slabs.free_list[c]; i++) {
+        void *o = slabs.free_list[c];
+        slabs.free_list[c] = *(void **)o;
+        *(void **)o = local.list[c];
+        local.list[c] = o;
+        local.n[c]++;
+    }
+}
+
+/* A fresh object of sz bytes from the current chunk. Called with the lock
+ * held, returns with it released. Fresh mmap memory is zero. */
+static void *carve_locked(size_t sz)
+{
+    if (slabs.bump == NULL || (size_t)(slabs.bump_end - slabs.bump) < sz) {
+        spin_unlock();
+        char *chunk = gl_alloc_big(CHUNK);
+        if (!chunk)
+            return NULL;
+        spin_lock();
+        /* The tail of the previous chunk is abandoned: under 1 KiB. */
+        slabs.bump = chunk;
+        slabs.bump_end = chunk + CHUNK;
+    }
+    void *p = slabs.bump;
+    slabs.bump += sz;
+    spin_unlock();
+    return p;
 }
 
 void *gl_alloc(size_t size)
@@ -76,44 +119,17 @@ void *gl_alloc(size_t size)
     if (c >= NCLASS)
         return gl_alloc_big(size);
     size_t sz = (size_t)(c + 1) * 16;
-    void *p = local_list[c];
-    if (p) {
-        local_list[c] = *(void **)p;
-        local_n[c]--;
-        memset(p, 0, sz);
-        return p;
-    }
-    spin_lock();
-    /* Refill: take up to MAG objects from the global list. */
-    for (unsigned i = 0; i < MAG && free_list[c]; i++) {
-        void *o = free_list[c];
-        free_list[c] = *(void **)o;
-        *(void **)o = local_list[c];
-        local_list[c] = o;
-        local_n[c]++;
-    }
-    p = local_list[c];
-    if (p) {
-        local_list[c] = *(void **)p;
-        local_n[c]--;
-        spin_unlock();
-        memset(p, 0, sz);
-        return p;
-    }
-    if (bump == NULL || (size_t)(bump_end - bump) < sz) {
-        spin_unlock();
-        char *chunk = gl_alloc_big(CHUNK);
-        if (!chunk)
-            return NULL;
+    void *p = pop_local(c);
+    if (!p) {
         spin_lock();
-        /* The tail of the previous chunk is abandoned: under 1 KiB. */
-        bump = chunk;
-        bump_end = chunk + CHUNK;
+        refill_locked(c);
+        p = pop_local(c);
+        if (!p)
+            return carve_locked(sz);
+        spin_unlock();
     }
-    p = bump;
-    bump += sz;
-    spin_unlock();
-    return p; /* fresh mmap memory is zero */
+    memset(p, 0, sz);
+    return p;
 }
 
 void gl_free(void *p, size_t size)
@@ -125,25 +141,20 @@ void gl_free(void *p, size_t size)
         gl_free_big(p, size);
         return;
     }
-    *(void **)p = local_list[c];
-    local_list[c] = p;
-    if (++local_n[c] < 2 * MAG)
+    *(void **)p = local.list[c];
+    local.list[c] = p;
+    if (++local.n[c] < 2 * MAG)
         return;
     /* Give a batch back for threads that allocate more than they free. */
     spin_lock();
     for (unsigned i = 0; i < MAG; i++) {
-        void *o = local_list[c];
-        local_list[c] = *(void **)o;
-        *(void **)o = free_list[c];
-        free_list[c] = o;
+        void *o = local.list[c];
+        local.list[c] = *(void **)o;
+        *(void **)o = slabs.free_list[c];
+        slabs.free_list[c] = o;
     }
-    local_n[c] -= MAG;
+    local.n[c] -= MAG;
     spin_unlock();
-}
-
-size_t gl_alloc_bytes(void)
-{
-    return atomic_load(&mapped);
 }
 
 void gl_alloc_atfork_prepare(void) { spin_lock(); }

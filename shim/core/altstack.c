@@ -6,7 +6,7 @@
  * our own, switched to by a small assembly trampoline whose CFI points back
  * to the goroutine stack: an unwind started on the alternate stack walks
  * straight through into the goroutine's frames. */
-#include "shim.h"
+#include "core/core.h"
 
 #include <pthread.h>
 #include <sys/mman.h>
@@ -56,40 +56,47 @@ void gl_altstack_call(void *top, void (*fn)(void *), void *arg) GL_HIDDEN;
 #define HAVE_SWITCH 1
 #endif
 
-static GL_TLS char *alt_base;
-static GL_TLS unsigned alt_vg_id;
-static GL_TLS int alt_depth;
-static pthread_key_t alt_key;
-static pthread_once_t alt_once = PTHREAD_ONCE_INIT;
+/* This thread's alternate stack. */
+static GL_TLS struct {
+    char *base;
+    unsigned vg_id;     /* valgrind's name for it */
+    int depth;          /* 1 while running on it */
+} alt;
+
+/* Frees each thread's stack when the thread ends. */
+static struct {
+    pthread_key_t key;
+    pthread_once_t once;
+} alt_release_key = {.once = PTHREAD_ONCE_INIT};
 
 static void alt_release(void *base)
 {
     if (base) {
-        VALGRIND_STACK_DEREGISTER(alt_vg_id);
+        VALGRIND_STACK_DEREGISTER(alt.vg_id);
         munmap(base, ALT_SIZE);
     }
 }
 
 static void alt_key_init(void)
 {
-    pthread_key_create(&alt_key, alt_release);
+    pthread_key_create(&alt_release_key.key, alt_release);
 }
 
 #ifdef HAVE_SWITCH
 static char *alt_get(void)
 {
-    if (GL_LIKELY(alt_base != NULL))
-        return alt_base;
+    if (GL_LIKELY(alt.base != NULL))
+        return alt.base;
     char *p = mmap(NULL, ALT_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
     /* A guard page turns an overflow into a clean fault instead of silent
      * corruption of whatever mapping lies below. */
     mprotect(p, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE);
-    alt_base = p;
-    alt_vg_id = VALGRIND_STACK_REGISTER(p, p + ALT_SIZE);
-    pthread_once(&alt_once, alt_key_init);
-    pthread_setspecific(alt_key, p);
+    alt.base = p;
+    alt.vg_id = VALGRIND_STACK_REGISTER(p, p + ALT_SIZE);
+    pthread_once(&alt_release_key.once, alt_key_init);
+    pthread_setspecific(alt_release_key.key, p);
     return p;
 }
 #endif
@@ -97,12 +104,12 @@ static char *alt_get(void)
 void gl_on_altstack(void (*fn)(void *), void *arg)
 {
 #ifdef HAVE_SWITCH
-    if (alt_depth == 0) {
+    if (alt.depth == 0) {
         char *base = alt_get();
         if (base) {
-            alt_depth++;
+            alt.depth++;
             gl_altstack_call(base + ALT_SIZE, fn, arg);
-            alt_depth--;
+            alt.depth--;
             return;
         }
     }

@@ -1,6 +1,6 @@
 /* One clock for every time the shim records: CLOCK_MONOTONIC (vDSO, no
  * syscall), so park durations survive wall-clock jumps. */
-#include "shim.h"
+#include "core/core.h"
 
 #include <time.h>
 

@@ -1,7 +1,7 @@
 /* fork(2) while other threads spawn and park: every lock of the core is
  * taken before the fork and released on both sides, so the child starts
  * with a consistent registry, and then logs and dumps as itself (%p). */
-#include "shim.h"
+#include "core/registry.h"
 
 #include <pthread.h>
 

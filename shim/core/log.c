@@ -1,6 +1,6 @@
 /* Warnings and the exit report go to stderr, or to log_path. Writes are
  * whole lines through write(2) with an EINTR loop: safe from any context. */
-#include "shim.h"
+#include "core/core.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,9 +13,9 @@ int gl_log_fd(void)
 {
     if (log_fd >= 0)
         return log_fd;
-    if (gl_opts.log_path[0]) {
+    if (gl_host.opts.log_path[0]) {
         char path[600];
-        gl_expand_pattern(gl_opts.log_path, path, sizeof path);
+        gl_expand_pattern(gl_host.opts.log_path, path, sizeof path);
         int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd >= 0) {
             log_fd = fd;
@@ -64,4 +64,31 @@ void gl_warn_once(atomic_int *flag, const char *msg)
 {
     if (atomic_exchange(flag, 1) == 0)
         gl_log(msg);
+}
+
+/* log_path and dump_path: %p is the pid, so every process of a tree has
+ * its own file. */
+void gl_expand_pattern(const char *pattern, char *out, size_t len)
+{
+    size_t o = 0;
+    for (const char *p = pattern; *p && o + 1 < len; p++) {
+        if (p[0] == '%' && p[1] == 'p') {
+            char tmp[24];
+            int i = sizeof tmp;
+            long pid = (long)getpid();
+            do {
+                tmp[--i] = (char)('0' + pid % 10);
+                pid /= 10;
+            } while (pid);
+            while (i < (int)sizeof tmp && o + 1 < len)
+                out[o++] = tmp[i++];
+            p++;
+        } else if (p[0] == '%' && p[1] == '%') {
+            out[o++] = '%';
+            p++;
+        } else {
+            out[o++] = *p;
+        }
+    }
+    out[o] = '\0';
 }

@@ -9,7 +9,7 @@
  * slower in scripts/bench.sh; this table's buckets only ever grow. A goroutine's park fields are
  * written only by that goroutine, without the shard lock, under a per-record
  * sequence counter; the dump reads them under the shard lock. */
-#include "shim.h"
+#include "core/registry.h"
 
 #include <pthread.h>
 
@@ -28,28 +28,46 @@ struct cshard {
     gl_chan_rec *head;
 } __attribute__((aligned(64)));
 
-static struct gshard gsh[GSHARDS];
-static struct cshard csh[CSHARDS];
-static pthread_mutex_t ctx_mu = PTHREAD_MUTEX_INITIALIZER;
-static gl_ctx_rec *ctx_head;
-static atomic_size_t live_gs;
+static struct {
+    struct gshard g[GSHARDS];     /* goroutines, by goid % GSHARDS */
+    struct cshard chans[CSHARDS]; /* channels, by address */
+    pthread_mutex_t ctx_mu;       /* contexts: few, one table */
+    gl_ctx_rec *ctxs;
+    atomic_size_t live;           /* goroutine records */
+} reg = {.ctx_mu = PTHREAD_MUTEX_INITIALIZER};
+
+/* This thread's shortcuts into the tables (see where each is used). */
+#define GCACHE 16
+#define CCACHE 8
+static GL_TLS struct {
+    gl_g *pending_parent;         /* parent_unref: decrements not applied yet */
+    unsigned pending_n;
+    struct {
+        int64_t goid;
+        gl_g *rec;
+    } gcache[GCACHE];             /* gl_registry_self */
+    struct {
+        uintptr_t addr;
+        gl_chan_rec *rec;
+    } ccache[CCACHE];             /* gl_registry_chan_touch */
+} tl;
 
 void gl_registry_init(void)
 {
     for (int i = 0; i < GSHARDS; i++)
-        pthread_mutex_init(&gsh[i].mu, NULL);
+        pthread_mutex_init(&reg.g[i].mu, NULL);
     for (int i = 0; i < CSHARDS; i++)
-        pthread_mutex_init(&csh[i].mu, NULL);
+        pthread_mutex_init(&reg.chans[i].mu, NULL);
 }
 
 static struct gshard *gshard_of(int64_t goid)
 {
-    return &gsh[(uint64_t)goid % GSHARDS];
+    return &reg.g[(uint64_t)goid % GSHARDS];
 }
 
 static struct cshard *cshard_of(uintptr_t c)
 {
-    return &csh[(c >> 4) % CSHARDS];
+    return &reg.chans[(c >> 4) % CSHARDS];
 }
 
 /* Shards are picked by goid % GSHARDS, so buckets hash what is left. */
@@ -104,7 +122,7 @@ static gl_g *g_new(struct gshard *s, int64_t goid)
     g->hnext = s->buckets[k];
     s->buckets[k] = g;
     s->count++;
-    atomic_fetch_add_explicit(&live_gs, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&reg.live, 1, memory_order_relaxed);
     return g;
 }
 
@@ -114,7 +132,7 @@ static void g_unlink(struct gshard *s, gl_g *g)
         if (*pp == g) {
             *pp = g->hnext;
             s->count--;
-            atomic_fetch_sub_explicit(&live_gs, 1, memory_order_relaxed);
+            atomic_fetch_sub_explicit(&reg.live, 1, memory_order_relaxed);
             return;
         }
 }
@@ -126,15 +144,13 @@ static void g_unref(gl_g *g);
  * gathered per thread and applied together. A pending decrement only keeps a
  * record alive longer (at most one parent per thread), never frees it early. */
 #define UNREF_BATCH 64
-static GL_TLS gl_g *pending_parent;
-static GL_TLS unsigned pending_n;
 
 static void flush_pending(void)
 {
-    gl_g *p = pending_parent;
-    unsigned n = pending_n;
-    pending_parent = NULL;
-    pending_n = 0;
+    gl_g *p = tl.pending_parent;
+    unsigned n = tl.pending_n;
+    tl.pending_parent = NULL;
+    tl.pending_n = 0;
     if (p && n && atomic_fetch_sub_explicit(&p->refs, n, memory_order_acq_rel) == n) {
         gl_g *grand = p->parent;
         gl_free(p, sizeof *p);
@@ -146,11 +162,11 @@ static void parent_unref(gl_g *p)
 {
     if (!p)
         return;
-    if (p != pending_parent) {
+    if (p != tl.pending_parent) {
         flush_pending();
-        pending_parent = p;
+        tl.pending_parent = p;
     }
-    if (++pending_n >= UNREF_BATCH)
+    if (++tl.pending_n >= UNREF_BATCH)
         flush_pending();
 }
 
@@ -202,7 +218,7 @@ void gl_registry_spawned_g(gl_g *parent, int64_t parent_goid, int64_t child_goid
     struct gshard *s = gshard_of(child_goid);
     pthread_mutex_lock(&s->mu);
     gl_g *g = g_find(s, child_goid);
-    if (g && atomic_load_explicit(&g->state, memory_order_relaxed) == GL_ST_EXITED) {
+    if (g && atomic_load_explicit(&g->state, memory_order_relaxed) == GL_G_EXITED) {
         /* It ran and finished before its parent got back here. Its children
          * (if it had time for any) still point to it: it becomes an
          * ordinary exited ancestor, with the parent link and test it should
@@ -245,11 +261,11 @@ void gl_registry_exited(int64_t goid)
          * gl_registry_spawned to find. */
         g = g_new(s, goid);
         if (g)
-            atomic_store_explicit(&g->state, GL_ST_EXITED, memory_order_relaxed);
+            atomic_store_explicit(&g->state, GL_G_EXITED, memory_order_relaxed);
         pthread_mutex_unlock(&s->mu);
         return;
     }
-    atomic_store_explicit(&g->state, GL_ST_EXITED, memory_order_relaxed);
+    atomic_store_explicit(&g->state, GL_G_EXITED, memory_order_relaxed);
     if (!g->spawn_seen) {
         /* It parked or spawned before its parent recorded the spawn: the
          * record stays, as a tombstone, for gl_registry_spawned_by. */
@@ -264,19 +280,14 @@ void gl_registry_exited(int64_t goid)
 /* A goroutine's record is freed only by its own exit, so while it runs, a
  * cached pointer whose goid matches is its record. Records live in slabs that
  * are never unmapped, so checking a stale entry is safe. */
-#define GCACHE 16
-static GL_TLS struct {
-    int64_t goid;
-    gl_g *rec;
-} gcache[GCACHE];
 
 gl_g *gl_registry_self(int64_t goid)
 {
     unsigned slot = (unsigned)goid % GCACHE;
-    gl_g *c = gcache[slot].rec;
-    if (c && gcache[slot].goid == goid &&
+    gl_g *c = tl.gcache[slot].rec;
+    if (c && tl.gcache[slot].goid == goid &&
         __atomic_load_n(&c->goid, __ATOMIC_RELAXED) == goid &&
-        atomic_load_explicit(&c->state, memory_order_relaxed) != GL_ST_EXITED)
+        atomic_load_explicit(&c->state, memory_order_relaxed) != GL_G_EXITED)
         return c;
     struct gshard *s = gshard_of(goid);
     pthread_mutex_lock(&s->mu);
@@ -284,8 +295,8 @@ gl_g *gl_registry_self(int64_t goid)
     if (!g)
         g = g_new(s, goid); /* parked before its parent recorded the spawn */
     pthread_mutex_unlock(&s->mu);
-    gcache[slot].goid = goid;
-    gcache[slot].rec = g;
+    tl.gcache[slot].goid = goid;
+    tl.gcache[slot].rec = g;
     return g;
 }
 
@@ -305,13 +316,13 @@ void gl_registry_park_set(gl_g *g, uint8_t reason, uint8_t wait, uintptr_t obj, 
     g->nchans = nchans;
     for (uint8_t i = 0; i < nchans; i++)
         g->chans[i] = chans[i];
-    atomic_store_explicit(&g->state, GL_ST_PARKED, memory_order_relaxed);
+    atomic_store_explicit(&g->state, GL_G_PARKED, memory_order_relaxed);
     atomic_store_explicit(&g->seq, seq + 2, memory_order_release);
 }
 
 void gl_registry_unpark(gl_g *g)
 {
-    atomic_store_explicit(&g->state, GL_ST_RUNNING, memory_order_relaxed);
+    atomic_store_explicit(&g->state, GL_G_RUNNING, memory_order_relaxed);
 }
 
 void gl_g_read(const gl_g *g, gl_g *copy)
@@ -325,7 +336,7 @@ void gl_g_read(const gl_g *g, gl_g *copy)
             return;
         if (tries > 1000) {
             /* The owner is mid-update: it is running, not parked. */
-            atomic_store_explicit(&copy->state, GL_ST_RUNNING, memory_order_relaxed);
+            atomic_store_explicit(&copy->state, GL_G_RUNNING, memory_order_relaxed);
             return;
         }
     }
@@ -334,18 +345,18 @@ void gl_g_read(const gl_g *g, gl_g *copy)
 void gl_registry_each_g(void (*fn)(const gl_g *g, void *arg), void *arg)
 {
     for (int i = 0; i < GSHARDS; i++) {
-        pthread_mutex_lock(&gsh[i].mu);
-        for (size_t b = 0; b < gsh[i].nbuckets; b++)
-            for (gl_g *g = gsh[i].buckets[b]; g; g = g->hnext)
-                if (atomic_load_explicit(&g->state, memory_order_relaxed) != GL_ST_EXITED)
+        pthread_mutex_lock(&reg.g[i].mu);
+        for (size_t b = 0; b < reg.g[i].nbuckets; b++)
+            for (gl_g *g = reg.g[i].buckets[b]; g; g = g->hnext)
+                if (atomic_load_explicit(&g->state, memory_order_relaxed) != GL_G_EXITED)
                     fn(g, arg);
-        pthread_mutex_unlock(&gsh[i].mu);
+        pthread_mutex_unlock(&reg.g[i].mu);
     }
 }
 
 size_t gl_registry_live_goroutines(void)
 {
-    return atomic_load_explicit(&live_gs, memory_order_relaxed);
+    return atomic_load_explicit(&reg.live, memory_order_relaxed);
 }
 
 /* ---- channels ---- */
@@ -411,11 +422,6 @@ void gl_registry_chan_made(uintptr_t c, int64_t cap, int64_t goid, gl_istack *st
 /* The same goroutine parking on the same channel the same way again (a
  * worker loop, a ping-pong) only refreshes the newest touch's time: that
  * needs no lock, just the record, which is never freed. */
-#define CCACHE 8
-static GL_TLS struct {
-    uintptr_t addr;
-    gl_chan_rec *rec;
-} ccache[CCACHE];
 
 static unsigned ccache_slot(uintptr_t c)
 {
@@ -425,8 +431,8 @@ static unsigned ccache_slot(uintptr_t c)
 void gl_registry_chan_touch(uintptr_t c, int64_t goid, uint8_t op, gl_istack *st, int64_t ns)
 {
     unsigned slot = ccache_slot(c);
-    gl_chan_rec *hot = ccache[slot].rec;
-    if (hot && ccache[slot].addr == c && __atomic_load_n(&hot->addr, __ATOMIC_RELAXED) == c) {
+    gl_chan_rec *hot = tl.ccache[slot].rec;
+    if (hot && tl.ccache[slot].addr == c && __atomic_load_n(&hot->addr, __ATOMIC_RELAXED) == c) {
         unsigned last = (__atomic_load_n(&hot->touch_next, __ATOMIC_RELAXED) + GL_CHAN_TOUCHES - 1) % GL_CHAN_TOUCHES;
         gl_touch_rec *t = &hot->touches[last];
         if (__atomic_load_n(&t->goid, __ATOMIC_RELAXED) == goid && __atomic_load_n(&t->op, __ATOMIC_RELAXED) == op &&
@@ -441,8 +447,8 @@ void gl_registry_chan_touch(uintptr_t c, int64_t goid, uint8_t op, gl_istack *st
     if (r)
         touch_locked(r, goid, op, st, ns);
     pthread_mutex_unlock(&s->mu);
-    ccache[slot].addr = c;
-    ccache[slot].rec = r;
+    tl.ccache[slot].addr = c;
+    tl.ccache[slot].rec = r;
 }
 
 void gl_registry_chan_closed(uintptr_t c, int64_t goid, gl_istack *st)
@@ -479,13 +485,13 @@ void gl_registry_chan_timer(uintptr_t c, uint8_t kind, int64_t when_ns, int stop
 void gl_registry_lock_chans(void)
 {
     for (int i = 0; i < CSHARDS; i++)
-        pthread_mutex_lock(&csh[i].mu);
+        pthread_mutex_lock(&reg.chans[i].mu);
 }
 
 void gl_registry_unlock_chans(void)
 {
     for (int i = CSHARDS - 1; i >= 0; i--)
-        pthread_mutex_unlock(&csh[i].mu);
+        pthread_mutex_unlock(&reg.chans[i].mu);
 }
 
 const gl_chan_rec *gl_registry_find_chan_locked(uintptr_t c)
@@ -498,13 +504,13 @@ const gl_chan_rec *gl_registry_find_chan_locked(uintptr_t c)
 static gl_ctx_rec *ctx_find(uintptr_t ctx)
 {
     gl_ctx_rec *r = NULL;
-    HASH_FIND(hh, ctx_head, &ctx, sizeof ctx, r);
+    HASH_FIND(hh, reg.ctxs, &ctx, sizeof ctx, r);
     return r;
 }
 
 void gl_registry_ctx_made(uintptr_t ctx, uint8_t kind, int64_t goid, gl_istack *st, int64_t deadline_ns)
 {
-    pthread_mutex_lock(&ctx_mu);
+    pthread_mutex_lock(&reg.ctx_mu);
     gl_ctx_rec *r = ctx_find(ctx);
     if (r) {
         UT_hash_handle hh = r->hh;
@@ -514,7 +520,7 @@ void gl_registry_ctx_made(uintptr_t ctx, uint8_t kind, int64_t goid, gl_istack *
         r = gl_alloc(sizeof *r);
         if (r) {
             r->addr = ctx;
-            HASH_ADD(hh, ctx_head, addr, sizeof r->addr, r);
+            HASH_ADD(hh, reg.ctxs, addr, sizeof r->addr, r);
         }
     }
     if (r) {
@@ -525,27 +531,27 @@ void gl_registry_ctx_made(uintptr_t ctx, uint8_t kind, int64_t goid, gl_istack *
         r->created_ns = gl_now_coarse_ns();
         r->deadline_ns = deadline_ns;
     }
-    pthread_mutex_unlock(&ctx_mu);
+    pthread_mutex_unlock(&reg.ctx_mu);
 }
 
 void gl_registry_ctx_retag(uintptr_t ctx, uint8_t kind, int64_t deadline_ns)
 {
-    pthread_mutex_lock(&ctx_mu);
+    pthread_mutex_lock(&reg.ctx_mu);
     gl_ctx_rec *r = ctx_find(ctx);
     if (r) {
         r->kind = kind;
         r->deadline_ns = deadline_ns;
     }
-    pthread_mutex_unlock(&ctx_mu);
+    pthread_mutex_unlock(&reg.ctx_mu);
 }
 
 void gl_registry_ctx_done(uintptr_t ctx, uintptr_t done_chan)
 {
-    pthread_mutex_lock(&ctx_mu);
+    pthread_mutex_lock(&reg.ctx_mu);
     gl_ctx_rec *r = ctx_find(ctx);
     if (r)
         r->done = done_chan;
-    pthread_mutex_unlock(&ctx_mu);
+    pthread_mutex_unlock(&reg.ctx_mu);
     if (r) {
         struct cshard *s = cshard_of(done_chan);
         pthread_mutex_lock(&s->mu);
@@ -558,37 +564,37 @@ void gl_registry_ctx_done(uintptr_t ctx, uintptr_t done_chan)
 
 void gl_registry_ctx_cancelled(uintptr_t ctx)
 {
-    pthread_mutex_lock(&ctx_mu);
+    pthread_mutex_lock(&reg.ctx_mu);
     gl_ctx_rec *r = ctx_find(ctx);
     if (r)
         r->cancelled = 1;
-    pthread_mutex_unlock(&ctx_mu);
+    pthread_mutex_unlock(&reg.ctx_mu);
 }
 
-void gl_registry_lock_ctxs(void) { pthread_mutex_lock(&ctx_mu); }
-void gl_registry_unlock_ctxs(void) { pthread_mutex_unlock(&ctx_mu); }
+void gl_registry_lock_ctxs(void) { pthread_mutex_lock(&reg.ctx_mu); }
+void gl_registry_unlock_ctxs(void) { pthread_mutex_unlock(&reg.ctx_mu); }
 const gl_ctx_rec *gl_registry_find_ctx_locked(uintptr_t c) { return ctx_find(c); }
 
 /* ---- fork: hold every lock across fork so the child's copies are sane ---- */
 
 void gl_registry_atfork_prepare(void)
 {
-    pthread_mutex_lock(&ctx_mu);
+    pthread_mutex_lock(&reg.ctx_mu);
     gl_registry_lock_chans();
     for (int i = 0; i < GSHARDS; i++)
-        pthread_mutex_lock(&gsh[i].mu);
+        pthread_mutex_lock(&reg.g[i].mu);
 }
 
 void gl_registry_atfork_parent(void)
 {
     for (int i = GSHARDS - 1; i >= 0; i--)
-        pthread_mutex_unlock(&gsh[i].mu);
+        pthread_mutex_unlock(&reg.g[i].mu);
     gl_registry_unlock_chans();
-    pthread_mutex_unlock(&ctx_mu);
+    pthread_mutex_unlock(&reg.ctx_mu);
 }
 
 void gl_registry_atfork_child(void)
 {
     gl_registry_init();
-    pthread_mutex_init(&ctx_mu, NULL);
+    pthread_mutex_init(&reg.ctx_mu, NULL);
 }

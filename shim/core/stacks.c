@@ -3,7 +3,7 @@
  * cost one copy. Lookups are lock-free (records are immutable and never
  * freed); inserts take one of 64 shard locks. */
 #define UNW_LOCAL_ONLY
-#include "shim.h"
+#include "core/registry.h"
 
 #include <libunwind.h>
 #include <link.h>
@@ -12,22 +12,29 @@
 #define NBUCKETS (1u << 16)
 #define NSHARDS 64
 
-static _Atomic(gl_istack *) *buckets;
-static atomic_flag shard_lock[NSHARDS];
-static atomic_uint next_id = 1;
-static uintptr_t shim_lo, shim_hi;
-/* runtime.kickoff starts every goroutine: nothing beyond it is a frame. */
-static uintptr_t bottom_lo, bottom_hi;
+static struct {
+    _Atomic(gl_istack *) *buckets;
+    atomic_flag shard_lock[NSHARDS];
+    atomic_uint next_id;
+} table = {.next_id = 1};
+
+/* Return addresses that are not the goroutine's frames: the shim's own
+ * code, and whatever lies beyond runtime.kickoff, which starts every
+ * goroutine. */
+static struct {
+    uintptr_t shim_lo, shim_hi;
+    uintptr_t bottom_lo, bottom_hi;
+} bounds;
 
 void gl_stacks_set_bottom(uintptr_t lo, uintptr_t hi)
 {
-    bottom_lo = lo;
-    bottom_hi = hi;
+    bounds.bottom_lo = lo;
+    bounds.bottom_hi = hi;
 }
 
 static inline bool is_bottom(uintptr_t pc)
 {
-    return pc > bottom_lo && pc <= bottom_hi;
+    return pc > bounds.bottom_lo && pc <= bounds.bottom_hi;
 }
 
 static int find_self(struct dl_phdr_info *info, size_t size, void *arg)
@@ -40,8 +47,8 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *arg)
             continue;
         uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
         if (me >= lo && me < hi) {
-            shim_lo = lo;
-            shim_hi = hi;
+            bounds.shim_lo = lo;
+            bounds.shim_hi = hi;
             return 1;
         }
     }
@@ -50,14 +57,14 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *arg)
 
 void gl_stacks_init(void)
 {
-    buckets = gl_alloc_big(NBUCKETS * sizeof *buckets);
+    table.buckets = gl_alloc_big(NBUCKETS * sizeof *table.buckets);
     dl_iterate_phdr(find_self, (void *)(uintptr_t)&gl_stacks_init);
     unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 }
 
 bool gl_pc_in_shim(uintptr_t pc)
 {
-    return pc >= shim_lo && pc < shim_hi;
+    return pc >= bounds.shim_lo && pc < bounds.shim_hi;
 }
 
 static uint32_t hash_pcs(const uintptr_t *pcs, size_t n)
@@ -73,7 +80,7 @@ static uint32_t hash_pcs(const uintptr_t *pcs, size_t n)
 
 static gl_istack *lookup(uint32_t h, const uintptr_t *pcs, size_t n, bool truncated)
 {
-    for (gl_istack *s = atomic_load_explicit(&buckets[h & (NBUCKETS - 1)], memory_order_acquire); s; s = s->next)
+    for (gl_istack *s = atomic_load_explicit(&table.buckets[h & (NBUCKETS - 1)], memory_order_acquire); s; s = s->next)
         if (s->hash == h && s->n == n && s->truncated == truncated && memcmp(s->pcs, pcs, n * sizeof *pcs) == 0)
             return s;
     return NULL;
@@ -93,7 +100,7 @@ static bool same_offsets(const gl_istack *s, const uint32_t *offs)
 
 static gl_istack *intern(const uintptr_t *pcs, const uint32_t *offs, size_t n, bool truncated)
 {
-    if (!buckets)
+    if (!table.buckets)
         return NULL;
     uint32_t h = hash_pcs(pcs, n);
     gl_istack *s = lookup(h, pcs, n, truncated);
@@ -104,7 +111,7 @@ static gl_istack *intern(const uintptr_t *pcs, const uint32_t *offs, size_t n, b
             atomic_store_explicit(&s->reusable, 0, memory_order_relaxed);
         return s;
     }
-    atomic_flag *l = &shard_lock[h % NSHARDS];
+    atomic_flag *l = &table.shard_lock[h % NSHARDS];
     while (atomic_flag_test_and_set_explicit(l, memory_order_acquire))
         ;
     s = lookup(h, pcs, n, truncated);
@@ -114,7 +121,7 @@ static gl_istack *intern(const uintptr_t *pcs, const uint32_t *offs, size_t n, b
     } else {
         s = gl_alloc(sizeof *s + n * sizeof *pcs + (offs ? n * sizeof *offs : 0));
         if (s) {
-            s->id = atomic_fetch_add(&next_id, 1);
+            s->id = atomic_fetch_add(&table.next_id, 1);
             s->hash = h;
             s->n = (uint16_t)n;
             s->truncated = truncated;
@@ -124,7 +131,7 @@ static gl_istack *intern(const uintptr_t *pcs, const uint32_t *offs, size_t n, b
                 memcpy(s->slot_off, offs, n * sizeof *offs);
                 atomic_store_explicit(&s->reusable, 1, memory_order_relaxed);
             }
-            _Atomic(gl_istack *) *b = &buckets[h & (NBUCKETS - 1)];
+            _Atomic(gl_istack *) *b = &table.buckets[h & (NBUCKETS - 1)];
             s->next = atomic_load_explicit(b, memory_order_relaxed);
             atomic_store_explicit(b, s, memory_order_release);
         }
@@ -226,14 +233,14 @@ gl_istack *gl_stack_capture_cached(gl_scache *c, uintptr_t anchor)
 void gl_stacks_atfork_prepare(void)
 {
     for (int i = 0; i < NSHARDS; i++)
-        while (atomic_flag_test_and_set_explicit(&shard_lock[i], memory_order_acquire))
+        while (atomic_flag_test_and_set_explicit(&table.shard_lock[i], memory_order_acquire))
             ;
 }
 
 void gl_stacks_atfork_parent(void)
 {
     for (int i = 0; i < NSHARDS; i++)
-        atomic_flag_clear_explicit(&shard_lock[i], memory_order_release);
+        atomic_flag_clear_explicit(&table.shard_lock[i], memory_order_release);
 }
 
 void gl_stacks_atfork_child(void)
@@ -245,6 +252,6 @@ void gl_stacks_atfork_child(void)
  * the test itself, which must not be filtered out of its stacks. */
 void gl_stacks_set_own_range(uintptr_t lo, uintptr_t hi)
 {
-    shim_lo = lo;
-    shim_hi = hi;
+    bounds.shim_lo = lo;
+    bounds.shim_hi = hi;
 }

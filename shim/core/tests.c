@@ -2,7 +2,7 @@
  * Go heap into shim memory (a test's name outlives its T in the dump), the
  * first GL_TESTS_MAX of them listed, the rest only counted. A test starts
  * once per T.Run, so none of this is on a hot path. */
-#include "shim.h"
+#include "core/registry.h"
 
 #include <pthread.h>
 
@@ -14,19 +14,21 @@ typedef struct chunk {
     const char *names[CHUNK_NAMES];
 } chunk;
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static chunk *first, *last;
-static size_t listed, dropped;
-static atomic_int invalid;
+static struct {
+    pthread_mutex_t mu;
+    chunk *first, *last;
+    size_t listed, dropped;
+    atomic_int invalid;   /* attribution broke down: no test information */
+} tests = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 void gl_tests_invalidate(void)
 {
-    atomic_store(&invalid, 1);
+    atomic_store(&tests.invalid, 1);
 }
 
 bool gl_tests_valid(void)
 {
-    return !atomic_load(&invalid);
+    return !atomic_load(&tests.invalid);
 }
 
 const char *gl_tests_add(const char *name, size_t len)
@@ -36,51 +38,51 @@ const char *gl_tests_add(const char *name, size_t len)
         return NULL;
     memcpy(copy, name, len);
     copy[len] = '\0';
-    pthread_mutex_lock(&mu);
-    if (listed >= GL_TESTS_MAX) {
-        dropped++;
+    pthread_mutex_lock(&tests.mu);
+    if (tests.listed >= GL_TESTS_MAX) {
+        tests.dropped++;
     } else {
-        if (!last || last->n == CHUNK_NAMES) {
+        if (!tests.last || tests.last->n == CHUNK_NAMES) {
             chunk *c = gl_alloc_big(sizeof *c);
             if (c) {
-                if (last)
-                    last->next = c;
+                if (tests.last)
+                    tests.last->next = c;
                 else
-                    first = c;
-                last = c;
+                    tests.first = c;
+                tests.last = c;
             }
         }
-        if (last && last->n < CHUNK_NAMES) {
-            last->names[last->n++] = copy;
-            listed++;
+        if (tests.last && tests.last->n < CHUNK_NAMES) {
+            tests.last->names[tests.last->n++] = copy;
+            tests.listed++;
         } else {
-            dropped++;
+            tests.dropped++;
         }
     }
-    pthread_mutex_unlock(&mu);
+    pthread_mutex_unlock(&tests.mu);
     return copy;
 }
 
 void gl_tests_each(void (*fn)(const char *name, void *arg), void *arg)
 {
-    pthread_mutex_lock(&mu);
-    for (const chunk *c = first; c; c = c->next)
+    pthread_mutex_lock(&tests.mu);
+    for (const chunk *c = tests.first; c; c = c->next)
         for (size_t i = 0; i < c->n; i++)
             fn(c->names[i], arg);
-    pthread_mutex_unlock(&mu);
+    pthread_mutex_unlock(&tests.mu);
 }
 
 size_t gl_tests_dropped(void)
 {
-    pthread_mutex_lock(&mu);
-    size_t n = dropped;
-    pthread_mutex_unlock(&mu);
+    pthread_mutex_lock(&tests.mu);
+    size_t n = tests.dropped;
+    pthread_mutex_unlock(&tests.mu);
     return n;
 }
 
-void gl_tests_atfork_prepare(void) { pthread_mutex_lock(&mu); }
-void gl_tests_atfork_parent(void) { pthread_mutex_unlock(&mu); }
-void gl_tests_atfork_child(void) { pthread_mutex_init(&mu, NULL); }
+void gl_tests_atfork_prepare(void) { pthread_mutex_lock(&tests.mu); }
+void gl_tests_atfork_parent(void) { pthread_mutex_unlock(&tests.mu); }
+void gl_tests_atfork_child(void) { pthread_mutex_init(&tests.mu, NULL); }
 
 static bool is_go_space(unsigned char c)
 {

@@ -4,9 +4,7 @@
  * stacks (they are where a leak report points to). `select {}` needs no
  * interposer: runtime.block parks with the reason "select (no cases)",
  * which is all park.c needs. */
-#include "shim.h"
-
-#define ACTIVE() atomic_load_explicit(&gl_active, memory_order_relaxed)
+#include "interpose/interpose.h"
 
 struct make_note {
     uintptr_t c;
@@ -31,7 +29,7 @@ static void make_record(void *arg)
 /* anchor: the calling interposer's CFA, for the stack-reuse check. */
 static inline void chan_event(void *c, int64_t cap, int close, uintptr_t anchor)
 {
-    if (ACTIVE() && c) {
+    if (gl_active() && c) {
         struct make_note n = {.c = (uintptr_t)c, .cap = cap, .close = close, .anchor = anchor};
         gl_on_altstack(make_record, &n);
     }
@@ -67,7 +65,7 @@ void gl_closechan(void *c)
     void cname(void *c, void *elem)                                                  \
     {                                                                                \
         void (*real)(void *, void *) = GL_REAL(field, sym);                          \
-        gl_tls_chan = (uintptr_t)c;                                                  \
+        gl_notes.chan = (uintptr_t)c;                                                \
         real(c, elem);                                                               \
     }
 
@@ -78,7 +76,7 @@ _Bool gl_chanrecv2(void *c, void *elem) __asm__("runtime.chanrecv2");
 _Bool gl_chanrecv2(void *c, void *elem)
 {
     _Bool (*real)(void *, void *) = GL_REAL(chanrecv2, "runtime.chanrecv2");
-    gl_tls_chan = (uintptr_t)c;
+    gl_notes.chan = (uintptr_t)c;
     return real(c, elem);
 }
 
@@ -88,9 +86,9 @@ struct gl_select_ret gl_selectgo(void *cas0, void *order0, intptr_t nsends, intp
 {
     struct gl_select_ret (*real)(void *, void *, intptr_t, intptr_t, _Bool) =
         GL_REAL(selectgo, "runtime.selectgo");
-    if (!ACTIVE())
+    if (!gl_active())
         return real(cas0, order0, nsends, nrecvs, block);
-    gl_pending_op saved = gl_note_push(GL_W_SELECT, 0, cas0, nsends + nrecvs);
+    gl_pending_op saved = gl_note_push(GL_WAIT_SELECT, 0, cas0, nsends + nrecvs);
     struct gl_select_ret r = real(cas0, order0, nsends, nrecvs, block);
     gl_note_pop(&saved);
     return r;

@@ -5,33 +5,35 @@
  * report goes to stderr, and a clean exit status becomes `exitcode` when
  * there are leaks. A program's own failing status always wins. The work runs on a
  * thread of its own: exit may be called on a small goroutine stack segment. */
-#include <sched.h>
-#include "shim.h"
+#include "interpose/interpose.h"
+#include "dump/dump.h"
 #include "format/dump_read.h"
-#include "text_report/text_report.h"
 #include "rules/rules.h"
 #include "rules/suppress.h"
+#include "text_report/text_report.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static atomic_int finished;
-/* One dump written at a time; the exit dump is the last word. */
-static pthread_mutex_t dump_mu = PTHREAD_MUTEX_INITIALIZER;
 /* A report that has not finished by then is abandoned: a leak detector must
  * never keep a program from exiting. */
 #define FINISH_TIMEOUT_S 60
-static pthread_t interval_thread;
-static atomic_int interval_running;
+
+static struct {
+    atomic_int finished;     /* the exit dump is written or being written */
+    /* One dump written at a time; the exit dump is the last word. */
+    pthread_mutex_t dump_mu;
+} ending = {.dump_mu = PTHREAD_MUTEX_INITIALIZER};
 
 static void write_dump_file(const gl_membuf *b)
 {
     char path[600];
-    if (gl_dump_write_file(b, gl_opts.dump_path, path, sizeof path) != 0) {
+    if (gl_dump_write_file(b, gl_host.opts.dump_path, path, sizeof path) != 0) {
         static atomic_int warned;
         char msg[700];
         snprintf(msg, sizeof msg, "goleash: cannot write dump %s", path);
@@ -50,60 +52,70 @@ struct finish {
 static void load_suppressions(gl_suppressions *s)
 {
     gl_supp_error err;
-    if (gl_opts.suppressions[0] && gl_supp_load_file(s, gl_opts.suppressions, &err) != 0) {
+    const gl_options *o = &gl_host.opts;
+    if (o->suppressions[0] && gl_supp_load_file(s, o->suppressions, &err) != 0) {
         char msg[sizeof err.msg + 64];
         snprintf(msg, sizeof msg, "%s (suppressions file ignored)", err.msg);
         gl_log(msg);
     }
-    if (gl_opts.default_suppressions && gl_supp_load_default(s, &err) != 0)
+    if (o->default_suppressions && gl_supp_load_default(s, &err) != 0)
         gl_log(err.msg);
+}
+
+static void print_report(const gl_report *r)
+{
+    int fd = dup(gl_log_fd());
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (out) {
+        gl_text_opts to = {.pid = getpid(), .print_when_clean = 0, .max_frames = 0, .quiet_default_suppressions = 1};
+        gl_report_text(out, r, &to);
+        fclose(out);
+    } else if (fd >= 0) {
+        close(fd);
+    }
+}
+
+/* The rules on the dump just written, read back by the common reader;
+ * returns whether there are leaks. */
+static int judge_dump(const gl_membuf *b)
+{
+    gl_dump *d = NULL;
+    gl_diag diag;
+    if (gl_dump_read_buffer("<in-process dump>", b->p, b->len, &d, &diag) != 0) {
+        gl_log(diag.msg); /* a bug of ours: say so, never guess */
+        return 0;
+    }
+    const gl_options *o = &gl_host.opts;
+    gl_rules_opts ro = {.min_park_ns = o->min_park_ns, .ignore_setup = o->ignore_setup};
+    gl_report *r = gl_rules_run((gl_dump *const *)&d, 1, &ro);
+    gl_suppressions supp = {0};
+    int leaks = 0;
+    if (r) {
+        load_suppressions(&supp);
+        gl_supp_apply(&supp, r);
+        leaks = r->leaked > 0;
+        if (o->report && (r->leaked > 0 || gl_supp_used(&supp, NULL)))
+            print_report(r);
+        gl_report_free(r);
+    }
+    gl_supp_free(&supp);
+    gl_dump_free(d);
+    return leaks;
 }
 
 static void *finish_thread(void *arg)
 {
     struct finish *f = arg;
     gl_membuf b = {0};
-    pthread_mutex_lock(&dump_mu);
+    pthread_mutex_lock(&ending.dump_mu);
     int built = gl_dump_build(&b, "exit", f->status);
-    if (built == 0 && gl_opts.dump_path[0])
+    if (built == 0 && gl_host.opts.dump_path[0])
         write_dump_file(&b);
-    pthread_mutex_unlock(&dump_mu);
-    if (built != 0) {
+    pthread_mutex_unlock(&ending.dump_mu);
+    if (built != 0)
         gl_log("goleash: out of memory while writing the dump");
-        gl_membuf_free(&b);
-        return NULL;
-    }
-    if (gl_opts.report || gl_opts.exitcode) {
-        gl_dump *d = NULL;
-        gl_diag diag;
-        if (gl_dump_read_buffer("<in-process dump>", b.p, b.len, &d, &diag) != 0) {
-            gl_log(diag.msg); /* a bug of ours: say so, never guess */
-        } else {
-            gl_rules_opts ro = {.min_park_ns = gl_opts.min_park_ns, .ignore_setup = gl_opts.ignore_setup};
-            gl_report *r = gl_rules_run((gl_dump *const *)&d, 1, &ro);
-            gl_suppressions supp = {0};
-            if (r) {
-                load_suppressions(&supp);
-                gl_supp_apply(&supp, r);
-                f->leaks = r->leaked > 0;
-                if (gl_opts.report && (r->leaked > 0 || gl_supp_used(&supp, NULL))) {
-                    int fd = dup(gl_log_fd());
-                    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-                    if (out) {
-                        gl_text_opts to = {.pid = getpid(), .print_when_clean = 0, .max_frames = 0,
-                                           .quiet_default_suppressions = 1};
-                        gl_report_text(out, r, &to);
-                        fclose(out);
-                    } else if (fd >= 0) {
-                        close(fd);
-                    }
-                }
-                gl_report_free(r);
-            }
-            gl_supp_free(&supp);
-            gl_dump_free(d);
-        }
-    }
+    else if (gl_host.opts.report || gl_host.opts.exitcode)
+        f->leaks = judge_dump(&b);
     gl_membuf_free(&b);
     return NULL;
 }
@@ -128,8 +140,8 @@ static int finish(int status)
         gl_log("goleash: the exit report took too long; exiting without it");
         return status;
     }
-    if (f.leaks && status == 0 && gl_opts.exitcode)
-        return gl_opts.exitcode;
+    if (f.leaks && status == 0 && gl_host.opts.exitcode)
+        return gl_host.opts.exitcode;
     return status;
 }
 
@@ -145,9 +157,9 @@ static void count_unsettled(const gl_g *g, void *arg)
     if (g->goid == c->self)
         return;
     int st = gl_gstatus_of(g->gptr, g->goid);
-    if (st == 1)
+    if (st == GL_LIBGO_G_RUNNABLE)
         c->runnable++;
-    else if (st == 2 || st == 3)
+    else if (st == GL_LIBGO_G_RUNNING || st == GL_LIBGO_G_SYSCALL)
         c->on_cpu++;
 }
 
@@ -164,9 +176,9 @@ static void count_unsettled(const gl_g *g, void *arg)
  * and only when the status word could be validated. */
 static void settle(int status)
 {
-    if ((status != 0 && status != 1) || !gl_real_fns.gosched || !gl_real_fns.getg)
+    if ((status != 0 && status != 1) || !gl_host.real.gosched || !gl_host.real.getg)
         return;
-    void *g = gl_real_fns.getg();
+    void *g = gl_host.real.getg();
     if (!g || !gl_gstatus_validate(g))
         return;
     struct settle_count c = {.self = gl_goid_of(g)};
@@ -180,19 +192,19 @@ static void settle(int status)
             break;
         steady = c.runnable == 0 && c.on_cpu == last_on_cpu ? steady + 1 : 0;
         last_on_cpu = c.on_cpu;
-        gl_real_fns.gosched();
+        gl_host.real.gosched();
         sched_yield();
     }
 }
 
 void exit(int status)
 {
-    void (*real)(int) = gl_real_fns.exit;
+    void (*real)(int) = gl_host.real.exit;
     if (!real)
         real = (void (*)(int))dlsym(RTLD_NEXT, "exit");
-    if (atomic_load(&gl_active) && atomic_load(&finished) == 0)
+    if (atomic_load(&gl_host.active) && atomic_load(&ending.finished) == 0)
         settle(status);
-    if (atomic_load(&gl_active) && atomic_exchange(&finished, 1) == 0)
+    if (atomic_load(&gl_host.active) && atomic_exchange(&ending.finished, 1) == 0)
         status = finish(status);
     real(status);
     __builtin_unreachable();
@@ -201,22 +213,20 @@ void exit(int status)
 static void *interval_main(void *arg)
 {
     (void)arg;
-    struct timespec ts = {.tv_sec = gl_opts.dump_interval_ns / 1000000000,
-                          .tv_nsec = gl_opts.dump_interval_ns % 1000000000};
+    int64_t every = gl_host.opts.dump_interval_ns;
     for (;;) {
+        struct timespec ts = {.tv_sec = every / 1000000000, .tv_nsec = every % 1000000000};
         while (nanosleep(&ts, &ts) != 0) {
         }
-        ts.tv_sec = gl_opts.dump_interval_ns / 1000000000;
-        ts.tv_nsec = gl_opts.dump_interval_ns % 1000000000;
-        pthread_mutex_lock(&dump_mu);
-        if (atomic_load(&finished)) {
-            pthread_mutex_unlock(&dump_mu);
+        pthread_mutex_lock(&ending.dump_mu);
+        if (atomic_load(&ending.finished)) {
+            pthread_mutex_unlock(&ending.dump_mu);
             return NULL;
         }
         gl_membuf b = {0};
         if (gl_dump_build(&b, "interval", -1) == 0)
             write_dump_file(&b);
-        pthread_mutex_unlock(&dump_mu);
+        pthread_mutex_unlock(&ending.dump_mu);
         gl_membuf_free(&b);
     }
     return NULL;
@@ -224,17 +234,17 @@ static void *interval_main(void *arg)
 
 static void start_interval_thread(void)
 {
-    if (gl_opts.dump_interval_ns <= 0)
+    if (gl_host.opts.dump_interval_ns <= 0)
         return;
-    if (!gl_opts.dump_path[0]) {
+    if (!gl_host.opts.dump_path[0]) {
         gl_log("goleash: dump_interval needs dump_path; no periodic dumps");
         return;
     }
+    pthread_t t;
     pthread_attr_t a;
     pthread_attr_init(&a);
     pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&interval_thread, &a, interval_main, NULL) == 0)
-        atomic_store(&interval_running, 1);
+    pthread_create(&t, &a, interval_main, NULL);
     pthread_attr_destroy(&a);
 }
 
@@ -245,9 +255,8 @@ static void start_interval_thread(void)
 static void atfork_child(void)
 {
     /* The parent's interval thread may have held it at the fork. */
-    pthread_mutex_init(&dump_mu, NULL);
-    atomic_store(&finished, 0);
-    atomic_store(&interval_running, 0);
+    pthread_mutex_init(&ending.dump_mu, NULL);
+    atomic_store(&ending.finished, 0);
     start_interval_thread();
 }
 

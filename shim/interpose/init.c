@@ -1,7 +1,7 @@
 /* Load-time set-up. Marks itself done before doing anything, so that a
  * call into an interposer from inside the set-up (dlsym, a library
  * constructor) finds the real function and passes straight through. */
-#include "shim.h"
+#include "interpose/interpose.h"
 
 #include <dlfcn.h>
 #include <link.h>
@@ -11,11 +11,6 @@
 #include <unistd.h>
 
 static atomic_int initialized;
-
-static void warn_line(const char *msg)
-{
-    gl_log(msg);
-}
 
 /* Return addresses inside runtime.kickoff end a goroutine's stack. */
 static void find_goroutine_bottom(void)
@@ -31,28 +26,29 @@ __attribute__((constructor)) static void gl_init(void)
 {
     if (atomic_exchange(&initialized, 1))
         return;
-    gl_options_defaults(&gl_opts);
+    gl_options_defaults(&gl_host.opts);
     const char *env = getenv("GOLEASH_OPTIONS");
     gl_resolve_all();
     /* Options only matter (and only speak) in a gccgo program: in anything
      * else the shim is silent and inert. */
-    if (!atomic_load(&gl_active))
+    if (!atomic_load(&gl_host.active))
         return;
-    atomic_store(&gl_active, 0);
-    gl_options_parse(&gl_opts, env, warn_line);
-    if (gl_opts.help)
+    atomic_store(&gl_host.active, 0);
+    gl_options_parse(&gl_host.opts, env, gl_log);
+    if (gl_host.opts.help)
         gl_options_help(gl_log_fd());
     gl_stacks_init();
     find_goroutine_bottom();
     gl_registry_init();
     gl_testrun_init();
     gl_exit_init();
-    atomic_store(&gl_active, 1);
-    if (gl_opts.verbosity >= 1) {
+    atomic_store(&gl_host.active, 1);
+    if (gl_host.opts.verbosity >= 1) {
         char msg[400];
-        const char *missing = gl_missing_symbols();
-        snprintf(msg, sizeof msg, "goleash: active in pid %d, libgo %s%s%s", (int)getpid(), gl_libgo_path(),
-                 missing[0] ? ", not intercepted: " : "", missing);
-        gl_log(msg);
+        const char *missing = gl_host.missing;
+        /* A long list is cut to the line: the return value says by how much. */
+        if (snprintf(msg, sizeof msg, "goleash: active in pid %d, libgo %s%s%s", (int)getpid(), gl_host.libgo,
+                     missing[0] ? ", not intercepted: " : "", missing) >= 0)
+            gl_log(msg);
     }
 }

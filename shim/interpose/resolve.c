@@ -1,18 +1,14 @@
 /* The real runtime entry points, found by name with dlsym(RTLD_NEXT) at load
  * time. libgo versions differ: a missing symbol is noted (one warning line)
  * and its part of the shim stays out of the way. */
-#include "shim.h"
+#include "interpose/interpose.h"
 
 #include <dlfcn.h>
 #include <link.h>
 #include <string.h>
 #include <unistd.h>
 
-gl_real gl_real_fns;
-atomic_int gl_active;
-
-static char missing[512];
-static char libgo_path[256];
+gl_host_state gl_host;
 
 #define SYM(field, name, core) {offsetof(gl_real, field), name, core}
 static const struct {
@@ -56,9 +52,10 @@ static const struct {
 
 static void note_missing(const char *name)
 {
+    char *missing = gl_host.missing;
     size_t n = strlen(missing);
     size_t k = strlen(name);
-    if (n + k + 2 >= sizeof missing)
+    if (n + k + 2 >= sizeof gl_host.missing)
         return;
     if (n)
         missing[n++] = ',';
@@ -73,10 +70,10 @@ static int find_libgo(struct dl_phdr_info *info, size_t size, void *arg)
     base = base ? base + 1 : info->dlpi_name;
     if (strncmp(base, "libgo.so", 8) == 0) {
         size_t n = strlen(info->dlpi_name);
-        if (n >= sizeof libgo_path)
-            n = sizeof libgo_path - 1;
-        memcpy(libgo_path, info->dlpi_name, n);
-        libgo_path[n] = '\0';
+        if (n >= sizeof gl_host.libgo)
+            n = sizeof gl_host.libgo - 1;
+        memcpy(gl_host.libgo, info->dlpi_name, n);
+        gl_host.libgo[n] = '\0';
         return 1;
     }
     return 0;
@@ -85,7 +82,7 @@ static int find_libgo(struct dl_phdr_info *info, size_t size, void *arg)
 void gl_resolve_all(void)
 {
     /* exit is needed in every process, gccgo or not. */
-    gl_real_fns.exit = (void (*)(int))dlsym(RTLD_NEXT, "exit");
+    gl_host.real.exit = (void (*)(int))dlsym(RTLD_NEXT, "exit");
 
     /* Not a gccgo program: nothing to do, and nothing to say. (RTLD_NEXT:
      * the default scope would find our own __go_go in every process.) */
@@ -96,17 +93,17 @@ void gl_resolve_all(void)
     int core_ok = 1;
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         void *p = dlsym(RTLD_NEXT, table[i].name);
-        *(void **)((char *)&gl_real_fns + table[i].off) = p;
+        *(void **)((char *)&gl_host.real + table[i].off) = p;
         if (!p) {
             note_missing(table[i].name);
             if (table[i].core)
                 core_ok = 0;
         }
     }
-    if (missing[0]) {
+    if (gl_host.missing[0]) {
         char msg[700];
         size_t n = 0;
-        const char *parts[] = {"goleash: this libgo lacks ", missing,
+        const char *parts[] = {"goleash: this libgo lacks ", gl_host.missing,
                                core_ok ? "; those are not intercepted" : "; goleash is disabled"};
         for (size_t i = 0; i < 3; i++)
             for (const char *p = parts[i]; *p && n + 1 < sizeof msg; p++)
@@ -114,17 +111,7 @@ void gl_resolve_all(void)
         msg[n] = '\0';
         gl_log(msg);
     }
-    atomic_store(&gl_active, core_ok);
-}
-
-const char *gl_missing_symbols(void)
-{
-    return missing;
-}
-
-const char *gl_libgo_path(void)
-{
-    return libgo_path;
+    atomic_store(&gl_host.active, core_ok);
 }
 
 /* An interposer reached before the constructor ran (a library constructor

@@ -3,7 +3,7 @@
  * running and even parked: the registry reconciles either order). runtime.goexit1
  * is where every goroutine ends, by returning or by runtime.Goexit. A `go`
  * returning into testing.T.Run starts a test (testrun.c). */
-#include "shim.h"
+#include "interpose/interpose.h"
 
 struct spawn_note {
     int64_t parent, child;
@@ -59,11 +59,11 @@ void *gl_go_go(uintptr_t fn, void *arg) __asm__("__go_go");
 void *gl_go_go(uintptr_t fn, void *arg)
 {
     void *(*real)(uintptr_t, void *) = GL_REAL(go_go, "__go_go");
-    if (!atomic_load_explicit(&gl_active, memory_order_relaxed))
+    if (!gl_active())
         return real(fn, arg);
-    void *g = gl_real_fns.getg();
-    if (GL_UNLIKELY((uintptr_t)__builtin_return_address(0) - gl_trun_lo <
-                    __atomic_load_n(&gl_trun_len, __ATOMIC_RELAXED)))
+    void *g = gl_host.real.getg();
+    if (GL_UNLIKELY((uintptr_t)__builtin_return_address(0) - gl_trun.lo <
+                    __atomic_load_n(&gl_trun.len, __ATOMIC_RELAXED)))
         return spawn_test(real, fn, arg, g);
     struct spawn_note n = {.fn = fn, .anchor = (uintptr_t)__builtin_dwarf_cfa(), .g = g};
     n.parent = gl_goid_of(g);
@@ -79,7 +79,7 @@ void gl_goexit1(void) __asm__("runtime.goexit1") __attribute__((noreturn));
 void gl_goexit1(void)
 {
     void (*real)(void) = GL_REAL(goexit1, "runtime.goexit1");
-    if (atomic_load_explicit(&gl_active, memory_order_relaxed)) {
+    if (gl_active()) {
         int64_t goid = gl_current_goid();
         if (goid > 0)
             gl_on_altstack(exit_register, &goid);

@@ -1,15 +1,13 @@
 /* sync waits all park as "semacquire" (Cond as "sync.Cond.Wait"): the note
  * left here tells runtime.gopark which kind of object it is and where. */
-#include "shim.h"
-
-#define ACTIVE() atomic_load_explicit(&gl_active, memory_order_relaxed)
+#include "interpose/interpose.h"
 
 #define SYNC_WAIT(cname, sym, field, kind)                                                   \
     void cname(void *obj) __asm__(sym);                                                      \
     void cname(void *obj)                                                                    \
     {                                                                                        \
         void (*real)(void *) = GL_REAL(field, sym);          \
-        if (!ACTIVE()) {                                                                     \
+        if (!gl_active()) {                                                                  \
             real(obj);                                                                       \
             return;                                                                          \
         }                                                                                    \
@@ -18,8 +16,8 @@
         gl_note_pop(&saved);                                                                 \
     }
 
-SYNC_WAIT(gl_mutex_lock, "sync.Mutex.Lock", mutex_lock, GL_W_MUTEX)
-SYNC_WAIT(gl_rwmutex_lock, "sync.RWMutex.Lock", rwmutex_lock, GL_W_RWMUTEX)
-SYNC_WAIT(gl_rwmutex_rlock, "sync.RWMutex.RLock", rwmutex_rlock, GL_W_RWMUTEX_R)
-SYNC_WAIT(gl_waitgroup_wait, "sync.WaitGroup.Wait", waitgroup_wait, GL_W_WAITGROUP)
-SYNC_WAIT(gl_cond_wait, "sync.Cond.Wait", cond_wait, GL_W_COND)
+SYNC_WAIT(gl_mutex_lock, "sync.Mutex.Lock", mutex_lock, GL_WAIT_MUTEX)
+SYNC_WAIT(gl_rwmutex_lock, "sync.RWMutex.Lock", rwmutex_lock, GL_WAIT_RWMUTEX)
+SYNC_WAIT(gl_rwmutex_rlock, "sync.RWMutex.RLock", rwmutex_rlock, GL_WAIT_RWMUTEX_R)
+SYNC_WAIT(gl_waitgroup_wait, "sync.WaitGroup.Wait", waitgroup_wait, GL_WAIT_WAITGROUP)
+SYNC_WAIT(gl_cond_wait, "sync.Cond.Wait", cond_wait, GL_WAIT_COND)

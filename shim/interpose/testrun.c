@@ -10,15 +10,14 @@
  * must be the parent's name, "/", the name argument as Go rewrites it, and
  * maybe a "#NN" suffix. The first mismatch logs one warning and turns
  * attribution off; everything else keeps working. */
-#include "shim.h"
+#include "interpose/interpose.h"
 
 #include <dlfcn.h>
 #include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 
-uintptr_t gl_trun_lo, gl_trun_len;
-static atomic_int attr_on;
+gl_trun_range gl_trun;
 
 /* What T.Run was last called with, per goroutine, until its `go`. A
  * goroutine may change threads in between (a GC assist, the chatty
@@ -38,14 +37,17 @@ typedef struct run_args {
     void *f;
 } run_args;
 
-static pthread_mutex_t notes_mu = PTHREAD_MUTEX_INITIALIZER;
-static run_note *notes;
+static struct {
+    atomic_int on;           /* attribution works so far */
+    pthread_mutex_t mu;
+    run_note *notes;         /* by goroutine */
+} runs = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static void disable(const char *why)
 {
     static atomic_int warned;
-    __atomic_store_n(&gl_trun_len, 0, __ATOMIC_RELAXED);
-    atomic_store(&attr_on, 0);
+    __atomic_store_n(&gl_trun.len, 0, __ATOMIC_RELAXED);
+    atomic_store(&runs.on, 0);
     /* Tests started from now on would look like setup: a dump says nothing
      * about tests rather than something wrong. */
     gl_tests_invalidate();
@@ -56,31 +58,31 @@ static void disable(const char *why)
 
 void gl_testrun_init(void)
 {
-    void *run = gl_real_fns.t_run;
+    void *run = gl_host.real.t_run;
     Dl_info di;
     const ElfW(Sym) *sym = NULL;
-    if (!run || !gl_real_fns.t_name)
+    if (!run || !gl_host.real.t_name)
         return; /* resolve.c names what is missing */
     if (!dladdr1(run, &di, (void **)&sym, RTLD_DL_SYMENT) || !sym || !sym->st_size) {
         disable("cannot find the extent of testing.T.Run");
         return;
     }
-    gl_trun_lo = (uintptr_t)run;
-    gl_trun_len = sym->st_size;
-    atomic_store(&attr_on, 1);
+    gl_trun.lo = (uintptr_t)run;
+    gl_trun.len = sym->st_size;
+    atomic_store(&runs.on, 1);
 }
 
 static void note_put(void *arg)
 {
     const run_args *in = arg;
-    pthread_mutex_lock(&notes_mu);
+    pthread_mutex_lock(&runs.mu);
     run_note *e = NULL;
-    HASH_FIND(hh, notes, &in->goid, sizeof in->goid, e);
+    HASH_FIND(hh, runs.notes, &in->goid, sizeof in->goid, e);
     if (!e) {
         e = gl_alloc(sizeof *e);
         if (e) {
             e->goid = in->goid;
-            HASH_ADD(hh, notes, goid, sizeof e->goid, e);
+            HASH_ADD(hh, runs.notes, goid, sizeof e->goid, e);
         }
     }
     if (e) {
@@ -88,18 +90,18 @@ static void note_put(void *arg)
         e->given = in->given;
         e->f = in->f;
     }
-    pthread_mutex_unlock(&notes_mu);
+    pthread_mutex_unlock(&runs.mu);
 }
 
 _Bool gl_t_run(void *t, const char *name, intptr_t len, void *f) __asm__("testing.T.Run");
 _Bool gl_t_run(void *t, const char *name, intptr_t len, void *f)
 {
     _Bool (*real)(void *, const char *, intptr_t, void *) = GL_REAL(t_run, "testing.T.Run");
-    if (atomic_load_explicit(&attr_on, memory_order_relaxed) && t) {
+    if (atomic_load_explicit(&runs.on, memory_order_relaxed) && t) {
         run_args in = {.goid = gl_current_goid(), .given = {name, len}, .f = f};
         /* A Go call, made here on the goroutine's own stack, where its
          * split-stack prologue can grow it. */
-        in.parent = gl_real_fns.t_name(t);
+        in.parent = gl_host.real.t_name(t);
         if (in.goid > 0)
             gl_on_altstack(note_put, &in);
     }
@@ -109,16 +111,17 @@ _Bool gl_t_run(void *t, const char *name, intptr_t len, void *f)
 static void note_take(void *arg)
 {
     struct gl_test_spawn *ts = arg;
-    pthread_mutex_lock(&notes_mu);
+    pthread_mutex_lock(&runs.mu);
     run_note *e = NULL;
-    HASH_FIND(hh, notes, &ts->goid, sizeof ts->goid, e);
+    HASH_FIND(hh, runs.notes, &ts->goid, sizeof ts->goid, e);
     if (e) {
-        HASH_DEL(notes, e);
-        ts->ok = ((void *const *)ts->arg)[1] == e->f && ((void *const *)ts->arg)[0] != NULL;
+        HASH_DEL(runs.notes, e);
+        ts->ok = ((void *const *)ts->arg)[GL_LIBGO_TRUNNER_ARG_F] == e->f
+                 && ((void *const *)ts->arg)[GL_LIBGO_TRUNNER_ARG_T] != NULL;
         ts->parent = e->parent;
         ts->given = e->given;
     }
-    pthread_mutex_unlock(&notes_mu);
+    pthread_mutex_unlock(&runs.mu);
     if (e)
         gl_free(e, sizeof *e);
 }
@@ -129,12 +132,12 @@ void gl_testrun_prepare(struct gl_test_spawn *ts)
         return;
     gl_on_altstack(note_take, ts);
     if (ts->ok)
-        ts->name = gl_real_fns.t_name(((void *const *)ts->arg)[0]);
+        ts->name = gl_host.real.t_name(((void *const *)ts->arg)[GL_LIBGO_TRUNNER_ARG_T]);
 }
 
 const char *gl_testrun_finish(struct gl_test_spawn *ts)
 {
-    if (!atomic_load_explicit(&attr_on, memory_order_relaxed))
+    if (!atomic_load_explicit(&runs.on, memory_order_relaxed))
         return NULL;
     if (!ts->ok) {
         disable("a test started without the testing.T.Run call it should come from");

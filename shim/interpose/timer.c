@@ -1,10 +1,7 @@
 /* Timers and tickers: a goroutine waiting on the channel of a live timer or
  * ticker wakes by itself and is no leak; once the timer is stopped it is.
  * Timer and Ticker both start with their channel, `C`. */
-#include "shim.h"
-
-#define ACTIVE() atomic_load_explicit(&gl_active, memory_order_relaxed)
-enum { KIND_TIMER = 1, KIND_TICKER = 2 };
+#include "interpose/interpose.h"
 
 struct timer_note {
     uintptr_t c;
@@ -23,7 +20,7 @@ static void note_timer(void *t, uint8_t kind, int64_t when, int stopped)
 {
     if (!t)
         return;
-    struct timer_note n = {*(uintptr_t *)t, kind, when, stopped};
+    struct timer_note n = {gl_libgo_timer_chan(t), kind, when, stopped};
     if (n.c)
         gl_on_altstack(timer_record, &n);
 }
@@ -33,8 +30,8 @@ void *gl_new_timer(int64_t d)
 {
     void *(*real)(int64_t) = GL_REAL(new_timer, "time.NewTimer");
     void *t = real(d);
-    if (ACTIVE())
-        note_timer(t, KIND_TIMER, gl_now_ns() + d, 0);
+    if (gl_active())
+        note_timer(t, GL_TIMER_TIMER, gl_now_ns() + d, 0);
     return t;
 }
 
@@ -43,8 +40,8 @@ void *gl_new_ticker(int64_t d)
 {
     void *(*real)(int64_t) = GL_REAL(new_ticker, "time.NewTicker");
     void *t = real(d);
-    if (ACTIVE())
-        note_timer(t, KIND_TICKER, 0, 0);
+    if (gl_active())
+        note_timer(t, GL_TIMER_TICKER, 0, 0);
     return t;
 }
 
@@ -53,8 +50,8 @@ _Bool gl_timer_stop(void *t)
 {
     _Bool (*real)(void *) = GL_REAL(timer_stop, "time.Timer.Stop");
     _Bool r = real(t);
-    if (ACTIVE())
-        note_timer(t, KIND_TIMER, -1, 1);
+    if (gl_active())
+        note_timer(t, GL_TIMER_TIMER, -1, 1);
     return r;
 }
 
@@ -63,8 +60,8 @@ _Bool gl_timer_reset(void *t, int64_t d)
 {
     _Bool (*real)(void *, int64_t) = GL_REAL(timer_reset, "time.Timer.Reset");
     _Bool r = real(t, d);
-    if (ACTIVE())
-        note_timer(t, KIND_TIMER, gl_now_ns() + d, 0);
+    if (gl_active())
+        note_timer(t, GL_TIMER_TIMER, gl_now_ns() + d, 0);
     return r;
 }
 
@@ -73,8 +70,8 @@ void gl_ticker_stop(void *t)
 {
     void (*real)(void *) = GL_REAL(ticker_stop, "time.Ticker.Stop");
     real(t);
-    if (ACTIVE())
-        note_timer(t, KIND_TICKER, -1, 1);
+    if (gl_active())
+        note_timer(t, GL_TIMER_TICKER, -1, 1);
 }
 
 void gl_ticker_reset(void *t, int64_t d) __asm__("time.Ticker.Reset");
@@ -82,8 +79,8 @@ void gl_ticker_reset(void *t, int64_t d)
 {
     void (*real)(void *, int64_t) = GL_REAL(ticker_reset, "time.Ticker.Reset");
     real(t, d);
-    if (ACTIVE())
-        note_timer(t, KIND_TICKER, -1, 0);
+    if (gl_active())
+        note_timer(t, GL_TIMER_TICKER, -1, 0);
 }
 
 /* time.After and time.Tick hand out the channel itself. */
@@ -104,8 +101,8 @@ void *gl_after(int64_t d)
 {
     void *(*real)(int64_t) = GL_REAL(after, "time.After");
     void *c = real(d);
-    if (ACTIVE() && c) {
-        struct chan_timer_note n = {(uintptr_t)c, KIND_TIMER, gl_now_ns() + d};
+    if (gl_active() && c) {
+        struct chan_timer_note n = {(uintptr_t)c, GL_TIMER_TIMER, gl_now_ns() + d};
         gl_on_altstack(chan_timer_record, &n);
     }
     return c;
@@ -116,8 +113,8 @@ void *gl_tick(int64_t d)
 {
     void *(*real)(int64_t) = GL_REAL(tick, "time.Tick");
     void *c = real(d);
-    if (ACTIVE() && c) {
-        struct chan_timer_note n = {(uintptr_t)c, KIND_TICKER, 0};
+    if (gl_active() && c) {
+        struct chan_timer_note n = {(uintptr_t)c, GL_TIMER_TICKER, 0};
         gl_on_altstack(chan_timer_record, &n);
     }
     return c;

@@ -1,7 +1,9 @@
 /* The dump contract end to end inside one process: what the shim's writer
  * puts out, the common reader takes back in, field for field; and the file
  * is written atomically, privately and never through a symlink. */
-#include "shim.h"
+#include "core/registry.h"
+#include "dump/dump.h"
+#include "runtime/libgo_abi.h"
 #include "format/dump_read.h"
 #include "model/model.h"
 
@@ -31,7 +33,7 @@ __attribute__((noinline)) void goleash_test_park_here(void)
 
 static void setup(void)
 {
-    gl_options_defaults(&gl_opts);
+    gl_options_defaults(&gl_host.opts);
     gl_stacks_init();
     gl_stacks_set_own_range(0, 0);
     gl_registry_init();
@@ -74,10 +76,10 @@ START_TEST(registry_survives_write_and_read)
     gl_registry_ctx_made(ctx, 1, 1, made, 0);
     gl_registry_ctx_done(ctx, ch);
     gl_g *g3 = gl_registry_self(3);
-    gl_registry_park_set(g3, 14, GL_W_CHAN, 0, &ch, 1, st, gl_now_ns() - 5000000);
+    gl_registry_park_set(g3, 14, GL_WAIT_CHAN, 0, &ch, 1, st, gl_now_ns() - 5000000);
     gl_registry_chan_touch(ch, 3, GL_OP_RECV, st, gl_now_ns());
     gl_g *g4 = gl_registry_self(4);
-    gl_registry_park_set(g4, 18, GL_W_MUTEX, 0xc0000b0000, NULL, 0, st, gl_now_ns());
+    gl_registry_park_set(g4, 18, GL_WAIT_MUTEX, 0xc0000b0000, NULL, 0, st, gl_now_ns());
 
     /* 5 runs a test; 6, started by it, is parked; 4 was readied by a waker
      * and is not parked any more, as its (stand-in) g says. */
@@ -85,7 +87,7 @@ START_TEST(registry_survives_write_and_read)
     const char *t2 = gl_tests_add("TestOne/with space,=%", 21);
     gl_registry_spawned_by(gl_registry_self(1), 1, 6, 0x6666, made, t2);
     gl_registry_spawned_by(gl_registry_self(6), 6, 7, 0x7777, made, NULL);
-    gl_registry_park_set(gl_registry_self(7), 14, GL_W_CHAN, 0, NULL, 0, st, gl_now_ns());
+    gl_registry_park_set(gl_registry_self(7), 14, GL_WAIT_CHAN, 0, NULL, 0, st, gl_now_ns());
     (void)t1;
     /* Stand-in g structs, status word at byte 48 and goid at 56 as in libgo 12. */
     static _Alignas(8) unsigned char running_g[64], g4_struct[64];

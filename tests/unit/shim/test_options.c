@@ -1,6 +1,7 @@
 /* GOLEASH_OPTIONS parsing: LeakSanitizer syntax, later keys win, bad input
  * warns and keeps the default, nothing ever aborts. */
-#include "shim.h"
+#include "core/core.h"
+#include "options/options.h"
 
 #include <check.h>
 

@@ -1,6 +1,6 @@
 /* Stack capture and interning, and the alternate stack that lets a capture
  * start on a nearly exhausted stack (gccgo's split-stack segments). */
-#include "shim.h"
+#include "core/registry.h"
 
 #include <check.h>
 
