@@ -1,12 +1,13 @@
 /* Reader of goleash dumps, version 1 (docs/dump-format.md).
  *
  * One pass over the lines: references point backwards, so every stack a record
- * names must already be defined. All strings go into the dump's string pool;
- * the hash tables in gl_dump_index make id/address lookups O(1). */
+ * names must already be defined. Records go into the model through the one
+ * builder (model/build.h), which keeps the dump's strings, stacks and lookup
+ * tables; the reader keeps only its own tables of stack ids and symbols. */
 #include "format/dump_read.h"
+#include "model/build.h"
 #include "names/demangle.h"
-#include "model/dump_index.h"
-
+#include "util/u64_map.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -25,18 +26,11 @@ typedef struct field {
     char *value;
 } field;
 
-typedef struct stack_entry {
-    uint32_t id;
-    gl_stack *stack;
-    UT_hash_handle hh;
-} stack_entry;
-
+/* A `sym` record: what the writer knew about a PC. */
 typedef struct sym_entry {
-    uint64_t pc;
     int mod;
     uint64_t off;
-    const char *name;  /* demangled, in the pool; NULL when unresolved */
-    UT_hash_handle hh;
+    const char *name;  /* demangled, interned; NULL when unresolved */
 } sym_entry;
 
 /* How many records of each counted kind the file holds (duplicates included:
@@ -47,16 +41,17 @@ typedef struct record_counts {
 
 typedef struct parser {
     const char *name;
+    gl_build *b;
     gl_dump *d;
-    gl_dump_index *ix;
     gl_diag *diag;
     int line;
     char linebuf[MAX_LINE + 1];
     field *fields;
     size_t nfields, cap_fields;
-    stack_entry *stacks;
+    gl_u64_map stacks;      /* stack id -> position in d->stacks */
+    gl_u64_map sym_by_pc;   /* pc -> position in syms */
     sym_entry *syms;
-    size_t cap_modules, cap_stacks, cap_goroutines, cap_chans, cap_contexts, cap_tests;
+    size_t nsyms, cap_syms;
     int seen_info, seen_end;
     record_counts counts;
 } parser;
@@ -97,42 +92,6 @@ static void warn(parser *p, int important, const char *fmt, ...)
     va_end(ap);
 }
 
-
-const char *gl_dump_intern(gl_dump *d, const char *s)
-{
-    if (!d || !s || !d->index_)
-        return NULL;
-    gl_dump_index *ix = d->index_;
-    gl_pool_string *ps = NULL;
-    size_t len = strlen(s);
-    HASH_FIND(hh, ix->strings, s, len, ps);
-    if (ps)
-        return ps->text;
-    ps = malloc(sizeof *ps + len + 1);
-    if (!ps)
-        return NULL;
-    memcpy(ps->text, s, len + 1);
-    HASH_ADD_KEYPTR(hh, ix->strings, ps->text, len, ps);
-    return ps->text;
-}
-
-static int index_add(gl_index_entry **table, uint64_t key, size_t idx)
-{
-    gl_index_entry *e = malloc(sizeof *e);
-    if (!e)
-        return -1;
-    e->key = key;
-    e->idx = idx;
-    HASH_ADD(hh, *table, key, sizeof e->key, e);
-    return 0;
-}
-
-static int index_has(gl_index_entry *table, uint64_t key)
-{
-    gl_index_entry *e = NULL;
-    HASH_FIND(hh, table, &key, sizeof key, e);
-    return e != NULL;
-}
 
 /* ---- values ---------------------------------------------------------- */
 
@@ -255,7 +214,7 @@ static int get_str(parser *p, const char *key, const char **out)
         return 1;
     if (percent_decode(v) != 0)
         return fail(p, "bad percent escape in key %s", key);
-    *out = gl_dump_intern(p->d, v);
+    *out = gl_build_intern(p->b, v, strlen(v));
     if (!*out)
         return fail(p, "out of memory");
     return 0;
@@ -281,49 +240,36 @@ static int get_stack_ref(parser *p, const char *key, gl_stack **out)
         return r < 0 ? -1 : 0;
     if (id == 0)
         return 0;
-    if (id < 0 || id > UINT32_MAX)
+    const size_t *pos = id > 0 && id <= UINT32_MAX ? gl_map_find(&p->stacks, (uint64_t)id) : NULL;
+    if (!pos)
         return fail(p, "stack %lld not defined", (long long)id);
-    uint32_t key32 = (uint32_t)id;
-    stack_entry *e = NULL;
-    HASH_FIND(hh, p->stacks, &key32, sizeof key32, e);
-    if (!e)
-        return fail(p, "stack %lld not defined", (long long)id);
-    *out = e->stack;
+    *out = p->d->stacks[*pos];
     return 0;
 }
 
-/* Parses a comma list of hex numbers into a malloc'd array. */
-static int get_hex_list(parser *p, const char *key, uint64_t **out, size_t *n)
+/* How many items the comma list v holds (an empty list none). */
+static size_t list_length(const char *v)
 {
-    const char *v = find_value(p, key);
-    *out = NULL;
-    *n = 0;
-    if (!v || !*v)
-        return v ? 0 : 1;
-    size_t count = 1;
+    size_t count = *v != '\0';
     for (const char *c = v; *c; c++)
         count += *c == ',';
-    uint64_t *list = malloc(count * sizeof *list);
-    if (!list)
-        return fail(p, "out of memory");
-    size_t i = 0;
-    const char *s = v;
-    for (;;) {
+    return count;
+}
+
+/* Parses the comma list v (not empty, list_length(v) items) of hex numbers
+ * into out. */
+static int parse_hex_list(parser *p, const char *key, const char *v, uint64_t *out)
+{
+    for (const char *s = v;; s++) {
         const char *e = strchr(s, ',');
         if (!e)
             e = s + strlen(s);
-        if (gl_parse_hex(s, (size_t)(e - s), &list[i]) != 0) {
-            free(list);
+        if (gl_parse_hex(s, (size_t)(e - s), out++) != 0)
             return fail(p, "bad hex in key %s", key);
-        }
-        i++;
         if (!*e)
-            break;
-        s = e + 1;
+            return 0;
+        s = e;
     }
-    *out = list;
-    *n = i;
-    return 0;
 }
 
 /* ---- records --------------------------------------------------------- */
@@ -345,9 +291,10 @@ static int read_info(parser *p)
         return -1;
     if (get_int(p, "mono_ns", &d->mono_ns) < 0 || get_int(p, "wall_ns", &d->wall_ns) < 0)
         return -1;
+    /* goroutine_ids: always "go" (a shim that cannot read Go's ids disables
+     * itself); read for its syntax only. */
     if (get_str(p, "goroutine_ids", &s) < 0)
         return -1;
-    d->go_ids = s && strcmp(s, "go") == 0;
     if (get_str(p, "libgo", &s) < 0)
         return -1;
     d->libgo = (char *)s;
@@ -388,10 +335,17 @@ static int read_module(parser *p)
             warn(p, 0, "duplicate module %d ignored", m.id);
             return 0;
         }
-    if (gl_grow((void **)&p->d->modules, &p->cap_modules, p->d->nmodules + 1, sizeof m) != 0)
+    gl_module *slot = gl_build_module_new(p->b);
+    if (!slot)
         return fail(p, "out of memory");
-    p->d->modules[p->d->nmodules++] = m;
+    *slot = m;
     return 0;
+}
+
+static const sym_entry *sym_of(const parser *p, uint64_t pc)
+{
+    const size_t *pos = gl_map_find(&p->sym_by_pc, pc);
+    return pos ? &p->syms[*pos] : NULL;
 }
 
 static int read_sym(parser *p)
@@ -403,39 +357,30 @@ static int read_sym(parser *p)
         return -1;
     if (get_int32(p, "mod", &mod) < 0 || get_hex(p, "off", &off) < 0 || get_str(p, "name", &name) < 0)
         return -1;
-    sym_entry *e = NULL;
-    HASH_FIND(hh, p->syms, &pc, sizeof pc, e);
-    if (e)
+    if (sym_of(p, pc))
         return 0; /* the same PC resolves the same way; keep the first */
-    e = calloc(1, sizeof *e);
-    if (!e)
-        return fail(p, "out of memory");
-    e->pc = pc;
-    e->mod = mod;
-    e->off = off;
+    sym_entry e = {.mod = mod, .off = off};
     if (name && strcmp(name, "?") != 0 && *name) {
         char *dm = gl_demangle(name);
-        e->name = dm ? gl_dump_intern(p->d, dm) : NULL;
+        e.name = dm ? gl_build_intern(p->b, dm, strlen(dm)) : NULL;
         free(dm);
-        if (!e->name) {
-            free(e);
+        if (!e.name)
             return fail(p, "out of memory");
-        }
     }
-    HASH_ADD(hh, p->syms, pc, sizeof e->pc, e);
+    if (gl_grow((void **)&p->syms, &p->cap_syms, p->nsyms + 1, sizeof *p->syms) != 0
+        || gl_map_put(&p->sym_by_pc, pc, p->nsyms) < 0)
+        return fail(p, "out of memory");
+    p->syms[p->nsyms++] = e;
     return 0;
 }
 
-static void fill_frame(parser *p, gl_frame *f, uint64_t pc)
+static void fill_frame(const parser *p, gl_frame *f, uint64_t pc)
 {
-    sym_entry *e = NULL;
-    HASH_FIND(hh, p->syms, &pc, sizeof pc, e);
+    const sym_entry *e = sym_of(p, pc);
     f->pc = pc;
     f->mod = e ? e->mod : -1;
     f->off = e ? e->off : 0;
     f->function = e ? (char *)e->name : NULL;
-    f->file = NULL;
-    f->line = 0;
 }
 
 static int read_stack(parser *p)
@@ -447,90 +392,95 @@ static int read_stack(parser *p)
     p->counts.stacks++;
     if (id <= 0 || id > UINT32_MAX)
         return fail(p, "bad stack id %lld", (long long)id);
-    uint32_t id32 = (uint32_t)id;
     if (get_bool(p, "truncated", &truncated) < 0)
         return -1;
-    stack_entry *e = NULL;
-    HASH_FIND(hh, p->stacks, &id32, sizeof id32, e);
-    if (e) {
-        warn(p, 0, "duplicate stack %u ignored", id32);
+    if (gl_map_find(&p->stacks, (uint64_t)id)) {
+        warn(p, 0, "duplicate stack %u ignored", (uint32_t)id);
         return 0;
     }
-    uint64_t *pcs;
-    size_t n;
-    if (get_hex_list(p, "pcs", &pcs, &n) < 0)
-        return -1;
-    gl_stack *st = calloc(1, sizeof *st);
-    e = calloc(1, sizeof *e);
-    gl_frame *frames = n ? calloc(n, sizeof *frames) : NULL;
-    if (!st || !e || (n && !frames)
-        || gl_grow((void **)&p->d->stacks, &p->cap_stacks, p->d->nstacks + 1, sizeof *p->d->stacks) != 0) {
+    const char *v = find_value(p, "pcs");
+    size_t n = v ? list_length(v) : 0;
+    uint64_t *pcs = n ? malloc(n * sizeof *pcs) : NULL;
+    if (n && !pcs)
+        return fail(p, "out of memory");
+    if (n && parse_hex_list(p, "pcs", v, pcs) < 0) {
         free(pcs);
-        free(st);
-        free(e);
-        free(frames);
+        return -1;
+    }
+    gl_stack *st = gl_build_stack_new(p->b, (uint32_t)id, n, truncated);
+    if (!st || gl_map_put(&p->stacks, (uint64_t)id, p->d->nstacks - 1) < 0) {
+        free(pcs);
         return fail(p, "out of memory");
     }
     for (size_t i = 0; i < n; i++)
-        fill_frame(p, &frames[i], pcs[i]);
+        fill_frame(p, &st->frames[i], pcs[i]);
     free(pcs);
-    st->id = id32;
-    st->truncated = truncated;
-    st->n = n;
-    st->frames = frames;
-    p->d->stacks[p->d->nstacks++] = st;
-    e->id = id32;
-    e->stack = st;
-    HASH_ADD(hh, p->stacks, id, sizeof e->id, e);
     return 0;
 }
 
-static const char *start_function(parser *p, uint64_t pc)
+/* The channels of a goroutine's wait, in the dump's memory. */
+static int get_chans(parser *p, gl_goroutine *g)
 {
-    sym_entry *e = NULL;
-    HASH_FIND(hh, p->syms, &pc, sizeof pc, e);
-    return e ? e->name : NULL;
+    const char *v = find_value(p, "chans");
+    if (!v || !*v)
+        return 0;
+    size_t n = list_length(v);
+    uint64_t *chans = gl_build_alloc(p->b, n * sizeof *chans);
+    if (!chans)
+        return fail(p, "out of memory");
+    if (parse_hex_list(p, "chans", v, chans) < 0)
+        return -1;
+    g->chans = chans;
+    g->nchans = n;
+    return 0;
+}
+
+/* The fields of a goroutine record but its chans; -1 on an error. */
+static int goroutine_fields(parser *p, gl_goroutine *g)
+{
+    const char *s;
+    if (get_int(p, "parent", &g->parent) < 0 || get_hex(p, "start", &g->start_pc) < 0
+        || get_stack_ref(p, "created", &g->created) < 0 || get_int(p, "created_ns", &g->created_ns) < 0
+        || get_bool(p, "system", &g->system) < 0)
+        return -1;
+    if (require(p, get_str(p, "state", &s), "state", "goroutine") < 0)
+        return -1;
+    if (gl_gstate_from_name(s, &g->state) != 0)
+        return fail(p, "bad value in key state");
+    if (get_int32(p, "reason", &g->reason) < 0 || get_int(p, "since_ns", &g->since_ns) < 0
+        || get_stack_ref(p, "stack", &g->stack) < 0 || get_hex(p, "obj", &g->obj) < 0)
+        return -1;
+    if (g->state != GL_G_PARKED)
+        g->reason = -1;
+    if (get_str(p, "wait", &s) < 0)
+        return -1;
+    if (s)
+        g->wait = gl_wait_from_name(s);
+    if (get_str(p, "test", &g->test) < 0)
+        return -1;
+    const sym_entry *start = sym_of(p, g->start_pc);
+    g->start_function = start ? (char *)start->name : NULL;
+    return 0;
 }
 
 static int read_goroutine(parser *p)
 {
-    gl_goroutine g = {.reason = -1, .wait = GL_WAIT_NONE, .dump = p->d};
-    const char *s;
+    gl_goroutine g = {.reason = -1, .wait = GL_WAIT_NONE};
     p->counts.goroutines++;
-    if (require(p, get_int(p, "id", &g.id), "id", "goroutine") < 0)
+    if (require(p, get_int(p, "id", &g.id), "id", "goroutine") < 0 || goroutine_fields(p, &g) < 0)
         return -1;
-    if (get_int(p, "parent", &g.parent) < 0 || get_hex(p, "start", &g.start_pc) < 0
-        || get_stack_ref(p, "created", &g.created) < 0 || get_int(p, "created_ns", &g.created_ns) < 0
-        || get_bool(p, "system", &g.system) < 0)
-        return -1;
-    if (require(p, get_str(p, "state", &s), "state", "goroutine") < 0)
-        return -1;
-    if (gl_gstate_from_name(s, &g.state) != 0)
-        return fail(p, "bad value in key state");
-    if (get_int32(p, "reason", &g.reason) < 0 || get_int(p, "since_ns", &g.since_ns) < 0
-        || get_stack_ref(p, "stack", &g.stack) < 0 || get_hex(p, "obj", &g.obj) < 0)
-        return -1;
-    if (g.state != GL_G_PARKED)
-        g.reason = -1;
-    if (get_str(p, "wait", &s) < 0)
-        return -1;
-    if (s)
-        g.wait = gl_wait_from_name(s);
-    if (get_str(p, "test", &g.test) < 0)
-        return -1;
-    g.start_function = (char *)start_function(p, g.start_pc);
-    if (index_has(p->ix->goroutines, (uint64_t)g.id)) {
+    if (gl_dump_goroutine(p->d, g.id)) {
         warn(p, 0, "duplicate goroutine %lld ignored", (long long)g.id);
         return 0;
     }
-    if (get_hex_list(p, "chans", &g.chans, &g.nchans) < 0)
+    if (get_chans(p, &g) < 0)
         return -1;
-    if (gl_grow((void **)&p->d->goroutines, &p->cap_goroutines, p->d->ngoroutines + 1, sizeof g) != 0
-        || index_add(&p->ix->goroutines, (uint64_t)g.id, p->d->ngoroutines) != 0) {
-        free(g.chans);
+    int dup;
+    gl_goroutine *slot = gl_build_goroutine_new(p->b, 1, g.id, &dup);
+    if (!slot)
         return fail(p, "out of memory");
-    }
-    p->d->goroutines[p->d->ngoroutines++] = g;
+    g.dump = p->d;
+    *slot = g;
     return 0;
 }
 
@@ -551,14 +501,15 @@ static int read_chan(parser *p)
     c.timer = gl_timer_kind_from_name(s);
     if (!c.timer)
         c.timer_live = 0;
-    if (index_has(p->ix->chans, c.addr)) {
+    int dup;
+    gl_chan *slot = gl_build_chan_new(p->b, c.addr, &dup);
+    if (!slot && dup) {
         warn(p, 0, "duplicate chan 0x%llx ignored", (unsigned long long)c.addr);
         return 0;
     }
-    if (gl_grow((void **)&p->d->chans, &p->cap_chans, p->d->nchans + 1, sizeof c) != 0
-        || index_add(&p->ix->chans, c.addr, p->d->nchans) != 0)
+    if (!slot)
         return fail(p, "out of memory");
-    p->d->chans[p->d->nchans++] = c;
+    *slot = c;
     return 0;
 }
 
@@ -574,7 +525,7 @@ static int read_touch(parser *p)
     gl_chan *c = gl_dump_chan(p->d, addr);
     if (!c)
         return fail(p, "chan 0x%llx not defined", (unsigned long long)addr);
-    /* Newest last; when more arrive than the doc allows keep the newest. */
+    /* Newest last; when more arrive than the model keeps, keep the newest. */
     if (c->ntouches == GL_MAX_TOUCHES) {
         memmove(&c->touches[0], &c->touches[1], (GL_MAX_TOUCHES - 1) * sizeof c->touches[0]);
         c->ntouches--;
@@ -594,14 +545,15 @@ static int read_context(parser *p)
         || get_bool(p, "cancelled", &x.cancelled) < 0 || get_int(p, "deadline_ns", &x.deadline_ns) < 0
         || get_hex(p, "done", &x.done) < 0)
         return -1;
-    if (index_has(p->ix->contexts, x.addr)) {
+    int dup;
+    gl_context *slot = gl_build_context_new(p->b, x.addr, &dup);
+    if (!slot && dup) {
         warn(p, 0, "duplicate context 0x%llx ignored", (unsigned long long)x.addr);
         return 0;
     }
-    if (gl_grow((void **)&p->d->contexts, &p->cap_contexts, p->d->ncontexts + 1, sizeof x) != 0
-        || index_add(&p->ix->contexts, x.addr, p->d->ncontexts) != 0)
+    if (!slot)
         return fail(p, "out of memory");
-    p->d->contexts[p->d->ncontexts++] = x;
+    *slot = x;
     return 0;
 }
 
@@ -612,9 +564,8 @@ static int read_test(parser *p)
     p->counts.tests++;
     if (require(p, get_str(p, "name", &name), "name", "test") < 0)
         return -1;
-    if (gl_grow((void **)&p->d->tests, &p->cap_tests, p->d->ntests + 1, sizeof *p->d->tests) != 0)
+    if (gl_build_test_add(p->b, name) != 0)
         return fail(p, "out of memory");
-    p->d->tests[p->d->ntests++] = name;
     return 0;
 }
 
@@ -730,16 +681,9 @@ static int read_header(parser *p)
 
 static void free_parser_tables(parser *p)
 {
-    stack_entry *se, *stmp;
-    HASH_ITER(hh, p->stacks, se, stmp) {
-        HASH_DEL(p->stacks, se);
-        free(se);
-    }
-    sym_entry *ye, *ytmp;
-    HASH_ITER(hh, p->syms, ye, ytmp) {
-        HASH_DEL(p->syms, ye);
-        free(ye);
-    }
+    gl_map_free(&p->stacks);
+    gl_map_free(&p->sym_by_pc);
+    free(p->syms);
     free(p->fields);
 }
 
@@ -797,33 +741,37 @@ int gl_dump_read_buffer(const char *name, const char *buf, size_t len, gl_dump *
     if (!name)
         name = "(buffer)";
     parser *p = calloc(1, sizeof *p);
-    gl_dump *d = calloc(1, sizeof *d);
-    gl_dump_index *ix = calloc(1, sizeof *ix);
-    if (!p || !d || !ix) {
+    gl_build *b = gl_build_new(name, "goleash");
+    if (!p || !b) {
         free(p);
-        free(d);
-        free(ix);
+        gl_build_discard(b);
         snprintf(diag->msg, sizeof diag->msg, "goleash: %s: out of memory", name);
         return -1;
     }
-    d->index_ = ix;
-    d->status = -1;
     p->name = name;
-    p->d = d;
-    p->ix = ix;
+    p->b = b;
+    p->d = gl_build_dump(b);
     p->diag = diag;
-    d->path = (char *)gl_dump_intern(d, name);
-    d->source = "goleash";
-    int rc = d->path ? parse(p, buf ? buf : "", buf ? len : 0) : fail(p, "out of memory");
+    p->stacks.spread = GL_MAP_IDS;
+    p->sym_by_pc.spread = GL_MAP_ADDRESSES;
+    /* Its own clock and min_park come in info; what info lacks is 0. */
+    p->d->mono_ns = 0;
+    p->d->min_park_ns = 0;
+    int rc = parse(p, buf ? buf : "", buf ? len : 0);
     if (rc == 0 && !p->seen_end) {
-        d->truncated = 1;
+        p->d->truncated = 1;
         p->line = 0;
         warn(p, 1, "truncated dump (no end record): reporting what it holds");
     }
     free_parser_tables(p);
     free(p);
+    gl_dump *d = rc == 0 ? gl_build_finish(b) : NULL;
+    if (rc == 0 && !d) {
+        snprintf(diag->msg, sizeof diag->msg, "goleash: %s: out of memory", name);
+        return -1;
+    }
     if (rc != 0) {
-        gl_dump_free(d);
+        gl_build_discard(b);
         return -1;
     }
     *out = d;
@@ -885,43 +833,4 @@ int gl_dump_read_file(const char *path, gl_dump **out, gl_diag *diag)
     int rc = gl_dump_read_buffer(path, buf, len, out, diag);
     free(buf);
     return rc;
-}
-
-void gl_dump_free(gl_dump *d)
-{
-    if (!d)
-        return;
-    gl_dump_index *own = d->index_;
-    if (own && own->release)
-        own->release(d);
-    for (size_t i = 0; i < d->nstacks; i++) {
-        free(d->stacks[i]->frames);
-        free(d->stacks[i]);
-    }
-    free(d->stacks);
-    for (size_t i = 0; i < d->ngoroutines; i++)
-        free(d->goroutines[i].chans);
-    free(d->goroutines);
-    free(d->chans);
-    free(d->contexts);
-    free(d->modules);
-    free(d->tests);
-    gl_dump_index *ix = d->index_;
-    if (ix) {
-        gl_index_entry *tables[] = {ix->goroutines, ix->chans, ix->contexts};
-        for (size_t t = 0; t < 3; t++) {
-            gl_index_entry *e, *tmp;
-            HASH_ITER(hh, tables[t], e, tmp) {
-                HASH_DELETE(hh, tables[t], e);
-                free(e);
-            }
-        }
-        gl_pool_string *s, *stmp;
-        HASH_ITER(hh, ix->strings, s, stmp) {
-            HASH_DEL(ix->strings, s);
-            free(s);
-        }
-        free(ix);
-    }
-    free(d);
 }

@@ -34,11 +34,6 @@ int gl_dump_read_file(const char *path, gl_dump **out, gl_diag *diag);
  * buf need not be NUL-terminated and may hold any bytes. */
 int gl_dump_read_buffer(const char *name, const char *buf, size_t len, gl_dump **out, gl_diag *diag);
 
-void gl_dump_free(gl_dump *d);
-
-/* Returns a copy of s owned by d (equal strings share one copy), valid until
- * gl_dump_free. For code that fills frames after reading (the symbolizer).
- * NULL on allocation failure or when s is NULL. */
-const char *gl_dump_intern(gl_dump *d, const char *s);
+/* gl_dump_free and gl_dump_intern: model/model.h. */
 
 #endif

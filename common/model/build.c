@@ -1,162 +1,14 @@
-/* The dump builder (dump_build.h): an arena for everything a dump keeps
- * besides its goroutine array, and two open-addressing tables that intern
- * strings and stacks. */
+/* The builder (build.h): records appended to the dump's arrays and filed in
+ * its lookup tables, everything else in the dump's store (model/store.h);
+ * stacks of text sources interned by what exact grouping compares. */
 #include "model/build.h"
+#include "model/store.h"
 
+#include "names/args_shape.h"
 #include "util/util.h"
-#include "model/dump_index.h"
-#include "format/dump_read.h"
-#include "rules/rules.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- arena ------------------------------------------------------------ */
-
-#define ARENA_BLOCK (1u << 20)
-
-typedef struct arena_block {
-    struct arena_block *next;
-    size_t used, size;
-    _Alignas(16) unsigned char data[];
-} arena_block;
-
-typedef struct arena {
-    arena_block *head;
-} arena;
-
-static void *arena_alloc(arena *a, size_t n)
-{
-    n = (n + 15) & ~(size_t)15;
-    arena_block *b = a->head;
-    if (!b || b->size - b->used < n) {
-        /* A big request gets a block of its own behind the current one, so
-         * the space left in the current block is not wasted. */
-        size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
-        arena_block *nb = malloc(sizeof *nb + size);
-        if (!nb)
-            return NULL;
-        nb->used = 0;
-        nb->size = size;
-        if (b && size != ARENA_BLOCK) {
-            nb->next = b->next;
-            b->next = nb;
-        } else {
-            nb->next = b;
-            a->head = nb;
-        }
-        b = nb;
-    }
-    void *p = b->data + b->used;
-    b->used += n;
-    return p;
-}
-
-static void arena_free(arena *a)
-{
-    for (arena_block *b = a->head, *next; b; b = next) {
-        next = b->next;
-        free(b);
-    }
-    a->head = NULL;
-}
-
-/* ---- hashing ---------------------------------------------------------- */
-
-static uint64_t mix(uint64_t h)
-{
-    h ^= h >> 31;
-    h *= 0x94d049bb133111ebull;
-    h ^= h >> 29;
-    return h;
-}
-
-/* Stack keys run to a kilobyte per goroutine, hashed once each: four
- * independent lanes of eight bytes keep the multiplier busy. */
-static uint64_t hash_bytes(const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
-    if (n >= 32) {
-        uint64_t l0 = h, l1 = h ^ 0x243F6A8885A308D3ull, l2 = h ^ 0x13198A2E03707344ull,
-                 l3 = h ^ 0xA4093822299F31D0ull;
-        while (n >= 32) {
-            uint64_t w[4];
-            memcpy(w, s, 32);
-            l0 = (l0 ^ w[0]) * 0xbf58476d1ce4e5b9ull;
-            l1 = (l1 ^ w[1]) * 0xbf58476d1ce4e5b9ull;
-            l2 = (l2 ^ w[2]) * 0xbf58476d1ce4e5b9ull;
-            l3 = (l3 ^ w[3]) * 0xbf58476d1ce4e5b9ull;
-            l0 ^= l0 >> 29;
-            l1 ^= l1 >> 29;
-            l2 ^= l2 >> 29;
-            l3 ^= l3 >> 29;
-            s += 32;
-            n -= 32;
-        }
-        h = mix(l0) ^ mix(l1 + 1) * 3 ^ mix(l2 + 2) * 5 ^ mix(l3 + 3) * 7;
-    }
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-        h ^= h >> 27;
-        s += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    memcpy(&w, s, n);
-    return mix((h ^ w) * 0xbf58476d1ce4e5b9ull);
-}
-
-/* ---- interning tables ------------------------------------------------- */
-
-typedef struct slot {
-    uint64_t hash;       /* 0: empty (a real hash of 0 is stored as 1) */
-    const char *key;     /* the string / the stack key, in the arena */
-    size_t len;
-    gl_stack *stack;     /* stack table only */
-} slot;
-
-typedef struct table {
-    slot *slots;
-    size_t mask, n;
-} table;
-
-static int table_grow(table *t)
-{
-    size_t cap = t->slots ? (t->mask + 1) * 2 : 1024;
-    slot *s = calloc(cap, sizeof *s);
-    if (!s)
-        return -1;
-    for (size_t i = 0; t->slots && i <= t->mask; i++) {
-        if (!t->slots[i].hash)
-            continue;
-        size_t j = t->slots[i].hash & (cap - 1);
-        while (s[j].hash)
-            j = (j + 1) & (cap - 1);
-        s[j] = t->slots[i];
-    }
-    free(t->slots);
-    t->slots = s;
-    t->mask = cap - 1;
-    return 0;
-}
-
-/* The slot holding key, or the empty slot where it belongs. */
-static slot *table_find(table *t, uint64_t hash, const void *key, size_t len)
-{
-    for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
-        slot *s = &t->slots[i];
-        if (!s->hash || (s->hash == hash && s->len == len && memcmp(s->key, key, len) == 0))
-            return s;
-    }
-}
-
-/* ---- the builder ------------------------------------------------------ */
-
-struct gl_build;
-static int index_reserve(struct gl_build *b, size_t n);
 
 /* A frame of the stack being built: its strings stay where the stack key
  * holds them (function, file) or in the scratch text (textbuf: the arguments
@@ -181,17 +33,13 @@ typedef struct outer_memo {
     int known;
 } outer_memo;
 
-/* What outlives the builder: owned by the dump (gl_dump_index.owner). */
-typedef struct owned {
-    arena mem;
-} owned;
-
 struct gl_build {
     gl_dump *d;
-    gl_dump_index *ix;
-    owned *own;
-    table strings, stacks;
-    size_t cap_stacks, cap_goroutines;
+    gl_dump_store *st;
+    size_t cap_stacks, cap_goroutines, cap_chans, cap_contexts, cap_modules, cap_tests;
+    /* interned stacks of text sources, by key */
+    gl_blob_table stacks;
+    gl_stack *empty[2];          /* the empty stack, untruncated / truncated */
     /* the stack being built */
     sframe *frames;
     size_t nframes, cap_frames;
@@ -199,59 +47,35 @@ struct gl_build {
     size_t text_len, text_cap;
     unsigned char *key;          /* the stack's identity, built as frames come */
     size_t key_len, key_cap;
-    int key_failed;
-    gl_stack *empty[2];          /* the empty stack, untruncated / truncated */
     ancestor *ancestors;
     size_t nancestors, cap_ancestors;
     outer_memo *outer;           /* by stack id: its outermost function */
     size_t cap_outer;
 };
 
-static void release(gl_dump *d)
-{
-    gl_dump_index *ix = d->index_;
-    owned *own = ix->owner;
-    free(d->stacks);
-    d->stacks = NULL;
-    d->nstacks = 0;
-    free(ix->gid_keys);
-    free(ix->gid_pos);
-    ix->gid_keys = NULL;
-    ix->gid_pos = NULL;
-    if (own) {
-        arena_free(&own->mem);
-        free(own);
-    }
-    ix->owner = NULL;
-    ix->release = NULL;
-    d->path = NULL;
-}
-
 gl_build *gl_build_new(const char *path, const char *source)
 {
     gl_build *b = calloc(1, sizeof *b);
     gl_dump *d = calloc(1, sizeof *d);
-    gl_dump_index *ix = calloc(1, sizeof *ix);
-    owned *own = calloc(1, sizeof *own);
-    if (!b || !d || !ix || !own) {
+    gl_dump_store *st = calloc(1, sizeof *st);
+    if (!b || !d || !st) {
         free(b);
         free(d);
-        free(ix);
-        free(own);
+        free(st);
         return NULL;
     }
-    ix->owner = own;
-    ix->release = release;
-    d->index_ = ix;
+    st->goroutines.spread = GL_MAP_IDS;
+    st->chans.spread = GL_MAP_ADDRESSES;
+    st->contexts.spread = GL_MAP_ADDRESSES;
+    d->store_ = st;
     d->source = source;
     d->version = GL_DUMP_VERSION;
     d->status = -1;
     d->mono_ns = GL_BUILD_NOW_NS;
     d->min_park_ns = -1;
     b->d = d;
-    b->ix = ix;
-    b->own = own;
-    if (table_grow(&b->strings) != 0 || table_grow(&b->stacks) != 0 || index_reserve(b, 1) != 0
+    b->st = st;
+    if (gl_blob_grow(&b->stacks) != 0
         || !(d->path = (char *)gl_build_intern(b, path ? path : "-", strlen(path ? path : "-")))) {
         gl_build_discard(b);
         return NULL;
@@ -266,24 +90,38 @@ gl_dump *gl_build_dump(gl_build *b)
 
 const char *gl_build_intern(gl_build *b, const char *s, size_t len)
 {
-    if (!s)
+    return s ? gl_store_intern(b->st, s, len) : NULL;
+}
+
+void *gl_build_alloc(gl_build *b, size_t n)
+{
+    return gl_arena_calloc(&b->st->mem, n);
+}
+
+/* ---- stacks ---------------------------------------------------------- */
+
+/* Appends a stack of n frames (zeroed, module -1) with id. */
+static gl_stack *push_stack(gl_build *b, uint32_t id, size_t n, int truncated)
+{
+    gl_dump *d = b->d;
+    gl_stack *st = gl_build_alloc(b, sizeof *st);
+    gl_frame *frames = n ? gl_build_alloc(b, n * sizeof *frames) : NULL;
+    if (!st || (n && !frames)
+        || gl_grow((void **)&d->stacks, &b->cap_stacks, d->nstacks + 1, sizeof *d->stacks) != 0)
         return NULL;
-    uint64_t h = hash_bytes(s, len);
-    h += !h;
-    slot *sl = table_find(&b->strings, h, s, len);
-    if (sl->hash)
-        return sl->key;
-    char *copy = arena_alloc(&b->own->mem, len + 1);
-    if (!copy)
-        return NULL;
-    memcpy(copy, s, len);
-    copy[len] = '\0';
-    sl->hash = h;
-    sl->key = copy;
-    sl->len = len;
-    if (++b->strings.n * 2 > b->strings.mask && table_grow(&b->strings) != 0)
-        return NULL;
-    return copy;
+    for (size_t i = 0; i < n; i++)
+        frames[i].mod = -1;
+    st->id = id;
+    st->truncated = truncated != 0;
+    st->n = n;
+    st->frames = frames;
+    d->stacks[d->nstacks++] = st;
+    return st;
+}
+
+gl_stack *gl_build_stack_new(gl_build *b, uint32_t id, size_t n, int truncated)
+{
+    return push_stack(b, id, n, truncated);
 }
 
 void gl_build_stack_begin(gl_build *b)
@@ -291,17 +129,11 @@ void gl_build_stack_begin(gl_build *b)
     b->nframes = 0;
     b->text_len = 0;
     b->key_len = 1; /* byte 0: the truncation mark, set at the end */
-    b->key_failed = 0;
 }
 
 size_t gl_build_stack_depth(const gl_build *b)
 {
     return b->nframes;
-}
-
-static int key_reserve(gl_build *b, size_t n)
-{
-    return gl_grow((void **)&b->key, &b->key_cap, b->key_len + n, 1);
 }
 
 static void key_put(gl_build *b, const void *p, size_t n)
@@ -334,7 +166,7 @@ int gl_build_frame_add(gl_build *b, const gl_build_frame *f)
            al = f->args ? f->args_len : 0;
     if (gl_grow((void **)&b->frames, &b->cap_frames, b->nframes + 1, sizeof *b->frames) != 0
         || (f->args && gl_grow((void **)&b->textbuf, &b->text_cap, b->text_len + al + 1, 1) != 0)
-        || key_reserve(b, fl + il + al + 64) != 0)
+        || gl_grow((void **)&b->key, &b->key_cap, b->key_len + fl + il + al + 64, 1) != 0)
         return -1;
     sframe *s = &b->frames[b->nframes++];
     s->args_at = f->args ? text_put(b, f->args, al) : SIZE_MAX;
@@ -363,44 +195,31 @@ int gl_build_frame_add(gl_build *b, const gl_build_frame *f)
     return 0;
 }
 
+/* The frames built so far as a new stack, its strings interned. */
 static gl_stack *new_stack(gl_build *b, int truncated)
 {
-    arena *a = &b->own->mem;
-    gl_stack *st = arena_alloc(a, sizeof *st);
-    gl_frame *frames = b->nframes ? arena_alloc(a, b->nframes * sizeof *frames) : NULL;
-    if (!st || (b->nframes && !frames))
+    gl_stack *st = push_stack(b, (uint32_t)(b->d->nstacks + 1), b->nframes, truncated);
+    if (!st)
         return NULL;
     for (size_t i = 0; i < b->nframes; i++) {
         const sframe *s = &b->frames[i];
-        gl_frame *f = &frames[i];
+        gl_frame *f = &st->frames[i];
         f->pc = s->pc;
-        f->mod = -1;
         f->off = s->off;
-        f->function = NULL;
-        f->file = NULL;
+        f->line = s->line;
         if (s->function_at != SIZE_MAX
             && !(f->function = (char *)gl_build_intern(b, (char *)b->key + s->function_at, s->function_len)))
             return NULL;
         if (s->file_at != SIZE_MAX
             && !(f->file = (char *)gl_build_intern(b, (char *)b->key + s->file_at, s->file_len)))
             return NULL;
-        f->line = s->line;
-        f->args = NULL;
         if (s->args_at != SIZE_MAX) {
-            f->args = arena_alloc(a, s->args_len + 1);
+            f->args = gl_arena_alloc(&b->st->mem, s->args_len + 1);
             if (!f->args)
                 return NULL;
             memcpy(f->args, b->textbuf + s->args_at, s->args_len + 1);
         }
     }
-    gl_dump *d = b->d;
-    if (gl_grow((void **)&d->stacks, &b->cap_stacks, d->nstacks + 1, sizeof *d->stacks) != 0)
-        return NULL;
-    st->id = (uint32_t)(d->nstacks + 1);
-    st->truncated = truncated != 0;
-    st->n = b->nframes;
-    st->frames = frames;
-    d->stacks[d->nstacks++] = st;
     return st;
 }
 
@@ -413,12 +232,11 @@ gl_stack *gl_build_stack_end(gl_build *b, int truncated)
         return *e;
     }
     b->key[0] = (unsigned char)(truncated != 0);
-    uint64_t h = hash_bytes(b->key, b->key_len);
-    h += !h;
-    slot *sl = table_find(&b->stacks, h, b->key, b->key_len);
+    uint64_t h = gl_blob_hash(b->key, b->key_len);
+    gl_blob_slot *sl = gl_blob_find(&b->stacks, h, b->key, b->key_len);
     if (sl->hash)
-        return sl->stack;
-    char *key = arena_alloc(&b->own->mem, b->key_len);
+        return sl->value;
+    char *key = gl_arena_alloc(&b->st->mem, b->key_len);
     gl_stack *st = key ? new_stack(b, truncated) : NULL;
     if (!st)
         return NULL;
@@ -426,11 +244,82 @@ gl_stack *gl_build_stack_end(gl_build *b, int truncated)
     sl->hash = h;
     sl->key = key;
     sl->len = b->key_len;
-    sl->stack = st;
-    if (++b->stacks.n * 2 > b->stacks.mask && table_grow(&b->stacks) != 0)
+    sl->value = st;
+    if (gl_blob_added(&b->stacks) != 0)
         return NULL;
     return st;
 }
+
+/* ---- records ---------------------------------------------------------- */
+
+/* Appends a zeroed element to *arr and files it under key in map (when
+ * given): NULL with *dup set when the key is taken, NULL when out of memory. */
+static void *append(void **arr, size_t *n, size_t *cap, size_t elem, gl_u64_map *map, uint64_t key, int *dup)
+{
+    *dup = 0;
+    if (gl_grow(arr, cap, *n + 1, elem) != 0)
+        return NULL;
+    if (map) {
+        int r = gl_map_put(map, key, *n);
+        if (r != 0) {
+            *dup = r > 0;
+            return NULL;
+        }
+    }
+    void *e = (char *)*arr + *n * elem;
+    memset(e, 0, elem);
+    (*n)++;
+    return e;
+}
+
+gl_goroutine *gl_build_goroutine_new(gl_build *b, int has_id, int64_t id, int *dup)
+{
+    gl_dump *d = b->d;
+    gl_goroutine *g = append((void **)&d->goroutines, &d->ngoroutines, &b->cap_goroutines, sizeof *g,
+                             has_id ? &b->st->goroutines : NULL, (uint64_t)id, dup);
+    if (g) {
+        g->id = id;
+        g->dump = d;
+    }
+    return g;
+}
+
+gl_chan *gl_build_chan_new(gl_build *b, uint64_t addr, int *dup)
+{
+    gl_dump *d = b->d;
+    gl_chan *c = append((void **)&d->chans, &d->nchans, &b->cap_chans, sizeof *c, &b->st->chans, addr, dup);
+    if (c)
+        c->addr = addr;
+    return c;
+}
+
+gl_context *gl_build_context_new(gl_build *b, uint64_t addr, int *dup)
+{
+    gl_dump *d = b->d;
+    gl_context *x = append((void **)&d->contexts, &d->ncontexts, &b->cap_contexts, sizeof *x, &b->st->contexts,
+                           addr, dup);
+    if (x)
+        x->addr = addr;
+    return x;
+}
+
+gl_module *gl_build_module_new(gl_build *b)
+{
+    int dup;
+    gl_dump *d = b->d;
+    return append((void **)&d->modules, &d->nmodules, &b->cap_modules, sizeof *d->modules, NULL, 0, &dup);
+}
+
+int gl_build_test_add(gl_build *b, const char *name)
+{
+    gl_dump *d = b->d;
+    if (gl_grow((void **)&d->tests, &b->cap_tests, d->ntests + 1, sizeof *d->tests) != 0)
+        return -1;
+    d->tests[d->ntests++] = name;
+    return 0;
+}
+
+/* ---- goroutines of text sources ---------------------------------------- */
 
 static int has_prefix(const char *s, const char *p)
 {
@@ -459,6 +348,23 @@ static const char *outermost_function(const gl_stack *s)
     return NULL;
 }
 
+/* The outermost function of a stack, found once per stack. */
+static int start_function_of(gl_build *b, const gl_stack *s, const char **out)
+{
+    size_t id = s->id;
+    size_t had = b->cap_outer;
+    if (gl_grow((void **)&b->outer, &b->cap_outer, id + 1, sizeof *b->outer) != 0)
+        return -1;
+    memset(b->outer + had, 0, (b->cap_outer - had) * sizeof *b->outer);
+    outer_memo *m = &b->outer[id];
+    if (!m->known) {
+        m->function = outermost_function(s);
+        m->known = 1;
+    }
+    *out = m->function;
+    return 0;
+}
+
 /* The runtime's own goroutines (GC workers, finalizers...): shown by gc with
  * GOTRACEBACK=system and by libgo; never leaks, like the shim's system=1. */
 static int looks_system(const gl_goroutine *g)
@@ -470,72 +376,12 @@ static int looks_system(const gl_goroutine *g)
     return c && c->function && has_prefix(c->function, "runtime.") && strcmp(c->function, "runtime.main") != 0;
 }
 
-/* Inserts id at position pos; 1 when the id is already there. */
-static int index_put(gl_dump_index *ix, int64_t id, size_t pos)
-{
-    for (size_t i = gl_gid_slot(id, ix->gid_mask);; i = (i + 1) & ix->gid_mask) {
-        if (ix->gid_keys[i] == id)
-            return 1;
-        if (ix->gid_keys[i] == 0) {
-            ix->gid_keys[i] = id;
-            ix->gid_pos[i] = pos;
-            return 0;
-        }
-    }
-}
-
-/* Keeps the id table at most half full. */
-static int index_reserve(gl_build *b, size_t n)
-{
-    gl_dump_index *ix = b->ix;
-    size_t cap = ix->gid_keys ? ix->gid_mask + 1 : 0;
-    if (n * 2 < cap)
-        return 0;
-    size_t ncap = cap ? cap : 1024;
-    while (n * 2 >= ncap)
-        ncap *= 2;
-    int64_t *keys = calloc(ncap, sizeof *keys);
-    size_t *pos = malloc(ncap * sizeof *pos);
-    if (!keys || !pos) {
-        free(keys);
-        free(pos);
-        return -1;
-    }
-    int64_t *old_keys = ix->gid_keys;
-    size_t *old_pos = ix->gid_pos;
-    ix->gid_keys = keys;
-    ix->gid_pos = pos;
-    ix->gid_mask = ncap - 1;
-    for (size_t i = 0; i < cap; i++)
-        if (old_keys[i])
-            index_put(ix, old_keys[i], old_pos[i]);
-    free(old_keys);
-    free(old_pos);
-    return 0;
-}
-
-static gl_goroutine *append_goroutine(gl_build *b)
-{
-    gl_dump *d = b->d;
-    if (gl_grow((void **)&d->goroutines, &b->cap_goroutines, d->ngoroutines + 1, sizeof *d->goroutines) != 0
-        || index_reserve(b, d->ngoroutines + 1) != 0)
-        return NULL;
-    gl_goroutine *g = &d->goroutines[d->ngoroutines];
-    memset(g, 0, sizeof *g);
-    g->dump = d;
-    return g;
-}
-
 int gl_build_goroutine_add(gl_build *b, const gl_build_goroutine *in)
 {
-    gl_dump *d = b->d;
-    gl_goroutine *g = append_goroutine(b);
+    int dup;
+    gl_goroutine *g = gl_build_goroutine_new(b, in->id > 0, in->id, &dup);
     if (!g)
-        return -1;
-    /* One probe both finds a duplicate and files the new id. */
-    if (in->id > 0 && index_put(b->ix, in->id, d->ngoroutines) == 1)
-        return 1;
-    g->id = in->id;
+        return dup ? 1 : -1;
     g->parent = in->parent;
     g->state = in->state;
     g->reason = in->state == GL_G_PARKED ? in->reason : -1;
@@ -556,27 +402,10 @@ int gl_build_goroutine_add(gl_build *b, const gl_build_goroutine *in)
         return -1;
     if (in->start_function)
         g->start_function = (char *)in->start_function;
-    else if (in->stack) {
-        size_t id = in->stack->id;
-        size_t had = b->cap_outer;
-        if (gl_grow((void **)&b->outer, &b->cap_outer, id + 1, sizeof *b->outer) != 0)
-            return -1;
-        memset(b->outer + had, 0, (b->cap_outer - had) * sizeof *b->outer);
-        outer_memo *m = &b->outer[id];
-        if (!m->known) {
-            m->function = outermost_function(in->stack);
-            m->known = 1;
-        }
-        g->start_function = (char *)m->function;
-    }
+    else if (in->stack && start_function_of(b, in->stack, (const char **)&g->start_function) != 0)
+        return -1;
     g->system = in->system >= 0 ? in->system : looks_system(g);
-    d->ngoroutines++;
     return 0;
-}
-
-size_t gl_build_goroutine_count(const gl_build *b)
-{
-    return b->d->ngoroutines;
 }
 
 int gl_build_ancestor(gl_build *b, int64_t id, int64_t parent, const char *start_function)
@@ -595,27 +424,25 @@ int gl_build_ancestor(gl_build *b, int64_t id, int64_t parent, const char *start
 /* Ancestors wait for the end: the live goroutine may come later in the dump. */
 static int add_ancestors(gl_build *b)
 {
-    gl_dump *d = b->d;
     for (size_t i = 0; i < b->nancestors; i++) {
         const ancestor *a = &b->ancestors[i];
-        if (gl_dump_goroutine(d, a->id))
+        if (gl_dump_goroutine(b->d, a->id))
             continue;
-        gl_goroutine *g = append_goroutine(b);
+        int dup;
+        gl_goroutine *g = gl_build_goroutine_new(b, 1, a->id, &dup);
         if (!g)
             return -1;
-        g->id = a->id;
         g->parent = a->parent;
         g->state = GL_G_EXITED;
         g->reason = -1;
         g->start_function = (char *)a->start_function;
-        index_put(b->ix, a->id, d->ngoroutines++);
     }
     return 0;
 }
 
 gl_dump *gl_build_finish(gl_build *b)
 {
-    if (index_reserve(b, 1) != 0 || add_ancestors(b) != 0) {
+    if (add_ancestors(b) != 0) {
         gl_build_discard(b);
         return NULL;
     }
@@ -630,7 +457,6 @@ void gl_build_discard(gl_build *b)
     if (!b)
         return;
     gl_dump_free(b->d);
-    free(b->strings.slots);
     free(b->stacks.slots);
     free(b->frames);
     free(b->textbuf);

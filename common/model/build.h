@@ -1,8 +1,12 @@
-/* Assembles a gl_dump from a parsed foreign source (gc/gccgo traceback text,
- * pprof debug=1 text, pprof protobuf), so every format ends in the same model
- * the rules and reports already use.
+/* The one builder of the model: every reader assembles its gl_dump here, so
+ * every format ends in the same model, in the same memory (model/store.h),
+ * with the same lookups.
  *
- * Usage, for each goroutine (or pprof sample):
+ * Two ways in. Sources that print what goroutines look like (gc and gccgo
+ * traceback text, pprof debug=1 text, pprof protobuf) hand over frames and
+ * goroutines as they read them, and the builder interns stacks and derives
+ * what the text does not say (start functions, runtime goroutines, park
+ * times from minutes). Usage, for each goroutine (or pprof sample):
  *
  *     gl_build_stack_begin(b);
  *     gl_build_frame(b, &frame);   // innermost first, any number
@@ -17,7 +21,7 @@
  * on the gl_stack pointer, and a million goroutines share a few hundred
  * distinct stacks. A stack's identity is exactly what exact grouping compares:
  * function, file, line, +0x offset and the *shape* of each frame's arguments
- * (gl_rules_args_shape), plus the truncation mark; the pc only when the
+ * (gl_args_shape, names/args_shape.h), plus the truncation mark; the pc only when the
  * function is unknown. The interned stack keeps the arguments and pcs of the
  * first goroutine that had it, for display.
  *
@@ -25,10 +29,14 @@
  * need only live for the call: the builder copies what it keeps into the
  * dump's own memory. Nothing per goroutine is kept but its gl_goroutine.
  *
+ * A goleash dump gives every record in full, ids and references included:
+ * its reader (format/dump_read.c) makes each record with gl_build_*_new and
+ * fills it in.
+ *
  * Errors: functions returning int give 0 on success and -1 only when out of
  * memory; the builder is then unusable except for gl_build_discard. */
-#ifndef GOLEASH_DUMP_BUILD_H
-#define GOLEASH_DUMP_BUILD_H
+#ifndef GOLEASH_MODEL_BUILD_H
+#define GOLEASH_MODEL_BUILD_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -42,8 +50,8 @@ typedef struct gl_build gl_build;
 #define GL_BUILD_NOW_NS ((int64_t)1 << 62)
 
 /* path: the name used in messages and stored as d->path; source: the format
- * ("gc-traceback", "gccgo-traceback", "pprof-debug1", "pprof-proto"; a string
- * constant, not copied). NULL when out of memory. */
+ * ("goleash", "gc-traceback", "gccgo-traceback", "pprof-debug1",
+ * "pprof-proto"; a string constant, not copied). NULL when out of memory. */
 gl_build *gl_build_new(const char *path, const char *source);
 
 /* The dump under construction, for its info fields: min_park_ns, truncated,
@@ -99,7 +107,6 @@ typedef struct gl_build_goroutine {
 /* Appends a goroutine. Returns 0, 1 when a goroutine with the same id was
  * already added (this one is ignored: the caller may warn), -1 out of memory. */
 int gl_build_goroutine_add(gl_build *b, const gl_build_goroutine *g);
-size_t gl_build_goroutine_count(const gl_build *b);
 
 /* An ancestor the source names but whose goroutine is gone (gc's
  * `[originating from goroutine N]` blocks): recorded as an exited goroutine
@@ -107,7 +114,31 @@ size_t gl_build_goroutine_count(const gl_build *b);
  * goroutine with that id. start_function: interned (gl_build_intern), or NULL. */
 int gl_build_ancestor(gl_build *b, int64_t id, int64_t parent, const char *start_function);
 
-/* Builds the id index and returns the dump; b is consumed. NULL when out of
+/* ---- records given in full (goleash dumps) ---- */
+
+/* n zeroed bytes owned by the dump; NULL when out of memory. */
+void *gl_build_alloc(gl_build *b, size_t n);
+
+/* A stack as the source lists it, under its own id, with n frames (zeroed,
+ * module -1) for the caller to fill; not interned. NULL when out of memory. */
+gl_stack *gl_build_stack_new(gl_build *b, uint32_t id, size_t n, int truncated);
+
+/* A zeroed goroutine appended to the dump (its dump set). With has_id it is
+ * filed under id for gl_dump_goroutine, and a second goroutine with that id
+ * is refused: NULL and *dup = 1. NULL and *dup = 0 when out of memory. */
+gl_goroutine *gl_build_goroutine_new(gl_build *b, int has_id, int64_t id, int *dup);
+
+/* The same for channels and contexts, filed under their address. */
+gl_chan *gl_build_chan_new(gl_build *b, uint64_t addr, int *dup);
+gl_context *gl_build_context_new(gl_build *b, uint64_t addr, int *dup);
+
+/* A zeroed module appended; NULL when out of memory. */
+gl_module *gl_build_module_new(gl_build *b);
+
+/* Appends a test name (interned with gl_build_intern). 0, or -1 when out of memory. */
+int gl_build_test_add(gl_build *b, const char *name);
+
+/* Adds the ancestors and returns the dump; b is consumed. NULL when out of
  * memory (b is freed then too). */
 gl_dump *gl_build_finish(gl_build *b);
 

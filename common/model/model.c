@@ -1,48 +1,54 @@
-/* Lookups into a parsed dump. */
+/* Lookups into a dump, its strings, and its end. */
 #include "model/model.h"
-#include "model/dump_index.h"
+#include "model/store.h"
 
-
-static const gl_index_entry *find_entry(gl_index_entry *table, uint64_t key)
-{
-    gl_index_entry *e = NULL;
-    HASH_FIND(hh, table, &key, sizeof key, e);
-    return e;
-}
+#include <stdlib.h>
+#include <string.h>
 
 gl_goroutine *gl_dump_goroutine(const gl_dump *d, int64_t id)
 {
-    if (!d || !d->index_)
-        return NULL;
-    const gl_dump_index *ix = d->index_;
-    if (ix->gid_keys) {
-        if (id == 0)
-            return NULL;
-        for (size_t i = gl_gid_slot(id, ix->gid_mask);; i = (i + 1) & ix->gid_mask) {
-            if (ix->gid_keys[i] == id)
-                return &d->goroutines[ix->gid_pos[i]];
-            if (ix->gid_keys[i] == 0)
-                return NULL;
-        }
-    }
-    const gl_index_entry *e = find_entry(ix->goroutines, (uint64_t)id);
-    return e ? &d->goroutines[e->idx] : NULL;
+    const size_t *pos = d && d->store_ ? gl_map_find(&((const gl_dump_store *)d->store_)->goroutines, (uint64_t)id)
+                                       : NULL;
+    return pos ? &d->goroutines[*pos] : NULL;
 }
 
 gl_chan *gl_dump_chan(const gl_dump *d, uint64_t addr)
 {
-    if (!d || !d->index_)
-        return NULL;
-    const gl_dump_index *ix = d->index_;
-    const gl_index_entry *e = find_entry(ix->chans, addr);
-    return e ? &d->chans[e->idx] : NULL;
+    const size_t *pos = d && d->store_ ? gl_map_find(&((const gl_dump_store *)d->store_)->chans, addr) : NULL;
+    return pos ? &d->chans[*pos] : NULL;
 }
 
 gl_context *gl_dump_context(const gl_dump *d, uint64_t addr)
 {
-    if (!d || !d->index_)
+    const size_t *pos = d && d->store_ ? gl_map_find(&((const gl_dump_store *)d->store_)->contexts, addr) : NULL;
+    return pos ? &d->contexts[*pos] : NULL;
+}
+
+const char *gl_dump_intern(gl_dump *d, const char *s)
+{
+    if (!d || !s || !d->store_)
         return NULL;
-    const gl_dump_index *ix = d->index_;
-    const gl_index_entry *e = find_entry(ix->contexts, addr);
-    return e ? &d->contexts[e->idx] : NULL;
+    return gl_store_intern(d->store_, s, strlen(s));
+}
+
+void gl_dump_free(gl_dump *d)
+{
+    if (!d)
+        return;
+    gl_dump_store *st = d->store_;
+    if (st) {
+        gl_arena_free(&st->mem);
+        free(st->strings.slots);
+        gl_map_free(&st->goroutines);
+        gl_map_free(&st->chans);
+        gl_map_free(&st->contexts);
+        free(st);
+    }
+    free(d->stacks);
+    free(d->goroutines);
+    free(d->chans);
+    free(d->contexts);
+    free(d->modules);
+    free(d->tests);
+    free(d);
 }

@@ -1,8 +1,9 @@
-/* In-memory model of one or more goleash dumps (docs/dump-format.md).
- * Filled by dump_read.c, enriched by the analyzer's symbolizer (file:line),
- * judged by rules.c, rendered by report_text.c and analyzer/report_json.c.
- * The shim links this too: its exit report parses the dump it just wrote,
- * so the in-process report and `goleash report` can never disagree. */
+/* In-memory model of one or more goleash dumps (docs/dump-format.md) and of
+ * every other dump format goleash reads. Built by the one builder (build.h)
+ * for every reader (format/dump_read.c, the analyzer's readers), enriched by
+ * the analyzer's symbolizer (file:line), judged by the rules, rendered by the
+ * reports. The shim links this too: its exit report parses the dump it just
+ * wrote, so the in-process report and `goleash report` can never disagree. */
 #ifndef GOLEASH_MODEL_H
 #define GOLEASH_MODEL_H
 
@@ -128,7 +129,6 @@ typedef struct gl_dump {
     char *reason;
     int status;
     int64_t mono_ns, wall_ns;
-    int go_ids;               /* 1 when goroutine ids are Go's */
     char *libgo;
     int64_t min_park_ns;
     int ignore_setup;         /* the process ran with ignore_setup=1 */
@@ -141,12 +141,19 @@ typedef struct gl_dump {
     size_t ncontexts;   gl_context *contexts;
     size_t ntests;      const char **tests; /* every test the process started, in start order */
     size_t tests_dropped;     /* tests started beyond the shim's list limit (not in tests) */
-    void *index_;             /* private lookup tables of the reader */
+    void *store_;             /* private: its memory and lookup tables (model/store.h) */
 } gl_dump;
 
 /* Lookups by key; NULL when absent. */
 gl_goroutine *gl_dump_goroutine(const gl_dump *d, int64_t id);
 gl_chan *gl_dump_chan(const gl_dump *d, uint64_t addr);
 gl_context *gl_dump_context(const gl_dump *d, uint64_t addr);
+
+/* Returns a copy of s owned by d (equal strings share one copy), valid until
+ * gl_dump_free. For code that fills frames after reading (the symbolizer).
+ * NULL on allocation failure or when s is NULL. */
+const char *gl_dump_intern(gl_dump *d, const char *s);
+
+void gl_dump_free(gl_dump *d);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "model/model.h"
+#include "names/args_shape.h"
 
 struct gl_suppressions;
 
@@ -142,18 +143,6 @@ const char *gl_group_reason(const gl_leak_group *g);
  * *index (may be NULL) receives its position. Used for blocked_at and for
  * the sites of make(chan) and context creation. */
 const gl_frame *gl_rules_user_frame(const gl_stack *s, size_t *index);
-
-/* The shape of a text dump's argument list for exact grouping: values that
- * look like addresses (>= 0x10000), and values Go marks as possibly wrong
- * (`0x9?`), become "*", so goroutines that differ only in the pointers they
- * were handed, or in stale register words, group together. Writes at most cap bytes
- * (NUL included) to out; returns the length it needed. */
-size_t gl_rules_args_shape(const char *args, char *out, size_t cap);
-
-/* The same shape of s[0, len) (need not be NUL-terminated), written to out,
- * which has room for len + 1 bytes (a shape is never longer), NUL-ended.
- * Returns the shape's length. The text-dump builder interns stacks by it. */
-size_t gl_args_shape(const char *s, size_t len, char *out);
 
 /* The first frame of a creation stack that is not __go_go / runtime. */
 const gl_frame *gl_rules_creation_frame(const gl_stack *s, size_t *index);
