@@ -24,6 +24,14 @@ gl_context *gl_dump_context(const gl_dump *d, uint64_t addr)
     return pos ? &d->contexts[*pos] : NULL;
 }
 
+const gl_module *gl_dump_module(const gl_dump *d, int id)
+{
+    for (size_t i = 0; d && i < d->nmodules; i++)
+        if (d->modules[i].id == id)
+            return &d->modules[i];
+    return NULL;
+}
+
 const char *gl_dump_intern(gl_dump *d, const char *s)
 {
     if (!d || !s || !d->store_)

@@ -148,6 +148,7 @@ typedef struct gl_dump {
 gl_goroutine *gl_dump_goroutine(const gl_dump *d, int64_t id);
 gl_chan *gl_dump_chan(const gl_dump *d, uint64_t addr);
 gl_context *gl_dump_context(const gl_dump *d, uint64_t addr);
+const gl_module *gl_dump_module(const gl_dump *d, int id);
 
 /* Returns a copy of s owned by d (equal strings share one copy), valid until
  * gl_dump_free. For code that fills frames after reading (the symbolizer).

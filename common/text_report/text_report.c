@@ -5,16 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const gl_module *module_of(const gl_dump *d, int mod)
-{
-    if (!d)
-        return NULL;
-    for (size_t i = 0; i < d->nmodules; i++)
-        if (d->modules[i].id == mod)
-            return &d->modules[i];
-    return NULL;
-}
-
 static const char *base_name(const char *path)
 {
     const char *slash = path ? strrchr(path, '/') : NULL;
@@ -29,7 +19,7 @@ void gl_format_frame(char *buf, size_t len, const gl_dump *d, const gl_frame *f)
         return;
     }
     char where[256];
-    const gl_module *m = module_of(d, f->mod);
+    const gl_module *m = gl_dump_module(d, f->mod);
     if (m)
         snprintf(where, sizeof where, "%s+0x%llx", base_name(m->path), (unsigned long long)(f->pc - m->base));
     else
