@@ -18,12 +18,6 @@ typedef enum gl_format { GL_FORMAT_TEXT, GL_FORMAT_JSON } gl_format;
 
 typedef enum gl_annotations { GL_ANNOTATE_AUTO, GL_ANNOTATE_ON, GL_ANNOTATE_OFF } gl_annotations;
 
-/* getopt codes of the report-file options (single letters are theirs). */
-enum {
-    GL_OPT_JSON = 300, GL_OPT_JUNIT, GL_OPT_SARIF, GL_OPT_SOURCE_ROOT, GL_OPT_SARIF_CATEGORY,
-    GL_OPT_GITHUB_ANNOTATIONS
-};
-
 typedef struct gl_report_opts {
     gl_format format;
     int64_t min_park_ns;    /* negative: each dump's own min_park */
@@ -43,9 +37,6 @@ typedef struct gl_report_opts {
     int ignore_setup;       /* 1: leave out leaks spawned outside any test; negative: as each dump's process ran */
 } gl_report_opts;
 
-/* Option codes gl_report_option takes beyond the short-option letters. */
-enum { GL_OPT_IGNORE_SETUP = 'I' };
-
 /* Reports on the dumps in the inputs at paths (any format load.h reads; `-`
  * is stdin). Returns GL_EXIT_CLEAN, GL_EXIT_LEAKS, or GL_EXIT_USAGE after
  * printing `goleash: FILE:LINE: ...` for a bad input or when a report could
@@ -56,10 +47,5 @@ int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths);
  * symbolizes them. On error prints `goleash: FILE:LINE: ...` and returns -1
  * (nothing appended); warnings go to w. */
 int gl_analyze_load(const char *path, gl_dump_list *dumps, gl_warnings *w);
-
-/* Parses the options both commands take (--format, --min-park, -o and the
- * GL_OPT_* ones). Returns 1 when opt was one of them, 0 when not, -1 on a
- * bad value (message printed). */
-int gl_report_option(gl_report_opts *o, int opt, const char *arg);
 
 #endif

@@ -181,8 +181,35 @@ for d in "${dirs[@]}"; do
     run_both "report of ${d#"$root"/}/*" report "${files[@]}"
     run_both "report --format json of ${d#"$root"/}/*" report --format json "${files[@]}"
 done
-run_both "--help" --help
-run_both "usage error" report --bogus
+# The command line: help, versions and every kind of usage error.
+while IFS= read -r line; do
+    # shellcheck disable=SC2086 # the words of each line are the arguments
+    run_both "goleash $line" $line
+done <<'ARGS'
+--help
+help
+--version
+report --help
+run --help
+report --bogus
+report --s x
+report --min 1s x
+report --min-growth 3 x
+run --min-growth 3 x
+report --keep-dumps /tmp x
+diff --keep-dumps /tmp a b
+diff --min-growth 0 a b
+diff a
+report --format xml x
+report --grouping
+report -o
+report --sarif-category %q x
+report --min-park 5 x
+report --github-annotations maybe x
+report
+run
+bogus
+ARGS
 
 if [ "$differ" = 0 ]; then
     echo "compare_reports: $runs runs over ${#inputs[@]} inputs: OLD and NEW byte-identical"

@@ -1,14 +1,15 @@
 /* goleash: report goroutine leaks from goleash dumps, or run a gccgo program
- * under the shim and report on it. */
+ * under the shim and report on it. The commands and options are the tables
+ * of commands.inc and options.inc (cli.c). */
 #include "analyze.h"
+#include "cli/cli.h"
 #include "diff.h"
 #include "options/kv_options.h"
 #include "options/options.h"
-#include "run/run.h"
 #include "rules/suppress.h"
+#include "run/run.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,91 +18,11 @@
 #define GOLEASH_VERSION "0"
 #endif
 
-static const char usage_text[] =
-    "usage: goleash report [OPTIONS] DUMP...   (DUMP: a file, or - for stdin)\n"
-    "       goleash run [OPTIONS] [--keep-dumps DIR] -- PROG [ARGS...]\n"
-    "       goleash diff [OPTIONS] [--min-growth N] BEFORE AFTER\n"
-    "       goleash help | --help | --version\n"
-    "\n"
-    "report   read dumps and report leaked goroutines: goleash dumps (written by\n"
-    "         libgoleash.so), Go goroutine dumps from gc or gccgo (runtime.Stack,\n"
-    "         SIGQUIT, panics, go test timeouts, also inside a CI log), pprof\n"
-    "         goroutine profiles; gzip'd or plain (docs/input-formats.md)\n"
-    "run      run a gccgo program with libgoleash.so preloaded, then report on the\n"
-    "         dumps it and its child processes left\n"
-    "diff     compare two dumps (any formats): per group, blocked goroutines before\n"
-    "         and after; groups that grew by at least --min-growth (default 1) fail\n"
-    "\n"
-    "options:\n"
-    "  --format text|json   report format (default text; JSON per docs/json-format.md)\n"
-    "  --min-park D         goroutines parked for less than D (e.g. 500ms, 2s) are not\n"
-    "                       leaks (default: the min_park each process ran with;\n"
-    "                       1m for Go text dumps, which give park time in minutes)\n"
-    "  --grouping exact|loose  group leaks by function, file:line, offset and\n"
-    "                       argument shape (exact, default), or by function and\n"
-    "                       file only, ignoring line drift between builds (loose)\n"
-    "  -o, --output FILE    write the report to FILE instead of stdout\n"
-    "  --ignore-setup       test binaries: leave out leaks spawned outside any test\n"
-    "                       (init, TestMain); default: the shim's ignore_setup option\n"
-    "  --keep-dumps DIR     run: write the dumps to DIR and keep them\n"
-    "  --suppressions FILE  leave the leak groups FILE's rules match out of the verdict\n"
-    "                       (repeatable; docs/suppressions.md)\n"
-    "  --no-default-suppressions\n"
-    "                       do not apply the built-in list of goroutines the Go\n"
-    "                       standard library leaves parked by design\n"
-    "\n"
-    "report files, written besides the report above, any number at once\n"
-    "(docs/outputs.md):\n"
-    "  --json FILE          the JSON report (docs/json-format.md)\n"
-    "  --junit FILE         JUnit XML: one testcase per test, failed when it leaked\n"
-    "  --sarif FILE         SARIF 2.1.0, for GitHub code scanning and SARIF viewers\n"
-    "  --sarif-category ID  SARIF run.automationDetails.id (default goleash/%b/)\n"
-    "  --source-root DIR    SARIF and annotation paths are relative to DIR (default\n"
-    "                       $GITHUB_WORKSPACE, else the current directory)\n"
-    "  --github-annotations auto|on|off\n"
-    "                       print ::error workflow commands on stdout, one per leak\n"
-    "                       group (auto: when GITHUB_ACTIONS=true)\n"
-    "  In FILE (and -o, --sarif-category) %p is the program's pid (report: the\n"
-    "  first dump's), %b the program's base name (pool.test), %% a percent sign:\n"
-    "    go test -exec \"goleash run --junit $PWD/reports/%b.xml --\" ./...\n"
-    "  Missing directories of FILE are created.\n"
-    "\n"
-    "environment (run): GOLEASH_SHIM path of libgoleash.so; GOLEASH_OPTIONS options\n"
-    "passed on to the shim; its suppressions= and default_suppressions= also apply\n"
-    "to run's report.\n"
-    "\n"
-    "exit status: 0 no leaks, 1 leaks (diff: some group grew), 2 usage or input\n"
-    "error; for run, a non-zero exit status of PROG wins (128+N when signal N\n"
-    "killed it).\n";
-
-enum { OPT_KEEP_DUMPS = 256, OPT_HELP, OPT_VERSION, OPT_MIN_GROWTH, OPT_SUPPRESSIONS,
-       OPT_NO_DEFAULT_SUPPRESSIONS };
-
-static const struct option command_options[] = {
-    {"format", required_argument, NULL, 'f'},
-    {"min-park", required_argument, NULL, 'm'},
-    {"output", required_argument, NULL, 'o'},
-    {"ignore-setup", no_argument, NULL, GL_OPT_IGNORE_SETUP},
-    {"keep-dumps", required_argument, NULL, OPT_KEEP_DUMPS},
-    {"grouping", required_argument, NULL, 'g'},
-    {"min-growth", required_argument, NULL, OPT_MIN_GROWTH},
-    {"suppressions", required_argument, NULL, OPT_SUPPRESSIONS},
-    {"no-default-suppressions", no_argument, NULL, OPT_NO_DEFAULT_SUPPRESSIONS},
-    {"json", required_argument, NULL, GL_OPT_JSON},
-    {"junit", required_argument, NULL, GL_OPT_JUNIT},
-    {"sarif", required_argument, NULL, GL_OPT_SARIF},
-    {"sarif-category", required_argument, NULL, GL_OPT_SARIF_CATEGORY},
-    {"source-root", required_argument, NULL, GL_OPT_SOURCE_ROOT},
-    {"github-annotations", required_argument, NULL, GL_OPT_GITHUB_ANNOTATIONS},
-    {"help", no_argument, NULL, OPT_HELP},
-    {NULL, 0, NULL, 0},
-};
-
 static int usage_error(const char *why)
 {
     if (why)
         fprintf(stderr, "goleash: %s\n", why);
-    fputs(usage_text, stderr);
+    gl_cli_usage(stderr);
     return GL_EXIT_USAGE;
 }
 
@@ -126,28 +47,36 @@ static void env_supp_pair(const char *key, const char *val, void *ctx)
         gl_option_parse_bool(val, &e->defaults);
 }
 
+/* What the command line asked for. */
+typedef struct cli_args {
+    gl_report_opts report;
+    int64_t min_growth;
+    const char *keep_dir;
+    char **supp_files;
+    size_t nsupp_files;
+    int default_supp;
+} cli_args;
+
 /* The rules, in the order they get credit for a match: --suppressions files
  * as given, then GOLEASH_OPTIONS' file (run), then the built-in list. */
-static int load_suppressions(gl_suppressions *s, char **files, size_t nfiles, int defaults, int is_run)
+static int load_suppressions(gl_suppressions *s, const cli_args *a, int is_run)
 {
     gl_supp_error err;
     struct env_supp env = {.defaults = 1};
     if (is_run)
         gl_kv_parse(getenv("GOLEASH_OPTIONS"), env_supp_pair, &env);
-    for (size_t i = 0; i < nfiles; i++)
-        if (gl_supp_load_file(s, files[i], &err) != 0)
+    for (size_t i = 0; i < a->nsupp_files; i++)
+        if (gl_supp_load_file(s, a->supp_files[i], &err) != 0)
             goto bad;
     if (env.file[0] && gl_supp_load_file(s, env.file, &err) != 0)
         goto bad;
-    if (defaults && env.defaults && gl_supp_load_default(s, &err) != 0)
+    if (a->default_supp && env.defaults && gl_supp_load_default(s, &err) != 0)
         goto bad;
     return 0;
 bad:
     fprintf(stderr, "%s\n", err.msg);
     return -1;
 }
-
-enum { CMD_REPORT, CMD_RUN, CMD_DIFF };
 
 static int parse_count(const char *arg, int64_t *out)
 {
@@ -160,92 +89,97 @@ static int parse_count(const char *arg, int64_t *out)
     return 0;
 }
 
-/* Parses the options of `report`, `run` or `diff` (argv[0] is the command). */
-static int command(int argc, char **argv, int cmd)
+/* One option: -1 to go on, else the exit status to stop with. */
+static int apply_option(cli_args *a, gl_cli_option opt, const char *arg)
 {
-    int is_run = cmd == CMD_RUN;
-    gl_report_opts o = {.format = GL_FORMAT_TEXT, .min_park_ns = -1, .ignore_setup = -1};
-    int64_t min_growth = 1;
-    const char *keep_dir = NULL;
-    char **supp_files = calloc((size_t)argc, sizeof *supp_files);
-    size_t nsupp_files = 0;
-    int default_supp = 1;
+    switch (opt) {
+    case GL_CLI_HELP:
+        gl_cli_usage(stdout);
+        return GL_EXIT_CLEAN;
+    case GL_CLI_MIN_GROWTH:
+        if (parse_count(arg, &a->min_growth) != 0) {
+            fprintf(stderr, "goleash: --min-growth: '%s' is not a whole number >= 1\n", arg);
+            return GL_EXIT_USAGE;
+        }
+        return -1;
+    case GL_CLI_KEEP_DUMPS:
+        a->keep_dir = arg;
+        return -1;
+    case GL_CLI_SUPPRESSIONS:
+        a->supp_files[a->nsupp_files++] = (char *)arg;
+        return -1;
+    case GL_CLI_NO_DEFAULT_SUPPRESSIONS:
+        a->default_supp = 0;
+        return -1;
+    default: {
+        int r = gl_cli_report_option(&a->report, opt, arg);
+        return r < 0 ? GL_EXIT_USAGE : r == 0 ? usage_error(NULL) : -1;
+    }
+    }
+}
+
+/* Reads the options of cmd (argv[0] is the command): -1 when they are
+ * all read, else the exit status to stop with. */
+static int read_options(int argc, char **argv, gl_cli_command cmd, cli_args *a)
+{
+    optind = 1;
+    opterr = 1;
+    int code;
+    while ((code = getopt_long(argc, argv, gl_cli_short_options(), gl_cli_long_options(), NULL)) != -1) {
+        int opt = gl_cli_option_of(code);
+        if (opt < 0)
+            return usage_error(NULL);
+        char why[80];
+        if (opt != GL_CLI_HELP && !gl_cli_takes(cmd, (gl_cli_option)opt, why, sizeof why))
+            return usage_error(why);
+        int r = apply_option(a, (gl_cli_option)opt, optarg);
+        if (r >= 0)
+            return r;
+    }
+    return -1;
+}
+
+/* The command once its options are read. */
+static int run_command(int argc, char **argv, gl_cli_command cmd, cli_args *a)
+{
+    if (cmd == GL_CMD_DIFF) {
+        if (argc - optind != 2)
+            return usage_error("diff: give exactly two dumps, BEFORE and AFTER");
+        gl_diff_opts d = {.report = a->report, .min_growth = a->min_growth};
+        return gl_diff(&d, argv[optind], argv[optind + 1]);
+    }
+    int is_run = cmd == GL_CMD_RUN;
+    if (optind >= argc)
+        return usage_error(is_run ? "run: no program given" : "report: no dump given");
+    /* Before PROG runs: a bad suppressions file is a usage error, not
+     * something to find out after a long test suite. */
     gl_suppressions supp = {0};
     int rc = GL_EXIT_USAGE;
-    int opt;
-    if (!supp_files) {
+    if (load_suppressions(&supp, a, is_run) == 0) {
+        a->report.suppressions = &supp;
+        rc = is_run ? gl_run(&a->report, a->keep_dir, argv + optind)
+                    : gl_analyze(&a->report, argv + optind, (size_t)(argc - optind));
+    }
+    gl_supp_free(&supp);
+    return rc;
+}
+
+static int command(int argc, char **argv, gl_cli_command cmd)
+{
+    cli_args a = {
+        .report = {.format = GL_FORMAT_TEXT, .min_park_ns = -1, .ignore_setup = -1},
+        .min_growth = 1,
+        .supp_files = calloc((size_t)argc, sizeof *a.supp_files),
+        .default_supp = 1,
+    };
+    if (!a.supp_files) {
         fprintf(stderr, "goleash: out of memory\n");
         return GL_EXIT_USAGE;
     }
-    optind = 1;
-    opterr = 1;
-    /* '+': for run, stop at PROG so its own options are not ours. */
-    while ((opt = getopt_long(argc, argv, "+o:", command_options, NULL)) != -1) {
-        if (opt == OPT_HELP) {
-            fputs(usage_text, stdout);
-            rc = GL_EXIT_CLEAN;
-            goto out;
-        }
-        if (opt == OPT_MIN_GROWTH) {
-            if (cmd != CMD_DIFF) {
-                rc = usage_error("--min-growth is for diff");
-                goto out;
-            }
-            if (parse_count(optarg, &min_growth) != 0) {
-                fprintf(stderr, "goleash: --min-growth: '%s' is not a whole number >= 1\n", optarg);
-                goto out;
-            }
-            continue;
-        }
-        if (opt == OPT_KEEP_DUMPS) {
-            if (!is_run) {
-                rc = usage_error("--keep-dumps is for run");
-                goto out;
-            }
-            keep_dir = optarg;
-            continue;
-        }
-        if (opt == OPT_SUPPRESSIONS) {
-            supp_files[nsupp_files++] = optarg;
-            continue;
-        }
-        if (opt == OPT_NO_DEFAULT_SUPPRESSIONS) {
-            default_supp = 0;
-            continue;
-        }
-        int r = opt == '?' ? 0 : gl_report_option(&o, opt, optarg);
-        if (r < 0)
-            goto out;
-        if (r == 0) {
-            rc = usage_error(NULL);
-            goto out;
-        }
-    }
-    if (cmd == CMD_DIFF) {
-        if (argc - optind != 2) {
-            rc = usage_error("diff: give exactly two dumps, BEFORE and AFTER");
-            goto out;
-        }
-        gl_diff_opts d = {.report = o, .min_growth = min_growth};
-        rc = gl_diff(&d, argv[optind], argv[optind + 1]);
-        goto out;
-    }
-    if (optind >= argc) {
-        rc = usage_error(is_run ? "run: no program given" : "report: no dump given");
-        goto out;
-    }
-    /* Before PROG runs: a bad suppressions file is a usage error, not
-     * something to find out after a long test suite. */
-    if (load_suppressions(&supp, supp_files, nsupp_files, default_supp, is_run) != 0)
-        goto out;
-    o.suppressions = &supp;
-    if (is_run)
-        rc = gl_run(&o, keep_dir, argv + optind);
-    else
-        rc = gl_analyze(&o, argv + optind, (size_t)(argc - optind));
-out:
-    gl_supp_free(&supp);
-    free(supp_files);
+    int rc = read_options(argc, argv, cmd, &a);
+    if (rc < 0)
+        rc = run_command(argc, argv, cmd, &a);
+    free(a.supp_files);
     return rc;
 }
 
@@ -253,21 +187,18 @@ int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage_error("no command given");
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        fputs(usage_text, stdout);
+    const char *name = argv[1];
+    if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        gl_cli_usage(stdout);
         return GL_EXIT_CLEAN;
     }
-    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
         printf("goleash %s\n", GOLEASH_VERSION);
         return GL_EXIT_CLEAN;
     }
-    if (strcmp(cmd, "report") == 0)
-        return command(argc - 1, argv + 1, CMD_REPORT);
-    if (strcmp(cmd, "run") == 0)
-        return command(argc - 1, argv + 1, CMD_RUN);
-    if (strcmp(cmd, "diff") == 0)
-        return command(argc - 1, argv + 1, CMD_DIFF);
-    fprintf(stderr, "goleash: unknown command '%s'\n", cmd);
+    int cmd = gl_cli_command_of(name);
+    if (cmd >= 0)
+        return command(argc - 1, argv + 1, (gl_cli_command)cmd);
+    fprintf(stderr, "goleash: unknown command '%s'\n", name);
     return usage_error(NULL);
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""The options of GOLEASH_OPTIONS are defined once, in
-common/options/options.inc. This checks the places that list them against
-it: README.md's options table (same options, same order, and a default the
-table shows as a value is the table's default) and the shim's help=1 text
-(same options, same order).
+"""Options are defined once: GOLEASH_OPTIONS in common/options/options.inc,
+the goleash command's in analyzer/cli/options.inc. This checks the places
+that list them against those tables: README.md's options table (same
+options, same order, and a default the table shows as a value is the
+table's default), the shim's help=1 text (same options, same order), and
+the command synopses of README.md (every option they show exists).
 
   check_options.py SOURCE_ROOT OPTIONS_HELP_EXECUTABLE
 
@@ -26,6 +27,27 @@ def readme(root):
     text = open(root + "/README.md", encoding="utf-8").read()
     section = text.split("## Options (`GOLEASH_OPTIONS`)", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"^\| `(\w+)` \| ([^|]*) \|", section, re.M)
+
+
+def cli_options(root):
+    """The goleash command's long options and short letters."""
+    text = open(root + "/analyzer/cli/options.inc", encoding="utf-8").read()
+    rows = re.findall(r'^GL_CLI_OPTION\(\s*\w+,\s*"([\w-]+)",\s*(0|\'.\')', text, re.M)
+    return {"--" + name for name, _ in rows} | {"-" + l.strip("'") for _, l in rows if l != "0"}
+
+
+def synopsis_flags(root):
+    """The options the README's command synopses (`goleash CMD [...]` and
+    their continuation lines) show."""
+    flags, inside = [], False
+    for line in open(root + "/README.md", encoding="utf-8"):
+        if re.match(r"^    goleash (run|report|diff) \[", line):
+            inside = True
+        elif not re.match(r"^ {8,}\[", line):
+            inside = False
+        if inside:
+            flags += re.findall(r"\[(--?[\w-]+)", line)
+    return flags
 
 
 def help_names(exe):
@@ -51,10 +73,18 @@ def main():
     got = help_names(exe)
     if got != names:
         errors.append("help=1 lists %s\n  options.inc: %s" % (got, names))
+    known = cli_options(root)
+    shown = synopsis_flags(root)
+    if not shown:
+        errors.append("README.md: no command synopsis found")
+    for flag in shown:
+        if flag not in known:
+            errors.append("README.md synopsis shows %s, which analyzer/cli/options.inc does not define" % flag)
     for e in errors:
         print("check_options: " + e)
     if not errors:
-        print("check_options: README.md, help=1 and options.inc list the same %d options" % len(names))
+        print("check_options: README.md, help=1 and options.inc list the same %d options; the README's "
+              "synopses show %d of the command's" % (len(names), len(set(shown))))
     return 1 if errors else 0
 
 
