@@ -398,7 +398,7 @@ static gl_wait refine_sema(parser *p, gl_stack *s)
     if (p->sema_cache[s->id] < 0) {
         int reason;
         gl_wait w = GL_WAIT_SEMA;
-        if (!gl_wait_classify_frames(s, &reason, &w) || reason != 18)
+        if (!gl_wait_classify_frames(s, &reason, &w) || reason != GL_WR_SEMACQUIRE)
             w = GL_WAIT_SEMA;
         p->sema_cache[s->id] = (signed char)w;
     }

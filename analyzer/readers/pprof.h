@@ -35,6 +35,14 @@
 
 int gl_parse_pprof_text(gl_input *in, gl_build *b, gl_diag *diag);
 
+/* The goroutine record of one sample of either format: count goroutines
+ * with stack st (nframes frames shown, none: GL_GF_NO_STACK), parked, as
+ * every goroutine of a profile but the one writing it, on what the frames
+ * tell (reason -1 when they do not, which keeps it out of the leak rules),
+ * GL_GF_LEAKED in a goroutineleak profile. */
+gl_build_goroutine gl_pprof_sample_goroutine(gl_stack *st, size_t nframes, int64_t count, const char *labels,
+                                             int leak_profile);
+
 int gl_parse_pprof_proto(const char *name, const unsigned char *buf, size_t len, gl_build *b, gl_diag *diag);
 
 #endif

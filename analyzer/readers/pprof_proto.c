@@ -45,24 +45,7 @@ static int add_sample(gl_build *b, const gl_pprof_profile *p, const gl_pprof_sam
     gl_stack *st = gl_build_stack_end(b, truncated);
     if (!st)
         return -1;
-    gl_build_goroutine g = {
-        .state = GL_G_PARKED,
-        .reason = -1,
-        .park_minutes = -1,
-        .weight = s->count,
-        .system = -1,
-        .stack = st,
-        .labels = s->labels,
-        .labels_len = len_of(s->labels),
-    };
-    if (n == 0)
-        g.flags |= GL_GF_NO_STACK;
-    else if (!gl_wait_classify_frames(st, &g.reason, &g.wait)) {
-        g.reason = -1;
-        g.wait = GL_WAIT_NONE;
-    }
-    if (leak_profile)
-        g.flags |= GL_GF_LEAKED;
+    gl_build_goroutine g = gl_pprof_sample_goroutine(st, n, s->count, s->labels, leak_profile);
     return gl_build_goroutine_add(b, &g) < 0 ? -1 : 0;
 }
 

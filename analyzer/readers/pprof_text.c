@@ -138,11 +138,11 @@ static int infer_hidden_park(const pprof_text *t, int *reason, gl_wait *wait, un
         }
     switch (hidden) {
     case 2:
-        *reason = 9; /* select */
+        *reason = GL_WR_SELECT;
         *wait = GL_WAIT_SELECT;
         return 1;
     case 3:
-        *reason = 14; /* a channel wait; category "chan": the direction is unknown */
+        *reason = GL_WR_CHAN_RECEIVE; /* a channel wait; category "chan": the direction is unknown */
         *wait = GL_WAIT_CHAN;
         *flags |= GL_GF_CHAN_UNKNOWN;
         return 1;
@@ -161,26 +161,10 @@ static int close_record(pprof_text *t)
         set_error(t, t->record_line, "out of memory");
         return -1;
     }
-    /* Parked, as every goroutine in a profile but the one writing it; the
-     * frames tell on what, else reason -1 keeps it out of the leak rules. */
-    gl_build_goroutine g = {
-        .state = GL_G_PARKED,
-        .reason = -1,
-        .park_minutes = -1,
-        .weight = t->count,
-        .system = -1,
-        .stack = s,
-        .labels = t->labels,
-        .labels_len = t->labels ? strlen(t->labels) : 0,
-    };
-    if (t->nframes == 0)
-        g.flags |= GL_GF_NO_STACK;
-    else if (!gl_wait_classify_frames(s, &g.reason, &g.wait) && !infer_hidden_park(t, &g.reason, &g.wait, &g.flags)) {
-        g.reason = -1;
-        g.wait = GL_WAIT_NONE;
-    }
-    if (t->leak_profile)
-        g.flags |= GL_GF_LEAKED;
+    gl_build_goroutine g = gl_pprof_sample_goroutine(s, t->nframes, t->count, t->labels, t->leak_profile);
+    /* The frames did not tell; the addresses above them may. */
+    if (t->nframes && g.reason < 0)
+        infer_hidden_park(t, &g.reason, &g.wait, &g.flags);
     if (gl_build_goroutine_add(t->b, &g) < 0) {
         set_error(t, t->record_line, "out of memory");
         return -1;

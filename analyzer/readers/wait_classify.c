@@ -12,10 +12,12 @@ typedef struct status_entry {
 } status_entry;
 
 /* Every status gc (1.17 .. 1.27) and libgo print between the brackets,
- * modifiers removed. Wait reasons outside libgo's numbering get -1 unless
- * they are a finer spelling of one it has (gc 1.22+ says sync.Mutex.Lock
- * where libgo says semacquire). */
-static const status_entry statuses[] = {
+ * modifiers removed, but the wait reasons of libgo's numbering, which are
+ * the dump vocabulary's table (GL_WAIT_REASONS) and looked up there, after
+ * these goroutine states. Wait reasons outside libgo's numbering get -1
+ * unless they are a finer spelling of one it has (gc 1.22+ says
+ * sync.Mutex.Lock where libgo says semacquire). */
+static const status_entry states[] = {
     /* goroutine states (no wait reason) */
     {"running", GL_G_RUNNING, -1, GL_WAIT_NONE, 0},
     {"runnable", GL_G_RUNNING, -1, GL_WAIT_NONE, 0},
@@ -29,47 +31,24 @@ static const status_entry statuses[] = {
     {"waiting", GL_G_PARKED, -1, GL_WAIT_OTHER, 0},
     /* Go 1.26: a goroutine the GC proved leaked, its wait reason unknown */
     {"leaked", GL_G_PARKED, -1, GL_WAIT_OTHER, GL_GF_LEAKED},
-    /* wait reasons in libgo's numbering */
-    {"GC assist marking", GL_G_PARKED, 1, GL_WAIT_OTHER, 0},
-    {"IO wait", GL_G_PARKED, 2, GL_WAIT_IO, 0},
-    {"chan receive (nil chan)", GL_G_PARKED, 3, GL_WAIT_NILCHAN, 0},
-    {"chan send (nil chan)", GL_G_PARKED, 4, GL_WAIT_NILCHAN, 0},
-    {"dumping heap", GL_G_PARKED, 5, GL_WAIT_OTHER, 0},
-    {"garbage collection", GL_G_PARKED, 6, GL_WAIT_OTHER, 0},
-    {"garbage collection scan", GL_G_PARKED, 7, GL_WAIT_OTHER, 0},
-    {"panicwait", GL_G_PARKED, 8, GL_WAIT_OTHER, 0},
-    {"select", GL_G_PARKED, 9, GL_WAIT_SELECT, 0},
-    {"select (no cases)", GL_G_PARKED, 10, GL_WAIT_FOREVER, 0},
-    {"GC assist wait", GL_G_PARKED, 11, GL_WAIT_OTHER, 0},
-    {"GC sweep wait", GL_G_PARKED, 12, GL_WAIT_OTHER, 0},
-    {"GC scavenge wait", GL_G_PARKED, 13, GL_WAIT_OTHER, 0},
-    {"chan receive", GL_G_PARKED, 14, GL_WAIT_CHAN, 0},
-    {"chan send", GL_G_PARKED, 15, GL_WAIT_CHAN, 0},
-    {"finalizer wait", GL_G_PARKED, 16, GL_WAIT_OTHER, 0},
-    {"force gc (idle)", GL_G_PARKED, 17, GL_WAIT_OTHER, 0},
-    {"semacquire", GL_G_PARKED, 18, GL_WAIT_SEMA, 0},
-    {"sleep", GL_G_PARKED, 19, GL_WAIT_SLEEP, 0},
-    {"sync.Cond.Wait", GL_G_PARKED, 20, GL_WAIT_COND, 0},
-    {"timer goroutine (idle)", GL_G_PARKED, 21, GL_WAIT_OTHER, 0},
-    {"trace reader (blocked)", GL_G_PARKED, 22, GL_WAIT_OTHER, 0},
-    {"wait for GC cycle", GL_G_PARKED, 23, GL_WAIT_OTHER, 0},
-    {"GC worker (idle)", GL_G_PARKED, 24, GL_WAIT_OTHER, 0},
-    {"debug call", GL_G_PARKED, 26, GL_WAIT_OTHER, 0},
+};
+
+static const status_entry other_reasons[] = {
     /* gc's finer semacquire reasons (1.20+) */
-    {"sync.Mutex.Lock", GL_G_PARKED, 18, GL_WAIT_MUTEX, 0},
-    {"sync.RWMutex.RLock", GL_G_PARKED, 18, GL_WAIT_RWMUTEX_R, 0},
-    {"sync.RWMutex.Lock", GL_G_PARKED, 18, GL_WAIT_RWMUTEX, 0},
-    {"sync.WaitGroup.Wait", GL_G_PARKED, 18, GL_WAIT_WAITGROUP, 0},
+    {"sync.Mutex.Lock", GL_G_PARKED, GL_WR_SEMACQUIRE, GL_WAIT_MUTEX, 0},
+    {"sync.RWMutex.RLock", GL_G_PARKED, GL_WR_SEMACQUIRE, GL_WAIT_RWMUTEX_R, 0},
+    {"sync.RWMutex.Lock", GL_G_PARKED, GL_WR_SEMACQUIRE, GL_WAIT_RWMUTEX, 0},
+    {"sync.WaitGroup.Wait", GL_G_PARKED, GL_WR_SEMACQUIRE, GL_WAIT_WAITGROUP, 0},
     /* synctest (1.24 spells the durable ones "(synctest)", 1.25+ "(durable)"):
      * the durable waits are the leak candidates they look like */
-    {"chan receive (synctest)", GL_G_PARKED, 14, GL_WAIT_CHAN, GL_GF_DURABLE | GL_GF_BUBBLE},
-    {"chan send (synctest)", GL_G_PARKED, 15, GL_WAIT_CHAN, GL_GF_DURABLE | GL_GF_BUBBLE},
-    {"select (synctest)", GL_G_PARKED, 9, GL_WAIT_SELECT, GL_GF_DURABLE | GL_GF_BUBBLE},
-    {"sync.WaitGroup.Wait (synctest)", GL_G_PARKED, 18, GL_WAIT_WAITGROUP, GL_GF_DURABLE | GL_GF_BUBBLE},
-    {"chan receive (durable)", GL_G_PARKED, 14, GL_WAIT_CHAN, GL_GF_DURABLE},
-    {"chan send (durable)", GL_G_PARKED, 15, GL_WAIT_CHAN, GL_GF_DURABLE},
-    {"select (durable)", GL_G_PARKED, 9, GL_WAIT_SELECT, GL_GF_DURABLE},
-    {"sync.WaitGroup.Wait (durable)", GL_G_PARKED, 18, GL_WAIT_WAITGROUP, GL_GF_DURABLE},
+    {"chan receive (synctest)", GL_G_PARKED, GL_WR_CHAN_RECEIVE, GL_WAIT_CHAN, GL_GF_DURABLE | GL_GF_BUBBLE},
+    {"chan send (synctest)", GL_G_PARKED, GL_WR_CHAN_SEND, GL_WAIT_CHAN, GL_GF_DURABLE | GL_GF_BUBBLE},
+    {"select (synctest)", GL_G_PARKED, GL_WR_SELECT, GL_WAIT_SELECT, GL_GF_DURABLE | GL_GF_BUBBLE},
+    {"sync.WaitGroup.Wait (synctest)", GL_G_PARKED, GL_WR_SEMACQUIRE, GL_WAIT_WAITGROUP, GL_GF_DURABLE | GL_GF_BUBBLE},
+    {"chan receive (durable)", GL_G_PARKED, GL_WR_CHAN_RECEIVE, GL_WAIT_CHAN, GL_GF_DURABLE},
+    {"chan send (durable)", GL_G_PARKED, GL_WR_CHAN_SEND, GL_WAIT_CHAN, GL_GF_DURABLE},
+    {"select (durable)", GL_G_PARKED, GL_WR_SELECT, GL_WAIT_SELECT, GL_GF_DURABLE},
+    {"sync.WaitGroup.Wait (durable)", GL_G_PARKED, GL_WR_SEMACQUIRE, GL_WAIT_WAITGROUP, GL_GF_DURABLE},
     {"synctest.Run", GL_G_PARKED, -1, GL_WAIT_OTHER, GL_GF_BUBBLE},
     {"synctest.Wait", GL_G_PARKED, -1, GL_WAIT_OTHER, GL_GF_BUBBLE},
     /* gc's other runtime-internal reasons */
@@ -94,20 +73,37 @@ static int ends_with(const char *s, size_t len, const char *suffix)
     return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
+static const status_entry *find(const status_entry *table, size_t n, const char *s, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(table[i].text) == len && memcmp(table[i].text, s, len) == 0)
+            return &table[i];
+    return NULL;
+}
+
+#define FIND(table, s, len) find(table, sizeof table / sizeof table[0], s, len)
+
 static int lookup(const char *s, size_t len, gl_wait_class *out, unsigned flags)
 {
-    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
-        const status_entry *e = &statuses[i];
-        if (strlen(e->text) == len && memcmp(e->text, s, len) == 0) {
-            out->state = e->state;
-            out->reason = e->reason;
-            out->wait = e->wait;
-            out->flags = flags | e->flags;
-            out->known = 1;
-            return 1;
+    status_entry reason;
+    const status_entry *e = FIND(states, s, len);
+    if (!e) {
+        int n = gl_wait_reason_from_string(s, len);
+        if (n >= 0) {
+            reason = (status_entry){NULL, GL_G_PARKED, n, gl_wait_reason_class(n), 0};
+            e = &reason;
         }
     }
-    return 0;
+    if (!e)
+        e = FIND(other_reasons, s, len);
+    if (!e)
+        return 0;
+    out->state = e->state;
+    out->reason = e->reason;
+    out->wait = e->wait;
+    out->flags = flags | e->flags;
+    out->known = 1;
+    return 1;
 }
 
 void gl_wait_classify_status(const char *s, size_t len, gl_wait_class *out)
@@ -171,50 +167,50 @@ static const frame_entry frames[] = {
     {"runtime.mcall", K_SKIP, 0, 0},
     {"runtime.Gosched", K_SKIP, 0, 0},
     /* channels */
-    {"runtime.chanrecv", K_PARK, 14, GL_WAIT_CHAN},
-    {"runtime.chanrecv1", K_PARK, 14, GL_WAIT_CHAN},
-    {"runtime.chanrecv2", K_PARK, 14, GL_WAIT_CHAN},
-    {"runtime.chansend", K_PARK, 15, GL_WAIT_CHAN},
-    {"runtime.chansend1", K_PARK, 15, GL_WAIT_CHAN},
-    {"runtime.selectgo", K_PARK, 9, GL_WAIT_SELECT},
-    {"runtime.block", K_PARK, 10, GL_WAIT_FOREVER},
+    {"runtime.chanrecv", K_PARK, GL_WR_CHAN_RECEIVE, GL_WAIT_CHAN},
+    {"runtime.chanrecv1", K_PARK, GL_WR_CHAN_RECEIVE, GL_WAIT_CHAN},
+    {"runtime.chanrecv2", K_PARK, GL_WR_CHAN_RECEIVE, GL_WAIT_CHAN},
+    {"runtime.chansend", K_PARK, GL_WR_CHAN_SEND, GL_WAIT_CHAN},
+    {"runtime.chansend1", K_PARK, GL_WR_CHAN_SEND, GL_WAIT_CHAN},
+    {"runtime.selectgo", K_PARK, GL_WR_SELECT, GL_WAIT_SELECT},
+    {"runtime.block", K_PARK, GL_WR_SELECT_NO_CASES, GL_WAIT_FOREVER},
     /* sleep, I/O */
-    {"time.Sleep", K_PARK, 19, GL_WAIT_SLEEP},
-    {"runtime.timeSleep", K_PARK, 19, GL_WAIT_SLEEP},
-    {"runtime.netpollblock", K_PARK, 2, GL_WAIT_IO},
-    {"internal/poll.runtime_pollWait", K_PARK, 2, GL_WAIT_IO},
-    {"internal/poll.runtime__pollWait", K_PARK, 2, GL_WAIT_IO},
+    {"time.Sleep", K_PARK, GL_WR_SLEEP, GL_WAIT_SLEEP},
+    {"runtime.timeSleep", K_PARK, GL_WR_SLEEP, GL_WAIT_SLEEP},
+    {"runtime.netpollblock", K_PARK, GL_WR_IO_WAIT, GL_WAIT_IO},
+    {"internal/poll.runtime_pollWait", K_PARK, GL_WR_IO_WAIT, GL_WAIT_IO},
+    {"internal/poll.runtime__pollWait", K_PARK, GL_WR_IO_WAIT, GL_WAIT_IO},
     /* sync.Cond */
-    {"sync.runtime_notifyListWait", K_PARK, 20, GL_WAIT_COND},
-    {"sync.runtime__notifyListWait", K_PARK, 20, GL_WAIT_COND},
-    {"runtime.notifyListWait", K_PARK, 20, GL_WAIT_COND},
+    {"sync.runtime_notifyListWait", K_PARK, GL_WR_SYNC_COND_WAIT, GL_WAIT_COND},
+    {"sync.runtime__notifyListWait", K_PARK, GL_WR_SYNC_COND_WAIT, GL_WAIT_COND},
+    {"runtime.notifyListWait", K_PARK, GL_WR_SYNC_COND_WAIT, GL_WAIT_COND},
     /* semaphores: which sync type is behind one is decided further out */
-    {"runtime.semacquire1", K_SEMA, 18, GL_WAIT_SEMA},
-    {"runtime.semacquire", K_SEMA, 18, GL_WAIT_SEMA},
-    {"sync.runtime_Semacquire", K_SEMA, 18, GL_WAIT_SEMA},
-    {"sync.runtime_SemacquireMutex", K_SEMA, 18, GL_WAIT_SEMA},
-    {"sync.runtime_SemacquireRWMutex", K_SEMA, 18, GL_WAIT_SEMA},
-    {"sync.runtime_SemacquireRWMutexR", K_SEMA, 18, GL_WAIT_SEMA},
-    {"sync.runtime_SemacquireWaitGroup", K_SEMA, 18, GL_WAIT_SEMA},
-    {"internal/sync.runtime_SemacquireMutex", K_SEMA, 18, GL_WAIT_SEMA},
-    {"sync.runtime__Semacquire", K_SEMA, 18, GL_WAIT_SEMA},
-    {"sync.runtime__SemacquireMutex", K_SEMA, 18, GL_WAIT_SEMA},
+    {"runtime.semacquire1", K_SEMA, GL_WR_SEMACQUIRE, GL_WAIT_SEMA},
+    {"runtime.semacquire", K_SEMA, GL_WR_SEMACQUIRE, GL_WAIT_SEMA},
+    {"sync.runtime_Semacquire", K_SEMA, GL_WR_SEMACQUIRE, GL_WAIT_SEMA},
+    {"sync.runtime_SemacquireMutex", K_SEMA, GL_WR_SEMACQUIRE, GL_WAIT_SEMA},
+    {"sync.runtime_SemacquireRWMutex", K_SEMA, GL_WR_SEMACQUIRE, GL_WAIT_SEMA},
+    {"sync.runtime_SemacquireRWMutexR", K_SEMA, GL_WR_SEMACQUIRE, GL_WAIT_SEMA},
+    {"sync.runtime_SemacquireWaitGroup", K_SEMA, GL_WR_SEMACQUIRE, GL_WAIT_SEMA},
+    {"internal/sync.runtime_SemacquireMutex", K_SEMA, GL_WR_SEMACQUIRE, GL_WAIT_SEMA},
+    {"sync.runtime__Semacquire", K_SEMA, GL_WR_SEMACQUIRE, GL_WAIT_SEMA},
+    {"sync.runtime__SemacquireMutex", K_SEMA, GL_WR_SEMACQUIRE, GL_WAIT_SEMA},
     /* the sync types (found alone too: libgo's runtime.Stack hides the
      * runtime frames under them) */
-    {"sync.(*Mutex).Lock", K_REFINE, 18, GL_WAIT_MUTEX},
-    {"sync.(*Mutex).lockSlow", K_REFINE, 18, GL_WAIT_MUTEX},
-    {"internal/sync.(*Mutex).Lock", K_REFINE, 18, GL_WAIT_MUTEX},
-    {"internal/sync.(*Mutex).lockSlow", K_REFINE, 18, GL_WAIT_MUTEX},
-    {"sync.Mutex.Lock", K_REFINE, 18, GL_WAIT_MUTEX},
-    {"sync.Mutex.lockSlow", K_REFINE, 18, GL_WAIT_MUTEX},
-    {"sync.(*RWMutex).RLock", K_REFINE, 18, GL_WAIT_RWMUTEX_R},
-    {"sync.RWMutex.RLock", K_REFINE, 18, GL_WAIT_RWMUTEX_R},
-    {"sync.(*RWMutex).Lock", K_REFINE, 18, GL_WAIT_RWMUTEX},
-    {"sync.RWMutex.Lock", K_REFINE, 18, GL_WAIT_RWMUTEX},
-    {"sync.(*WaitGroup).Wait", K_REFINE, 18, GL_WAIT_WAITGROUP},
-    {"sync.WaitGroup.Wait", K_REFINE, 18, GL_WAIT_WAITGROUP},
-    {"sync.(*Cond).Wait", K_REFINE, 20, GL_WAIT_COND},
-    {"sync.Cond.Wait", K_REFINE, 20, GL_WAIT_COND},
+    {"sync.(*Mutex).Lock", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_MUTEX},
+    {"sync.(*Mutex).lockSlow", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_MUTEX},
+    {"internal/sync.(*Mutex).Lock", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_MUTEX},
+    {"internal/sync.(*Mutex).lockSlow", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_MUTEX},
+    {"sync.Mutex.Lock", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_MUTEX},
+    {"sync.Mutex.lockSlow", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_MUTEX},
+    {"sync.(*RWMutex).RLock", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_RWMUTEX_R},
+    {"sync.RWMutex.RLock", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_RWMUTEX_R},
+    {"sync.(*RWMutex).Lock", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_RWMUTEX},
+    {"sync.RWMutex.Lock", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_RWMUTEX},
+    {"sync.(*WaitGroup).Wait", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_WAITGROUP},
+    {"sync.WaitGroup.Wait", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_WAITGROUP},
+    {"sync.(*Cond).Wait", K_REFINE, GL_WR_SYNC_COND_WAIT, GL_WAIT_COND},
+    {"sync.Cond.Wait", K_REFINE, GL_WR_SYNC_COND_WAIT, GL_WAIT_COND},
 };
 
 static const frame_entry *frame_lookup(const char *fn)
@@ -269,7 +265,7 @@ int gl_wait_classify_frames(const gl_stack *s, int *reason, gl_wait *wait)
         }
     }
     if (sema) {
-        *reason = 18;
+        *reason = GL_WR_SEMACQUIRE;
         *wait = GL_WAIT_SEMA;
         return 1;
     }

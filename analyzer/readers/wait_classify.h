@@ -1,5 +1,5 @@
 /* What a goroutine of a foreign dump waits on, in the terms the rules use:
- * a wait-reason number (libgo's numbering, common/wait_reason.c) and a
+ * a wait-reason number (libgo's numbering, common/format/vocabulary.h) and a
  * gl_wait. Two sources: the status a traceback header prints (every spelling
  * gc has used since 1.17 and libgo's), and the innermost frames of a stack
  * (pprof has no status; gc's and libgo's "semacquire" does not say whether a

@@ -85,7 +85,7 @@ typedef struct gl_build_goroutine {
     int64_t id;               /* > 0; 0 for records without an id (pprof samples) */
     int64_t parent;           /* 0 unknown */
     gl_gstate state;
-    int reason;               /* wait-reason number (common/wait_reason.c), -1 none */
+    int reason;               /* wait-reason number (format/vocabulary.h), -1 none */
     gl_wait wait;             /* GL_WAIT_NONE when unknown */
     const char *reason_text;  size_t reason_text_len; /* as printed; NULL none */
     const char *labels;       size_t labels_len;      /* as printed; NULL none */
