@@ -1,13 +1,13 @@
 #include "enrich/symbolize.h"
-#include "names/demangle.h"
 #include "format/dump_read.h"
+#include "names/demangle.h"
+#include "util/hash.h"
 
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uthash.h>
 #include <unistd.h>
 
 /* Per-address answers: the same return address appears in many stacks. */
@@ -176,10 +176,6 @@ void gl_symbolize(gl_dump *d, gl_warnings *w)
         if (c && c->function)
             g->start_function = (char *)c->function;
     }
-    line_cache *c, *tmp;
-    HASH_ITER(hh, cache, c, tmp) {
-        HASH_DEL(cache, c);
-        free(c);
-    }
+    GL_HASH_FREE(cache);
     dwfl_end(dwfl);
 }

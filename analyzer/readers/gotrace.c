@@ -562,18 +562,23 @@ static int add_frame(parser *p, const gl_build_frame *f)
     }
 }
 
+/* A copy of s[0, len) in *buf (of *cap bytes, grown as needed); -1 when
+ * out of memory. */
+static int keep_copy(char **buf, size_t *cap, const char *s, size_t len)
+{
+    if (gl_grow((void **)buf, cap, len, 1) != 0)
+        return -1;
+    if (len)
+        memcpy(*buf, s, len);
+    return 0;
+}
+
 /* Keeps the function line until its file line arrives. */
 static int hold_function(parser *p, const char *s, size_t len)
 {
     if (!p->stable_lines) {
-        if (len > p->fnbuf_cap) {
-            char *nb = realloc(p->fnbuf, len);
-            if (!nb)
-                return oom(p);
-            p->fnbuf = nb;
-            p->fnbuf_cap = len;
-        }
-        memcpy(p->fnbuf, s, len);
+        if (keep_copy(&p->fnbuf, &p->fnbuf_cap, s, len) != 0)
+            return oom(p);
         s = p->fnbuf;
     }
     p->fr.pc = 0;
@@ -582,6 +587,16 @@ static int hold_function(parser *p, const char *s, size_t len)
     p->weak = -1; /* decided only if no file line follows */
     p->fn = s;
     p->fn_len = len;
+    return 0;
+}
+
+/* The park stack is complete: the creation stack comes next. */
+static int start_creation(parser *p)
+{
+    if (end_park_stack(p) != 0)
+        return -1;
+    gl_build_stack_begin(p->b);
+    p->ph = PH_CREATED;
     return 0;
 }
 
@@ -607,18 +622,10 @@ static int created_by(parser *p, const char *s, size_t len)
     if (len == 0)
         return bad(p, "expected a function after 'created by'");
     if (p->ph == PH_STACK) {
-        if (end_park_stack(p) != 0)
+        if (start_creation(p) != 0)
             return -1;
-        gl_build_stack_begin(p->b);
-        p->ph = PH_CREATED;
-        if (len > p->created_fn_cap) {
-            char *nb = realloc(p->created_fn, len);
-            if (!nb)
-                return oom(p);
-            p->created_fn = nb;
-            p->created_fn_cap = len;
-        }
-        memcpy(p->created_fn, s, len);
+        if (keep_copy(&p->created_fn, &p->created_fn_cap, s, len) != 0)
+            return oom(p);
         p->created_fn_len = len;
     }
     /* In an originating block the creator names the next block's goroutine,
@@ -638,13 +645,9 @@ static int originating(parser *p, const char *s, size_t len)
     int64_t id;
     if (scan_uint(s, len, &i, &id) != 0 || len - i != 2 || s[i] != ']' || s[i + 1] != ':')
         return bad(p, "malformed '[originating from goroutine N]:' line");
-    if (p->ph == PH_STACK) {
-        /* No `created by` before it (the main goroutine has none). */
-        if (end_park_stack(p) != 0)
-            return -1;
-        gl_build_stack_begin(p->b);
-        p->ph = PH_CREATED;
-    }
+    /* No `created by` before it (the main goroutine has none). */
+    if (p->ph == PH_STACK && start_creation(p) != 0)
+        return -1;
     if (p->ph == PH_CREATED && p->origin_blocks == 0) {
         if (!p->g.parent)
             p->g.parent = id;

@@ -40,6 +40,17 @@ static int looks_binary(const unsigned char *p, size_t n)
     return 0;
 }
 
+/* Appends d (NULL: the reader ran out of memory) to out; frees it on error. */
+static int hand_over(gl_input *in, gl_dump *d, gl_dump_list *out, gl_diag *diag)
+{
+    if (!d || append(out, d) != 0) {
+        gl_dump_free(d);
+        gl_input_error(in, 0, diag, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 static int read_goleash(gl_input *in, gl_dump_list *out, gl_diag *diag)
 {
     unsigned char *buf;
@@ -49,26 +60,13 @@ static int read_goleash(gl_input *in, gl_dump_list *out, gl_diag *diag)
     gl_dump *d;
     int rc = gl_dump_read_buffer(gl_input_name(in), (const char *)buf, len, &d, diag);
     free(buf);
-    if (rc != 0)
-        return -1;
-    if (append(out, d) != 0) {
-        gl_dump_free(d);
-        gl_input_error(in, 0, diag, "out of memory");
-        return -1;
-    }
-    return 0;
+    return rc != 0 ? -1 : hand_over(in, d, out, diag);
 }
 
 /* Hands the finished dump over; frees it on error. */
 static int keep(gl_input *in, gl_build *b, gl_dump_list *out, gl_diag *diag)
 {
-    gl_dump *d = gl_build_finish(b);
-    if (!d || append(out, d) != 0) {
-        gl_dump_free(d);
-        gl_input_error(in, 0, diag, "out of memory");
-        return -1;
-    }
-    return 0;
+    return hand_over(in, gl_build_finish(b), out, diag);
 }
 
 static int read_proto(gl_input *in, gl_dump_list *out, gl_diag *diag)

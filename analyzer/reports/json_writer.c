@@ -4,6 +4,7 @@
  * the closer on a line of its own at the container's indent; an empty
  * container is "[]" or "{}". */
 #include "reports/json_writer.h"
+#include "util/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -131,16 +132,8 @@ void gl_jw_int(gl_jw *w, const char *key, int64_t v)
     if (w->failed)
         return;
     member(w, key);
-    char digits[24];
-    size_t i = sizeof digits;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        digits[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        digits[--i] = '-';
-    put(w, digits + i, sizeof digits - i);
+    char digits[GL_DEC_MAX];
+    put(w, digits, gl_format_dec(digits, v));
 }
 
 void gl_jw_bool(gl_jw *w, const char *key, int v)

@@ -105,42 +105,13 @@ static const char *find_value(const parser *p, const char *key)
 }
 
 
-static int parse_int(const char *s, int64_t *out)
-{
-    int neg = 0;
-    if (*s == '-') {
-        neg = 1;
-        s++;
-    }
-    if (!*s)
-        return -1;
-    uint64_t v = 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return -1;
-        if (v > (UINT64_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (uint64_t)(*s - '0');
-    }
-    if (neg) {
-        if (v > (uint64_t)INT64_MAX + 1)
-            return -1;
-        *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
-    } else {
-        if (v > (uint64_t)INT64_MAX)
-            return -1;
-        *out = (int64_t)v;
-    }
-    return 0;
-}
-
 /* 0 found, 1 absent (and *out untouched), -1 error reported. */
 static int get_int(parser *p, const char *key, int64_t *out)
 {
     const char *v = find_value(p, key);
     if (!v)
         return 1;
-    if (parse_int(v, out) != 0)
+    if (gl_parse_int64(v, out) != 0)
         return fail(p, "bad integer in key %s", key);
     return 0;
 }
@@ -484,6 +455,19 @@ static int read_goroutine(parser *p)
     return 0;
 }
 
+/* After the builder made a record at addr (slot; NULL and dup for an
+ * address already taken): 1 fill it in, 0 a duplicate (warned and
+ * ignored), -1 out of memory (reported). */
+static int made(parser *p, const void *slot, int dup, const char *what, uint64_t addr)
+{
+    if (slot)
+        return 1;
+    if (!dup)
+        return fail(p, "out of memory");
+    warn(p, 0, "duplicate %s 0x%llx ignored", what, (unsigned long long)addr);
+    return 0;
+}
+
 static int read_chan(parser *p)
 {
     gl_chan c = {0};
@@ -503,14 +487,10 @@ static int read_chan(parser *p)
         c.timer_live = 0;
     int dup;
     gl_chan *slot = gl_build_chan_new(p->b, c.addr, &dup);
-    if (!slot && dup) {
-        warn(p, 0, "duplicate chan 0x%llx ignored", (unsigned long long)c.addr);
-        return 0;
-    }
-    if (!slot)
-        return fail(p, "out of memory");
-    *slot = c;
-    return 0;
+    int r = made(p, slot, dup, "chan", c.addr);
+    if (r > 0)
+        *slot = c;
+    return r < 0 ? -1 : 0;
 }
 
 static int read_touch(parser *p)
@@ -547,14 +527,10 @@ static int read_context(parser *p)
         return -1;
     int dup;
     gl_context *slot = gl_build_context_new(p->b, x.addr, &dup);
-    if (!slot && dup) {
-        warn(p, 0, "duplicate context 0x%llx ignored", (unsigned long long)x.addr);
-        return 0;
-    }
-    if (!slot)
-        return fail(p, "out of memory");
-    *slot = x;
-    return 0;
+    int r = made(p, slot, dup, "context", x.addr);
+    if (r > 0)
+        *slot = x;
+    return r < 0 ? -1 : 0;
 }
 
 /* A test the process started: `test name=TestA/sub`, in start order. */
@@ -641,24 +617,17 @@ static int read_record(parser *p)
     }
     if (strcmp(tag, "info") == 0)
         return fail(p, "duplicate info record");
-    if (strcmp(tag, "module") == 0)
-        return read_module(p);
-    if (strcmp(tag, "sym") == 0)
-        return read_sym(p);
-    if (strcmp(tag, "stack") == 0)
-        return read_stack(p);
-    if (strcmp(tag, "goroutine") == 0)
-        return read_goroutine(p);
-    if (strcmp(tag, "chan") == 0)
-        return read_chan(p);
-    if (strcmp(tag, "touch") == 0)
-        return read_touch(p);
-    if (strcmp(tag, "context") == 0)
-        return read_context(p);
-    if (strcmp(tag, "test") == 0)
-        return read_test(p);
-    if (strcmp(tag, "end") == 0)
-        return read_end(p);
+    static const struct {
+        const char *tag;
+        int (*read)(parser *p);
+    } records[] = {
+        {"module", read_module}, {"sym", read_sym},   {"stack", read_stack},     {"goroutine", read_goroutine},
+        {"chan", read_chan},     {"touch", read_touch}, {"context", read_context}, {"test", read_test},
+        {"end", read_end},
+    };
+    for (size_t i = 0; i < sizeof records / sizeof records[0]; i++)
+        if (strcmp(tag, records[i].tag) == 0)
+            return records[i].read(p);
     if (*tag >= 'A' && *tag <= 'Z')
         return fail(p, "unknown record '%.40s'", tag);
     return 0; /* unknown lower-case tags belong to a newer minor writer */
@@ -671,7 +640,7 @@ static int read_header(parser *p)
     if (strncmp(s, GL_DUMP_MAGIC, ml) != 0 || s[ml] != ' ')
         return fail(p, "not a goleash dump");
     int64_t version;
-    if (parse_int(s + ml + 1, &version) != 0)
+    if (gl_parse_int64(s + ml + 1, &version) != 0)
         return fail(p, "not a goleash dump");
     if (version != GL_DUMP_VERSION)
         return fail(p, "unsupported dump version %lld", (long long)version);

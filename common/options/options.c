@@ -5,26 +5,18 @@
 #include "options/options.h"
 #include "options/duration.h"
 #include "options/kv_options.h"
+#include "util/util.h"
 
 #include <string.h>
 #include <unistd.h>
 
+/* An integer option; beyond a billion it is a typo, not a setting. */
 static int parse_int(const char *v, int *out)
 {
-    int neg = 0;
-    long x = 0;
-    if (*v == '-') {
-        neg = 1;
-        v++;
-    }
-    if (!*v)
+    int64_t x;
+    if (gl_parse_int64(v, &x) != 0 || x > 1000000009 || x < -1000000009)
         return -1;
-    for (; *v; v++) {
-        if (*v < '0' || *v > '9' || x > 100000000)
-            return -1;
-        x = x * 10 + (*v - '0');
-    }
-    *out = (int)(neg ? -x : x);
+    *out = (int)x;
     return 0;
 }
 

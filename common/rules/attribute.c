@@ -4,6 +4,7 @@
  * ancestor belongs to "setup". */
 #include "rules/judge.h"
 
+#include "util/hash.h"
 #include "util/util.h"
 
 #include <stdlib.h>
@@ -131,14 +132,6 @@ int gl_tally_tests(gl_judge *j, gl_dump *const *dumps, size_t ndumps)
 
 void gl_attribution_free(gl_judge *j)
 {
-    attr_entry *ae, *atmp;
-    HASH_ITER(hh, j->attr, ae, atmp) {
-        HASH_DEL(j->attr, ae);
-        free(ae);
-    }
-    test_entry *te, *ttmp;
-    HASH_ITER(hh, j->tests, te, ttmp) {
-        HASH_DEL(j->tests, te);
-        free(te);
-    }
+    GL_HASH_FREE(j->attr);
+    GL_HASH_FREE(j->tests);
 }

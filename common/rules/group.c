@@ -4,6 +4,7 @@
  * file. */
 #include "rules/judge.h"
 
+#include "util/hash.h"
 #include "util/util.h"
 
 #include <stdarg.h>
@@ -132,9 +133,9 @@ static int key_stack(gl_keybuf *k, const gl_dump *d, const gl_stack *s, int loos
 }
 
 typedef struct group_entry {
-    char *key;
     size_t idx;
     UT_hash_handle hh;
+    char key[];
 } group_entry;
 
 /* Goroutines of one dump share interned stacks, so most goroutines of a
@@ -217,8 +218,8 @@ static int find_group(gl_judge *j, const gl_goroutine *g, gl_category cat, const
                       size_t *out)
 {
     j->key.len = 0;
-    if (key_append(&j->key, "%d\x1d%s\x1d", (int)cat, test ? test : "\x1f") != 0 || key_stack(&j->key, g->dump, g->stack, j->loose) != 0
-        || key_stack(&j->key, g->dump, g->created, j->loose) != 0)
+    if (key_append(&j->key, "%d\x1d%s\x1d", (int)cat, test ? test : "\x1f") != 0
+        || key_stack(&j->key, g->dump, g->stack, j->loose) != 0 || key_stack(&j->key, g->dump, g->created, j->loose) != 0)
         return -1;
     group_entry *e = NULL;
     HASH_FIND(hh, j->table, j->key.s, j->key.len, e);
@@ -228,15 +229,10 @@ static int find_group(gl_judge *j, const gl_goroutine *g, gl_category cat, const
     } else {
         if (new_group(j, g, cat, ctx, test, &idx) != 0)
             return -1;
-        e = malloc(sizeof *e);
-        char *key = malloc(j->key.len);
-        if (!e || !key) {
-            free(e);
-            free(key);
+        e = malloc(sizeof *e + j->key.len);
+        if (!e)
             return -1;
-        }
-        memcpy(key, j->key.s, j->key.len);
-        e->key = key;
+        memcpy(e->key, j->key.s, j->key.len);
         e->idx = idx;
         HASH_ADD_KEYPTR(hh, j->table, e->key, j->key.len, e);
     }
@@ -342,19 +338,17 @@ char *gl_rules_group_key(const gl_leak_group *g, unsigned flags, size_t *len)
     return k.s;
 }
 
+void gl_group_release(gl_leak_group *g)
+{
+    free(g->goids);
+    free(g->pids);
+    free(g->ancestors);
+}
+
 void gl_groups_free(gl_judge *j)
 {
-    fast_entry *fe, *ftmp;
-    HASH_ITER(hh, j->fast, fe, ftmp) {
-        HASH_DEL(j->fast, fe);
-        free(fe);
-    }
-    group_entry *e, *tmp;
-    HASH_ITER(hh, j->table, e, tmp) {
-        HASH_DEL(j->table, e);
-        free(e->key);
-        free(e);
-    }
+    GL_HASH_FREE(j->fast);
+    GL_HASH_FREE(j->table);
     free(j->cap_goids);
     free(j->key.s);
 }

@@ -66,5 +66,7 @@ void gl_attribution_free(gl_judge *j);
 int gl_group_add(gl_judge *j, const gl_goroutine *g, gl_category cat, const gl_context *ctx, const char *test,
                  size_t weight);
 void gl_groups_free(gl_judge *j);
+/* Frees what a group owns (its ids, processes and ancestors). */
+void gl_group_release(gl_leak_group *g);
 
 #endif

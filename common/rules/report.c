@@ -180,11 +180,8 @@ void gl_report_free(gl_report *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->ngroups; i++) {
-        free(r->groups[i].goids);
-        free(r->groups[i].pids);
-        free(r->groups[i].ancestors);
-    }
+    for (size_t i = 0; i < r->ngroups; i++)
+        gl_group_release(&r->groups[i]);
     free(r->groups);
     free(r->running);
     free(r->tests);

@@ -1,4 +1,5 @@
 #include "rules/suppress.h"
+#include "rules/judge.h"
 
 #include "util/util.h"
 
@@ -328,9 +329,7 @@ void gl_supp_apply(gl_suppressions *s, gl_report *r)
         r->suppressed_groups++;
         r->suppressed += g->count;
         r->leaked -= g->count;
-        free(g->goids);
-        free(g->pids);
-        free(g->ancestors);
+        gl_group_release(g);
     }
     r->ngroups = kept;
 }

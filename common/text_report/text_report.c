@@ -176,6 +176,13 @@ void gl_report_text_group(FILE *out, const gl_leak_group *g, size_t max_frames)
     }
 }
 
+/* A group's paragraph and the blank line after it. */
+static void print_group(FILE *out, const gl_leak_group *g, const gl_text_opts *opts)
+{
+    gl_report_text_group(out, g, opts->max_frames);
+    fprintf(out, "\n");
+}
+
 /* LeakSanitizer's "Suppressions used:" table: the rules that matched, with
  * what they took out of the verdict, in the order they were loaded. */
 static void print_suppressions(FILE *out, const gl_suppressions *s)
@@ -236,8 +243,7 @@ static void print_by_test(FILE *out, const gl_report *r, const gl_text_opts *opt
     test_row *rows = leaking_tests(r, &n);
     if (!rows) {
         for (size_t i = 0; i < r->ngroups; i++) {
-            gl_report_text_group(out, &r->groups[i], opts->max_frames);
-            fprintf(out, "\n");
+            print_group(out, &r->groups[i], opts);
         }
         return;
     }
@@ -263,8 +269,7 @@ static void print_by_test(FILE *out, const gl_report *r, const gl_text_opts *opt
                 rows[i].leaked, rows[i].groups);
         for (size_t k = 0; k < r->ngroups; k++)
             if (same_test(r->groups[k].test, rows[i].name)) {
-                gl_report_text_group(out, &r->groups[k], opts->max_frames);
-                fprintf(out, "\n");
+                print_group(out, &r->groups[k], opts);
             }
     }
     free(rows);
@@ -306,8 +311,7 @@ int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts)
         print_by_test(out, r, opts);
     } else {
         for (size_t i = 0; i < r->ngroups; i++) {
-            gl_report_text_group(out, &r->groups[i], opts->max_frames);
-            fprintf(out, "\n");
+            print_group(out, &r->groups[i], opts);
         }
     }
     if (table)

@@ -16,4 +16,13 @@ int gl_hex_digit(char c);
  * *out, else -1. */
 int gl_parse_hex(const char *s, size_t len, uint64_t *out);
 
+/* A decimal integer spanning exactly s (an optional '-', then digits, no
+ * more than int64_t holds): 0 and *out, else -1. */
+int gl_parse_int64(const char *s, int64_t *out);
+
+/* v in decimal into buf, without a NUL; returns the length. For writers
+ * that must not call printf (the shim) or call it a million times (JSON). */
+#define GL_DEC_MAX 20
+size_t gl_format_dec(char buf[GL_DEC_MAX], int64_t v);
+
 #endif

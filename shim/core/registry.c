@@ -210,6 +210,17 @@ void gl_registry_spawned_by(gl_g *parent, int64_t parent_goid, int64_t child_goi
     gl_registry_spawned_g(parent, parent_goid, child_goid, start_pc, created, test, NULL);
 }
 
+/* What the parent's `go` statement tells about the child. */
+static void set_origin(gl_g *g, gl_g *parent, int64_t parent_goid, uintptr_t start_pc, gl_istack *created,
+                       const char *test)
+{
+    g->parent_goid = parent_goid;
+    g->parent = parent;
+    g->start_pc = start_pc;
+    g->created = created;
+    g->test = test;
+}
+
 void gl_registry_spawned_g(gl_g *parent, int64_t parent_goid, int64_t child_goid, uintptr_t start_pc,
                            gl_istack *created, const char *test, void *child_g)
 {
@@ -225,23 +236,15 @@ void gl_registry_spawned_g(gl_g *parent, int64_t parent_goid, int64_t child_goid
          * have had all along, and goes when they do. */
         g_unlink(s, g);
         pthread_mutex_unlock(&s->mu);
-        g->parent_goid = parent_goid;
-        g->parent = parent;
-        g->start_pc = start_pc;
-        g->created = created;
-        g->test = test;
+        set_origin(g, parent, parent_goid, start_pc, created, test);
         g_release(g);
         return;
     }
     if (!g)
         g = g_new(s, child_goid);
     if (g) {
-        g->parent_goid = parent_goid;
-        g->parent = parent;
-        g->start_pc = start_pc;
-        g->created = created;
+        set_origin(g, parent, parent_goid, start_pc, created, test);
         g->created_ns = gl_now_coarse_ns();
-        g->test = test;
         g->spawn_seen = 1;
         if (child_g && !g->gptr)
             g->gptr = child_g;
@@ -361,6 +364,15 @@ size_t gl_registry_live_goroutines(void)
 
 /* ---- channels ---- */
 
+/* A record whose address the Go heap gave to a new object: cleared for it,
+ * but kept in its table. */
+#define RECLAIM(r)                                                             \
+    do {                                                                       \
+        UT_hash_handle hh_ = (r)->hh;                                          \
+        memset((r), 0, sizeof *(r));                                           \
+        (r)->hh = hh_;                                                         \
+    } while (0)
+
 static gl_chan_rec *chan_find(struct cshard *s, uintptr_t c)
 {
     gl_chan_rec *r = NULL;
@@ -400,10 +412,7 @@ void gl_registry_chan_made(uintptr_t c, int64_t cap, int64_t goid, gl_istack *st
     pthread_mutex_lock(&s->mu);
     gl_chan_rec *r = chan_find(s, c);
     if (r) {
-        /* The Go heap reused the address of a dead channel. */
-        UT_hash_handle hh = r->hh;
-        memset(r, 0, sizeof *r);
-        r->hh = hh;
+        RECLAIM(r);
         r->addr = c;
     } else {
         r = chan_get(s, c);
@@ -513,9 +522,7 @@ void gl_registry_ctx_made(uintptr_t ctx, uint8_t kind, int64_t goid, gl_istack *
     pthread_mutex_lock(&reg.ctx_mu);
     gl_ctx_rec *r = ctx_find(ctx);
     if (r) {
-        UT_hash_handle hh = r->hh;
-        memset(r, 0, sizeof *r);
-        r->hh = hh;
+        RECLAIM(r);
     } else {
         r = gl_alloc(sizeof *r);
         if (r) {

@@ -6,6 +6,7 @@
  * to hold the format document to what is written here. */
 #include "dump/dump.h"
 #include "dump/snapshot.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,16 +51,8 @@ static void mb_str(gl_membuf *b, const char *s)
 
 static void mb_dec(gl_membuf *b, int64_t v)
 {
-    char tmp[24];
-    int i = sizeof tmp;
-    uint64_t u = v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
-    do {
-        tmp[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        tmp[--i] = '-';
-    mb_put(b, tmp + i, sizeof tmp - (size_t)i);
+    char digits[GL_DEC_MAX];
+    mb_put(b, digits, gl_format_dec(digits, v));
 }
 
 static void mb_hex(gl_membuf *b, uint64_t v)

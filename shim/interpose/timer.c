@@ -16,13 +16,18 @@ static void timer_record(void *arg)
     gl_registry_chan_timer(n->c, n->kind, n->when, n->stopped);
 }
 
-static void note_timer(void *t, uint8_t kind, int64_t when, int stopped)
+/* when: the due time, -1 to keep the one noted; stopped: 1 once stopped. */
+static void note_chan(uintptr_t c, uint8_t kind, int64_t when, int stopped)
 {
-    if (!t)
-        return;
-    struct timer_note n = {gl_libgo_timer_chan(t), kind, when, stopped};
+    struct timer_note n = {c, kind, when, stopped};
     if (n.c)
         gl_on_altstack(timer_record, &n);
+}
+
+static void note_timer(void *t, uint8_t kind, int64_t when, int stopped)
+{
+    if (t)
+        note_chan(gl_libgo_timer_chan(t), kind, when, stopped);
 }
 
 void *gl_new_timer(int64_t d) __asm__("time.NewTimer");
@@ -84,27 +89,13 @@ void gl_ticker_reset(void *t, int64_t d)
 }
 
 /* time.After and time.Tick hand out the channel itself. */
-struct chan_timer_note {
-    uintptr_t c;
-    uint8_t kind;
-    int64_t when;
-};
-
-static void chan_timer_record(void *arg)
-{
-    struct chan_timer_note *n = arg;
-    gl_registry_chan_timer(n->c, n->kind, n->when, 0);
-}
-
 void *gl_after(int64_t d) __asm__("time.After");
 void *gl_after(int64_t d)
 {
     void *(*real)(int64_t) = GL_REAL(after, "time.After");
     void *c = real(d);
-    if (gl_active() && c) {
-        struct chan_timer_note n = {(uintptr_t)c, GL_TIMER_TIMER, gl_now_ns() + d};
-        gl_on_altstack(chan_timer_record, &n);
-    }
+    if (gl_active())
+        note_chan((uintptr_t)c, GL_TIMER_TIMER, gl_now_ns() + d, 0);
     return c;
 }
 
@@ -113,9 +104,7 @@ void *gl_tick(int64_t d)
 {
     void *(*real)(int64_t) = GL_REAL(tick, "time.Tick");
     void *c = real(d);
-    if (gl_active() && c) {
-        struct chan_timer_note n = {(uintptr_t)c, GL_TIMER_TICKER, 0};
-        gl_on_altstack(chan_timer_record, &n);
-    }
+    if (gl_active())
+        note_chan((uintptr_t)c, GL_TIMER_TICKER, 0, 0);
     return c;
 }
