@@ -125,6 +125,49 @@ typedef struct header {
 
 /* `goroutine N( gp=.. m=.. mp=..) [STATUS(, PART)*( labels:{..})]( {..}):`
  * (docs/input-formats.md has the variants by version). */
+/* One ", "-separated part after the status: park time, thread lock,
+ * synctest bubble. Unknown ones are ignored: a newer Go may add more. */
+static void header_part(header *h, const char *p, size_t n)
+{
+    size_t k = 0;
+    int64_t v;
+    if (scan_uint(p, n, &k, &v) == 0 && (n - k == 8 || n - k == 7) && starts(p + k, n - k, " minute"))
+        h->minutes = v;
+    else if (n == 16 && memcmp(p, "locked to thread", 16) == 0)
+        h->locked = 1;
+    else if (starts(p, n, "synctest group ") || starts(p, n, "synctest bubble ")) {
+        k = p[9] == 'g' ? 15 : 16;
+        h->bubble = scan_uint(p, n, &k, &v) == 0 ? v : -1;
+    }
+}
+
+/* The status and the parts after it, in c[0, clen). */
+static void header_status(header *h, const char *c, size_t clen)
+{
+    const char *comma = NULL;
+    for (size_t k = 0; k + 1 < clen; k++)
+        if (c[k] == ',' && c[k + 1] == ' ') {
+            comma = c + k;
+            break;
+        }
+    h->status = c;
+    h->status_len = comma ? (size_t)(comma - c) : clen;
+    h->minutes = -1;
+    h->locked = 0;
+    h->bubble = 0;
+    const char *stop = c + clen;
+    for (const char *p = comma; p && p < stop;) {
+        p += 2;
+        const char *q = p;
+        while (q + 1 < stop && !(q[0] == ',' && q[1] == ' '))
+            q++;
+        if (q + 1 >= stop)
+            q = stop;
+        header_part(h, p, (size_t)(q - p));
+        p = q < stop ? q : NULL;
+    }
+}
+
 static int parse_header(const char *s, size_t len, header *h)
 {
     size_t i = 10;
@@ -165,44 +208,7 @@ static int parse_header(const char *s, size_t len, header *h)
         h->labels_len = (size_t)(c + clen - h->labels);
         clen = (size_t)(il - c);
     }
-    const char *comma = NULL;
-    for (size_t k = 0; k + 1 < clen; k++)
-        if (c[k] == ',' && c[k + 1] == ' ') {
-            comma = c + k;
-            break;
-        }
-    h->status = c;
-    h->status_len = comma ? (size_t)(comma - c) : clen;
-    h->minutes = -1;
-    h->locked = 0;
-    h->bubble = 0;
-    /* The parts after the status, each ", "-separated. Unknown ones are
-     * ignored: a newer Go may add more. */
-    const char *p = comma;
-    const char *stop = c + clen;
-    while (p && p < stop) {
-        p += 2;
-        const char *q = p;
-        while (q + 1 < stop && !(q[0] == ',' && q[1] == ' '))
-            q++;
-        if (q + 1 >= stop)
-            q = stop;
-        size_t n = (size_t)(q - p);
-        size_t k = 0;
-        int64_t v;
-        if (scan_uint(p, n, &k, &v) == 0 && (n - k == 8 || n - k == 7) && starts(p + k, n - k, " minute"))
-            h->minutes = v;
-        else if (n == 16 && memcmp(p, "locked to thread", 16) == 0)
-            h->locked = 1;
-        else if (starts(p, n, "synctest group ") || starts(p, n, "synctest bubble ")) {
-            k = p[9] == 'g' ? 15 : 16;
-            if (scan_uint(p, n, &k, &v) == 0)
-                h->bubble = v;
-            else
-                h->bubble = -1;
-        }
-        p = q < stop ? q : NULL;
-    }
+    header_status(h, c, clen);
     return 0;
 }
 
@@ -714,8 +720,7 @@ static int stack_unavailable(const char *s, size_t len)
         || (starts(s, len, "goroutine ") && len > 19 && memcmp(s + len - 19, "; stack unavailable", 19) == 0);
 }
 
-/* The line after a function line: its file line, or the end of the dump
- * when the function line was log text after all. */
+/* A frame's file line: the frame is complete. */
 static int file_line(parser *p, const char *s, size_t len)
 {
     p->need_file = 0;
@@ -760,59 +765,62 @@ static int dump_like(const char *s, size_t len)
                    || starts(s, len, "[originating") || starts(s, len, "...") || looks_like_function(s, len));
 }
 
+/* The line just read is not the dump's: it is left for the caller. */
+static int dump_over(parser *p, int *verdict)
+{
+    *verdict = END_OF_DUMP;
+    gl_input_unread(p->in);
+    return 0;
+}
+
+/* The line after a function line: its file line, or the end of the dump
+ * when the function line was log text after all. */
+static int after_function_line(parser *p, const char *s, size_t len, int *verdict)
+{
+    if (is_file_line(s, len))
+        return file_line(p, s, len);
+    if (p->weak < 0)
+        p->weak = !looks_like_function(p->fn, p->fn_len);
+    if (!p->weak || no_frames(p))
+        return bad(p, "expected a tab-indented FILE:LINE line after '%.*s'",
+                   (int)(p->fr.function_len < 80 ? p->fr.function_len : 80), p->fr.function);
+    /* The line taken for a frame was log text after the dump. */
+    p->need_file = 0;
+    return end_goroutine(p) != 0 ? -1 : dump_over(p, verdict);
+}
+
+static int header_line(parser *p, const char *s, size_t len, int *verdict)
+{
+    header h;
+    if (parse_header(s, len, &h) != 0) {
+        if (stack_unavailable(s, len) && p->ph == PH_STACK) {
+            p->g.flags |= GL_GF_NO_STACK;
+            return 0;
+        }
+        return bad(p, "malformed goroutine header (expected 'goroutine N [STATUS]:')");
+    }
+    if (end_goroutine(p) != 0)
+        return -1;
+    /* gc prints goroutines in creation order, ids mostly rising: only
+     * an id not above the highest so far can be a repeat. */
+    int repeat = h.id > 0 && h.id <= p->max_id && gl_dump_goroutine(gl_build_dump(p->b), h.id);
+    if (h.id > p->max_id)
+        p->max_id = h.id;
+    /* The same goroutine again: a second dump follows this one. */
+    return repeat ? dump_over(p, verdict) : begin_goroutine(p, &h);
+}
+
 static int handle_line(parser *p, const char *s, size_t len, int *verdict)
 {
     *verdict = CONTINUE;
-    if (p->need_file) {
-        if (is_file_line(s, len))
-            return file_line(p, s, len);
-        if (p->weak < 0)
-            p->weak = !looks_like_function(p->fn, p->fn_len);
-        if (!p->weak || no_frames(p))
-            return bad(p, "expected a tab-indented FILE:LINE line after '%.*s'",
-                       (int)(p->fr.function_len < 80 ? p->fr.function_len : 80), p->fr.function);
-        /* The line taken for a frame was log text after the dump. */
-        p->need_file = 0;
-        if (end_goroutine(p) != 0)
-            return -1;
-        *verdict = END_OF_DUMP;
-        gl_input_unread(p->in);
-        return 0;
-    }
-    if (len == 0) {
-        if (end_goroutine(p) != 0)
-            return -1;
-        return 0;
-    }
-    if (s[0] == 'g' && starts(s, len, "goroutine ") && len > 10 && is_digit(s[10])) {
-        header h;
-        if (parse_header(s, len, &h) != 0) {
-            if (stack_unavailable(s, len) && p->ph == PH_STACK) {
-                p->g.flags |= GL_GF_NO_STACK;
-                return 0;
-            }
-            return bad(p, "malformed goroutine header (expected 'goroutine N [STATUS]:')");
-        }
-        if (end_goroutine(p) != 0)
-            return -1;
-        /* gc prints goroutines in creation order, ids mostly rising: only
-         * an id not above the highest so far can be a repeat. */
-        int repeat = h.id > 0 && h.id <= p->max_id && gl_dump_goroutine(gl_build_dump(p->b), h.id);
-        if (h.id > p->max_id)
-            p->max_id = h.id;
-        if (repeat) {
-            /* The same goroutine again: a second dump follows this one. */
-            *verdict = END_OF_DUMP;
-            gl_input_unread(p->in);
-            return 0;
-        }
-        return begin_goroutine(p, &h);
-    }
-    if (p->ph == PH_NONE) {
-        *verdict = END_OF_DUMP;
-        gl_input_unread(p->in);
-        return 0;
-    }
+    if (p->need_file)
+        return after_function_line(p, s, len, verdict);
+    if (len == 0)
+        return end_goroutine(p) != 0 ? -1 : 0;
+    if (s[0] == 'g' && starts(s, len, "goroutine ") && len > 10 && is_digit(s[10]))
+        return header_line(p, s, len, verdict);
+    if (p->ph == PH_NONE)
+        return dump_over(p, verdict);
     if (stack_unavailable(s, len)) {
         p->g.flags |= GL_GF_NO_STACK;
         return 0;
@@ -833,11 +841,7 @@ static int handle_line(parser *p, const char *s, size_t len, int *verdict)
     if (no_frames(p))
         return bad(p, "expected a stack frame after the goroutine header");
     /* Log text right after a goroutine: the dump is over. */
-    if (end_goroutine(p) != 0)
-        return -1;
-    *verdict = END_OF_DUMP;
-    gl_input_unread(p->in);
-    return 0;
+    return end_goroutine(p) != 0 ? -1 : dump_over(p, verdict);
 }
 
 int gl_parse_gotrace(gl_input *in, gl_build *b, gl_diag *diag)

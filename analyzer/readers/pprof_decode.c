@@ -589,39 +589,32 @@ static int expand_locations(const resolver *r, priv *pv, const offsets *o,
     return 0;
 }
 
-static int build(const resolver *r, priv *pv, const offsets *o, gl_pprof_profile *p)
+/* The id tables were made (funcs, locs) and hold no zero or repeated id. */
+static int ids_ok(const resolver *r, const offsets *o, const id_index *funcs, size_t badf, const id_index *locs,
+                  size_t badl)
 {
     const Glpprof__Profile *pb = r->pb;
-    if (pb->n_string_table == 0 || (pb->string_table[0] && pb->string_table[0][0])) {
-        fail(r->err, r->errcap, 0, "the string table must start with the empty string");
-        return -1;
-    }
-    size_t vidx;
-    if (count_index(r, &vidx, &p->sample_type) != 0)
-        return -1;
-    p->time_nanos = pb->time_nanos;
-
-    size_t badf = SIZE_MAX, badl = SIZE_MAX;
-    id_index *funcs = index_ids(pb->n_function, function_id, pb->function, &badf);
-    id_index *locs = index_ids(pb->n_location, location_id, pb->location, &badl);
-    int rc = -1;
     if (!funcs || !locs) {
         fail(r->err, r->errcap, 0, "out of memory");
-        goto out;
+        return 0;
     }
     if (badf != SIZE_MAX) {
         fail(r->err, r->errcap, o->function[badf], "function id %llu is zero or repeated",
              (unsigned long long)pb->function[badf]->id);
-        goto out;
+        return 0;
     }
     if (badl != SIZE_MAX) {
         fail(r->err, r->errcap, o->location[badl], "location id %llu is zero or repeated",
              (unsigned long long)pb->location[badl]->id);
-        goto out;
+        return 0;
     }
-    if (expand_locations(r, pv, o, funcs, pb->n_function) != 0)
-        goto out;
+    return 1;
+}
 
+/* Room for every sample, its location indexes and its labels. */
+static int alloc_samples(const resolver *r, priv *pv, gl_pprof_profile *p)
+{
+    const Glpprof__Profile *pb = r->pb;
     size_t nlocids = 0, nlabelled = 0;
     for (size_t i = 0; i < pb->n_sample; i++) {
         nlocids += pb->sample[i]->n_location_id;
@@ -632,52 +625,85 @@ static int build(const resolver *r, priv *pv, const offsets *o, gl_pprof_profile
     pv->labels = malloc((nlabelled + 1) * sizeof *pv->labels);
     if (!p->samples || !pv->sample_locs || !pv->labels) {
         fail(r->err, r->errcap, 0, "out of memory");
-        goto out;
+        return -1;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < pb->n_sample; i++) {
-        const Glpprof__Sample *s = pb->sample[i];
-        size_t at = o->sample[i];
-        if (s->n_value <= vidx) {
-            fail(r->err, r->errcap, at, "sample has %zu values, the count is value %zu", s->n_value, vidx + 1);
-            goto out;
+    return 0;
+}
+
+/* Where a sample's location indexes go, and how to find them. */
+typedef struct sample_ctx {
+    const resolver *r;
+    priv *pv;
+    const id_index *locs;
+    size_t vidx;              /* which value counts goroutines */
+    size_t k;                 /* next free slot of pv->sample_locs */
+} sample_ctx;
+
+/* Sample s (at byte at) into p->samples; a count of 0 stands for no
+ * goroutine at all and is dropped (its slots stay used). */
+static int add_sample(sample_ctx *c, const Glpprof__Sample *s, size_t at, gl_pprof_profile *p)
+{
+    const resolver *r = c->r;
+    if (s->n_value <= c->vidx) {
+        fail(r->err, r->errcap, at, "sample has %zu values, the count is value %zu", s->n_value, c->vidx + 1);
+        return -1;
+    }
+    int64_t count = s->value[c->vidx];
+    if (count < 0) {
+        fail(r->err, r->errcap, at, "sample counts %lld goroutines", (long long)count);
+        return -1;
+    }
+    if (count > INT64_MAX - p->total) {
+        fail(r->err, r->errcap, at, "sample counts overflow 64 bits");
+        return -1;
+    }
+    gl_pprof_sample *ps = &p->samples[p->nsamples];
+    *ps = (gl_pprof_sample){.count = count, .offset = at, .locations = c->pv->sample_locs + c->k};
+    for (size_t j = 0; j < s->n_location_id; j++) {
+        const id_index *li = find_id(c->locs, r->pb->n_location, s->location_id[j]);
+        if (!li) {
+            fail(r->err, r->errcap, at, "location id %llu is not in the profile", (unsigned long long)s->location_id[j]);
+            return -1;
         }
-        int64_t count = s->value[vidx];
-        if (count < 0) {
-            fail(r->err, r->errcap, at, "sample counts %lld goroutines", (long long)count);
-            goto out;
-        }
-        if (count > INT64_MAX - p->total) {
-            fail(r->err, r->errcap, at, "sample counts overflow 64 bits");
-            goto out;
-        }
-        gl_pprof_sample *ps = &p->samples[p->nsamples];
-        *ps = (gl_pprof_sample){.count = count, .offset = at, .locations = pv->sample_locs + k};
-        for (size_t j = 0; j < s->n_location_id; j++) {
-            const id_index *li = find_id(locs, pb->n_location, s->location_id[j]);
-            if (!li) {
-                fail(r->err, r->errcap, at, "location id %llu is not in the profile",
-                     (unsigned long long)s->location_id[j]);
-                goto out;
-            }
-            pv->sample_locs[k++] = li->index;
-        }
-        ps->nlocations = s->n_location_id;
-        if (s->n_label) {
-            int failed;
-            char *labels = format_labels(r, s, at, &failed);
-            if (failed)
-                goto out;
-            pv->labels[pv->nlabels++] = labels;
-            ps->labels = labels;
-        }
-        if (count == 0)
-            continue; /* stands for no goroutine at all */
+        c->pv->sample_locs[c->k++] = li->index;
+    }
+    ps->nlocations = s->n_location_id;
+    if (s->n_label) {
+        int failed;
+        char *labels = format_labels(r, s, at, &failed);
+        if (failed)
+            return -1;
+        c->pv->labels[c->pv->nlabels++] = labels;
+        ps->labels = labels;
+    }
+    if (count) {
         p->total += count;
         p->nsamples++;
     }
-    rc = 0;
-out:
+    return 0;
+}
+
+static int build(const resolver *r, priv *pv, const offsets *o, gl_pprof_profile *p)
+{
+    const Glpprof__Profile *pb = r->pb;
+    if (pb->n_string_table == 0 || (pb->string_table[0] && pb->string_table[0][0])) {
+        fail(r->err, r->errcap, 0, "the string table must start with the empty string");
+        return -1;
+    }
+    sample_ctx c = {.r = r, .pv = pv};
+    if (count_index(r, &c.vidx, &p->sample_type) != 0)
+        return -1;
+    p->time_nanos = pb->time_nanos;
+    size_t badf = SIZE_MAX, badl = SIZE_MAX;
+    id_index *funcs = index_ids(pb->n_function, function_id, pb->function, &badf);
+    id_index *locs = index_ids(pb->n_location, location_id, pb->location, &badl);
+    c.locs = locs;
+    int rc = -1;
+    if (ids_ok(r, o, funcs, badf, locs, badl) && expand_locations(r, pv, o, funcs, pb->n_function) == 0
+        && alloc_samples(r, pv, p) == 0)
+        rc = 0;
+    for (size_t i = 0; rc == 0 && i < pb->n_sample; i++)
+        rc = add_sample(&c, pb->sample[i], o->sample[i], p);
     free(funcs);
     free(locs);
     return rc;

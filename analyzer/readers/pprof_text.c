@@ -252,16 +252,11 @@ static int labels_line(pprof_text *t, const char *line, size_t len, size_t linen
     return 0;
 }
 
-/* "#\t0xPC\tfunction+0xOFF\tfile:line"; function and file:line may be
- * missing (an address without symbols). */
-static int frame_line(pprof_text *t, const char *line, size_t len, size_t lineno)
+/* The tab-separated fields of a frame line after its '#' (tabs pad them;
+ * the third keeps its spaces): at most 3, their count returned. */
+static size_t frame_fields(const char *line, size_t len, const char *field[3], size_t flen[3])
 {
-    if (!t->in_record) {
-        set_error(t, lineno, "frame outside a record (no `N @ ...` line before it)");
-        return -1;
-    }
-    const char *field[3];
-    size_t flen[3], nf = 0;
+    size_t nf = 0;
     const char *p = line + 1, *end = line + len;
     while (end > p && (end[-1] == '\r' || end[-1] == ' '))
         end--;
@@ -277,6 +272,58 @@ static int frame_line(pprof_text *t, const char *line, size_t len, size_t lineno
         flen[nf++] = (size_t)(q - p);
         p = q;
     }
+    return nf;
+}
+
+/* "function+0xOFF": the last "+0x" whose tail is all hex is the offset. */
+static int frame_function(pprof_text *t, const char *fn, size_t fnlen, size_t lineno, gl_build_frame *f)
+{
+    for (size_t i = fnlen; i-- > 0;) {
+        if (fn[i] == '+' && gl_parse_hex(fn + i + 1, fnlen - i - 1, &f->off) == 0) {
+            fnlen = i;
+            break;
+        }
+    }
+    if (fnlen == 0) {
+        set_error(t, lineno, "frame has an empty function name");
+        return -1;
+    }
+    f->function = fn;
+    f->function_len = fnlen;
+    return 0;
+}
+
+/* "file:line", the line after the last colon. */
+static int frame_location(pprof_text *t, const char *fl, size_t n, size_t lineno, gl_build_frame *f)
+{
+    const char *colon = NULL;
+    for (size_t i = n; i-- > 0;)
+        if (fl[i] == ':') {
+            colon = fl + i;
+            break;
+        }
+    int64_t ln;
+    if (!colon || colon == fl || parse_dec(colon + 1, (size_t)(fl + n - colon - 1), &ln) != 0 || ln > INT32_MAX) {
+        set_error(t, lineno, "frame location `%.*s` is not file:line", (int)(n > 80 ? 80 : n), fl);
+        return -1;
+    }
+    f->file = fl;
+    f->file_len = (size_t)(colon - fl);
+    f->line = (int)ln;
+    return 0;
+}
+
+/* "#\t0xPC\tfunction+0xOFF\tfile:line"; function and file:line may be
+ * missing (an address without symbols). */
+static int frame_line(pprof_text *t, const char *line, size_t len, size_t lineno)
+{
+    if (!t->in_record) {
+        set_error(t, lineno, "frame outside a record (no `N @ ...` line before it)");
+        return -1;
+    }
+    const char *field[3];
+    size_t flen[3];
+    size_t nf = frame_fields(line, len, field, flen);
     gl_build_frame f = {0};
     if (nf == 0 || gl_parse_hex(field[0], flen[0], &f.pc) != 0) {
         set_error(t, lineno, "frame line must start with `#`, a tab and an address (0x...)");
@@ -288,42 +335,9 @@ static int frame_line(pprof_text *t, const char *line, size_t len, size_t lineno
         t->skipped_placeholder = 1;
         return 0;
     }
-    if (nf >= 2) {
-        const char *fn = field[1];
-        size_t fnlen = flen[1];
-        /* +0x offset: the last "+0x" whose tail is all hex. */
-        for (size_t i = fnlen; i-- > 0;) {
-            if (fn[i] == '+' && gl_parse_hex(fn + i + 1, fnlen - i - 1, &f.off) == 0) {
-                fnlen = i;
-                break;
-            }
-        }
-        if (fnlen == 0) {
-            set_error(t, lineno, "frame has an empty function name");
-            return -1;
-        }
-        f.function = fn;
-        f.function_len = fnlen;
-    }
-    if (nf == 3) {
-        const char *fl = field[2];
-        size_t n = flen[2];
-        const char *colon = NULL;
-        for (size_t i = n; i-- > 0;)
-            if (fl[i] == ':') {
-                colon = fl + i;
-                break;
-            }
-        int64_t ln;
-        if (!colon || colon == fl || parse_dec(colon + 1, (size_t)(fl + n - colon - 1), &ln) != 0
-            || ln > INT32_MAX) {
-            set_error(t, lineno, "frame location `%.*s` is not file:line", (int)(n > 80 ? 80 : n), fl);
-            return -1;
-        }
-        f.file = fl;
-        f.file_len = (size_t)(colon - fl);
-        f.line = (int)ln;
-    }
+    if ((nf >= 2 && frame_function(t, field[1], flen[1], lineno, &f) != 0)
+        || (nf == 3 && frame_location(t, field[2], flen[2], lineno, &f) != 0))
+        return -1;
     if (t->nframes == 0) {
         t->first_pc = f.pc;
         t->first_is_runtime = f.function && is_runtime_function(f.function, f.function_len);
