@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "../test_cli.h"
+#include "../run_suites.h"
 #include "../test_data.h"
 #include <string.h>
 #include <sys/stat.h>
@@ -692,10 +693,5 @@ int main(void)
     tcase_add_test(tc, run_keeps_dumps_when_asked);
     suite_add_tcase(cmd, tc);
 
-    SRunner *sr = srunner_create(json);
-    srunner_add_suite(sr, cmd);
-    srunner_run_all(sr, CK_VERBOSE);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gl_run_suites(GL_SUITES(json, cmd), CK_VERBOSE, 0);
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../run_suites.h"
 #include "../test_data.h"
 #include "format/dump_read.h"
 #include "reports/out_path.h"
@@ -700,9 +701,5 @@ int main(void)
     tcase_add_test(rep, github_annotations_exact);
     tcase_add_test(rep, json_leak_has_its_test);
     suite_add_tcase(s, rep);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_VERBOSE);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 0);
 }

@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "../test_cli.h"
+#include "../run_suites.h"
 #include "../test_data.h"
 #include "model/build.h"
 #include "readers/input.h"
@@ -829,9 +830,5 @@ static Suite *parse_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(parse_suite());
-    srunner_run_all(sr, CK_VERBOSE);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gl_run_suites(GL_SUITES(parse_suite()), CK_VERBOSE, 0);
 }

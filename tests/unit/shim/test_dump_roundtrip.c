@@ -9,7 +9,7 @@
 
 #include <check.h>
 
-#include "run_suite.h"
+#include "../run_suites.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,5 +289,5 @@ int main(void)
     tcase_add_test(tc, file_is_atomic_private_and_symlink_safe);
     tcase_add_test(tc, cut_dump_reads_as_truncated);
     suite_add_tcase(s, tc);
-    return run_suite(s);
+    return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

@@ -7,7 +7,7 @@
 
 #include <check.h>
 
-#include "run_suite.h"
+#include "../run_suites.h"
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -88,5 +88,5 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, fork_under_load);
     suite_add_tcase(s, tc);
-    return run_suite(s);
+    return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

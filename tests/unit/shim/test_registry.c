@@ -6,7 +6,7 @@
 
 #include <check.h>
 
-#include "run_suite.h"
+#include "../run_suites.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -371,5 +371,5 @@ int main(void)
     tcase_add_test(tc, context_records);
     tcase_add_test(tc, concurrent_spawn_park_exit);
     suite_add_tcase(s, tc);
-    return run_suite(s);
+    return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }
