@@ -3,7 +3,7 @@
 # the corpus is reported by OLD and NEW with the same options, and their exit
 # codes, stdout, stderr and report files are compared.
 #
-#   scripts/compare_reports.sh [--corpus DIR]... [--make-corpus DIR] [--quiet] OLD NEW
+#   scripts/compare_reports.sh [--corpus DIR]... [--make-corpus DIR] [--shims|--shims-only] [--quiet] OLD NEW
 #
 # OLD, NEW: goleash executables (e.g. a build of main and one of a branch).
 # The corpus: every dump fixture of the repository (tests/unit/*/data,
@@ -22,6 +22,14 @@
 # annotations), and diffed against the first input of its directory; every
 # directory is also reported whole (a process tree's dumps).
 #
+# --shims also compares the shims next to OLD and NEW (../shim/libgoleash.so):
+# every program the made corpus built (DIR/bin) runs under each, and the
+# dumps they write and the exit reports they print must be alike but for
+# numbers, addresses and names (which differ from run to run). Programs whose
+# scheduling varies (a goroutine parked or not yet at exit) get up to three
+# runs a side: some run of NEW must match some run of OLD. --shims-only
+# compares only the shims.
+#
 # Exit status: 0 all identical, 1 some differ (listed), 2 usage or setup error.
 set -uo pipefail
 
@@ -29,6 +37,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 corpora=()
 make_dir=""
 quiet=0
+shims=0
 
 usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 die2() { echo "compare_reports.sh: $*" >&2; exit 2; }
@@ -38,6 +47,8 @@ while [ $# -gt 0 ]; do
         --corpus) shift; corpora+=("${1:?--corpus needs a directory}") ;;
         --make-corpus) shift; make_dir="${1:?--make-corpus needs a directory}" ;;
         --quiet) quiet=1 ;;
+        --shims) shims=1 ;;
+        --shims-only) shims=2 ;;
         -h|--help) usage; exit 0 ;;
         -*) echo "compare_reports.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
         *) break ;;
@@ -150,42 +161,51 @@ run_both() {
     fi
 }
 
-prev_dir=""
-first_in_dir=""
-for f in "${inputs[@]}"; do
-    d=$(dirname "$f")
-    if [ "$d" != "$prev_dir" ]; then
-        prev_dir=$d
-        first_in_dir=$f
-    fi
-    rel=${f#"$root"/}
-    run_both "report $rel" report "$f"
-    run_both "report --format json $rel" report --format json "$f"
-    run_both "report --grouping loose $rel" report --grouping loose "$f"
-    run_both "report --min-park 0 --ignore-setup --format json $rel" \
-        report --min-park 0 --ignore-setup --format json "$f"
-    run_both "report --no-default-suppressions --suppressions sender.supp $rel" \
-        report --no-default-suppressions --suppressions "$supp" "$f"
-    run_both "report with every report file $rel" \
-        report -o OUT/report.txt --json OUT/report.json --junit OUT/junit.xml --sarif OUT/report.sarif \
-        --github-annotations on "$f"
-    run_both "diff $rel" diff --min-park 0 "$first_in_dir" "$f"
-    run_both "diff --format json --grouping loose $rel" diff --format json --grouping loose "$first_in_dir" "$f"
-done
+# Each input alone, with every option set, and diffed against the first
+# input of its directory.
+compare_inputs() {
+    local f d rel prev_dir="" first_in_dir=""
+    for f in "${inputs[@]}"; do
+        d=$(dirname "$f")
+        if [ "$d" != "$prev_dir" ]; then
+            prev_dir=$d
+            first_in_dir=$f
+        fi
+        rel=${f#"$root"/}
+        run_both "report $rel" report "$f"
+        run_both "report --format json $rel" report --format json "$f"
+        run_both "report --grouping loose $rel" report --grouping loose "$f"
+        run_both "report --min-park 0 --ignore-setup --format json $rel" \
+            report --min-park 0 --ignore-setup --format json "$f"
+        run_both "report --no-default-suppressions --suppressions sender.supp $rel" \
+            report --no-default-suppressions --suppressions "$supp" "$f"
+        run_both "report with every report file $rel" \
+            report -o OUT/report.txt --json OUT/report.json --junit OUT/junit.xml --sarif OUT/report.sarif \
+            --github-annotations on "$f"
+        run_both "diff $rel" diff --min-park 0 "$first_in_dir" "$f"
+        run_both "diff --format json --grouping loose $rel" diff --format json --grouping loose "$first_in_dir" "$f"
+    done
+}
+
 # Every directory at once: a process tree leaves one dump per process.
-dirs=()
-while IFS= read -r d; do dirs+=("$d"); done < <(printf '%s\n' "${inputs[@]}" | xargs -n1 dirname | sort -u)
-for d in "${dirs[@]}"; do
-    files=()
-    for f in "${inputs[@]}"; do [ "$(dirname "$f")" = "$d" ] && files+=("$f"); done
-    run_both "report of ${d#"$root"/}/*" report "${files[@]}"
-    run_both "report --format json of ${d#"$root"/}/*" report --format json "${files[@]}"
-done
+compare_directories() {
+    local d f dirs=() files
+    while IFS= read -r d; do dirs+=("$d"); done < <(printf '%s\n' "${inputs[@]}" | xargs -n1 dirname | sort -u)
+    for d in "${dirs[@]}"; do
+        files=()
+        for f in "${inputs[@]}"; do [ "$(dirname "$f")" = "$d" ] && files+=("$f"); done
+        run_both "report of ${d#"$root"/}/*" report "${files[@]}"
+        run_both "report --format json of ${d#"$root"/}/*" report --format json "${files[@]}"
+    done
+}
+
 # The command line: help, versions and every kind of usage error.
-while IFS= read -r line; do
-    # shellcheck disable=SC2086 # the words of each line are the arguments
-    run_both "goleash $line" $line
-done <<'ARGS'
+compare_command_line() {
+    local line
+    while IFS= read -r line; do
+        # shellcheck disable=SC2086 # the words of each line are the arguments
+        run_both "goleash $line" $line
+    done <<'ARGS'
 --help
 help
 --version
@@ -210,10 +230,75 @@ report
 run
 bogus
 ARGS
+}
 
+if [ "$shims" != 2 ]; then
+    compare_inputs
+    compare_directories
+    compare_command_line
+fi
+
+# ---- the shims ---------------------------------------------------------------
+
+# A dump or report with what changes from run to run taken out: numbers,
+# addresses, paths and names, the order of records.
+normalize() {
+    sed -E 's/(exe|path|name|libgo|build_id)=[^ ]*/\1=S/g; s/0x[0-9a-f]+/H/g; s/[0-9]+(\.[0-9]+)?/N/g' "$@" | sort
+}
+
+# shim_run GOLEASH EXE OUT: EXE under the shim next to GOLEASH; OUT gets its
+# exit code, then its normalized exit report and dumps.
+shim_run() {
+    local shim exe=$2 dir="$work/shim-run"
+    shim="$(dirname "$1")/../shim/libgoleash.so"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    (cd "$(dirname "$exe")" && LD_PRELOAD="$shim" GOLEASH_OPTIONS="dump_path=$dir/x.%p.dump" \
+        timeout 120 "$exe" >/dev/null 2>"$dir/stderr" </dev/null)
+    echo "exit $?" >"$3"
+    normalize "$dir/stderr" >>"$3"
+    cat "$dir"/*.dump 2>/dev/null | normalize >>"$3"
+}
+
+compare_shims() { # EXE
+    local exe=$1 round o n
+    for round in 1 2 3; do
+        shim_run "$old" "$exe" "$work/old.$round"
+        shim_run "$new" "$exe" "$work/new.$round"
+        for o in $(seq 1 "$round"); do
+            for n in $(seq 1 "$round"); do
+                cmp -s "$work/old.$o" "$work/new.$n" && return 0
+            done
+        done
+    done
+    diff "$work/old.1" "$work/new.1" >"$work/diff"
+    return 1
+}
+
+if [ "$shims" != 0 ]; then
+    for c in "${corpora[@]}"; do
+        for exe in "$(realpath "$c")"/bin/*; do
+            [ -x "$exe" ] && [ -f "$exe" ] || continue
+            runs=$((runs + 1))
+            if ! compare_shims "$exe"; then
+                differ=$((differ + 1))
+                echo "DIFFERS: shims on $(basename "$exe")"
+                [ "$quiet" = 1 ] || sed 's/^/    /' "$work/diff" | head -n 40
+            fi
+        done
+    done
+fi
+
+what="$runs runs over ${#inputs[@]} inputs"
+[ "$shims" = 2 ] && what="$runs programs"
 if [ "$differ" = 0 ]; then
-    echo "compare_reports: $runs runs over ${#inputs[@]} inputs: OLD and NEW byte-identical"
+    if [ "$shims" != 2 ]; then
+        echo "compare_reports: $what: OLD's and NEW's reports byte-identical"
+    fi
+    if [ "$shims" != 0 ]; then
+        echo "compare_reports: OLD's and NEW's shims: dumps and exit reports alike but for numbers, addresses and names"
+    fi
     exit 0
 fi
-echo "compare_reports: $differ of $runs runs over ${#inputs[@]} inputs differ"
+echo "compare_reports: $differ of $what differ"
 exit 1
