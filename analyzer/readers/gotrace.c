@@ -1,4 +1,4 @@
-/* Go traceback text (parse_gotrace.h, docs/input-formats.md).
+/* Go traceback text (gotrace.h, docs/input-formats.md).
  *
  * One pass, one line at a time, nothing allocated per line: a goroutine's
  * frames go straight into the builder's scratch stack, which interns them

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-/* How each type of option.inc is kept. */
+/* How each type of options.inc is kept. */
 #define GL_OPTION_FIELD_PATTERN(name) char name[512];
 #define GL_OPTION_FIELD_FILE(name) char name[1024]; /* absolute; "" none */
 #define GL_OPTION_FIELD_BOOL(name) int name;
