@@ -728,15 +728,6 @@ size_t gl_pprof_sample_frames(const gl_pprof_profile *p, const gl_pprof_sample *
     return n;
 }
 
-int gl_pprof_looks_binary(const unsigned char *buf, size_t len)
-{
-    if (is_gzip(buf, len))
-        return 1;
-    /* A plain protobuf Profile starts with sample_type (tag 0x0a) or,
-     * without one, sample (0x12), followed by a short length. */
-    return len >= 2 && (buf[0] == 0x0a || buf[0] == 0x12) && buf[1] < 0x80 && (size_t)buf[1] + 2 <= len;
-}
-
 int gl_pprof_decode(const unsigned char *buf, size_t len, gl_pprof_profile **out, char *err, size_t errcap)
 {
     *out = NULL;

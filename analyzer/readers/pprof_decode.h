@@ -45,10 +45,6 @@ typedef struct gl_pprof_profile {
 size_t gl_pprof_sample_frames(const gl_pprof_profile *p, const gl_pprof_sample *s,
                               gl_pprof_frame *frames, size_t cap, int *truncated);
 
-/* True when buf starts like a binary profile: gzip magic, or a protobuf
- * whose first field is Profile.sample_type or Profile.sample. */
-int gl_pprof_looks_binary(const unsigned char *buf, size_t len);
-
 /* Decode buf (gzipped or plain protobuf). 0 and *out on success (free with
  * gl_pprof_profile_free); -1 on error with a message in err:
  * `byte N: what is wrong` (N counts compressed bytes for gzip errors and

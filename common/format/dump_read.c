@@ -231,7 +231,7 @@ static size_t list_length(const char *v)
  * into out. */
 static int parse_hex_list(parser *p, const char *key, const char *v, uint64_t *out)
 {
-    for (const char *s = v;; s++) {
+    for (const char *s = v;;) {
         const char *e = strchr(s, ',');
         if (!e)
             e = s + strlen(s);
@@ -239,7 +239,7 @@ static int parse_hex_list(parser *p, const char *key, const char *v, uint64_t *o
             return fail(p, "bad hex in key %s", key);
         if (!*e)
             return 0;
-        s = e;
+        s = e + 1;
     }
 }
 

@@ -72,6 +72,9 @@ typedef struct gl_host_state {
     gl_real real;             /* libgo's functions behind the interposers */
     char libgo[256];          /* the libgo the process runs */
     char missing[512];        /* runtime symbols not found, comma-separated */
+    /* testing.T.Run's code: a `go` statement returning there starts a
+     * test's tRunner goroutine (interpose/testrun.c); len 0 when off. */
+    uintptr_t trun_lo, trun_len;
 } gl_host_state;
 
 extern gl_host_state gl_host GL_HIDDEN;

@@ -46,7 +46,7 @@ __attribute__((constructor)) static void gl_init(void)
     if (gl_host.opts.verbosity >= 1) {
         char msg[400];
         const char *missing = gl_host.missing;
-        /* A long list is cut to the line: the return value says by how much. */
+        /* snprintf cuts a long list of missing symbols at the line's end. */
         if (snprintf(msg, sizeof msg, "goleash: active in pid %d, libgo %s%s%s", (int)getpid(), gl_host.libgo,
                      missing[0] ? ", not intercepted: " : "", missing) >= 0)
             gl_log(msg);

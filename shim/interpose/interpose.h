@@ -61,12 +61,6 @@ static inline void gl_note_pop(const gl_pending_op *saved)
 
 /* ---- testrun.c: which goroutine runs which test ---- */
 GL_HIDDEN void gl_testrun_init(void);
-/* Return addresses of libgo's testing.T.Run: a `go` statement returning there
- * is the one starting a test's tRunner goroutine. */
-typedef struct gl_trun_range {
-    uintptr_t lo, len;
-} gl_trun_range;
-extern gl_trun_range gl_trun GL_HIDDEN;
 struct gl_test_spawn {
     int64_t goid;                /* the goroutine calling T.Run */
     void *arg;                   /* the go statement's argument block {t, f} */

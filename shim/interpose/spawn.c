@@ -62,8 +62,8 @@ void *gl_go_go(uintptr_t fn, void *arg)
     if (!gl_active())
         return real(fn, arg);
     void *g = gl_host.real.getg();
-    if (GL_UNLIKELY((uintptr_t)__builtin_return_address(0) - gl_trun.lo <
-                    __atomic_load_n(&gl_trun.len, __ATOMIC_RELAXED)))
+    if (GL_UNLIKELY((uintptr_t)__builtin_return_address(0) - gl_host.trun_lo <
+                    __atomic_load_n(&gl_host.trun_len, __ATOMIC_RELAXED)))
         return spawn_test(real, fn, arg, g);
     struct spawn_note n = {.fn = fn, .anchor = (uintptr_t)__builtin_dwarf_cfa(), .g = g};
     n.parent = gl_goid_of(g);

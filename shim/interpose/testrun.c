@@ -17,7 +17,6 @@
 #include <pthread.h>
 #include <stdio.h>
 
-gl_trun_range gl_trun;
 
 /* What T.Run was last called with, per goroutine, until its `go`. A
  * goroutine may change threads in between (a GC assist, the chatty
@@ -46,7 +45,7 @@ static struct {
 static void disable(const char *why)
 {
     static atomic_int warned;
-    __atomic_store_n(&gl_trun.len, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&gl_host.trun_len, 0, __ATOMIC_RELAXED);
     atomic_store(&runs.on, 0);
     /* Tests started from now on would look like setup: a dump says nothing
      * about tests rather than something wrong. */
@@ -67,8 +66,8 @@ void gl_testrun_init(void)
         disable("cannot find the extent of testing.T.Run");
         return;
     }
-    gl_trun.lo = (uintptr_t)run;
-    gl_trun.len = sym->st_size;
+    gl_host.trun_lo = (uintptr_t)run;
+    gl_host.trun_len = sym->st_size;
     atomic_store(&runs.on, 1);
 }
 
