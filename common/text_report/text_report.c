@@ -242,9 +242,8 @@ static void print_by_test(FILE *out, const gl_report *r, const gl_text_opts *opt
     size_t n;
     test_row *rows = leaking_tests(r, &n);
     if (!rows) {
-        for (size_t i = 0; i < r->ngroups; i++) {
+        for (size_t i = 0; i < r->ngroups; i++)
             print_group(out, &r->groups[i], opts);
-        }
         return;
     }
     size_t width = 4;
@@ -275,6 +274,13 @@ static void print_by_test(FILE *out, const gl_report *r, const gl_text_opts *opt
     free(rows);
 }
 
+/* The tail of the summary and of the clean line. */
+static void print_suppressed(FILE *out, const gl_report *r)
+{
+    if (r->suppressed)
+        fprintf(out, "; %zu suppressed", r->suppressed);
+}
+
 static void print_ignored(FILE *out, const gl_report *r)
 {
     if (r->ignored_setup)
@@ -296,8 +302,7 @@ int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts)
         if (opts->print_when_clean) {
             print_ignored(out, r);
             fprintf(out, "goleash: no goroutine leaks (%zu goroutines in %zu dump(s)", r->goroutines, r->ndumps);
-            if (r->suppressed)
-                fprintf(out, "; %zu suppressed", r->suppressed);
+            print_suppressed(out, r);
             fprintf(out, ")\n");
         }
         return ferror(out) ? -1 : 0;
@@ -310,16 +315,14 @@ int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts)
     if (by_test) {
         print_by_test(out, r, opts);
     } else {
-        for (size_t i = 0; i < r->ngroups; i++) {
+        for (size_t i = 0; i < r->ngroups; i++)
             print_group(out, &r->groups[i], opts);
-        }
     }
     if (table)
         print_suppressions(out, r->suppressions);
     print_ignored(out, r);
     fprintf(out, "SUMMARY: goleash: %zu leaked goroutine(s) in %zu group(s)", r->leaked, r->ngroups);
-    if (r->suppressed)
-        fprintf(out, "; %zu suppressed", r->suppressed);
+    print_suppressed(out, r);
     fprintf(out, ".\n");
     return ferror(out) ? -1 : 0;
 }

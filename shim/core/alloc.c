@@ -53,7 +53,9 @@ static int class_of(size_t size)
     return (int)((size + 15) / 16) - 1;
 }
 
-void *gl_alloc_big(size_t size)
+/* noinline: inlined, the page path gives gl_alloc and gl_free a stack frame
+ * that every small (goroutine record) call would pay for. */
+__attribute__((noinline)) void *gl_alloc_big(size_t size)
 {
     size_t pg = (size_t)sysconf(_SC_PAGESIZE);
     size = (size + pg - 1) & ~(pg - 1);
@@ -61,7 +63,7 @@ void *gl_alloc_big(size_t size)
     return p == MAP_FAILED ? NULL : p;
 }
 
-void gl_free_big(void *p, size_t size)
+__attribute__((noinline)) void gl_free_big(void *p, size_t size)
 {
     size_t pg = (size_t)sysconf(_SC_PAGESIZE);
     size = (size + pg - 1) & ~(pg - 1);
