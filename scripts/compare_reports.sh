@@ -23,12 +23,12 @@
 # directory is also reported whole (a process tree's dumps).
 #
 # --shims also compares the shims next to OLD and NEW (../shim/libgoleash.so):
-# every program the made corpus built (DIR/bin) runs under each, and the
-# dumps they write and the exit reports they print must be alike but for
-# numbers, addresses and names (which differ from run to run). Programs whose
-# scheduling varies (a goroutine parked or not yet at exit) get up to three
-# runs a side: some run of NEW must match some run of OLD. --shims-only
-# compares only the shims.
+# every program a --corpus DIR holds in DIR/bin (--make-corpus builds them)
+# runs under each, and the dumps they write and the exit reports they print
+# must be alike but for numbers, addresses and names (which differ from run
+# to run). Programs whose scheduling varies (a goroutine parked or not yet at
+# exit) get up to three runs a side: some run of NEW must match some run of
+# OLD. --shims-only compares only the shims.
 #
 # Exit status: 0 all identical, 1 some differ (listed), 2 usage or setup error.
 set -uo pipefail
@@ -275,11 +275,13 @@ compare_shims() { # EXE
     return 1
 }
 
+programs=0
 if [ "$shims" != 0 ]; then
     for c in "${corpora[@]}"; do
         for exe in "$(realpath "$c")"/bin/*; do
             [ -x "$exe" ] && [ -f "$exe" ] || continue
             runs=$((runs + 1))
+            programs=$((programs + 1))
             if ! compare_shims "$exe"; then
                 differ=$((differ + 1))
                 echo "DIFFERS: shims on $(basename "$exe")"
@@ -287,6 +289,8 @@ if [ "$shims" != 0 ]; then
             fi
         done
     done
+    # A comparison of nothing must not read as a pass.
+    [ "$programs" != 0 ] || die2 "--shims: no programs in any --corpus DIR/bin (make one with --make-corpus)"
 fi
 
 what="$runs runs over ${#inputs[@]} inputs"
@@ -296,7 +300,7 @@ if [ "$differ" = 0 ]; then
         echo "compare_reports: $what: OLD's and NEW's reports byte-identical"
     fi
     if [ "$shims" != 0 ]; then
-        echo "compare_reports: OLD's and NEW's shims: dumps and exit reports alike but for numbers, addresses and names"
+        echo "compare_reports: OLD's and NEW's shims on $programs programs: dumps and exit reports alike but for numbers, addresses and names"
     fi
     exit 0
 fi
