@@ -241,9 +241,11 @@ fi
 # ---- the shims ---------------------------------------------------------------
 
 # A dump or report with what changes from run to run taken out: numbers,
-# addresses, paths and names, the order of records.
+# addresses, paths and names, the order of records. A group's park time is
+# one value or a range as its goroutines parked within a millisecond or not.
 normalize() {
-    sed -E 's/(exe|path|name|libgo|build_id)=[^ ]*/\1=S/g; s/0x[0-9a-f]+/H/g; s/[0-9]+(\.[0-9]+)?/N/g' "$@" | sort
+    sed -E 's/(exe|path|name|libgo|build_id)=[^ ]*/\1=S/g; s/0x[0-9a-f]+/H/g; s/[0-9]+(\.[0-9]+)?/N/g;
+            s/parked Nms\.\.Nms/parked Nms/g' "$@" | sort
 }
 
 # shim_run GOLEASH EXE OUT: EXE under the shim next to GOLEASH; OUT gets its
