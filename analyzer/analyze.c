@@ -1,194 +1,17 @@
+/* The pipeline every command runs: the readers (readers/), symbolization
+ * (enrich/), the rules and suppressions (common/rules/), the reports
+ * (reports/). */
 #include "analyze.h"
-#include "dump_read.h"
-#include "load.h"
-#include "duration.h"
-#include "out_path.h"
-#include "report_github.h"
-#include "report_json.h"
-#include "report_junit.h"
-#include "report_sarif.h"
-#include "report_text.h"
-#include "source_root.h"
-#include "rules.h"
-#include "suppress.h"
-#include "symbolize.h"
+#include "enrich/symbolize.h"
+#include "format/dump_read.h"
+#include "readers/load.h"
+#include "rules/rules.h"
+#include "rules/suppress.h"
 #include "warnings.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int path_option(const char **slot, const char *name, const char *arg)
-{
-    char bad;
-    if (gl_out_path_check(arg, &bad) != 0) {
-        if (bad)
-            fprintf(stderr, "goleash: %s %s: unknown placeholder %%%c (use %%p, %%b or %%%%)\n", name, arg, bad);
-        else
-            fprintf(stderr, "goleash: %s %s: lone %% at the end (use %%%% for a percent sign)\n", name, arg);
-        return -1;
-    }
-    *slot = arg;
-    return 1;
-}
-
-int gl_report_option(gl_report_opts *o, int opt, const char *arg)
-{
-    switch (opt) {
-    case 'f':
-        if (strcmp(arg, "text") == 0)
-            o->format = GL_FORMAT_TEXT;
-        else if (strcmp(arg, "json") == 0)
-            o->format = GL_FORMAT_JSON;
-        else {
-            fprintf(stderr, "goleash: --format must be text or json, not '%s'\n", arg);
-            return -1;
-        }
-        return 1;
-    case 'm':
-        if (gl_parse_duration(arg, &o->min_park_ns) != 0) {
-            fprintf(stderr, "goleash: --min-park: bad duration '%s' (use e.g. 500ms, 2s)\n", arg);
-            return -1;
-        }
-        return 1;
-    case 'o':
-        return path_option(&o->output, "-o", arg);
-    case GL_OPT_JSON:
-        return path_option(&o->json_output, "--json", arg);
-    case GL_OPT_JUNIT:
-        return path_option(&o->junit_output, "--junit", arg);
-    case GL_OPT_SARIF:
-        return path_option(&o->sarif_output, "--sarif", arg);
-    case GL_OPT_SARIF_CATEGORY:
-        return path_option(&o->sarif_category, "--sarif-category", arg);
-    case GL_OPT_SOURCE_ROOT:
-        o->source_root = arg;
-        return 1;
-    case GL_OPT_GITHUB_ANNOTATIONS:
-        if (strcmp(arg, "auto") == 0)
-            o->annotations = GL_ANNOTATE_AUTO;
-        else if (strcmp(arg, "on") == 0)
-            o->annotations = GL_ANNOTATE_ON;
-        else if (strcmp(arg, "off") == 0)
-            o->annotations = GL_ANNOTATE_OFF;
-        else {
-            fprintf(stderr, "goleash: --github-annotations must be auto, on or off, not '%s'\n", arg);
-            return -1;
-        }
-        return 1;
-    case 'g':
-        if (strcmp(arg, "exact") == 0)
-            o->loose = 0;
-        else if (strcmp(arg, "loose") == 0)
-            o->loose = 1;
-        else {
-            fprintf(stderr, "goleash: --grouping must be exact or loose, not '%s'\n", arg);
-            return -1;
-        }
-        return 1;
-    case GL_OPT_IGNORE_SETUP:
-        o->ignore_setup = 1;
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-/* What the report files need besides the report. */
-typedef struct out_ctx {
-    const gl_report_opts *o;
-    const gl_report *r;
-    const gl_warnings *w;
-    gl_dump *const *dumps;
-    size_t ndumps;
-    int64_t pid;
-    const char *program;       /* base name */
-    gl_source_root root;
-} out_ctx;
-
-typedef enum out_kind { OUT_MAIN, OUT_JSON, OUT_JUNIT, OUT_SARIF } out_kind;
-
-static int write_kind(FILE *out, out_kind kind, const out_ctx *c)
-{
-    switch (kind) {
-    case OUT_MAIN:
-        if (c->o->format == GL_FORMAT_TEXT) {
-            gl_text_opts t = {.pid = c->pid, .print_when_clean = 1, .max_frames = 0};
-            return gl_report_text(out, c->r, &t);
-        }
-        return gl_report_json(out, c->r, c->w);
-    case OUT_JSON:
-        return gl_report_json(out, c->r, c->w);
-    case OUT_JUNIT:
-        return gl_report_junit(out, c->r, c->dumps, c->ndumps, c->program);
-    case OUT_SARIF: {
-        char category[4096];
-        const char *pattern = c->o->sarif_category ? c->o->sarif_category : "goleash/%b/";
-        if (gl_out_path_expand(pattern, c->pid, c->program, category, sizeof category) != 0)
-            return -1;
-        gl_sarif_opts so = {.root = &c->root, .category = *category ? category : NULL};
-        return gl_report_sarif(out, c->r, &so);
-    }
-    }
-    return -1;
-}
-
-/* Writes one report to the file pattern names (stdout when NULL). */
-static int write_one(const char *pattern, out_kind kind, const out_ctx *c)
-{
-    char path[4096];
-    FILE *out = stdout;
-    if (pattern) {
-        if (gl_out_path_expand(pattern, c->pid, c->program, path, sizeof path) != 0) {
-            fprintf(stderr, "goleash: %s: path too long\n", pattern);
-            return -1;
-        }
-        if (gl_out_path_make_parent(path) != 0 || !(out = fopen(path, "w"))) {
-            fprintf(stderr, "goleash: %s: %s\n", path, strerror(errno));
-            return -1;
-        }
-    }
-    int rc = write_kind(out, kind, c);
-    if (fflush(out) != 0)
-        rc = -1;
-    if (out != stdout && fclose(out) != 0)
-        rc = -1;
-    if (rc != 0)
-        fprintf(stderr, "goleash: %s: cannot write the report\n", pattern ? path : "stdout");
-    return rc;
-}
-
-static int write_reports(const gl_report_opts *o, const gl_report *r, const gl_warnings *w, gl_dump *const *dumps,
-                         size_t ndumps)
-{
-    out_ctx c = {.o = o, .r = r, .w = w, .dumps = dumps, .ndumps = ndumps};
-    c.pid = o->pid ? o->pid : ndumps ? dumps[0]->pid : 0;
-    const char *program = o->program ? o->program : ndumps && dumps[0]->exe ? dumps[0]->exe : "";
-    c.program = *program ? gl_out_path_base(program) : "goleash";
-    if (!*c.program)
-        c.program = "goleash";
-    int annotate = o->annotations == GL_ANNOTATE_ON || (o->annotations == GL_ANNOTATE_AUTO && gl_github_actions_env());
-    if ((o->sarif_output || annotate) && gl_source_root_init(&c.root, o->source_root) != 0) {
-        fprintf(stderr, "goleash: cannot tell the source root (--source-root): %s\n", strerror(errno));
-        return -1;
-    }
-    int rc = write_one(o->output, OUT_MAIN, &c);
-    if (o->json_output && write_one(o->json_output, OUT_JSON, &c) != 0)
-        rc = -1;
-    if (o->junit_output && write_one(o->junit_output, OUT_JUNIT, &c) != 0)
-        rc = -1;
-    if (o->sarif_output && write_one(o->sarif_output, OUT_SARIF, &c) != 0)
-        rc = -1;
-    if (annotate) {
-        /* After the text report, so a report on stdout reads first. */
-        if (gl_report_github(stdout, r, &c.root) != 0 || fflush(stdout) != 0) {
-            fprintf(stderr, "goleash: stdout: cannot write the GitHub annotations\n");
-            rc = -1;
-        }
-    }
-    return rc;
-}
 
 /* gccgo's runtime/pprof records a stack only for the goroutine writing the
  * profile: the others arrive without one and cannot be judged. Say so, or a
@@ -229,12 +52,17 @@ int gl_analyze_load(const char *path, gl_dump_list *dumps, gl_warnings *w)
  * did. Those goroutines are not judged; a note says how many there were.
  * PROG's own crash is judged (its exit status fails the run anyway, and
  * the report tells what it left). Writes the dumps to judge to out (room
- * for n) and returns how many. top: PROG's pid, 0 when unknown (report). */
+ * for n) and returns how many. top: PROG's pid, 0 when unknown (report).
+ * Goroutines a writer could not read are warned about here too: a report
+ * that leaves them out says so. */
 static size_t judged_dumps(gl_dump *const *dumps, size_t n, int64_t top, gl_dump **out, gl_warnings *w)
 {
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         const gl_dump *d = dumps[i];
+        if (d->unreadable)
+            gl_warn(w, "%s: %zu goroutine(s) of process %lld could not be read: they are not in the report",
+                    d->path, d->unreadable, (long long)d->pid);
         int crash = d->reason && strcmp(d->reason, "crash") == 0;
         if (!top || d->pid == top || (!crash && (!d->reason || strcmp(d->reason, "signal") != 0))) {
             out[kept++] = dumps[i];
@@ -272,7 +100,7 @@ int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths)
         goto out;
     }
     gl_supp_apply(o->suppressions, r);
-    if (write_reports(o, r, &w, dumps.v, dumps.n) == 0)
+    if (gl_write_reports(o, r, &w, dumps.v, dumps.n) == 0)
         exit_code = r->ngroups ? GL_EXIT_LEAKS : GL_EXIT_CLEAN;
 out:
     gl_report_free(r);

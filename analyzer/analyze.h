@@ -6,47 +6,14 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#include "load.h"
-#include "model.h"
+#include "model/model.h"
+#include "readers/load.h"
+#include "reports/outputs.h"
 #include "warnings.h"
-
-struct gl_suppressions;
 
 /* GL_EXIT_UNSUPPORTED: run could not analyse the program (a gc build goleash
  * cannot read, ptrace refused, not a Go program): never a silent pass. */
 enum { GL_EXIT_CLEAN = 0, GL_EXIT_LEAKS = 1, GL_EXIT_USAGE = 2, GL_EXIT_UNSUPPORTED = 3 };
-
-typedef enum gl_format { GL_FORMAT_TEXT, GL_FORMAT_JSON } gl_format;
-
-typedef enum gl_annotations { GL_ANNOTATE_AUTO, GL_ANNOTATE_ON, GL_ANNOTATE_OFF } gl_annotations;
-
-/* getopt codes of the report-file options (single letters are theirs). */
-enum {
-    GL_OPT_JSON = 300, GL_OPT_JUNIT, GL_OPT_SARIF, GL_OPT_SOURCE_ROOT, GL_OPT_SARIF_CATEGORY,
-    GL_OPT_GITHUB_ANNOTATIONS
-};
-
-typedef struct gl_report_opts {
-    gl_format format;
-    int64_t min_park_ns;    /* negative: each dump's own min_park */
-    const char *output;     /* NULL: stdout; paths may hold %p %b (out_path.h) */
-    int64_t pid;            /* banner pid and %p; 0: the first dump's */
-    /* Report files written besides the main report, NULL none. */
-    const char *json_output;
-    const char *junit_output;
-    const char *sarif_output;
-    const char *sarif_category; /* NULL: "goleash/%b/" */
-    const char *source_root;    /* NULL: $GITHUB_WORKSPACE, else the cwd */
-    gl_annotations annotations; /* AUTO: when GITHUB_ACTIONS=true */
-    const char *program;        /* for %b and the JUnit suite; NULL: the first dump's exe */
-    int loose;              /* --grouping loose: function and file only */
-    struct gl_suppressions *suppressions; /* applied to the report (hits are
-                             * counted on it), NULL: none */
-    int ignore_setup;       /* 1: leave out leaks spawned outside any test; negative: as each dump's process ran */
-} gl_report_opts;
-
-/* Option codes gl_report_option takes beyond the short-option letters. */
-enum { GL_OPT_IGNORE_SETUP = 'I' };
 
 /* Reports on the dumps in the inputs at paths (any format load.h reads; `-`
  * is stdin). Returns GL_EXIT_CLEAN, GL_EXIT_LEAKS, or GL_EXIT_USAGE after
@@ -58,10 +25,5 @@ int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths);
  * symbolizes them. On error prints `goleash: FILE:LINE: ...` and returns -1
  * (nothing appended); warnings go to w. */
 int gl_analyze_load(const char *path, gl_dump_list *dumps, gl_warnings *w);
-
-/* Parses the options both commands take (--format, --min-park, -o and the
- * GL_OPT_* ones). Returns 1 when opt was one of them, 0 when not, -1 on a
- * bad value (message printed). */
-int gl_report_option(gl_report_opts *o, int opt, const char *arg);
 
 #endif

@@ -1,24 +1,24 @@
 #include "diff.h"
 
-#include "dump_read.h"
-#include "report_json.h"
-#include "report_text.h"
-#include "rules.h"
+#include "format/dump_read.h"
+#include "reports/json.h"
+#include "text_report/text_report.h"
+#include "rules/rules.h"
+#include "util/hash.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uthash.h>
 
 /* One group identity seen in either report. */
 typedef struct diff_entry {
-    char *key;
-    size_t keylen;
     size_t before, after;
     const gl_leak_group *grp;   /* from AFTER when present there, else BEFORE */
     UT_hash_handle hh;
+    size_t keylen;
+    char key[];
 } diff_entry;
 
 typedef struct side {
@@ -26,6 +26,17 @@ typedef struct side {
     gl_dump_list dumps;
     gl_report *report;      /* its source: the input's format, "mixed" when it holds several */
 } side;
+
+/* The two sides and their groups matched. */
+typedef struct diff {
+    side sides[2];              /* BEFORE, AFTER */
+    int64_t min_growth;
+    diff_entry *table;          /* by group key */
+    diff_entry **order;         /* growth first (compare_entries) */
+    size_t n;
+    size_t flagged;             /* groups that grew by min_growth or more */
+    int64_t flagged_growth;     /* ... and by how much in all */
+} diff;
 
 static int has_no_creation(const side *s)
 {
@@ -50,18 +61,17 @@ static int add_groups(diff_entry **table, const gl_report *r, unsigned key_flags
             return -1;
         diff_entry *e = NULL;
         HASH_FIND(hh, *table, key, len, e);
-        if (e) {
-            free(key);
-        } else {
-            e = calloc(1, sizeof *e);
+        if (!e) {
+            e = calloc(1, sizeof *e + len);
             if (!e) {
                 free(key);
                 return -1;
             }
-            e->key = key;
+            memcpy(e->key, key, len);
             e->keylen = len;
             HASH_ADD_KEYPTR(hh, *table, e->key, e->keylen, e);
         }
+        free(key);
         if (is_after) {
             e->after += g->count;
             e->grp = g;
@@ -100,9 +110,12 @@ static size_t total_goroutines(const gl_report *r)
     return r->goroutines;
 }
 
-static int write_text(FILE *out, const side *b, const side *a, diff_entry **order, size_t n, int64_t min_growth,
-                      size_t flagged, int64_t flagged_growth)
+static int write_text(FILE *out, const diff *d)
 {
+    const side *b = &d->sides[0], *a = &d->sides[1];
+    diff_entry *const *order = d->order;
+    size_t n = d->n, flagged = d->flagged;
+    int64_t min_growth = d->min_growth, flagged_growth = d->flagged_growth;
     char site[1024];
     fprintf(out, "goleash diff: %s (%zu goroutines, %zu blocked) -> %s (%zu goroutines, %zu blocked)\n", b->path,
             total_goroutines(b->report), b->report->leaked, a->path, total_goroutines(a->report),
@@ -147,9 +160,12 @@ static json_t *side_json(const side *s)
                      (json_int_t)total_goroutines(s->report), "blocked", (json_int_t)s->report->leaked);
 }
 
-static int write_json(FILE *out, const side *b, const side *a, diff_entry **order, size_t n, int64_t min_growth,
-                      size_t flagged, int64_t flagged_growth)
+static int write_json(FILE *out, const diff *d)
 {
+    const side *b = &d->sides[0], *a = &d->sides[1];
+    diff_entry *const *order = d->order;
+    size_t n = d->n, flagged = d->flagged;
+    int64_t min_growth = d->min_growth, flagged_growth = d->flagged_growth;
     json_t *groups = json_array();
     for (size_t i = 0; groups && i < n; i++) {
         const diff_entry *e = order[i];
@@ -174,77 +190,93 @@ static int write_json(FILE *out, const side *b, const side *a, diff_entry **orde
     return rc;
 }
 
-int gl_diff(const gl_diff_opts *o, const char *before, const char *after)
+/* Formats differ in what they show: gc text hides runtime frames and
+ * prints arguments, pprof has no creation site. Across formats, groups are
+ * matched on what both show: the user part of the park stack, loosely. */
+static unsigned key_flags(const diff *d, int loose)
 {
-    gl_warnings w = {0};
-    side sides[2] = {{.path = before}, {.path = after}};
-    diff_entry *table = NULL, **order = NULL;
-    int exit_code = GL_EXIT_USAGE;
-    gl_rules_opts ro = {.min_park_ns = o->report.min_park_ns >= 0 ? o->report.min_park_ns : 0,
-                        .loose = o->report.loose};
-    for (int i = 0; i < 2; i++)
-        if (gl_analyze_load(sides[i].path, &sides[i].dumps, &w) != 0)
-            goto out;
-    for (int i = 0; i < 2; i++)
-        if (!(sides[i].report = gl_rules_run(sides[i].dumps.v, sides[i].dumps.n, &ro)))
-            goto oom;
-    const char *src0 = sides[0].report->source, *src1 = sides[1].report->source;
-    /* Formats differ in what they show: gc text hides runtime frames and
-     * prints arguments, pprof has no creation site. Across formats, match
-     * groups on what both show: the user part of the park stack, loosely. */
-    unsigned key_flags = ro.loose ? GL_KEY_LOOSE : 0;
+    const char *src0 = d->sides[0].report->source, *src1 = d->sides[1].report->source;
+    unsigned flags = loose ? GL_KEY_LOOSE : 0;
     if (strcmp(src0, src1) != 0 || strcmp(src0, "mixed") == 0)
-        key_flags |= GL_KEY_LOOSE | GL_KEY_USER_PART;
+        flags |= GL_KEY_LOOSE | GL_KEY_USER_PART;
     for (int i = 0; i < 2; i++)
-        if (has_no_creation(&sides[i]))
-            key_flags |= GL_KEY_NO_CREATION;
+        if (has_no_creation(&d->sides[i]))
+            flags |= GL_KEY_NO_CREATION;
+    return flags;
+}
+
+/* The groups of both sides by key, sorted, the grown ones counted. */
+static int match_groups(diff *d, unsigned flags)
+{
     for (int i = 0; i < 2; i++)
-        if (add_groups(&table, sides[i].report, key_flags, i) != 0)
-            goto oom;
-    size_t n = HASH_COUNT(table), k = 0, flagged = 0;
-    int64_t flagged_growth = 0;
-    order = malloc((n ? n : 1) * sizeof *order);
-    if (!order)
-        goto oom;
-    for (diff_entry *e = table; e; e = e->hh.next) {
-        order[k++] = e;
-        if (growth(e) >= o->min_growth) {
-            flagged++;
-            flagged_growth += growth(e);
+        if (add_groups(&d->table, d->sides[i].report, flags, i) != 0)
+            return -1;
+    d->n = HASH_COUNT(d->table);
+    d->order = malloc((d->n ? d->n : 1) * sizeof *d->order);
+    if (!d->order)
+        return -1;
+    size_t k = 0;
+    for (diff_entry *e = d->table; e; e = e->hh.next) {
+        d->order[k++] = e;
+        if (growth(e) >= d->min_growth) {
+            d->flagged++;
+            d->flagged_growth += growth(e);
         }
     }
-    qsort(order, n, sizeof *order, compare_entries);
+    qsort(d->order, d->n, sizeof *d->order, compare_entries);
+    return 0;
+}
+
+/* Writes the diff where o says; returns the exit status. */
+static int write_diff(const gl_diff_opts *o, const diff *d)
+{
     FILE *out = stdout;
     if (o->report.output && !(out = fopen(o->report.output, "w"))) {
         fprintf(stderr, "goleash: %s: %s\n", o->report.output, strerror(errno));
-        goto out;
+        return GL_EXIT_USAGE;
     }
-    int rc = o->report.format == GL_FORMAT_JSON
-                 ? write_json(out, &sides[0], &sides[1], order, n, o->min_growth, flagged, flagged_growth)
-                 : write_text(out, &sides[0], &sides[1], order, n, o->min_growth, flagged, flagged_growth);
+    int rc = o->report.format == GL_FORMAT_JSON ? write_json(out, d) : write_text(out, d);
     if (fflush(out) != 0)
         rc = -1;
     if (out != stdout && fclose(out) != 0)
         rc = -1;
-    if (rc != 0)
+    if (rc != 0) {
         fprintf(stderr, "goleash: %s: cannot write the diff\n", o->report.output ? o->report.output : "stdout");
-    else
-        exit_code = flagged ? GL_EXIT_LEAKS : GL_EXIT_CLEAN;
-    goto out;
-oom:
-    fprintf(stderr, "goleash: out of memory\n");
-out:
-    free(order);
-    diff_entry *e, *tmp;
-    HASH_ITER(hh, table, e, tmp) {
-        HASH_DEL(table, e);
-        free(e->key);
-        free(e);
+        return GL_EXIT_USAGE;
     }
+    return d->flagged ? GL_EXIT_LEAKS : GL_EXIT_CLEAN;
+}
+
+static void free_diff(diff *d)
+{
+    free(d->order);
+    GL_HASH_FREE(d->table);
     for (int i = 0; i < 2; i++) {
-        gl_report_free(sides[i].report);
-        gl_dump_list_free(&sides[i].dumps);
+        gl_report_free(d->sides[i].report);
+        gl_dump_list_free(&d->sides[i].dumps);
     }
+}
+
+int gl_diff(const gl_diff_opts *o, const char *before, const char *after)
+{
+    gl_warnings w = {0};
+    diff d = {.sides = {{.path = before}, {.path = after}}, .min_growth = o->min_growth};
+    gl_rules_opts ro = {.min_park_ns = o->report.min_park_ns >= 0 ? o->report.min_park_ns : 0,
+                        .loose = o->report.loose};
+    int exit_code = GL_EXIT_USAGE;
+    int loaded = 1;
+    for (int i = 0; i < 2 && loaded; i++)
+        loaded = gl_analyze_load(d.sides[i].path, &d.sides[i].dumps, &w) == 0;
+    if (loaded) {
+        int ok = 1;
+        for (int i = 0; i < 2 && ok; i++)
+            ok = (d.sides[i].report = gl_rules_run(d.sides[i].dumps.v, d.sides[i].dumps.n, &ro)) != NULL;
+        if (ok && match_groups(&d, key_flags(&d, ro.loose)) == 0)
+            exit_code = write_diff(o, &d);
+        else
+            fprintf(stderr, "goleash: out of memory\n");
+    }
+    free_diff(&d);
     gl_warnings_free(&w);
     return exit_code;
 }

@@ -74,7 +74,7 @@ SHIM="$work/libgoleash.so"
 # ---- build ---------------------------------------------------------------
 benches="pingpong buffered spawn fanin parkrss"
 for b in $benches; do
-    gccgo -O2 -g "$src/$b.go" -o "$work/$b" 2>"$work/$b.build.log" \
+    gccgo -O2 -g "$src/$b.go" "$src/lib/bench.go" -o "$work/$b" 2>"$work/$b.build.log" \
         || { cat "$work/$b.build.log" >&2; die2 "gccgo failed to build $b.go"; }
 done
 

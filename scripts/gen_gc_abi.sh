@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates tracer/gc_abi_versions.inc: the gc runtime layouts the tracer
+# Regenerates tracer/binary/gc_abi_versions.inc: the gc runtime layouts the tracer
 # falls back on for binaries without DWARF (go test links its binaries with
 # -ldflags=-w). Builds scripts/gc_abi_probe with every Go release listed
 # below (fetched through the module proxy by GOTOOLCHAIN) and records what
@@ -15,7 +15,7 @@ go=/usr/local/go/bin/go
 releases=(go1.19=/usr/lib/go-1.19/bin/go go1.20.14 go1.21.13 go1.22.12 go1.23.12 go1.24.13 go1.25.7 go1.26.8
           go1.27.3)
 ninja -C "$build" tracer/gc-abi-row >/dev/null
-out=tracer/gc_abi_versions.inc
+out=tracer/binary/gc_abi_versions.inc
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 {

@@ -1,19 +1,10 @@
 // Buffered-channel throughput: one producer, one consumer, cap-1024 channel.
 package main
 
-import (
-	"fmt"
-	"os"
-	"runtime"
-	"strconv"
-	"time"
-)
+import "time"
 
 func main() {
-	n := 10000000
-	if len(os.Args) > 1 {
-		n, _ = strconv.Atoi(os.Args[1])
-	}
+	n := ops(10000000)
 	ch := make(chan int, 1024)
 	res := make(chan int)
 	go func() {
@@ -30,9 +21,6 @@ func main() {
 	close(ch)
 	s := <-res
 	el := time.Since(start)
-	if s == -1 {
-		fmt.Println("impossible")
-	}
-	fmt.Printf("RESULT buffered ns_per_op=%.2f ops=%d gomaxprocs=%d\n",
-		float64(el.Nanoseconds())/float64(n), n, runtime.GOMAXPROCS(0))
+	use(s)
+	report("buffered", 2, el, n)
 }

@@ -1,19 +1,10 @@
 // Select fan-in: 4 producers, one consumer selecting over 4 unbuffered channels.
 package main
 
-import (
-	"fmt"
-	"os"
-	"runtime"
-	"strconv"
-	"time"
-)
+import "time"
 
 func main() {
-	n := 1000000
-	if len(os.Args) > 1 {
-		n, _ = strconv.Atoi(os.Args[1])
-	}
+	n := ops(1000000)
 	const P = 4
 	var chs [P]chan int
 	for i := range chs {
@@ -43,9 +34,6 @@ func main() {
 		}
 	}
 	el := time.Since(start)
-	if s == -1 {
-		fmt.Println("impossible")
-	}
-	fmt.Printf("RESULT fanin ns_per_op=%.1f ops=%d gomaxprocs=%d\n",
-		float64(el.Nanoseconds())/float64(total), total, runtime.GOMAXPROCS(0))
+	use(s)
+	report("fanin", 1, el, total)
 }

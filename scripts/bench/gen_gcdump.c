@@ -759,26 +759,30 @@ static void usage(FILE *f)
           f);
 }
 
-int main(int argc, char **argv)
+typedef struct gen_args {
+    uint64_t n, seed;
+    unsigned k;               /* non-leak stack shapes */
+    double leak_pct;
+    const char *path, *meta;
+    int gz;
+} gen_args;
+
+/* -1 when the arguments are good, else the exit status. */
+static int parse_args(int argc, char **argv, gen_args *a)
 {
-    uint64_t n = 0, seed = 1;
-    unsigned k = 400;
-    double leak_pct = 30;
-    const char *path = NULL, *meta = NULL;
-    int gz = 0;
     static const struct option lo[] = {{"style", required_argument, NULL, 'S'},
                                        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int o;
     while ((o = getopt_long(argc, argv, "n:o:zs:k:l:m:h", lo, NULL)) != -1) {
         char *end;
         switch (o) {
-        case 'n': n = strtoull(optarg, &end, 10); if (*end || !n) die("-n: bad count '%s'", optarg); break;
-        case 'o': path = optarg; break;
-        case 'z': gz = 1; break;
-        case 's': seed = strtoull(optarg, &end, 0); if (*end) die("-s: bad seed '%s'", optarg); break;
-        case 'k': k = (unsigned)strtoul(optarg, &end, 10); if (*end || !k || k > 100000) die("-k: bad shape count '%s'", optarg); break;
-        case 'l': leak_pct = strtod(optarg, &end); if (*end || leak_pct < 0 || leak_pct > 100) die("-l: bad percent '%s'", optarg); break;
-        case 'm': meta = optarg; break;
+        case 'n': a->n = strtoull(optarg, &end, 10); if (*end || !a->n) die("-n: bad count '%s'", optarg); break;
+        case 'o': a->path = optarg; break;
+        case 'z': a->gz = 1; break;
+        case 's': a->seed = strtoull(optarg, &end, 0); if (*end) die("-s: bad seed '%s'", optarg); break;
+        case 'k': a->k = (unsigned)strtoul(optarg, &end, 10); if (*end || !a->k || a->k > 100000) die("-k: bad shape count '%s'", optarg); break;
+        case 'l': a->leak_pct = strtod(optarg, &end); if (*end || a->leak_pct < 0 || a->leak_pct > 100) die("-l: bad percent '%s'", optarg); break;
+        case 'm': a->meta = optarg; break;
         case 'S':
             if (strcmp(optarg, "sigquit") == 0) style_sigquit = 1;
             else if (strcmp(optarg, "stack") != 0) die("--style: stack or sigquit, not '%s'", optarg);
@@ -787,16 +791,26 @@ int main(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
-    if (!n || !path || optind != argc) {
+    if (!a->n || !a->path || optind != argc) {
         usage(stderr);
         return 2;
     }
+    return -1;
+}
 
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    rng_state = seed;
+/* The shapes every dump is drawn from. */
+typedef struct catalogue {
+    shape *dumper;            /* the goroutine writing the dump */
+    shape sys[3];             /* sigquit's runtime goroutines */
+    shape *leak;              /* the N_LEAK planted leak sites */
+    double *cdf;              /* Zipf(1.1) over the k ranked shapes */
+    int leak_share_sum;
+} catalogue;
 
-    /* Catalogue: k shapes from the weighted scenarios, then the leak sites. */
+/* k shapes from the weighted scenarios, then the leak sites, the dumper
+ * and the runtime's own. */
+static void build_shapes(catalogue *c, unsigned k)
+{
     int wsum = 0;
     for (size_t i = 0; i < N_SCEN; i++)
         wsum += scenarios[i].weight;
@@ -809,23 +823,26 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < N_LEAK; i++)
         build_leak_shape(&leak_sites[i]);
-    shape *dumper = new_shape();
-    dumper->reason = "running";
+    c->dumper = new_shape();
+    c->dumper->reason = "running";
     begin_shape();
-    end_shape(dumper, emit_frames(dumper_fr, 0), SERVE_CREATOR, 1);
-    shape sys[3];
+    end_shape(c->dumper, emit_frames(dumper_fr, 0), SERVE_CREATOR, 1);
     for (int i = 0; i < 3; i++) {
-        memset(&sys[i], 0, sizeof sys[i]);
-        sys[i].reason = sys_reason[i];
+        memset(&c->sys[i], 0, sizeof c->sys[i]);
+        c->sys[i].reason = sys_reason[i];
         begin_shape();
-        end_shape(&sys[i], emit_frames(sys_fr[i], 0), sys_creator[i], GOROOT "runtime/proc.go", 300 + i, 0x25 + i, 1);
+        end_shape(&c->sys[i], emit_frames(sys_fr[i], 0), sys_creator[i], GOROOT "runtime/proc.go", 300 + i,
+                  0x25 + i, 1);
     }
-    shape *leak = &shapes[k];
+    c->leak = &shapes[k];
+}
 
-    /* Rank the shapes for the Zipf draw: mid-depth stacks (about 9 frames)
-     * first, very shallow and very deep ones in the tail, with noise. This
-     * keeps the mean near 1 KB per goroutine (~1 GB at 1M, like a busy
-     * server's dump) whatever the seed. */
+/* Ranks the shapes for the Zipf draw: mid-depth stacks (about 9 frames)
+ * first, very shallow and very deep ones in the tail, with noise. This
+ * keeps the mean near 1 KB per goroutine (~1 GB at 1M, like a busy
+ * server's dump) whatever the seed. */
+static void rank_shapes(catalogue *c, unsigned k)
+{
     int *rank_key = xrealloc(NULL, k * sizeof *rank_key);
     for (unsigned i = 0; i < k; i++)
         rank_key[i] = abs(shapes[i].depth - 9) * 2 + (int)rnd_below(12);
@@ -838,67 +855,77 @@ int main(int argc, char **argv)
         shapes[j] = sv, rank_key[j] = kv;
     }
     free(rank_key);
-    /* Zipf(1.1) over the k ranked shapes. */
-    double *cdf = xrealloc(NULL, k * sizeof *cdf), acc = 0;
+    double acc = 0;
+    c->cdf = xrealloc(NULL, k * sizeof *c->cdf);
     for (unsigned i = 0; i < k; i++)
-        cdf[i] = acc += pow(i + 1.0, -1.1);
+        c->cdf[i] = acc += pow(i + 1.0, -1.1);
     for (unsigned i = 0; i < k; i++)
-        cdf[i] /= acc;
-    int leak_share_sum = 0;
+        c->cdf[i] /= acc;
     for (size_t i = 0; i < N_LEAK; i++)
-        leak_share_sum += leak_sites[i].share;
+        c->leak_share_sum += leak_sites[i].share;
+}
 
-    out = xrealloc(NULL, OUTBUF);
-    out_fd = strcmp(path, "-") == 0 ? 1 : open_output(path, gz);
+/* What the dump holds, for the summary and the meta file. */
+typedef struct gen_stats {
+    uint64_t leaks, leak_per_site[N_LEAK];
+    uint64_t shapes_used, frames_total;
+    unsigned char *used;      /* by shape: drawn at least once */
+} gen_stats;
 
-    uint64_t goid = 1, leaks = 0, leak_per_site[N_LEAK] = {0};
-    unsigned char *used = calloc(k, 1);
-    uint64_t shapes_used = 0, frames_total = 0;
+/* The shape of the i-th goroutine and how many minutes it has waited. */
+static const shape *draw(const catalogue *c, const gen_args *a, uint64_t i, gen_stats *st, unsigned *minutes)
+{
+    *minutes = 0;
+    if (style_sigquit && i <= 3)
+        return &c->sys[i - 1];
+    if (rnd_unit() * 100 < a->leak_pct) {
+        int r = (int)rnd_below((unsigned)c->leak_share_sum);
+        size_t j = 0;
+        while (r >= leak_sites[j].share)
+            r -= leak_sites[j++].share;
+        *minutes = leak_minutes();
+        st->leaks++, st->leak_per_site[j]++;
+        return &c->leak[j];
+    }
+    double u = rnd_unit();
+    size_t lo_i = 0, hi_i = a->k - 1;
+    while (lo_i < hi_i) {
+        size_t mid = (lo_i + hi_i) / 2;
+        if (c->cdf[mid] < u)
+            lo_i = mid + 1;
+        else
+            hi_i = mid;
+    }
+    const shape *s = &shapes[lo_i];
+    if (!st->used[lo_i])
+        st->used[lo_i] = 1, st->shapes_used++;
+    if (s->long_lived ? rnd_below(10) < 9 : rnd_below(20) == 0)
+        *minutes = 1 + rnd_below(s->long_lived ? 2000 : 30);
+    return s;
+}
+
+static void render_goroutines(const catalogue *c, const gen_args *a, gen_stats *st)
+{
+    uint64_t goid = 1;
     if (style_sigquit) {
         static const char hdr[] = "SIGQUIT: quit\nPC=0x46e3a1 m=0 sigcode=0\n\n";
         memcpy(out, hdr, sizeof hdr - 1), out_len = sizeof hdr - 1;
     }
     /* The dumping goroutine first, as runtime.Stack prints it. */
     uint64_t first = 1 + rnd_below(5000);
-    render(dumper, first, 0, 1);
-    frames_total += (uint64_t)dumper->depth;
-    for (uint64_t i = 1; i < n; i++) {
+    render(c->dumper, first, 0, 1);
+    st->frames_total += (uint64_t)c->dumper->depth;
+    for (uint64_t i = 1; i < a->n; i++) {
         out[out_len++] = '\n';
         goid += 1 + (rnd_below(4) == 0 ? rnd_below(8) : 0);
         if (goid == first)
             goid++;
-        const shape *s;
-        unsigned minutes = 0;
-        if (style_sigquit && i <= 3) {
-            s = &sys[i - 1];
-        } else if (rnd_unit() * 100 < leak_pct) {
-            int r = (int)rnd_below((unsigned)leak_share_sum);
-            size_t j = 0;
-            while (r >= leak_sites[j].share)
-                r -= leak_sites[j++].share;
-            s = &leak[j];
-            minutes = leak_minutes();
-            leaks++, leak_per_site[j]++;
-        } else {
-            double u = rnd_unit();
-            size_t lo_i = 0, hi_i = k - 1;
-            while (lo_i < hi_i) {
-                size_t mid = (lo_i + hi_i) / 2;
-                if (cdf[mid] < u)
-                    lo_i = mid + 1;
-                else
-                    hi_i = mid;
-            }
-            s = &shapes[lo_i];
-            if (!used[lo_i])
-                used[lo_i] = 1, shapes_used++;
-            if (s->long_lived ? rnd_below(10) < 9 : rnd_below(20) == 0)
-                minutes = 1 + rnd_below(s->long_lived ? 2000 : 30);
-        }
+        unsigned minutes;
+        const shape *s = draw(c, a, i, st, &minutes);
         /* Creators are spread over the older goroutines. */
         uint64_t creator = goid > 2 ? 1 + rnd() % (goid - 1) : 1;
         render(s, goid, minutes, creator);
-        frames_total += (uint64_t)s->depth;
+        st->frames_total += (uint64_t)s->depth;
     }
     if (style_sigquit) {
         static const char regs[] = "\nrax    0xca\nrbx    0x0\nrcx    0x46e3a3\nrdx    0x0\n"
@@ -909,6 +936,10 @@ int main(int argc, char **argv)
                                    "fs     0x0\ngs     0x0\n";
         memcpy(out + out_len, regs, sizeof regs - 1), out_len += sizeof regs - 1;
     }
+}
+
+static void close_output(const char *path)
+{
     flush_out();
     if (out_fd != 1 && close(out_fd) != 0)
         die("%s: close: %s", path, strerror(errno));
@@ -917,28 +948,52 @@ int main(int argc, char **argv)
         if (waitpid(gzip_pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
             die("gzip failed");
     }
+}
+
+static void write_meta(const gen_args *a, const gen_stats *st)
+{
+    FILE *m = fopen(a->meta, "w");
+    if (!m)
+        die("%s: %s", a->meta, strerror(errno));
+    fprintf(m, "goroutines=%llu\ntext_bytes=%llu\nstyle=%s\nseed=%llu\nshapes=%u\nshapes_used=%llu\n"
+               "leak_sites=%zu\nplanted_leaks=%llu\n",
+            (unsigned long long)a->n, (unsigned long long)out_total, style_sigquit ? "sigquit" : "stack",
+            (unsigned long long)a->seed, a->k, (unsigned long long)st->shapes_used, N_LEAK,
+            (unsigned long long)st->leaks);
+    for (size_t i = 0; i < N_LEAK; i++)
+        fprintf(m, "planted_leaks_site%zu=%llu\n", i + 1, (unsigned long long)st->leak_per_site[i]);
+    if (fclose(m) != 0)
+        die("%s: %s", a->meta, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+    gen_args a = {.seed = 1, .k = 400, .leak_pct = 30};
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rng_state = a.seed;
+    catalogue c = {0};
+    build_shapes(&c, a.k);
+    rank_shapes(&c, a.k);
+    out = xrealloc(NULL, OUTBUF);
+    out_fd = strcmp(a.path, "-") == 0 ? 1 : open_output(a.path, a.gz);
+    gen_stats st = {.used = calloc(a.k, 1)};
+    render_goroutines(&c, &a, &st);
+    close_output(a.path);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     fprintf(stderr,
             "gen_gcdump: %s: %llu goroutines, %.1f MB text (%.0f B/goroutine, %.1f frames avg), "
             "%llu of %u shapes used + %zu leak sites, %llu planted leaks, %.2f s (%.0f MB/s)\n",
-            path, (unsigned long long)n, out_total / 1e6, (double)out_total / (double)n,
-            (double)frames_total / (double)n, (unsigned long long)shapes_used, k, N_LEAK,
-            (unsigned long long)leaks, secs, out_total / 1e6 / secs);
-    if (meta) {
-        FILE *m = fopen(meta, "w");
-        if (!m)
-            die("%s: %s", meta, strerror(errno));
-        fprintf(m, "goroutines=%llu\ntext_bytes=%llu\nstyle=%s\nseed=%llu\nshapes=%u\nshapes_used=%llu\n"
-                   "leak_sites=%zu\nplanted_leaks=%llu\n",
-                (unsigned long long)n, (unsigned long long)out_total, style_sigquit ? "sigquit" : "stack",
-                (unsigned long long)seed, k, (unsigned long long)shapes_used, N_LEAK, (unsigned long long)leaks);
-        for (size_t i = 0; i < N_LEAK; i++)
-            fprintf(m, "planted_leaks_site%zu=%llu\n", i + 1, (unsigned long long)leak_per_site[i]);
-        if (fclose(m) != 0)
-            die("%s: %s", meta, strerror(errno));
-    }
-    free(cdf);
-    free(used);
+            a.path, (unsigned long long)a.n, out_total / 1e6, (double)out_total / (double)a.n,
+            (double)st.frames_total / (double)a.n, (unsigned long long)st.shapes_used, a.k, N_LEAK,
+            (unsigned long long)st.leaks, secs, out_total / 1e6 / secs);
+    if (a.meta)
+        write_meta(&a, &st);
+    free(c.cdf);
+    free(st.used);
     return 0;
 }

@@ -33,10 +33,7 @@ func status(key string) int64 {
 }
 
 func main() {
-	n := 100000
-	if len(os.Args) > 1 {
-		n, _ = strconv.Atoi(os.Args[1])
-	}
+	n := ops(100000)
 	block := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(n)

@@ -1,19 +1,10 @@
 // Unbuffered ping-pong: N round trips between two goroutines; every op parks.
 package main
 
-import (
-	"fmt"
-	"os"
-	"runtime"
-	"strconv"
-	"time"
-)
+import "time"
 
 func main() {
-	n := 1000000
-	if len(os.Args) > 1 {
-		n, _ = strconv.Atoi(os.Args[1])
-	}
+	n := ops(1000000)
 	ping := make(chan int)
 	pong := make(chan int)
 	done := make(chan struct{})
@@ -36,6 +27,5 @@ func main() {
 	el := time.Since(start)
 	close(ping)
 	<-done
-	fmt.Printf("RESULT pingpong ns_per_op=%.1f ops=%d gomaxprocs=%d\n",
-		float64(el.Nanoseconds())/float64(n), n, runtime.GOMAXPROCS(0))
+	report("pingpong", 1, el, n)
 }

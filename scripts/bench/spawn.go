@@ -2,19 +2,12 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"runtime"
-	"strconv"
 	"sync"
 	"time"
 )
 
 func main() {
-	n := 1000000
-	if len(os.Args) > 1 {
-		n, _ = strconv.Atoi(os.Args[1])
-	}
+	n := ops(1000000)
 	const batch = 10000
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -31,6 +24,5 @@ func main() {
 		done += b
 	}
 	el := time.Since(start)
-	fmt.Printf("RESULT spawn ns_per_op=%.1f ops=%d gomaxprocs=%d\n",
-		float64(el.Nanoseconds())/float64(n), n, runtime.GOMAXPROCS(0))
+	report("spawn", 1, el, n)
 }

@@ -1,5 +1,5 @@
 // The probe scripts/gen_gc_abi.sh builds with each Go release: a test binary
-// that links every runtime type the gc tracer reads (tracer/gc_abi.def), so
+// that links every runtime type the gc tracer reads (tracer/binary/gc_abi.def), so
 // that its DWARF holds their layouts. It is built, never run.
 package probe
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "dump_read.h"
+#include "format/dump_read.h"
 #include "fuzz_judge.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

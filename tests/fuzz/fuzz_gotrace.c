@@ -9,23 +9,20 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dump_build.h"
-#include "dump_read.h"
+#include "model/build.h"
+#include "format/dump_read.h"
 #include "fuzz_judge.h"
-#include "input.h"
-#include "parse_gotrace.h"
+#include "readers/input.h"
+#include "readers/gotrace.h"
 
 /* Bounds the work per input whatever the parser leaves unread. */
 #define MAX_DUMPS 64
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char path[64];
-    int fd = fuzz_memfile(data, size, path);
+    fuzz_input f;
+    gl_input *in = fuzz_input_open(&f, data, size);
     gl_diag diag = {0};
-    gl_input *in = gl_input_open(path, &diag);
-    if (!in)
-        abort();
     gl_dump *dumps[MAX_DUMPS];
     size_t n = 0;
     const char *line;
@@ -34,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!gl_gotrace_is_header(line, len))
             continue;
         gl_input_unread(in);
-        gl_build *b = gl_build_new(path, "gc-traceback");
+        gl_build *b = gl_build_new(f.path, "gc-traceback");
         if (!b)
             abort();
         gl_diag one = {0};
@@ -51,7 +48,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_judge(dumps, n);
     for (size_t i = 0; i < n; i++)
         gl_dump_free(dumps[i]);
-    gl_input_close(in);
-    close(fd);
+    fuzz_input_close(&f);
     return 0;
 }

@@ -12,10 +12,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dump_read.h"
-#include "report_json.h"
-#include "report_text.h"
-#include "rules.h"
+#include "format/dump_read.h"
+#include "model/build.h"
+#include "readers/input.h"
+#include "reports/json.h"
+#include "rules/rules.h"
+#include "text_report/text_report.h"
 
 /* The readers take paths: the input's bytes as a memory file, its path in
  * path (room for 64). Returns the fd to close afterwards. */
@@ -26,6 +28,45 @@ static inline int fuzz_memfile(const uint8_t *data, size_t size, char *path)
         abort();
     snprintf(path, 64, "/proc/self/fd/%d", fd);
     return fd;
+}
+
+/* The input's bytes read the way `goleash report` reads a file. */
+typedef struct fuzz_input {
+    int fd;
+    char path[64];
+    gl_input *in;
+} fuzz_input;
+
+static inline gl_input *fuzz_input_open(fuzz_input *f, const uint8_t *data, size_t size)
+{
+    gl_diag diag = {0};
+    f->fd = fuzz_memfile(data, size, f->path);
+    if (!(f->in = gl_input_open(f->path, &diag)))
+        abort();
+    return f->in;
+}
+
+static inline void fuzz_input_close(fuzz_input *f)
+{
+    gl_input_close(f->in);
+    close(f->fd);
+}
+
+static void fuzz_judge(gl_dump *const *dumps, size_t n);
+
+/* After a parser returned rc on b: the dump finished and judged, or
+ * discarded when the parser refused the input. */
+static inline void fuzz_finish(gl_build *b, int rc)
+{
+    if (rc != 0) {
+        gl_build_discard(b);
+        return;
+    }
+    gl_dump *d = gl_build_finish(b);
+    if (!d)
+        abort();
+    fuzz_judge(&d, 1);
+    gl_dump_free(d);
 }
 
 static FILE *fuzz_devnull(void)

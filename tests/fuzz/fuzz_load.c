@@ -10,9 +10,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dump_read.h"
+#include "format/dump_read.h"
 #include "fuzz_judge.h"
-#include "load.h"
+#include "readers/load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

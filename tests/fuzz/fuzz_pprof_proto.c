@@ -4,10 +4,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "dump_build.h"
-#include "dump_read.h"
+#include "model/build.h"
+#include "format/dump_read.h"
 #include "fuzz_judge.h"
-#include "parse_pprof.h"
+#include "readers/pprof.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -15,14 +15,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gl_build *b = gl_build_new("fuzz.pb", "pprof-proto");
     if (!b)
         abort();
-    if (gl_parse_pprof_proto("fuzz.pb", data, size, b, &diag) == 0) {
-        gl_dump *d = gl_build_finish(b);
-        if (!d)
-            abort();
-        fuzz_judge(&d, 1);
-        gl_dump_free(d);
-    } else {
-        gl_build_discard(b);
-    }
+    fuzz_finish(b, gl_parse_pprof_proto("fuzz.pb", data, size, b, &diag));
     return 0;
 }

@@ -8,31 +8,21 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dump_build.h"
-#include "dump_read.h"
+#include "model/build.h"
+#include "format/dump_read.h"
 #include "fuzz_judge.h"
-#include "input.h"
-#include "parse_pprof.h"
+#include "readers/input.h"
+#include "readers/pprof.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char path[64];
-    int fd = fuzz_memfile(data, size, path);
+    fuzz_input f;
+    gl_input *in = fuzz_input_open(&f, data, size);
     gl_diag diag = {0};
-    gl_input *in = gl_input_open(path, &diag);
-    if (!in)
+    gl_build *b = gl_build_new(f.path, "pprof-debug1");
+    if (!b)
         abort();
-    gl_build *b = gl_build_new(path, "pprof-debug1");
-    if (gl_parse_pprof_text(in, b, &diag) == 0) {
-        gl_dump *d = gl_build_finish(b);
-        if (!d)
-            abort();
-        fuzz_judge(&d, 1);
-        gl_dump_free(d);
-    } else {
-        gl_build_discard(b);
-    }
-    gl_input_close(in);
-    close(fd);
+    fuzz_finish(b, gl_parse_pprof_text(in, b, &diag));
+    fuzz_input_close(&f);
     return 0;
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""The per-version layout table (tracer/gc_abi_versions.inc) against a real
+"""The per-version layout table (tracer/binary/gc_abi_versions.inc) against a real
 toolchain: builds scripts/gc_abi_probe with GO (GOTOOLCHAIN=TOOLCHAIN), prints
 its row with gc-abi-row (from the probe's DWARF) and compares it with the
 table's row for the same minor version.
 
   check_abi_table.py --go PATH [--gotoolchain goX.Y.Z] --row GC_ABI_ROW
-                     --table tracer/gc_abi_versions.inc --probe DIR --work DIR
+                     --table tracer/binary/gc_abi_versions.inc --probe DIR --work DIR
 Exit: 0 same, 1 different (the table is stale: run scripts/gen_gc_abi.sh),
 2 could not build, 77 the toolchain is missing."""
 

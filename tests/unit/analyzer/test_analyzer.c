@@ -7,16 +7,17 @@
 #include <stdlib.h>
 
 #include "../test_cli.h"
+#include "../run_suites.h"
 #include "../test_data.h"
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "dump_read.h"
-#include "report_json.h"
-#include "rules.h"
-#include "suppress.h"
+#include "format/dump_read.h"
+#include "reports/json.h"
+#include "rules/rules.h"
+#include "rules/suppress.h"
 #include "warnings.h"
 
 static const char *data_path(const char *name)
@@ -81,18 +82,8 @@ static void assert_site(json_t *site, const char *function)
     ck_assert_int_eq(json_integer_value(json_object_get(site, "line")), 0);
 }
 
-START_TEST(json_report_matches_the_contract)
+static void check_summary(json_t *root)
 {
-    json_t *root = json_of_dump(data_path("leaky.dump"));
-    static const char *const root_keys[] = {"version", "tool", "source", "summary", "leaks", "running", "warnings",
-                                            "suppressions", "tests"};
-    assert_keys_in_order(root, root_keys, 9);
-    /* Not a test binary: no tests, and no leak belongs to one. */
-    ck_assert_uint_eq(json_array_size(json_object_get(root, "tests")), 0);
-    ck_assert_int_eq(json_integer_value(json_object_get(root, "version")), 1);
-    ck_assert_str_eq(json_string_value(json_object_get(root, "tool")), "goleash " GOLEASH_VERSION);
-    ck_assert_str_eq(json_string_value(json_object_get(root, "source")), "goleash");
-
     json_t *sum = json_object_get(root, "summary");
     static const char *const sum_keys[] = {"leaked_goroutines", "groups", "goroutines", "still_running", "dumps",
                                            "truncated", "suppressed_goroutines", "suppressed_groups", "tests",
@@ -110,9 +101,10 @@ START_TEST(json_report_matches_the_contract)
     ck_assert_int_eq(json_integer_value(json_object_get(sum, "dumps")), 1);
     ck_assert(json_is_false(json_object_get(sum, "truncated")));
 
-    json_t *leaks = json_object_get(root, "leaks");
-    ck_assert_uint_eq(json_array_size(leaks), 2);
-    json_t *l = json_array_get(leaks, 0);
+}
+
+static void check_first_leak_stacks(json_t *l)
+{
     static const char *const leak_keys[] = {"count", "category", "wait", "reason", "labels", "flags", "blocked_at", "stack",
                                             "created_at", "creation_stack", "ancestors", "parked_ns", "goroutines",
                                             "pids", "channel", "context", "test"};
@@ -150,6 +142,10 @@ START_TEST(json_report_matches_the_contract)
     ck_assert_uint_eq(json_array_size(pids), 1);
     ck_assert_int_eq(json_integer_value(json_array_get(pids, 0)), 4242);
 
+}
+
+static void check_first_leak_channel(json_t *l)
+{
     json_t *ch = json_object_get(l, "channel");
     static const char *const chan_keys[] = {"addr", "made_at", "capacity", "closed", "timer", "touches"};
     assert_keys_in_order(ch, chan_keys, 6);
@@ -167,11 +163,10 @@ START_TEST(json_report_matches_the_contract)
     ck_assert(json_is_null(json_object_get(l, "context")));
     ck_assert(json_is_null(json_object_get(l, "test"))); /* a dump without test records */
 
-    json_t *l2 = json_array_get(leaks, 1);
-    ck_assert_int_eq(json_integer_value(json_object_get(l2, "count")), 1);
-    ck_assert_str_eq(json_string_value(json_object_get(l2, "category")), "chan-send");
-    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(l2, "channel"), "capacity")), 2);
+}
 
+static void check_running_and_warnings(json_t *root)
+{
     json_t *running = json_object_get(root, "running");
     ck_assert_uint_eq(json_array_size(running), 1);
     json_t *r0 = json_array_get(running, 0);
@@ -184,6 +179,32 @@ START_TEST(json_report_matches_the_contract)
     json_t *warnings = json_object_get(root, "warnings");
     ck_assert_uint_eq(json_array_size(warnings), 1);
     ck_assert_str_eq(json_string_value(json_array_get(warnings, 0)), "something to say");
+}
+
+START_TEST(json_report_matches_the_contract)
+{
+    json_t *root = json_of_dump(data_path("leaky.dump"));
+    static const char *const root_keys[] = {"version", "tool", "source", "summary", "leaks", "running", "warnings",
+                                            "suppressions", "tests"};
+    assert_keys_in_order(root, root_keys, 9);
+    /* Not a test binary: no tests, and no leak belongs to one. */
+    ck_assert_uint_eq(json_array_size(json_object_get(root, "tests")), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(root, "version")), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(root, "tool")), "goleash " GOLEASH_VERSION);
+    ck_assert_str_eq(json_string_value(json_object_get(root, "source")), "goleash");
+    check_summary(root);
+
+    json_t *leaks = json_object_get(root, "leaks");
+    ck_assert_uint_eq(json_array_size(leaks), 2);
+    json_t *l = json_array_get(leaks, 0);
+    check_first_leak_stacks(l);
+    check_first_leak_channel(l);
+
+    json_t *l2 = json_array_get(leaks, 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(l2, "count")), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(l2, "category")), "chan-send");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(l2, "channel"), "capacity")), 2);
+    check_running_and_warnings(root);
     json_decref(root);
 }
 END_TEST
@@ -677,10 +698,5 @@ int main(void)
     tcase_add_test(tc, run_keeps_dumps_when_asked);
     suite_add_tcase(cmd, tc);
 
-    SRunner *sr = srunner_create(json);
-    srunner_add_suite(sr, cmd);
-    srunner_run_all(sr, CK_VERBOSE);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gl_run_suites(GL_SUITES(json, cmd), CK_VERBOSE, 0);
 }

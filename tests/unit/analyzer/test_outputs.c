@@ -12,18 +12,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../run_suites.h"
 #include "../test_data.h"
-#include "dump_read.h"
-#include "out_path.h"
-#include "report_github.h"
-#include "report_json.h"
-#include "report_junit.h"
-#include "report_sarif.h"
-#include "report_text.h"
-#include "rules.h"
-#include "sha256.h"
-#include "source_root.h"
-#include "xml_escape.h"
+#include "format/dump_read.h"
+#include "reports/out_path.h"
+#include "reports/github.h"
+#include "reports/json.h"
+#include "reports/junit.h"
+#include "reports/sarif.h"
+#include "text_report/text_report.h"
+#include "rules/rules.h"
+#include "reports/sha256.h"
+#include "enrich/source_root.h"
+#include "reports/xml_escape.h"
 
 /* ---- fixtures ----------------------------------------------------------- */
 
@@ -428,15 +429,9 @@ static json_int_t jint(json_t *j, const char *path)
     return json_integer_value(j);
 }
 
-START_TEST(sarif_structure)
+/* The run: the tool, its rules, where paths are relative to. */
+static json_t *check_sarif_run(json_t *s)
 {
-    gl_dump *d = leaky_dump(0);
-    gl_report *r = report_of(d);
-    r->groups[0].test = "TestB";
-    json_t *s = sarif_of(r, "/repo", "goleash/pool.test/");
-    ck_assert_str_eq(jstr(s, "version"), "2.1.0");
-    ck_assert_str_eq(jstr(s, "$schema"),
-                     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
     json_t *runs = json_object_get(s, "runs");
     ck_assert_uint_eq(json_array_size(runs), 1);
     json_t *run = json_array_get(runs, 0);
@@ -454,9 +449,12 @@ START_TEST(sarif_structure)
         ck_assert(*jstr(json_array_get(rules, i), "shortDescription.text"));
     }
 
-    json_t *results = json_object_get(run, "results");
-    ck_assert_uint_eq(json_array_size(results), r->ngroups);
-    json_t *r0 = json_array_get(results, 0);
+    return run;
+}
+
+/* The first result: a chan-receive leak of test TestB at main.worker. */
+static void check_sarif_first_result(json_t *r0)
+{
     ck_assert_str_eq(jstr(r0, "ruleId"), "goroutine-leak/chan-receive");
     ck_assert_int_eq(jint(r0, "ruleIndex"), GL_CAT_CHAN_RECEIVE);
     ck_assert_str_eq(jstr(r0, "level"), "error");
@@ -500,6 +498,23 @@ START_TEST(sarif_structure)
     gl_sha256_hex(key, sizeof key, hex);
     snprintf(fp, sizeof fp, "%s:1", hex);
     ck_assert_str_eq(jstr(r0, "partialFingerprints.goleashLeak/v1"), fp);
+
+}
+
+START_TEST(sarif_structure)
+{
+    gl_dump *d = leaky_dump(0);
+    gl_report *r = report_of(d);
+    r->groups[0].test = "TestB";
+    json_t *s = sarif_of(r, "/repo", "goleash/pool.test/");
+    ck_assert_str_eq(jstr(s, "version"), "2.1.0");
+    ck_assert_str_eq(jstr(s, "$schema"),
+                     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
+    json_t *run = check_sarif_run(s);
+    json_t *results = json_object_get(run, "results");
+    ck_assert_uint_eq(json_array_size(results), r->ngroups);
+    json_t *r0 = json_array_get(results, 0);
+    check_sarif_first_result(r0);
 
     json_t *r1 = json_array_get(results, 1);
     ck_assert_str_eq(jstr(r1, "ruleId"), "goroutine-leak/chan-send");
@@ -686,9 +701,5 @@ int main(void)
     tcase_add_test(rep, github_annotations_exact);
     tcase_add_test(rep, json_leak_has_its_test);
     suite_add_tcase(s, rep);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_VERBOSE);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 0);
 }

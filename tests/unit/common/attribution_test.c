@@ -3,8 +3,8 @@
  * ignore_setup, and the text report's tests section. */
 #include "suites.h"
 
-#include "report_text.h"
-#include "rules.h"
+#include "text_report/text_report.h"
+#include "rules/rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 #include "suites.h"
 
-#include "duration.h"
+#include "options/duration.h"
 
 #include <stdint.h>
 #include <string.h>

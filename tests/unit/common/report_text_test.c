@@ -1,7 +1,7 @@
 #include "suites.h"
 
-#include "report_text.h"
-#include "rules.h"
+#include "text_report/text_report.h"
+#include "rules/rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>

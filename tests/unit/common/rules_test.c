@@ -1,6 +1,6 @@
 #include "suites.h"
 
-#include "rules.h"
+#include "rules/rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 
 #include <check.h>
 
-#include "dump_read.h"
+#include "format/dump_read.h"
 
 Suite *dump_read_suite(void);
 Suite *rules_suite(void);

@@ -1,8 +1,8 @@
 #include "suites.h"
 
-#include "report_text.h"
-#include "rules.h"
-#include "suppress.h"
+#include "text_report/text_report.h"
+#include "rules/rules.h"
+#include "rules/suppress.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../run_suites.h"
 #include "../test_data.h"
 #include <string.h>
 
@@ -25,14 +26,7 @@ gl_dump *parse_ok(const char *text)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(dump_read_suite());
-    srunner_add_suite(sr, rules_suite());
-    srunner_add_suite(sr, suppress_suite());
-    srunner_add_suite(sr, report_text_suite());
-    srunner_add_suite(sr, duration_suite());
-    srunner_add_suite(sr, attribution_suite());
-    srunner_run_all(sr, CK_VERBOSE);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gl_run_suites(GL_SUITES(dump_read_suite(), rules_suite(), suppress_suite(), report_text_suite(),
+                                   duration_suite(), attribution_suite()),
+                         CK_VERBOSE, 0);
 }

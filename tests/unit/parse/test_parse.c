@@ -13,12 +13,13 @@
 #include <zlib.h>
 
 #include "../test_cli.h"
+#include "../run_suites.h"
 #include "../test_data.h"
-#include "dump_build.h"
-#include "input.h"
-#include "load.h"
-#include "rules.h"
-#include "wait_classify.h"
+#include "model/build.h"
+#include "readers/input.h"
+#include "readers/load.h"
+#include "rules/rules.h"
+#include "format/wait_classify.h"
 
 #define MIN_NS ((int64_t)60 * 1000000000)
 
@@ -829,9 +830,5 @@ static Suite *parse_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(parse_suite());
-    srunner_run_all(sr, CK_VERBOSE);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gl_run_suites(GL_SUITES(parse_suite()), CK_VERBOSE, 0);
 }

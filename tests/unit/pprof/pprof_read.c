@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "../test_data.h"
-#include "dump_build.h"
-#include "input.h"
-#include "parse_pprof.h"
+#include "model/build.h"
+#include "readers/input.h"
+#include "readers/pprof.h"
 
 const char *data_path(const char *name)
 {

@@ -5,9 +5,9 @@
 
 #include <stddef.h>
 
-#include "dump_read.h"
-#include "model.h"
-#include "rules.h"
+#include "format/dump_read.h"
+#include "model/model.h"
+#include "rules/rules.h"
 
 const char *data_path(const char *name);
 

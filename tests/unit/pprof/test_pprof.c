@@ -8,11 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dump_build.h"
-#include "input.h"
-#include "parse_pprof.h"
+#include "model/build.h"
+#include "readers/input.h"
+#include "readers/pprof.h"
 #include "pprof_profile.pb-c.h"
 #include "pprof_read.h"
+#include "../run_suites.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -698,9 +699,5 @@ static Suite *pprof_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(pprof_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return gl_run_suites(GL_SUITES(pprof_suite()), CK_NORMAL, 0);
 }

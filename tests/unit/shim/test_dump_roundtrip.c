@@ -1,13 +1,15 @@
 /* The dump contract end to end inside one process: what the shim's writer
  * puts out, the common reader takes back in, field for field; and the file
  * is written atomically, privately and never through a symlink. */
-#include "shim.h"
-#include "dump_read.h"
-#include "model.h"
+#include "core/registry.h"
+#include "dump/dump.h"
+#include "runtime/libgo_abi.h"
+#include "format/dump_read.h"
+#include "model/model.h"
 
 #include <check.h>
 
-#include "run_suite.h"
+#include "../run_suites.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +33,7 @@ __attribute__((noinline)) void goleash_test_park_here(void)
 
 static void setup(void)
 {
-    gl_options_defaults(&gl_opts);
+    gl_options_defaults(&gl_host.opts);
     gl_stacks_init();
     gl_stacks_set_own_range(0, 0);
     gl_registry_init();
@@ -52,16 +54,17 @@ static gl_dump *build_and_read(void)
     return d;
 }
 
-START_TEST(registry_survives_write_and_read)
-{
-    goleash_test_park_here();
-    gl_istack *st = captured;
-    ck_assert_ptr_nonnull(st);
-    uintptr_t made_pcs[2] = {(uintptr_t)&goleash_test_park_here + 4, (uintptr_t)&setup + 4};
-    gl_istack *made = gl_stack_intern(made_pcs, 2, false);
+/* What the roundtrip registry holds (see fill_registry). */
+typedef struct roundtrip {
+    gl_istack *st;            /* the park stack of 3, 4 and 7 */
+    uintptr_t ch, ctx;        /* 3's channel, the context whose Done it is */
+    gl_g *g4;
+} roundtrip;
 
-    /* main (1) -> spawner (2, exited) -> leaker (3) parked on a channel;
-     * 4 parked on a Mutex; 5 running. */
+/* main (1) -> spawner (2, exited) -> leaker (3) parked on a channel;
+ * 4 parked on a Mutex; 5 running. */
+static void spawn_and_park(roundtrip *rt, gl_istack *made)
+{
     gl_registry_spawned(0, 1, 0x1111, NULL);
     gl_registry_spawned(1, 2, 0x2222, made);
     gl_registry_spawned(2, 3, 0x3333, made);
@@ -69,23 +72,25 @@ START_TEST(registry_survives_write_and_read)
     gl_registry_spawned(1, 4, 0x4444, made);
     gl_registry_spawned(1, 5, 0x5555, made);
 
-    uintptr_t ch = 0xc000010000, ctx = 0xc0000a0000;
-    gl_registry_chan_made(ch, 3, 1, made);
-    gl_registry_ctx_made(ctx, 1, 1, made, 0);
-    gl_registry_ctx_done(ctx, ch);
+    gl_registry_chan_made(rt->ch, 3, 1, made);
+    gl_registry_ctx_made(rt->ctx, 1, 1, made, 0);
+    gl_registry_ctx_done(rt->ctx, rt->ch);
     gl_g *g3 = gl_registry_self(3);
-    gl_registry_park_set(g3, 14, GL_W_CHAN, 0, &ch, 1, st, gl_now_ns() - 5000000);
-    gl_registry_chan_touch(ch, 3, GL_OP_RECV, st, gl_now_ns());
-    gl_g *g4 = gl_registry_self(4);
-    gl_registry_park_set(g4, 18, GL_W_MUTEX, 0xc0000b0000, NULL, 0, st, gl_now_ns());
+    gl_registry_park_set(g3, 14, GL_WAIT_CHAN, 0, &rt->ch, 1, rt->st, gl_now_ns() - 5000000);
+    gl_registry_chan_touch(rt->ch, 3, GL_OP_RECV, rt->st, gl_now_ns());
+    rt->g4 = gl_registry_self(4);
+    gl_registry_park_set(rt->g4, 18, GL_WAIT_MUTEX, 0xc0000b0000, NULL, 0, rt->st, gl_now_ns());
+}
 
-    /* 5 runs a test; 6, started by it, is parked; 4 was readied by a waker
-     * and is not parked any more, as its (stand-in) g says. */
+/* 5 runs a test; 6, started by it, is parked; 4 was readied by a waker
+ * and is not parked any more, as its (stand-in) g says. */
+static void run_tests_and_wake(roundtrip *rt, gl_istack *made)
+{
     const char *t1 = gl_tests_add("TestOne", 7);
     const char *t2 = gl_tests_add("TestOne/with space,=%", 21);
     gl_registry_spawned_by(gl_registry_self(1), 1, 6, 0x6666, made, t2);
     gl_registry_spawned_by(gl_registry_self(6), 6, 7, 0x7777, made, NULL);
-    gl_registry_park_set(gl_registry_self(7), 14, GL_W_CHAN, 0, NULL, 0, st, gl_now_ns());
+    gl_registry_park_set(gl_registry_self(7), 14, GL_WAIT_CHAN, 0, NULL, 0, rt->st, gl_now_ns());
     (void)t1;
     /* Stand-in g structs, status word at byte 48 and goid at 56 as in libgo 12. */
     static _Alignas(8) unsigned char running_g[64], g4_struct[64];
@@ -98,9 +103,11 @@ START_TEST(registry_survives_write_and_read)
     goid = 4;
     memcpy(g4_struct + 48, &status, 4);
     memcpy(g4_struct + 56, &goid, 8);
-    g4->gptr = g4_struct;
+    rt->g4->gptr = g4_struct;
+}
 
-    gl_dump *d = build_and_read();
+static void check_tests(const gl_dump *d)
+{
     ck_assert_int_eq(d->version, 1);
     ck_assert_uint_eq(d->ntests, 2);
     ck_assert_str_eq(d->tests[0], "TestOne");
@@ -110,12 +117,12 @@ START_TEST(registry_survives_write_and_read)
     ck_assert_ptr_null(gl_dump_goroutine(d, 7)->test);
     ck_assert_int_eq(gl_dump_goroutine(d, 7)->parent, 6);
     ck_assert_ptr_null(gl_dump_goroutine(d, 3)->test);
-    gl_registry_exited(7);
-    gl_registry_exited(6);
-    ck_assert_int_eq(d->pid, getpid());
-    ck_assert_str_eq(d->reason, "exit");
-    ck_assert_uint_eq(d->ngoroutines, 7); /* 1, 3, 4, 5, 6, 7 live and 2 as an exited ancestor */
+}
 
+/* The leaker, 3, field for field. */
+static void check_leaker(const gl_dump *d, const roundtrip *rt)
+{
+    const gl_istack *st = rt->st;
     gl_goroutine *g = gl_dump_goroutine(d, 3);
     ck_assert_ptr_nonnull(g);
     ck_assert_int_eq(g->state, GL_G_PARKED);
@@ -123,7 +130,7 @@ START_TEST(registry_survives_write_and_read)
     ck_assert_int_eq(g->wait, GL_WAIT_CHAN);
     ck_assert_int_eq(g->parent, 2);
     ck_assert_uint_eq(g->nchans, 1);
-    ck_assert_uint_eq(g->chans[0], ch);
+    ck_assert_uint_eq(g->chans[0], rt->ch);
     ck_assert_int_ge(d->mono_ns - g->since_ns, 5000000);
     ck_assert_ptr_nonnull(g->stack);
     ck_assert_uint_eq(g->stack->n, st->n);
@@ -137,7 +144,10 @@ START_TEST(registry_survives_write_and_read)
     ck_assert_ptr_nonnull(g->created);
     ck_assert_uint_eq(g->created->n, 2);
     ck_assert_uint_eq(g->start_pc, 0x3333);
+}
 
+static void check_states(const gl_dump *d, roundtrip *rt)
+{
     gl_goroutine *g2 = gl_dump_goroutine(d, 2);
     ck_assert_ptr_nonnull(g2);
     ck_assert_int_eq(g2->state, GL_G_EXITED);
@@ -146,34 +156,59 @@ START_TEST(registry_survives_write_and_read)
     gl_goroutine *g4r = gl_dump_goroutine(d, 4);
     ck_assert_int_eq(g4r->state, GL_G_RUNNING); /* readied: the runtime's word wins */
     ck_assert_int_eq(gl_dump_goroutine(d, 7)->state, GL_G_PARKED); /* no g known: the registry's */
-    g4->gptr = NULL;
+    rt->g4->gptr = NULL;
     ck_assert_int_eq(gl_dump_goroutine(d, 5)->state, GL_G_RUNNING);
+}
 
-    gl_chan *c = gl_dump_chan(d, ch);
+static void check_channel_and_context(const gl_dump *d, const roundtrip *rt)
+{
+    gl_chan *c = gl_dump_chan(d, rt->ch);
     ck_assert_ptr_nonnull(c);
     ck_assert_int_eq(c->cap, 3);
     ck_assert_int_eq(c->closed, 0);
     ck_assert_int_eq(c->maker, 1);
-    ck_assert_uint_eq(c->ctx, ctx);
+    ck_assert_uint_eq(c->ctx, rt->ctx);
     ck_assert_uint_eq(c->ntouches, 2); /* make, recv */
     ck_assert_str_eq(c->touches[1].op, "recv");
     ck_assert_int_eq(c->touches[1].goid, 3);
 
-    gl_context *x = gl_dump_context(d, ctx);
+    gl_context *x = gl_dump_context(d, rt->ctx);
     ck_assert_ptr_nonnull(x);
     ck_assert_str_eq(x->kind, "cancel");
     ck_assert_int_eq(x->cancelled, 0);
-    ck_assert_uint_eq(x->done, ch);
+    ck_assert_uint_eq(x->done, rt->ch);
+}
+
+START_TEST(registry_survives_write_and_read)
+{
+    goleash_test_park_here();
+    roundtrip rt = {.st = captured, .ch = 0xc000010000, .ctx = 0xc0000a0000};
+    ck_assert_ptr_nonnull(rt.st);
+    uintptr_t made_pcs[2] = {(uintptr_t)&goleash_test_park_here + 4, (uintptr_t)&setup + 4};
+    gl_istack *made = gl_stack_intern(made_pcs, 2, false);
+    spawn_and_park(&rt, made);
+    run_tests_and_wake(&rt, made);
+
+    gl_dump *d = build_and_read();
+    check_tests(d);
+    gl_registry_exited(7);
+    gl_registry_exited(6);
+    ck_assert_int_eq(d->pid, getpid());
+    ck_assert_str_eq(d->reason, "exit");
+    ck_assert_uint_eq(d->ngoroutines, 7); /* 1, 3, 4, 5, 6, 7 live and 2 as an exited ancestor */
+    check_leaker(d, &rt);
+    check_states(d, &rt);
+    check_channel_and_context(d, &rt);
     gl_dump_free(d);
 
     /* A later cancel shows in the next dump. */
-    gl_registry_ctx_cancelled(ctx);
+    gl_registry_ctx_cancelled(rt.ctx);
     d = build_and_read();
-    g4r = gl_dump_goroutine(d, 4);
+    gl_goroutine *g4r = gl_dump_goroutine(d, 4);
     ck_assert_int_eq(g4r->state, GL_G_PARKED);
     ck_assert_int_eq(g4r->wait, GL_WAIT_MUTEX);
     ck_assert_uint_eq(g4r->obj, 0xc0000b0000);
-    ck_assert_int_eq(gl_dump_context(d, ctx)->cancelled, 1);
+    ck_assert_int_eq(gl_dump_context(d, rt.ctx)->cancelled, 1);
     gl_dump_free(d);
 }
 END_TEST
@@ -254,5 +289,5 @@ int main(void)
     tcase_add_test(tc, file_is_atomic_private_and_symlink_safe);
     tcase_add_test(tc, cut_dump_reads_as_truncated);
     suite_add_tcase(s, tc);
-    return run_suite(s);
+    return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

@@ -1,12 +1,13 @@
 /* fork while other threads spawn, park, exit and intern stacks: the child
  * must never deadlock on a lock held at the fork, and writes its own dump
  * under its own pid. */
-#include "shim.h"
-#include "dump_read.h"
+#include "core/registry.h"
+#include "dump/dump.h"
+#include "format/dump_read.h"
 
 #include <check.h>
 
-#include "run_suite.h"
+#include "../run_suites.h"
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ static void *hammer(void *p)
         uintptr_t pcs[3] = {0x100, (uintptr_t)id, 0x300};
         gl_registry_spawned(first - 1, id, 0x1, gl_stack_intern(pcs, 3, false));
         gl_g *g = gl_registry_self(id);
-        gl_registry_park_set(g, 14, GL_W_CHAN, 0, NULL, 0, NULL, i);
+        gl_registry_park_set(g, 14, GL_WAIT_CHAN, 0, NULL, 0, NULL, i);
         gl_registry_chan_made((uintptr_t)(0xc000000000 + (i % 997) * 64), 1, id, NULL);
         gl_registry_exited(id);
     }
@@ -34,7 +35,7 @@ static void *hammer(void *p)
 
 START_TEST(fork_under_load)
 {
-    gl_options_defaults(&gl_opts);
+    gl_options_defaults(&gl_host.opts);
     gl_stacks_init();
     gl_stacks_set_own_range(0, 0);
     gl_registry_init();
@@ -87,5 +88,5 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, fork_under_load);
     suite_add_tcase(s, tc);
-    return run_suite(s);
+    return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

@@ -1,10 +1,11 @@
 /* GOLEASH_OPTIONS parsing: LeakSanitizer syntax, later keys win, bad input
  * warns and keeps the default, nothing ever aborts. */
-#include "shim.h"
+#include "core/core.h"
+#include "options/options.h"
 
 #include <check.h>
 
-#include "run_suite.h"
+#include "../run_suites.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -181,5 +182,5 @@ int main(void)
     tcase_add_test(tc, pattern_expansion);
     tcase_add_test(tc, suppression_options);
     suite_add_tcase(s, tc);
-    return run_suite(s);
+    return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

@@ -1,11 +1,12 @@
 /* The registry: spawn/exit bookkeeping (including the races the runtime
  * allows), ancestors kept alive for the creation chain, park publication,
  * channel and context records, and thread safety. */
-#include "shim.h"
+#include "core/registry.h"
+#include "runtime/libgo_abi.h"
 
 #include <check.h>
 
-#include "run_suite.h"
+#include "../run_suites.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -71,7 +72,7 @@ START_TEST(spawn_then_exit)
     ck_assert_int_ge(i, 0);
     ck_assert_int_eq(s.parents[i], base + 1);
     ck_assert_int_eq(s.parent_chain[i][0], base + 1);
-    ck_assert_int_eq(s.states[i], GL_ST_RUNNING);
+    ck_assert_int_eq(s.states[i], GL_G_RUNNING);
     gl_registry_exited(base + 2);
     gl_registry_exited(base + 1);
     ck_assert_uint_eq(gl_registry_live_goroutines(), live0);
@@ -147,7 +148,7 @@ START_TEST(test_goroutine_exits_before_its_spawn_is_recorded)
     ck_assert_int_eq(s.parent_chain[i][0], base + 1);
     gl_g *h = gl_registry_self(base + 2);
     ck_assert_ptr_nonnull(h->parent);
-    ck_assert_int_eq(atomic_load(&h->parent->state), GL_ST_EXITED);
+    ck_assert_int_eq(atomic_load(&h->parent->state), GL_G_EXITED);
     ck_assert_ptr_eq(h->parent->test, name);
     gl_registry_exited(base + 2);
     ck_assert_uint_eq(gl_registry_live_goroutines(), live0);
@@ -230,12 +231,12 @@ START_TEST(park_publish_and_clear)
     gl_registry_spawned(0, base + 1, 0x1, NULL);
     gl_g *g = gl_registry_self(base + 1);
     uintptr_t chans[6] = {0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6};
-    gl_registry_park_set(g, 9, GL_W_SELECT, 0, chans, 6, st, 12345);
+    gl_registry_park_set(g, 9, GL_WAIT_SELECT, 0, chans, 6, st, 12345);
     gl_g c;
     gl_g_read(g, &c);
-    ck_assert_int_eq(atomic_load(&c.state), GL_ST_PARKED);
+    ck_assert_int_eq(atomic_load(&c.state), GL_G_PARKED);
     ck_assert_int_eq(c.reason, 9);
-    ck_assert_int_eq(c.wait, GL_W_SELECT);
+    ck_assert_int_eq(c.wait, GL_WAIT_SELECT);
     ck_assert_int_eq(c.nchans, GL_G_CHANS); /* capped, never overflowed */
     ck_assert_uint_eq(c.chans[3], 0xc4);
     ck_assert_ptr_eq(c.park_stack, st);
@@ -243,7 +244,7 @@ START_TEST(park_publish_and_clear)
     ck_assert_uint_eq(atomic_load(&c.seq) % 2, 0);
     gl_registry_unpark(g);
     gl_g_read(g, &c);
-    ck_assert_int_eq(atomic_load(&c.state), GL_ST_RUNNING);
+    ck_assert_int_eq(atomic_load(&c.state), GL_G_RUNNING);
     gl_registry_exited(base + 1);
 }
 END_TEST
@@ -327,7 +328,7 @@ static void *worker(void *p)
         int64_t id = a->first + i;
         gl_registry_spawned(a->first - 1, id, 0x1, NULL);
         gl_g *g = gl_registry_self(id);
-        gl_registry_park_set(g, 14, GL_W_CHAN, 0, NULL, 0, gl_stack_intern(pcs, 2, false), i);
+        gl_registry_park_set(g, 14, GL_WAIT_CHAN, 0, NULL, 0, gl_stack_intern(pcs, 2, false), i);
         gl_registry_unpark(g);
         if (i % 2 == 0)
             gl_registry_exited(id); /* odd ones stay alive */
@@ -370,5 +371,5 @@ int main(void)
     tcase_add_test(tc, context_records);
     tcase_add_test(tc, concurrent_spawn_park_exit);
     suite_add_tcase(s, tc);
-    return run_suite(s);
+    return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

@@ -1,10 +1,10 @@
 /* Stack capture and interning, and the alternate stack that lets a capture
  * start on a nearly exhausted stack (gccgo's split-stack segments). */
-#include "shim.h"
+#include "core/registry.h"
 
 #include <check.h>
 
-#include "run_suite.h"
+#include "../run_suites.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -168,5 +168,5 @@ int main(void)
     tcase_add_test(tc, capture_from_an_almost_full_stack);
     tcase_add_test(tc, concurrent_interning_is_unique);
     suite_add_tcase(s, tc);
-    return run_suite(s);
+    return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

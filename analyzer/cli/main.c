@@ -1,0 +1,229 @@
+/* goleash: report goroutine leaks from goleash dumps, run a Go program
+ * under detection (gc by ptrace, gccgo by the shim), or snapshot a running
+ * one. The commands and options are the tables
+ * of commands.inc and options.inc (cli.c). */
+#include "analyze.h"
+#include "cli/cli.h"
+#include "diff.h"
+#include "options/kv_options.h"
+#include "options/options.h"
+#include "rules/suppress.h"
+#include "run/run.h"
+#include "run/snapshot.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef GOLEASH_VERSION
+#define GOLEASH_VERSION "0"
+#endif
+
+static int usage_error(const char *why)
+{
+    if (why)
+        fprintf(stderr, "goleash: %s\n", why);
+    gl_cli_usage(stderr);
+    return GL_EXIT_USAGE;
+}
+
+/* What GOLEASH_OPTIONS says about suppressions and ignore_setup, for `run`:
+ * one setting then serves both the shim (LD_PRELOAD alone) and run's own
+ * report, whatever backend observed the program. */
+struct env_supp {
+    char file[4096];
+    int defaults;
+    int ignore_setup;   /* -1 unset: gc programs have no shim to carry it */
+};
+
+static void env_supp_pair(const char *key, const char *val, void *ctx)
+{
+    struct env_supp *e = ctx;
+    if (!val)
+        return;
+    /* Bad values are the shim's to warn about: it parses the same string.
+     * The file is taken as given (the shim makes it absolute for its own
+     * use at exit). */
+    if (strcmp(key, GL_OPTION_KEY(suppressions)) == 0)
+        snprintf(e->file, sizeof e->file, "%s", val);
+    else if (strcmp(key, GL_OPTION_KEY(default_suppressions)) == 0)
+        gl_option_parse_bool(val, &e->defaults);
+    else if (strcmp(key, GL_OPTION_KEY(ignore_setup)) == 0)
+        gl_option_parse_bool(val, &e->ignore_setup);
+}
+
+/* What the command line asked for. */
+typedef struct cli_args {
+    gl_report_opts report;
+    int64_t min_growth;
+    const char *keep_dir;
+    char **supp_files;
+    size_t nsupp_files;
+    int default_supp;
+    int allow_unsupported;  /* run */
+    int verbose;            /* snapshot */
+} cli_args;
+
+/* The rules, in the order they get credit for a match: --suppressions files
+ * as given, then GOLEASH_OPTIONS' file (run), then the built-in list. */
+static int load_suppressions(gl_suppressions *s, const cli_args *a, const struct env_supp *envp)
+{
+    gl_supp_error err;
+    struct env_supp env = *envp;
+    for (size_t i = 0; i < a->nsupp_files; i++)
+        if (gl_supp_load_file(s, a->supp_files[i], &err) != 0)
+            goto bad;
+    if (env.file[0] && gl_supp_load_file(s, env.file, &err) != 0)
+        goto bad;
+    if (a->default_supp && env.defaults && gl_supp_load_default(s, &err) != 0)
+        goto bad;
+    return 0;
+bad:
+    fprintf(stderr, "%s\n", err.msg);
+    return -1;
+}
+
+static int parse_count(const char *arg, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(arg, &end, 10);
+    if (errno || end == arg || *end || v < 1)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* One option: -1 to go on, else the exit status to stop with. */
+static int apply_option(cli_args *a, gl_cli_option opt, const char *arg)
+{
+    switch (opt) {
+    case GL_CLI_HELP:
+        gl_cli_usage(stdout);
+        return GL_EXIT_CLEAN;
+    case GL_CLI_MIN_GROWTH:
+        if (parse_count(arg, &a->min_growth) != 0) {
+            fprintf(stderr, "goleash: --min-growth: '%s' is not a whole number >= 1\n", arg);
+            return GL_EXIT_USAGE;
+        }
+        return -1;
+    case GL_CLI_KEEP_DUMPS:
+        a->keep_dir = arg;
+        return -1;
+    case GL_CLI_SUPPRESSIONS:
+        a->supp_files[a->nsupp_files++] = (char *)arg;
+        return -1;
+    case GL_CLI_NO_DEFAULT_SUPPRESSIONS:
+        a->default_supp = 0;
+        return -1;
+    case GL_CLI_ALLOW_UNSUPPORTED:
+        a->allow_unsupported = 1;
+        return -1;
+    case GL_CLI_VERBOSE:
+        a->verbose = 1;
+        return -1;
+    default: {
+        int r = gl_cli_report_option(&a->report, opt, arg);
+        return r < 0 ? GL_EXIT_USAGE : r == 0 ? usage_error(NULL) : -1;
+    }
+    }
+}
+
+/* Reads the options of cmd (argv[0] is the command): -1 when they are
+ * all read, else the exit status to stop with. */
+static int read_options(int argc, char **argv, gl_cli_command cmd, cli_args *a)
+{
+    optind = 1;
+    opterr = 1;
+    int code;
+    while ((code = getopt_long(argc, argv, gl_cli_short_options(), gl_cli_long_options(), NULL)) != -1) {
+        int opt = gl_cli_option_of(code);
+        if (opt < 0)
+            return usage_error(NULL);
+        char why[80];
+        if (opt != GL_CLI_HELP && !gl_cli_takes(cmd, (gl_cli_option)opt, why, sizeof why))
+            return usage_error(why);
+        int r = apply_option(a, (gl_cli_option)opt, optarg);
+        if (r >= 0)
+            return r;
+    }
+    return -1;
+}
+
+/* The command once its options are read. */
+static int run_command(int argc, char **argv, gl_cli_command cmd, cli_args *a)
+{
+    if (cmd == GL_CMD_DIFF) {
+        if (argc - optind != 2)
+            return usage_error("diff: give exactly two dumps, BEFORE and AFTER");
+        gl_diff_opts d = {.report = a->report, .min_growth = a->min_growth};
+        return gl_diff(&d, argv[optind], argv[optind + 1]);
+    }
+    int is_run = cmd == GL_CMD_RUN;
+    if (optind >= argc)
+        return usage_error(is_run                    ? "run: no program given"
+                           : cmd == GL_CMD_SNAPSHOT ? "snapshot: no process id given"
+                                                    : "report: no dump given");
+    if (cmd == GL_CMD_SNAPSHOT && argc - optind != 1)
+        return usage_error("snapshot: give exactly one process id");
+    struct env_supp env = {.defaults = 1, .ignore_setup = -1};
+    if (is_run)
+        gl_kv_parse(getenv("GOLEASH_OPTIONS"), env_supp_pair, &env);
+    if (a->report.ignore_setup < 0 && env.ignore_setup >= 0)
+        a->report.ignore_setup = env.ignore_setup;
+    /* Before PROG runs: a bad suppressions file is a usage error, not
+     * something to find out after a long test suite. */
+    gl_suppressions supp = {0};
+    int rc = GL_EXIT_USAGE;
+    if (load_suppressions(&supp, a, &env) == 0) {
+        a->report.suppressions = &supp;
+        if (is_run)
+            rc = gl_run(&a->report, a->keep_dir, a->allow_unsupported, argv + optind);
+        else if (cmd == GL_CMD_SNAPSHOT)
+            rc = gl_snapshot(&a->report, a->keep_dir, argv[optind], a->verbose);
+        else
+            rc = gl_analyze(&a->report, argv + optind, (size_t)(argc - optind));
+    }
+    gl_supp_free(&supp);
+    return rc;
+}
+
+static int command(int argc, char **argv, gl_cli_command cmd)
+{
+    cli_args a = {
+        .report = {.format = GL_FORMAT_TEXT, .min_park_ns = -1, .ignore_setup = -1},
+        .min_growth = 1,
+        .supp_files = calloc((size_t)argc, sizeof *a.supp_files),
+        .default_supp = 1,
+    };
+    if (!a.supp_files) {
+        fprintf(stderr, "goleash: out of memory\n");
+        return GL_EXIT_USAGE;
+    }
+    int rc = read_options(argc, argv, cmd, &a);
+    if (rc < 0)
+        rc = run_command(argc, argv, cmd, &a);
+    free(a.supp_files);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("no command given");
+    const char *name = argv[1];
+    if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        gl_cli_usage(stdout);
+        return GL_EXIT_CLEAN;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("goleash %s\n", GOLEASH_VERSION);
+        return GL_EXIT_CLEAN;
+    }
+    int cmd = gl_cli_command_of(name);
+    if (cmd >= 0)
+        return command(argc - 1, argv + 1, (gl_cli_command)cmd);
+    fprintf(stderr, "goleash: unknown command '%s'\n", name);
+    return usage_error(NULL);
+}

@@ -1,0 +1,214 @@
+/* Format detection and dispatch (load.h). */
+#include "readers/load.h"
+#include "model/build.h"
+#include "readers/input.h"
+#include "readers/gotrace.h"
+#include "readers/pprof.h"
+#include "util/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PEEK 4096
+
+static int append(gl_dump_list *l, gl_dump *d)
+{
+    if (gl_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+        return -1;
+    l->v[l->n++] = d;
+    return 0;
+}
+
+void gl_dump_list_free(gl_dump_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        gl_dump_free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+}
+
+/* Control bytes no text log holds (ESC stays: logs carry colour codes). */
+static int looks_binary(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b)
+            return 1;
+    }
+    return 0;
+}
+
+/* Appends d (NULL: the reader ran out of memory) to out; frees it on error. */
+static int hand_over(gl_input *in, gl_dump *d, gl_dump_list *out, gl_diag *diag)
+{
+    if (!d || append(out, d) != 0) {
+        gl_dump_free(d);
+        gl_input_error(in, 0, diag, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int read_goleash(gl_input *in, gl_dump_list *out, gl_diag *diag)
+{
+    unsigned char *buf;
+    size_t len;
+    if (gl_input_slurp(in, &buf, &len, diag) != 0)
+        return -1;
+    gl_dump *d;
+    int rc = gl_dump_read_buffer(gl_input_name(in), (const char *)buf, len, &d, diag);
+    free(buf);
+    return rc != 0 ? -1 : hand_over(in, d, out, diag);
+}
+
+/* Hands the finished dump over; frees it on error. */
+static int keep(gl_input *in, gl_build *b, gl_dump_list *out, gl_diag *diag)
+{
+    return hand_over(in, gl_build_finish(b), out, diag);
+}
+
+static int read_proto(gl_input *in, gl_dump_list *out, gl_diag *diag)
+{
+    unsigned char *buf;
+    size_t len;
+    if (gl_input_slurp(in, &buf, &len, diag) != 0)
+        return -1;
+    gl_build *b = gl_build_new(gl_input_name(in), "pprof-proto");
+    if (!b) {
+        free(buf);
+        gl_input_error(in, 0, diag, "out of memory");
+        return -1;
+    }
+    int rc = gl_parse_pprof_proto(gl_input_name(in), buf, len, b, diag);
+    free(buf);
+    if (rc != 0) {
+        gl_build_discard(b);
+        return -1;
+    }
+    return keep(in, b, out, diag);
+}
+
+typedef enum text_kind { TEXT_NONE, TEXT_TRACEBACK, TEXT_PPROF, TEXT_PPROF_LEAK } text_kind;
+
+static int profile_header(const char *s, size_t len, const char *what)
+{
+    size_t n = strlen(what);
+    if (len <= n || memcmp(s, what, n) != 0)
+        return 0;
+    for (size_t i = n; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* Where a dump starts in this line, after whatever prefix the log put
+ * before it. */
+static text_kind dump_start(const char *s, size_t len, size_t *at)
+{
+    const char *p = s;
+    while ((p = memmem(p, len - (size_t)(p - s), "goroutine", 9)) != NULL) {
+        size_t rest = len - (size_t)(p - s);
+        *at = (size_t)(p - s);
+        if (gl_gotrace_is_header(p, rest))
+            return TEXT_TRACEBACK;
+        if (profile_header(p, rest, "goroutine profile: total "))
+            return TEXT_PPROF;
+        if (profile_header(p, rest, "goroutineleak profile: total "))
+            return TEXT_PPROF_LEAK;
+        p += 9;
+    }
+    /* Go 1.26's leak profile header starts with "goroutineleak", found above. */
+    return TEXT_NONE;
+}
+
+static int read_text(gl_input *in, gl_dump_list *out, gl_diag *diag)
+{
+    size_t found = 0;
+    gl_diag warning = {{0}, 0, 0, 0};
+    for (;;) {
+        const char *s;
+        size_t len, at;
+        int r = gl_input_line(in, &s, &len, diag);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        text_kind kind = dump_start(s, len, &at);
+        if (kind == TEXT_NONE)
+            continue;
+        if (gl_input_set_prefix(in, s, at) != 0) {
+            gl_input_error(in, 0, diag, "out of memory");
+            return -1;
+        }
+        gl_input_unread(in);
+        const char *source = kind == TEXT_TRACEBACK ? "gc-traceback"
+                             : kind == TEXT_PPROF   ? "pprof-debug1"
+                                                    : "pprof-leak-debug1";
+        gl_build *b = gl_build_new(gl_input_name(in), source);
+        if (!b) {
+            gl_input_error(in, 0, diag, "out of memory");
+            return -1;
+        }
+        gl_diag one;
+        memset(&one, 0, sizeof one);
+        int rc = kind == TEXT_TRACEBACK ? gl_parse_gotrace(in, b, &one) : gl_parse_pprof_text(in, b, &one);
+        if (rc != 0) {
+            gl_build_discard(b);
+            *diag = one;
+            return -1;
+        }
+        if (keep(in, b, out, diag) != 0)
+            return -1;
+        found++;
+        /* The first warning of the input is the one shown; a truncated dump
+         * always is. */
+        if (one.msg[0] && (!warning.msg[0] || out->v[out->n - 1]->truncated)) {
+            unsigned n = warning.nwarnings;
+            warning = one;
+            warning.nwarnings += n;
+        } else {
+            warning.nwarnings += one.nwarnings;
+        }
+        gl_input_set_prefix(in, NULL, 0);
+    }
+    if (!found) {
+        gl_input_error(in, 0, diag,
+                       "no goroutine dump found (expected a goleash dump, Go traceback text with "
+                       "'goroutine N [...]:' headers, or a pprof goroutine profile)");
+        return -1;
+    }
+    *diag = warning;
+    return 0;
+}
+
+int gl_load_dumps(const char *path, gl_dump_list *out, gl_diag *diag)
+{
+    gl_diag local;
+    if (!diag)
+        diag = &local;
+    memset(diag, 0, sizeof *diag);
+    gl_input *in = gl_input_open(path, diag);
+    if (!in)
+        return -1;
+    size_t before = out->n;
+    size_t n = PEEK;
+    const unsigned char *head = gl_input_peek(in, &n, diag);
+    int rc;
+    size_t ml = strlen(GL_DUMP_MAGIC);
+    if (!head)
+        rc = -1;
+    else if (n > ml && memcmp(head, GL_DUMP_MAGIC, ml) == 0 && head[ml] == ' ')
+        rc = read_goleash(in, out, diag);
+    else if (looks_binary(head, n))
+        rc = read_proto(in, out, diag);
+    else
+        rc = read_text(in, out, diag);
+    if (rc != 0) {
+        while (out->n > before)
+            gl_dump_free(out->v[--out->n]);
+    }
+    gl_input_close(in);
+    return rc;
+}

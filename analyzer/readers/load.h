@@ -1,0 +1,28 @@
+/* Reads the dumps one input holds, whatever their format: goleash dumps, Go
+ * traceback text from gc or gccgo (alone, or in the middle of a log), pprof
+ * goroutine profiles (debug=1 text, debug=0 protobuf); gzip'd or plain; a
+ * path or `-` for stdin. docs/input-formats.md says what is accepted. */
+#ifndef GOLEASH_LOAD_H
+#define GOLEASH_LOAD_H
+
+#include <stddef.h>
+
+#include "format/dump_read.h"
+
+typedef struct gl_dump_list {
+    gl_dump **v;
+    size_t n, cap;
+} gl_dump_list;
+
+/* Appends every dump in path to out: a log can hold several (one per test
+ * binary that timed out, or one SIGQUIT after another); each becomes its own
+ * gl_dump, reported together like a process tree's dumps. Returns 0 (diag may
+ * hold the first warning, e.g. truncated, is_warning=1) or -1 with diag->msg
+ * = `goleash: FILE:LINE: what is wrong` (`goleash: FILE: ...` when no line
+ * is to blame); on error nothing is appended. */
+int gl_load_dumps(const char *path, gl_dump_list *out, gl_diag *diag);
+
+/* Frees the dumps and the list's array. */
+void gl_dump_list_free(gl_dump_list *l);
+
+#endif

@@ -1,0 +1,108 @@
+/* The main report and the report files (outputs.h). */
+#include "reports/outputs.h"
+#include "enrich/source_root.h"
+#include "reports/github.h"
+#include "reports/json.h"
+#include "reports/junit.h"
+#include "reports/out_path.h"
+#include "reports/sarif.h"
+#include "text_report/text_report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* What the report files need besides the report. */
+typedef struct out_ctx {
+    const gl_report_opts *o;
+    const gl_report *r;
+    const gl_warnings *w;
+    gl_dump *const *dumps;
+    size_t ndumps;
+    int64_t pid;
+    const char *program;       /* base name */
+    gl_source_root root;
+} out_ctx;
+
+typedef enum out_kind { OUT_MAIN, OUT_JSON, OUT_JUNIT, OUT_SARIF } out_kind;
+
+static int write_kind(FILE *out, out_kind kind, const out_ctx *c)
+{
+    switch (kind) {
+    case OUT_MAIN:
+        if (c->o->format == GL_FORMAT_TEXT) {
+            gl_text_opts t = {.pid = c->pid, .print_when_clean = 1, .max_frames = 0};
+            return gl_report_text(out, c->r, &t);
+        }
+        return gl_report_json(out, c->r, c->w);
+    case OUT_JSON:
+        return gl_report_json(out, c->r, c->w);
+    case OUT_JUNIT:
+        return gl_report_junit(out, c->r, c->dumps, c->ndumps, c->program);
+    case OUT_SARIF: {
+        char category[4096];
+        const char *pattern = c->o->sarif_category ? c->o->sarif_category : "goleash/%b/";
+        if (gl_out_path_expand(pattern, c->pid, c->program, category, sizeof category) != 0)
+            return -1;
+        gl_sarif_opts so = {.root = &c->root, .category = *category ? category : NULL};
+        return gl_report_sarif(out, c->r, &so);
+    }
+    }
+    return -1;
+}
+
+/* Writes one report to the file pattern names (stdout when NULL). */
+static int write_one(const char *pattern, out_kind kind, const out_ctx *c)
+{
+    char path[4096];
+    FILE *out = stdout;
+    if (pattern) {
+        if (gl_out_path_expand(pattern, c->pid, c->program, path, sizeof path) != 0) {
+            fprintf(stderr, "goleash: %s: path too long\n", pattern);
+            return -1;
+        }
+        if (gl_out_path_make_parent(path) != 0 || !(out = fopen(path, "w"))) {
+            fprintf(stderr, "goleash: %s: %s\n", path, strerror(errno));
+            return -1;
+        }
+    }
+    int rc = write_kind(out, kind, c);
+    if (fflush(out) != 0)
+        rc = -1;
+    if (out != stdout && fclose(out) != 0)
+        rc = -1;
+    if (rc != 0)
+        fprintf(stderr, "goleash: %s: cannot write the report\n", pattern ? path : "stdout");
+    return rc;
+}
+
+int gl_write_reports(const gl_report_opts *o, const gl_report *r, const gl_warnings *w, gl_dump *const *dumps,
+                         size_t ndumps)
+{
+    out_ctx c = {.o = o, .r = r, .w = w, .dumps = dumps, .ndumps = ndumps};
+    c.pid = o->pid ? o->pid : ndumps ? dumps[0]->pid : 0;
+    const char *program = o->program ? o->program : ndumps && dumps[0]->exe ? dumps[0]->exe : "";
+    c.program = *program ? gl_out_path_base(program) : "goleash";
+    if (!*c.program)
+        c.program = "goleash";
+    int annotate = o->annotations == GL_ANNOTATE_ON || (o->annotations == GL_ANNOTATE_AUTO && gl_github_actions_env());
+    if ((o->sarif_output || annotate) && gl_source_root_init(&c.root, o->source_root) != 0) {
+        fprintf(stderr, "goleash: cannot tell the source root (--source-root): %s\n", strerror(errno));
+        return -1;
+    }
+    int rc = write_one(o->output, OUT_MAIN, &c);
+    if (o->json_output && write_one(o->json_output, OUT_JSON, &c) != 0)
+        rc = -1;
+    if (o->junit_output && write_one(o->junit_output, OUT_JUNIT, &c) != 0)
+        rc = -1;
+    if (o->sarif_output && write_one(o->sarif_output, OUT_SARIF, &c) != 0)
+        rc = -1;
+    if (annotate) {
+        /* After the text report, so a report on stdout reads first. */
+        if (gl_report_github(stdout, r, &c.root) != 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "goleash: stdout: cannot write the GitHub annotations\n");
+            rc = -1;
+        }
+    }
+    return rc;
+}

@@ -1,0 +1,44 @@
+/* What a command reports and where: the main report (text or JSON, stdout
+ * or -o) and the report files written besides it (--json, --junit,
+ * --sarif, GitHub annotations). */
+#ifndef GOLEASH_REPORTS_OUTPUTS_H
+#define GOLEASH_REPORTS_OUTPUTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/model.h"
+#include "rules/rules.h"
+#include "warnings.h"
+
+struct gl_suppressions;
+
+typedef enum gl_format { GL_FORMAT_TEXT, GL_FORMAT_JSON } gl_format;
+
+typedef enum gl_annotations { GL_ANNOTATE_AUTO, GL_ANNOTATE_ON, GL_ANNOTATE_OFF } gl_annotations;
+
+typedef struct gl_report_opts {
+    gl_format format;
+    int64_t min_park_ns;    /* negative: each dump's own min_park */
+    const char *output;     /* NULL: stdout; paths may hold %p %b (out_path.h) */
+    int64_t pid;            /* banner pid and %p; 0: the first dump's */
+    /* Report files written besides the main report, NULL none. */
+    const char *json_output;
+    const char *junit_output;
+    const char *sarif_output;
+    const char *sarif_category; /* NULL: "goleash/%b/" */
+    const char *source_root;    /* NULL: $GITHUB_WORKSPACE, else the cwd */
+    gl_annotations annotations; /* AUTO: when GITHUB_ACTIONS=true */
+    const char *program;        /* for %b and the JUnit suite; NULL: the first dump's exe */
+    int loose;              /* --grouping loose: function and file only */
+    struct gl_suppressions *suppressions; /* applied to the report (hits are
+                             * counted on it), NULL: none */
+    int ignore_setup;       /* 1: leave out leaks spawned outside any test; negative: as each dump's process ran */
+} gl_report_opts;
+
+/* Writes the main report and every report file o asks for. Returns 0, or -1
+ * after printing why a file could not be written. */
+int gl_write_reports(const gl_report_opts *o, const gl_report *r, const gl_warnings *w, gl_dump *const *dumps,
+                     size_t ndumps);
+
+#endif

@@ -1,0 +1,39 @@
+/* The one parser of goleash dumps (docs/dump-format.md), shared by the shim's
+ * exit report and the analyzer. Never crashes on any input: anything that is
+ * not a well-formed dump is an error with a file and line number. */
+#ifndef GOLEASH_DUMP_READ_H
+#define GOLEASH_DUMP_READ_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "model/model.h"
+
+/* What went wrong (or the first thing worth a warning). msg is the complete
+ * message, ready to print: `goleash: FILE:LINE: what is wrong`.
+ * After an error: is_warning=0, line is the offending line (1-based).
+ * After success: msg is empty, or holds a warning (is_warning=1; a truncated
+ * dump always takes precedence over other warnings) and nwarnings counts them. */
+typedef struct gl_diag {
+    char msg[512];
+    int line;
+    int is_warning;
+    unsigned nwarnings;
+} gl_diag;
+
+/* The one shape of every reader's message, in diag->msg:
+ * `goleash: NAME:LINE: what` (`goleash: NAME: what` when line <= 0). */
+void gl_diag_vset(gl_diag *diag, const char *name, long line, int warning, const char *fmt, va_list ap);
+
+/* Read a dump. Return 0 and *out (free with gl_dump_free) on success, -1 and
+ * *out = NULL on error. A dump without `end` is a success with
+ * (*out)->truncated = 1 and a warning in diag. diag may be NULL. */
+int gl_dump_read_file(const char *path, gl_dump **out, gl_diag *diag);
+
+/* Same, from memory; name is used in messages and stored as d->path.
+ * buf need not be NUL-terminated and may hold any bytes. */
+int gl_dump_read_buffer(const char *name, const char *buf, size_t len, gl_dump **out, gl_diag *diag);
+
+/* gl_dump_free and gl_dump_intern: model/model.h. */
+
+#endif

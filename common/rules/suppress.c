@@ -1,0 +1,367 @@
+#include "rules/suppress.h"
+#include "rules/judge.h"
+
+#include "util/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A suppressions file is a short hand-written list; anything this big is
+ * the wrong file given by mistake. */
+#define MAX_FILE_BYTES (16u << 20)
+
+static const struct {
+    const char *name;
+    gl_supp_kind kind;
+} kinds[] = {
+    {"stack", GL_SUPP_STACK},
+    {"top", GL_SUPP_TOP},
+    {"created", GL_SUPP_CREATED},
+    {"file", GL_SUPP_FILE},
+    {"test", GL_SUPP_TEST},
+};
+
+const char *gl_supp_kind_name(gl_supp_kind k)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (kinds[i].kind == k)
+            return kinds[i].name;
+    return "?";
+}
+
+int gl_supp_glob(const char *p, const char *s)
+{
+    if (!p || !s)
+        return 0;
+    /* Greedy with one backtrack point: a later '*' supersedes an earlier
+     * one, so this is linear in practice and never recurses. */
+    const char *star = NULL, *resume = NULL;
+    while (*s) {
+        if (*p == '*') {
+            star = p++;
+            resume = s;
+        } else if (*p == *s) {
+            p++;
+            s++;
+        } else if (star) {
+            p = star + 1;
+            s = ++resume;
+        } else {
+            return 0;
+        }
+    }
+    while (*p == '*')
+        p++;
+    return *p == '\0';
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* gc spells a pointer-receiver method `pkg.(*T).M`, gccgo `pkg.T.M`: rules
+ * copied from gc tracebacks or goleak option lists still match. */
+static void rewrite_gc_receivers(char *p)
+{
+    char *out = p;
+    for (char *in = p; *in;) {
+        if (in[0] == '(' && in[1] == '*') {
+            char *close = in + 2;
+            while (*close && *close != ')' && *close != '(' && *close != '*')
+                close++;
+            if (*close == ')' && close > in + 2 && close[1] == '.') {
+                size_t n = (size_t)(close - (in + 2));
+                memmove(out, in + 2, n);
+                out += n;
+                in = close + 1;
+                continue;
+            }
+        }
+        *out++ = *in++;
+    }
+    *out = '\0';
+}
+
+static char *copy_range(const char *b, const char *e)
+{
+    char *s = malloc((size_t)(e - b) + 1);
+    if (s) {
+        memcpy(s, b, (size_t)(e - b));
+        s[e - b] = '\0';
+    }
+    return s;
+}
+
+static const char *add_origin(gl_suppressions *s, const char *origin)
+{
+    for (size_t i = 0; i < s->norigins; i++)
+        if (strcmp(s->origins[i], origin) == 0)
+            return s->origins[i];
+    char **o = realloc(s->origins, (s->norigins + 1) * sizeof *o);
+    if (!o)
+        return NULL;
+    s->origins = o;
+    if (!(o[s->norigins] = strdup(origin)))
+        return NULL;
+    return o[s->norigins++];
+}
+
+static void set_error(gl_supp_error *err, const char *origin, int line, const char *what)
+{
+    if (!err)
+        return;
+    err->line = line;
+    if (line)
+        snprintf(err->msg, sizeof err->msg, "goleash: %s:%d: %s", origin, line, what);
+    else
+        snprintf(err->msg, sizeof err->msg, "goleash: %s: %s", origin, what);
+}
+
+/* Parses one line [b, e) (no '\n' in it). 0: a rule was added or the line
+ * holds none; -1: error written to what. */
+static int parse_line(gl_suppressions *s, const char *origin, int line, const char *b, const char *e,
+                      char *what, size_t wlen)
+{
+    if (memchr(b, '\0', (size_t)(e - b))) {
+        snprintf(what, wlen, "NUL byte in the line (not a text file?)");
+        return -1;
+    }
+    while (b < e && is_blank(*b))
+        b++;
+    while (e > b && is_blank(e[-1]))
+        e--;
+    if (b == e || *b == '#')
+        return 0;
+    const char *colon = memchr(b, ':', (size_t)(e - b));
+    if (!colon) {
+        snprintf(what, wlen, "expected KIND:PATTERN (stack, top, created, file or test), got '%.*s'",
+                 (int)(e - b > 80 ? 80 : e - b), b);
+        return -1;
+    }
+    const char *kb = b, *ke = colon;
+    while (ke > kb && is_blank(ke[-1]))
+        ke--;
+    size_t klen = (size_t)(ke - kb);
+    int kind = -1;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strlen(kinds[i].name) == klen && memcmp(kinds[i].name, kb, klen) == 0)
+            kind = (int)kinds[i].kind;
+    if (kind < 0) {
+        snprintf(what, wlen, "unknown suppression kind '%.*s'", (int)(klen > 80 ? 80 : klen), kb);
+        return -1;
+    }
+    const char *pb = colon + 1;
+    while (pb < e && is_blank(*pb))
+        pb++;
+    if (pb == e) {
+        snprintf(what, wlen, "empty pattern for '%.*s'", (int)klen, kb);
+        return -1;
+    }
+    if (gl_grow((void **)&s->rules, &s->cap, s->n + 1, sizeof *s->rules) != 0) {
+        snprintf(what, wlen, "out of memory");
+        return -1;
+    }
+    gl_supp_rule *r = &s->rules[s->n];
+    memset(r, 0, sizeof *r);
+    r->kind = (gl_supp_kind)kind;
+    r->origin = origin;
+    r->line = line;
+    r->text = copy_range(b, e);
+    r->pattern = copy_range(pb, e);
+    if (!r->text || !r->pattern) {
+        free(r->text);
+        free(r->pattern);
+        snprintf(what, wlen, "out of memory");
+        return -1;
+    }
+    if (r->kind == GL_SUPP_STACK || r->kind == GL_SUPP_TOP || r->kind == GL_SUPP_CREATED)
+        rewrite_gc_receivers(r->pattern);
+    s->n++;
+    return 0;
+}
+
+int gl_supp_parse(gl_suppressions *s, const char *origin, const char *text, size_t len, gl_supp_error *err)
+{
+    size_t first = s->n;
+    const char *org = add_origin(s, origin);
+    if (!org) {
+        set_error(err, origin, 0, "out of memory");
+        return -1;
+    }
+    int line = 0;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        line++;
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        char what[256];
+        if (parse_line(s, org, line, p, le, what, sizeof what) != 0) {
+            set_error(err, origin, line, what);
+            /* All or nothing: a half-applied file would hide which rules
+             * are missing. */
+            while (s->n > first) {
+                s->n--;
+                free(s->rules[s->n].text);
+                free(s->rules[s->n].pattern);
+            }
+            return -1;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    return 0;
+}
+
+int gl_supp_load_file(gl_suppressions *s, const char *path, gl_supp_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        set_error(err, path, 0, strerror(errno));
+        return -1;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int rc = 0;
+    for (;;) {
+        if (len == cap) {
+            if (cap >= MAX_FILE_BYTES) {
+                set_error(err, path, 0, "too large for a suppressions file (over 16 MiB)");
+                rc = -1;
+                break;
+            }
+            size_t ncap = cap ? cap * 2 : 4096;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                set_error(err, path, 0, "out of memory");
+                rc = -1;
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                set_error(err, path, 0, strerror(errno ? errno : EIO));
+                rc = -1;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (rc == 0)
+        rc = gl_supp_parse(s, path, buf ? buf : "", len, err);
+    free(buf);
+    return rc;
+}
+
+int gl_supp_load_default(gl_suppressions *s, gl_supp_error *err)
+{
+    return gl_supp_parse(s, GL_SUPP_DEFAULT_ORIGIN, gl_supp_default_text, strlen(gl_supp_default_text), err);
+}
+
+void gl_supp_free(gl_suppressions *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->rules[i].text);
+        free(s->rules[i].pattern);
+    }
+    free(s->rules);
+    for (size_t i = 0; i < s->norigins; i++)
+        free(s->origins[i]);
+    free(s->origins);
+    memset(s, 0, sizeof *s);
+}
+
+/* A function name matched as the patterns are written: gc's `(*T).`
+ * receivers read as gccgo's `T.` (the patterns were rewritten the same way). */
+static int func_matches(const char *pattern, const char *name)
+{
+    if (!name || !strstr(name, "(*"))
+        return gl_supp_glob(pattern, name);
+    char buf[512];
+    char *s = strlen(name) < sizeof buf ? strcpy(buf, name) : strdup(name);
+    if (!s)
+        return 0;
+    rewrite_gc_receivers(s);
+    int m = gl_supp_glob(pattern, s);
+    if (s != buf)
+        free(s);
+    return m;
+}
+
+static int stack_matches(const char *pattern, const gl_stack *st, int by_file)
+{
+    for (size_t i = 0; st && i < st->n; i++)
+        if (by_file ? gl_supp_glob(pattern, st->frames[i].file) : func_matches(pattern, st->frames[i].function))
+            return 1;
+    return 0;
+}
+
+static int rule_matches(const gl_supp_rule *r, const gl_leak_group *g)
+{
+    switch (r->kind) {
+    case GL_SUPP_STACK:
+        return stack_matches(r->pattern, g->stack, 0);
+    case GL_SUPP_TOP:
+        return g->blocked_at && func_matches(r->pattern, g->blocked_at->function);
+    case GL_SUPP_CREATED:
+        return stack_matches(r->pattern, g->created, 0);
+    case GL_SUPP_FILE:
+        return stack_matches(r->pattern, g->stack, 1);
+    case GL_SUPP_TEST:
+        return gl_supp_glob(r->pattern, g->test);
+    }
+    return 0;
+}
+
+const gl_supp_rule *gl_supp_match(const gl_suppressions *s, const gl_leak_group *g)
+{
+    for (size_t i = 0; s && i < s->n; i++)
+        if (rule_matches(&s->rules[i], g))
+            return &s->rules[i];
+    return NULL;
+}
+
+void gl_supp_apply(gl_suppressions *s, gl_report *r)
+{
+    r->suppressions = s;
+    if (!s || !s->n)
+        return;
+    size_t kept = 0;
+    for (size_t i = 0; i < r->ngroups; i++) {
+        gl_leak_group *g = &r->groups[i];
+        gl_supp_rule *rule = (gl_supp_rule *)gl_supp_match(s, g);
+        if (!rule) {
+            r->groups[kept++] = *g;
+            continue;
+        }
+        rule->hit_groups++;
+        rule->hit_goroutines += g->count;
+        r->suppressed_groups++;
+        r->suppressed += g->count;
+        r->leaked -= g->count;
+        gl_group_release(g);
+    }
+    r->ngroups = kept;
+}
+
+size_t gl_supp_used(const gl_suppressions *s, size_t *from_user)
+{
+    size_t used = 0, user = 0;
+    for (size_t i = 0; s && i < s->n; i++) {
+        if (!s->rules[i].hit_groups)
+            continue;
+        used++;
+        if (strcmp(s->rules[i].origin, GL_SUPP_DEFAULT_ORIGIN) != 0)
+            user++;
+    }
+    if (from_user)
+        *from_user = user;
+    return used;
+}

@@ -1,0 +1,56 @@
+/* What the dump writer works from: a copy of the registry taken record by
+ * record under its locks (snapshot.c), and the process's module map and
+ * symbol names (modules.c). Private to shim/dump/. */
+#ifndef GOLEASH_SHIM_DUMP_SNAPSHOT_H
+#define GOLEASH_SHIM_DUMP_SNAPSHOT_H
+
+#include "core/registry.h"
+
+/* A growable array in shim memory. */
+typedef struct gl_vec {
+    char *p;
+    size_t n, cap, elem;
+} gl_vec;
+
+GL_HIDDEN void *gl_vec_push(gl_vec *v); /* NULL when out of memory */
+GL_HIDDEN void gl_vec_free(gl_vec *v);
+
+/* A set of 64-bit keys. */
+typedef struct gl_key_set gl_key_set;
+GL_HIDDEN bool gl_set_add(gl_key_set **s, uint64_t key); /* true when key was new */
+GL_HIDDEN bool gl_set_has(gl_key_set *const *s, uint64_t key);
+GL_HIDDEN void gl_set_free(gl_key_set **s);
+
+typedef struct gl_snapshot {
+    int64_t now;           /* gl_now_ns() when it was taken */
+    gl_vec gs;             /* gl_g copies: live, then exited ancestors */
+    gl_vec chans;          /* gl_chan_rec copies: what parked goroutines wait on */
+    gl_vec ctxs;           /* gl_ctx_rec copies: whose Done() those channels are */
+    gl_vec stacks;         /* gl_istack *: every stack the copies point to */
+    gl_key_set *gids, *stack_ids, *chan_addrs, *ctx_addrs;
+} gl_snapshot;
+
+GL_HIDDEN void gl_snapshot_take(gl_snapshot *s);
+GL_HIDDEN void gl_snapshot_free(gl_snapshot *s);
+
+/* ---- modules.c ---- */
+#define GL_DUMP_MAX_MODULES 512
+typedef struct gl_dump_module {
+    uintptr_t base, lo, hi;
+    char build_id[2 * 128 + 1]; /* go-linked test binaries carry 83-byte ids */
+    char path[512];
+} gl_dump_module;
+
+typedef struct gl_dump_modules {
+    gl_dump_module m[GL_DUMP_MAX_MODULES];
+    int n;
+} gl_dump_modules;
+
+GL_HIDDEN void gl_modules_read(gl_dump_modules *ms);
+GL_HIDDEN int gl_module_of(const gl_dump_modules *ms, uintptr_t pc); /* -1 none */
+/* The function pc is in and pc's offset into it; "?" when unknown. */
+GL_HIDDEN void gl_resolve_name(uintptr_t pc, char *name, size_t cap, uint64_t *off);
+/* Runtime-internal goroutines by their start function. */
+GL_HIDDEN bool gl_system_start(const char *name);
+
+#endif

@@ -1,0 +1,23 @@
+/* sync waits all park as "semacquire" (Cond as "sync.Cond.Wait"): the note
+ * left here tells runtime.gopark which kind of object it is and where. */
+#include "interpose/interpose.h"
+
+#define SYNC_WAIT(cname, sym, field, kind)                                                   \
+    void cname(void *obj) __asm__(sym);                                                      \
+    void cname(void *obj)                                                                    \
+    {                                                                                        \
+        void (*real)(void *) = GL_REAL(field, sym);          \
+        if (!gl_active()) {                                                                  \
+            real(obj);                                                                       \
+            return;                                                                          \
+        }                                                                                    \
+        gl_pending_op saved = gl_note_push(kind, (uintptr_t)obj, NULL, 0);                   \
+        real(obj);                                                                           \
+        gl_note_pop(&saved);                                                                 \
+    }
+
+SYNC_WAIT(gl_mutex_lock, "sync.Mutex.Lock", mutex_lock, GL_WAIT_MUTEX)
+SYNC_WAIT(gl_rwmutex_lock, "sync.RWMutex.Lock", rwmutex_lock, GL_WAIT_RWMUTEX)
+SYNC_WAIT(gl_rwmutex_rlock, "sync.RWMutex.RLock", rwmutex_rlock, GL_WAIT_RWMUTEX_R)
+SYNC_WAIT(gl_waitgroup_wait, "sync.WaitGroup.Wait", waitgroup_wait, GL_WAIT_WAITGROUP)
+SYNC_WAIT(gl_cond_wait, "sync.Cond.Wait", cond_wait, GL_WAIT_COND)

@@ -1,0 +1,28 @@
+/* The one main() body of every unit test executable: run the suites, exit
+ * non-zero when any test failed. */
+#ifndef GOLEASH_TEST_RUN_SUITES_H
+#define GOLEASH_TEST_RUN_SUITES_H
+
+#include <check.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+/* mode: how much Check prints (CK_VERBOSE, CK_NORMAL); in_process: run the
+ * tests in this process (the shim's registry and intern tables are
+ * process-global state the shim tests build on), not each in a fork. */
+static inline int gl_run_suites(Suite *const *suites, size_t n, enum print_output mode, int in_process)
+{
+    SRunner *sr = srunner_create(suites[0]);
+    for (size_t i = 1; i < n; i++)
+        srunner_add_suite(sr, suites[i]);
+    if (in_process)
+        srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, mode);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+#define GL_SUITES(...) ((Suite *const[]){__VA_ARGS__}), sizeof((Suite *const[]){__VA_ARGS__}) / sizeof(Suite *)
+
+#endif
