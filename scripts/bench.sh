@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # goleash overhead benchmark: runs gccgo microbenchmarks with and without the
-# LD_PRELOAD shim in one run and compares them against the overhead targets.
+# LD_PRELOAD shim in one run and compares them against the overhead targets,
+# then the gc backend's cost (scripts/bench/gc/gc_overhead.py: `go test`
+# with and without `-exec 'goleash run --'`, and the snapshot pause).
 #
-#   scripts/bench.sh [--quick] [--runs N] [--keep]
-#   SHIM=/path/to/libgoleash.so scripts/bench.sh
+#   scripts/bench.sh [--quick] [--runs N] [--keep] [--no-gc]
+#   SHIM=/path/to/libgoleash.so GOLEASH=/path/to/goleash GO=/path/to/go scripts/bench.sh
 #
 # Each benchmark (scripts/bench/*.go) times its own hot loop with time.Now()
 # and prints one line "RESULT <name> ns_per_op=... ...", so process start-up
@@ -12,6 +14,7 @@
 #
 # Exit status: 0 all targets met, 1 a target missed, 2 setup problem
 # (shim missing, gccgo missing, build failure, a benchmark crashed).
+# GO is the gc toolchain (default /usr/local/go/bin/go, never PATH's).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,13 +22,16 @@ root="$(cd "$here/.." && pwd)"
 src="$here/bench"
 
 SHIM="${SHIM:-$root/build/shim/libgoleash.so}"
+GOLEASH="${GOLEASH:-$root/build/analyzer/goleash}"
+GO="${GO:-/usr/local/go/bin/go}"
+gc=1
 GOLEASH_BENCH_OPTIONS="${GOLEASH_BENCH_OPTIONS:-report=0:exitcode=0}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-600}"
 quick=0
 keep=0
 runs=""
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -33,6 +39,7 @@ while [ $# -gt 0 ]; do
         --runs) shift; runs="${1:?--runs needs a number}" ;;
         --runs=*) runs="${1#--runs=}" ;;
         --keep) keep=1 ;;
+        --no-gc) gc=0 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "bench.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -208,5 +215,16 @@ print("VERDICT: PASS (all targets met)" if ok else "VERDICT: FAIL (target missed
 sys.exit(0 if ok else 1)
 PY
 rc=$?
+
+if [ "$gc" = 1 ]; then
+    echo
+    [ -x "$GOLEASH" ] || die2 "goleash not found: $GOLEASH"
+    [ -x "$GO" ] || die2 "gc toolchain not found: $GO (GO=/path/to/go)"
+    gc_args=(--goleash "$GOLEASH" --go "$GO" --runs "$runs")
+    [ "$quick" = 1 ] && gc_args+=(--packages sync,context --sizes 10000)
+    python3 "$here/bench/gc/gc_overhead.py" "${gc_args[@]}"
+    gc_rc=$?
+    [ "$gc_rc" -gt "$rc" ] && rc=$gc_rc
+fi
 set -e
 exit "$rc"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian (bookworm) machine for goleash, builds it, and runs
-# the main job: a leaky example program under the shim, showing the report.
+# the main job: a leaky example program built with gc under `goleash run`,
+# then built with gccgo under the shim, showing the reports.
 #   --no-demo   install and build only (CI)
+# Go itself is the machine's: gc at /usr/local/go (never whatever `go` is
+# first in PATH); Go 1.27 is fetched through the module proxy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +29,17 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
+GO=/usr/local/go/bin/go
+GO_NEWEST=go1.27.3
+if [[ ! -x $GO ]]; then
+  echo "bootstrap: no Go at $GO (the gc toolchain goleash's gc backend is tested with)" >&2
+  exit 1
+fi
+# The newest release, for the gc suite: fetched now so that a missing
+# module proxy fails here, not in the middle of the tests.
+echo "==> $($GO version); fetching $GO_NEWEST"
+GOTOOLCHAIN=$GO_NEWEST GOFLAGS= "$GO" version
+
 if [[ ! -f build/build.ninja ]]; then
   meson setup build --buildtype=debugoptimized
 fi
@@ -33,6 +47,16 @@ ninja -C build
 
 if ((demo)); then
   mkdir -p build/examples
+  echo "==> a gc build: $GO build -o build/examples/leaky-gc examples/leaky/main.go"
+  GOTOOLCHAIN=local GOFLAGS= "$GO" build -o build/examples/leaky-gc examples/leaky/main.go
+  echo "==> build/analyzer/goleash run -- build/examples/leaky-gc"
+  set +e
+  build/analyzer/goleash run -- build/examples/leaky-gc
+  rc=$?
+  set -e
+  echo "==> exit code $rc (1: leaks found)"
+  echo
+  echo "==> a gccgo build under the shim alone"
   gccgo -g -O0 examples/leaky/main.go -o build/examples/leaky
   echo "==> LD_PRELOAD=build/shim/libgoleash.so build/examples/leaky"
   set +e

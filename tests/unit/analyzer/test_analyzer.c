@@ -502,6 +502,26 @@ START_TEST(truncated_dump_warns_and_reports)
 }
 END_TEST
 
+/* Goroutines the gc backend could not read are never silently missing. */
+START_TEST(unreadable_goroutines_are_warned_about)
+{
+    char path[] = "/tmp/goleash-unreadable.XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    const char *dump = "goleash-dump 1\n"
+                       "info pid=7 ppid=1 exe=/x reason=exit status=0 mono_ns=1 wall_ns=1 runtime=gc unreadable=3\n"
+                       "goroutine id=1 state=running\n"
+                       "end goroutines=1 chans=0 contexts=0 stacks=0\n";
+    ck_assert_int_eq(write(fd, dump, strlen(dump)), (ssize_t)strlen(dump));
+    close(fd);
+    cli_result *r = cli(NULL, ARGS("report", path));
+    unlink(path);
+    ck_assert_int_eq(r->code, 0);
+    ck_assert_msg(strstr(r->err, "3 goroutine(s) of process 7 could not be read: they are not in the report"),
+                  "stderr: %s", r->err);
+}
+END_TEST
+
 /* ---- goleash run, with a stand-in shim and programs that write dumps ----- */
 
 static char shim_env[4200];
@@ -691,6 +711,7 @@ int main(void)
     tcase_add_test(tc, report_files_with_placeholders);
     tcase_add_test(tc, github_annotations_follow_the_environment);
     tcase_add_test(tc, truncated_dump_warns_and_reports);
+    tcase_add_test(tc, unreadable_goroutines_are_warned_about);
     tcase_add_test(tc, diff_flags_groups_that_grew);
     tcase_add_test(tc, run_reports_the_dumps_of_the_program);
     tcase_add_test(tc, run_without_dump_keeps_the_exit_code);

@@ -230,6 +230,56 @@ START_TEST(end_without_newline_is_complete)
 }
 END_TEST
 
+/* A gc backend's dump: file:line on sym records, inlined calls expanded
+ * innermost first, wrappers left out, creation chains (callers=1) not
+ * expanded, gc's own reason string and start name kept, unreadable
+ * goroutines counted. */
+START_TEST(reads_the_gc_writers_records)
+{
+    gl_dump *d = parse_ok("goleash-dump 1\n"
+                          "info pid=7 ppid=1 exe=/x reason=exit status=0 mono_ns=1 wall_ns=1 runtime=gc "
+                          "goversion=go1.26.8 layout=DWARF unreadable=2\n"
+                          "sym pc=0x1000 mod=0 off=0x10 name=main.outer file=/s/a.go line=40\n"
+                          "inline pc=0x1000 depth=0 name=main.inner file=/s/b.go line=12\n"
+                          "inline pc=0x1000 depth=1 name=main.wrap file=/s/a.go line=30 wrapper=1\n"
+                          "sym pc=0x2000 mod=0 off=0x4 name=main.main.gowrap1 file=/s/a.go line=50 wrapper=1\n"
+                          "stack id=1 pcs=0x1000,0x2000 truncated=0\n"
+                          "stack id=2 pcs=0x1000 truncated=0 callers=1\n"
+                          "goroutine id=5 parent=1 start=0x2000 start_name=main.worker created=2 system=0 "
+                          "state=parked reason=20 reason_text=sync.WaitGroup.Wait wait=waitgroup stack=1 chans=\n"
+                          "end goroutines=1 chans=0 contexts=0 stacks=2\n");
+    ck_assert_uint_eq(d->unreadable, 2);
+    const gl_goroutine *g = gl_dump_goroutine(d, 5);
+    ck_assert_ptr_nonnull(g);
+    ck_assert_str_eq(g->start_function, "main.worker");
+    ck_assert_str_eq(g->reason_text, "sync.WaitGroup.Wait");
+    const gl_stack *st = g->stack;
+    ck_assert_uint_eq(st->n, 2);
+    ck_assert_str_eq(st->frames[0].function, "main.inner");
+    ck_assert_str_eq(st->frames[0].file, "/s/b.go");
+    ck_assert_int_eq(st->frames[0].line, 12);
+    ck_assert_str_eq(st->frames[1].function, "main.outer");
+    ck_assert_str_eq(st->frames[1].file, "/s/a.go");
+    ck_assert_int_eq(st->frames[1].line, 40);
+    ck_assert_uint_eq(g->created->n, 1);
+    ck_assert_str_eq(g->created->frames[0].function, "main.inner");
+    gl_dump_free(d);
+}
+END_TEST
+
+START_TEST(inline_records_must_follow_their_sym_in_order)
+{
+    gl_diag diag;
+    gl_dump *d = NULL;
+    const char *orphan = TEST_HEADER "inline pc=0x1000 depth=0 name=f file=/a.go line=1\n";
+    ck_assert_int_eq(gl_dump_read_buffer("t", orphan, strlen(orphan), &d, &diag), -1);
+    ck_assert_str_eq(diag.msg, "goleash: t:3: sym 0x1000 not defined");
+    const char *gap = TEST_HEADER "sym pc=0x1000 mod=0 name=f\ninline pc=0x1000 depth=1 name=g file=/a.go line=1\n";
+    ck_assert_int_eq(gl_dump_read_buffer("t", gap, strlen(gap), &d, &diag), -1);
+    ck_assert_str_eq(diag.msg, "goleash: t:4: inline depth 1 out of order");
+}
+END_TEST
+
 START_TEST(skips_unknown_lower_case_records_and_keys)
 {
     gl_dump *d = parse_ok(TEST_HEADER
@@ -409,6 +459,8 @@ Suite *dump_read_suite(void)
     tcase_add_test(tc, missing_file_is_an_error);
     tcase_add_test(tc, truncated_dump_is_a_warning);
     tcase_add_test(tc, end_without_newline_is_complete);
+    tcase_add_test(tc, reads_the_gc_writers_records);
+    tcase_add_test(tc, inline_records_must_follow_their_sym_in_order);
     tcase_add_test(tc, skips_unknown_lower_case_records_and_keys);
     tcase_add_test(tc, duplicate_ids_keep_the_first_with_a_warning);
     tcase_add_test(tc, keeps_the_newest_touches);
