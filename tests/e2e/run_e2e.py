@@ -488,8 +488,16 @@ def mode_program(args, tmp):
                 report = json.load(f)
         except ValueError as ex:
             chk.errors.append("goleash run: %s is not valid JSON: %s" % (out, ex))
+    finish_report_checks(chk, report, spec, args.src, g)
+    log("OK: %s leaked=%d groups=%s" % (os.path.basename(args.src), e["_leaked"],
+                                         e["groups"]))
+
+
+def finish_report_checks(chk, report, spec, src, g):
+    """Checks the JSON report (None: missing) against the header
+    expectations and fails with the actual groups and goleash's stderr."""
     if report is not None:
-        check_report(chk, report, spec, args.src, "json")
+        check_report(chk, report, spec, src, "json")
     ctx = ""
     if report is not None:
         ctx = "--- actual groups (%s) ---\n%s" % (
@@ -497,8 +505,6 @@ def mode_program(args, tmp):
     if chk.errors and g.stderr:
         ctx += "\n--- goleash run stderr (tail) ---\n" + tail(g.stderr, 20)
     chk.raise_if_failed(ctx)
-    log("OK: %s leaked=%d groups=%s" % (os.path.basename(args.src), e["_leaked"],
-                                         e["groups"]))
 
 
 def mode_gc(args, tmp):
@@ -528,15 +534,7 @@ def mode_gc(args, tmp):
             report = json.load(f)
     except (OSError, ValueError) as ex:
         chk.errors.append("goleash run: no JSON report (%s)\n--- stderr ---\n%s" % (ex, tail(g.stderr)))
-    if report is not None:
-        check_report(chk, report, spec, args.src, "json")
-    ctx = ""
-    if report is not None:
-        ctx = "--- actual groups (%s) ---\n%s" % (
-            json.dumps(report.get("summary")), describe_groups(report.get("leaks") or []))
-    if chk.errors and g.stderr:
-        ctx += "\n--- goleash run stderr (tail) ---\n" + tail(g.stderr, 20)
-    chk.raise_if_failed(ctx)
+    finish_report_checks(chk, report, spec, args.src, g)
     log("OK (gc %s): %s leaked=%d groups=%s" % (args.gotoolchain or args.go, os.path.basename(args.src),
                                              e["_leaked"], e["groups"]))
 
