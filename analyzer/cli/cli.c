@@ -14,6 +14,7 @@ enum { SECTION_OPTIONS, SECTION_FILES, SECTION_HIDDEN };
 #define TAKES_DIFF (1u << GL_CMD_DIFF)
 #define TAKES_SNAPSHOT (1u << GL_CMD_SNAPSHOT)
 #define TAKES_RUN_SNAPSHOT (TAKES_RUN | TAKES_SNAPSHOT)
+#define TAKES_REPORTS (TAKES_REPORT | TAKES_RUN | TAKES_SNAPSHOT)
 
 /* getopt's code of an option without a letter. */
 #define CODE_BASE 256
@@ -56,12 +57,18 @@ int gl_cli_command_of(const char *name)
     return -1;
 }
 
+const char *gl_cli_command_name(gl_cli_command cmd)
+{
+    return commands[cmd].name;
+}
+
 const char *gl_cli_short_options(void)
 {
-    static char spec[2 + 2 * GL_CLI_OPTION_COUNT];
+    static char spec[3 + 2 * GL_CLI_OPTION_COUNT];
     if (!spec[0]) {
         size_t n = 0;
         spec[n++] = '+';
+        spec[n++] = ':'; /* a missing argument is ':', so we can say which */
         for (int i = 0; i < GL_CLI_OPTION_COUNT; i++) {
             if (!options[i].letter)
                 continue;
@@ -82,7 +89,7 @@ int gl_cli_option_of(int code)
 {
     if (code >= CODE_BASE && code < CODE_BASE + GL_CLI_OPTION_COUNT)
         return code - CODE_BASE;
-    for (int i = 0; code != '?' && i < GL_CLI_OPTION_COUNT; i++)
+    for (int i = 0; code != '?' && code != ':' && i < GL_CLI_OPTION_COUNT; i++)
         if (options[i].letter && options[i].letter == code)
             return i;
     return -1;
@@ -92,15 +99,14 @@ int gl_cli_takes(gl_cli_command cmd, gl_cli_option opt, char *buf, size_t len)
 {
     if (options[opt].takes & (1u << cmd))
         return 1;
-    buf[0] = 0;
+    int n = 0, total = 0;
     for (int c = 0; c < GL_CMD_COUNT; c++)
-        if (options[opt].takes & (1u << c)) {
-            size_t n = strlen(buf);
-            if (n)
-                snprintf(buf + n, len - n, " and %s", commands[c].name);
-            else
-                snprintf(buf, len, "--%s is for %s", options[opt].name, commands[c].name);
-        }
+        total += !!(options[opt].takes & (1u << c));
+    size_t at = (size_t)snprintf(buf, len, "--%s is for", options[opt].name);
+    for (int c = 0; c < GL_CMD_COUNT && at < len; c++)
+        if (options[opt].takes & (1u << c))
+            at += (size_t)snprintf(buf + at, len - at, "%s %s", n++ == 0 ? "" : n == total ? " and" : ",",
+                                   commands[c].name);
     return 0;
 }
 
@@ -144,11 +150,16 @@ static void put_option(FILE *out, int i)
     put_lines(out, help, HELP_COLUMN);
 }
 
-static void put_section(FILE *out, int section)
+/* The options of section that cmd takes (-1: every command's). */
+static int put_section(FILE *out, int section, int cmd)
 {
+    int n = 0;
     for (int i = 0; i < GL_CLI_OPTION_COUNT; i++)
-        if (options[i].section == section)
+        if (options[i].section == section && (cmd < 0 || options[i].takes & (1u << cmd))) {
             put_option(out, i);
+            n++;
+        }
+    return n;
 }
 
 static const char files_intro[] =
@@ -182,9 +193,39 @@ void gl_cli_usage(FILE *out)
         fprintf(out, "%-*s", COMMAND_COLUMN, commands[c].name);
         put_lines(out, commands[c].help, COMMAND_COLUMN);
     }
-    fputs("\noptions:\n", out);
-    put_section(out, SECTION_OPTIONS);
+    fputs("\noptions (goleash COMMAND --help: a command's own):\n", out);
+    put_section(out, SECTION_OPTIONS, -1);
     fprintf(out, "\n%s", files_intro);
-    put_section(out, SECTION_FILES);
+    put_section(out, SECTION_FILES, -1);
     fprintf(out, "%s\n%s", files_paths, environment_and_exit);
+}
+
+void gl_cli_usage_command(FILE *out, gl_cli_command cmd)
+{
+    fprintf(out, "usage: %s\n\n", commands[cmd].usage);
+    put_lines(out, commands[cmd].help, 0);
+    fputs("\noptions:\n", out);
+    put_section(out, SECTION_OPTIONS, (int)cmd);
+    if (options[GL_CLI_JSON].takes & (1u << cmd)) {
+        fprintf(out, "\n%s", files_intro);
+        put_section(out, SECTION_FILES, (int)cmd);
+        fputs(files_paths, out);
+    }
+    fputs("\nMore: goleash --help, docs/ in the source tree.\n", out);
+}
+
+void gl_cli_option_error(char *const *argv, int code, int optopt_, int optind_, char *buf, size_t len)
+{
+    const char *word = optind_ > 0 ? argv[optind_ - 1] : "";
+    int is_long = strncmp(word, "--", 2) == 0;
+    if (code == ':') {
+        if (is_long)
+            snprintf(buf, len, "option '%.*s' needs an argument", (int)strcspn(word, "="), word);
+        else
+            snprintf(buf, len, "option '-%c' needs an argument", optopt_);
+    } else if (is_long || !optopt_) {
+        snprintf(buf, len, "unknown option '%.*s'", (int)strcspn(word, "="), word);
+    } else {
+        snprintf(buf, len, "unknown option '-%c'", optopt_);
+    }
 }

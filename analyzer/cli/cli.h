@@ -26,14 +26,15 @@ typedef enum gl_cli_option {
 
 /* The command called name, -1 when there is none. */
 int gl_cli_command_of(const char *name);
+const char *gl_cli_command_name(gl_cli_command cmd);
 
 /* getopt_long's arguments for every command ('+': for run, the options end
  * at PROG, whose own options are not ours). */
 const char *gl_cli_short_options(void);
 const struct option *gl_cli_long_options(void);
 
-/* The option getopt_long returned code for, -1 for '?' (a bad option,
- * which getopt has complained about). */
+/* The option getopt_long returned code for, -1 for '?' and ':' (an
+ * unknown option, a missing argument: gl_cli_option_error says which). */
 int gl_cli_option_of(int code);
 
 /* Whether cmd takes opt; when not, why, into buf ("--min-growth is for diff"). */
@@ -41,6 +42,13 @@ int gl_cli_takes(gl_cli_command cmd, gl_cli_option opt, char *buf, size_t len);
 
 /* The --help text. */
 void gl_cli_usage(FILE *out);
+
+/* One command's help: its usage, what it does, the options it takes. */
+void gl_cli_usage_command(FILE *out, gl_cli_command cmd);
+
+/* What was wrong when getopt_long returned code '?' or ':' (its optopt and
+ * optind given), without the "goleash: " prefix, into buf. */
+void gl_cli_option_error(char *const *argv, int code, int optopt_, int optind_, char *buf, size_t len);
 
 /* The options every command reads into gl_report_opts (--format, --min-park,
  * -o, --grouping, --ignore-setup and the report files). Returns 1 when opt

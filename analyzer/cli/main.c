@@ -9,6 +9,7 @@
 #include "options/options.h"
 #include "rules/suppress.h"
 #include "run/run.h"
+#include "run/shim_path.h"
 #include "run/snapshot.h"
 
 #include <errno.h>
@@ -25,6 +26,13 @@ static int usage_error(const char *why)
     if (why)
         fprintf(stderr, "goleash: %s\n", why);
     gl_cli_usage(stderr);
+    return GL_EXIT_USAGE;
+}
+
+/* A command's usage error: what is wrong and where its help is. */
+static int command_usage_error(gl_cli_command cmd, const char *why)
+{
+    fprintf(stderr, "goleash: %s\ngoleash: see 'goleash %s --help'\n", why, gl_cli_command_name(cmd));
     return GL_EXIT_USAGE;
 }
 
@@ -61,6 +69,7 @@ typedef struct cli_args {
     char **supp_files;
     size_t nsupp_files;
     int default_supp;
+    gl_cli_command cmd;
     int allow_unsupported;  /* run */
     int verbose;            /* snapshot */
 } cli_args;
@@ -100,7 +109,7 @@ static int apply_option(cli_args *a, gl_cli_option opt, const char *arg)
 {
     switch (opt) {
     case GL_CLI_HELP:
-        gl_cli_usage(stdout);
+        gl_cli_usage_command(stdout, a->cmd);
         return GL_EXIT_CLEAN;
     case GL_CLI_MIN_GROWTH:
         if (parse_count(arg, &a->min_growth) != 0) {
@@ -135,15 +144,17 @@ static int apply_option(cli_args *a, gl_cli_option opt, const char *arg)
 static int read_options(int argc, char **argv, gl_cli_command cmd, cli_args *a)
 {
     optind = 1;
-    opterr = 1;
+    opterr = 0; /* its messages lack our prefix: gl_cli_option_error */
     int code;
     while ((code = getopt_long(argc, argv, gl_cli_short_options(), gl_cli_long_options(), NULL)) != -1) {
         int opt = gl_cli_option_of(code);
-        if (opt < 0)
-            return usage_error(NULL);
-        char why[80];
+        char why[160];
+        if (opt < 0) {
+            gl_cli_option_error(argv, code, optopt, optind, why, sizeof why);
+            return command_usage_error(cmd, why);
+        }
         if (opt != GL_CLI_HELP && !gl_cli_takes(cmd, (gl_cli_option)opt, why, sizeof why))
-            return usage_error(why);
+            return command_usage_error(cmd, why);
         int r = apply_option(a, (gl_cli_option)opt, optarg);
         if (r >= 0)
             return r;
@@ -156,17 +167,28 @@ static int run_command(int argc, char **argv, gl_cli_command cmd, cli_args *a)
 {
     if (cmd == GL_CMD_DIFF) {
         if (argc - optind != 2)
-            return usage_error("diff: give exactly two dumps, BEFORE and AFTER");
+            return command_usage_error(cmd, "diff: give exactly two dumps, BEFORE and AFTER");
         gl_diff_opts d = {.report = a->report, .min_growth = a->min_growth};
         return gl_diff(&d, argv[optind], argv[optind + 1]);
     }
     int is_run = cmd == GL_CMD_RUN;
     if (optind >= argc)
-        return usage_error(is_run                    ? "run: no program given"
-                           : cmd == GL_CMD_SNAPSHOT ? "snapshot: no process id given"
-                                                    : "report: no dump given");
+        return command_usage_error(cmd, is_run                    ? "run: no program given"
+                                        : cmd == GL_CMD_SNAPSHOT ? "snapshot: no process id given"
+                                                                 : "report: no dump given");
     if (cmd == GL_CMD_SNAPSHOT && argc - optind != 1)
-        return usage_error("snapshot: give exactly one process id");
+        return command_usage_error(cmd, "snapshot: give exactly one process id");
+    /* PROG's stdout and stderr are its own: the human report goes to
+     * stderr after PROG's output, as LeakSanitizer's does, and a machine
+     * format needs a file of its own. */
+    if (is_run && !a->report.output) {
+        if (a->report.format != GL_FORMAT_TEXT) {
+            fprintf(stderr, "goleash: run: --format json would mix with the program's output: "
+                            "give -o FILE (or --json FILE)\n");
+            return GL_EXIT_USAGE;
+        }
+        a->report.main_to_stderr = 1;
+    }
     struct env_supp env = {.defaults = 1, .ignore_setup = -1};
     if (is_run)
         gl_kv_parse(getenv("GOLEASH_OPTIONS"), env_supp_pair, &env);
@@ -196,6 +218,7 @@ static int command(int argc, char **argv, gl_cli_command cmd)
         .min_growth = 1,
         .supp_files = calloc((size_t)argc, sizeof *a.supp_files),
         .default_supp = 1,
+        .cmd = cmd,
     };
     if (!a.supp_files) {
         fprintf(stderr, "goleash: out of memory\n");
@@ -213,8 +236,24 @@ int main(int argc, char **argv)
     if (argc < 2)
         return usage_error("no command given");
     const char *name = argv[1];
+    if (strcmp(name, "help") == 0 && argc > 2) {
+        int cmd = gl_cli_command_of(argv[2]);
+        if (cmd < 0) {
+            fprintf(stderr, "goleash: help: unknown command '%s'\n", argv[2]);
+            return usage_error(NULL);
+        }
+        gl_cli_usage_command(stdout, (gl_cli_command)cmd);
+        return GL_EXIT_CLEAN;
+    }
     if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
         gl_cli_usage(stdout);
+        return GL_EXIT_CLEAN;
+    }
+    if (strcmp(name, "--print-shim-path") == 0) {
+        char shim[4096];
+        if (gl_find_shim(shim, sizeof shim) != 0)
+            return GL_EXIT_USAGE; /* it said why */
+        printf("%s\n", shim);
         return GL_EXIT_CLEAN;
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {

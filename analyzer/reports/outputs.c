@@ -55,7 +55,7 @@ static int write_kind(FILE *out, out_kind kind, const out_ctx *c)
 static int write_one(const char *pattern, out_kind kind, const out_ctx *c)
 {
     char path[4096];
-    FILE *out = stdout;
+    FILE *out = kind == OUT_MAIN && c->o->main_to_stderr ? stderr : stdout;
     if (pattern) {
         if (gl_out_path_expand(pattern, c->pid, c->program, path, sizeof path) != 0) {
             fprintf(stderr, "goleash: %s: path too long\n", pattern);
@@ -69,10 +69,10 @@ static int write_one(const char *pattern, out_kind kind, const out_ctx *c)
     int rc = write_kind(out, kind, c);
     if (fflush(out) != 0)
         rc = -1;
-    if (out != stdout && fclose(out) != 0)
+    if (pattern && fclose(out) != 0)
         rc = -1;
     if (rc != 0)
-        fprintf(stderr, "goleash: %s: cannot write the report\n", pattern ? path : "stdout");
+        fprintf(stderr, "goleash: %s: cannot write the report\n", pattern ? path : out == stderr ? "stderr" : "stdout");
     return rc;
 }
 

@@ -20,7 +20,9 @@ typedef enum gl_annotations { GL_ANNOTATE_AUTO, GL_ANNOTATE_ON, GL_ANNOTATE_OFF 
 typedef struct gl_report_opts {
     gl_format format;
     int64_t min_park_ns;    /* negative: each dump's own min_park */
-    const char *output;     /* NULL: stdout; paths may hold %p %b (out_path.h) */
+    const char *output;     /* NULL: stdout (stderr with main_to_stderr); paths
+                             * may hold %p %b (out_path.h) */
+    int main_to_stderr;     /* run: stdout is the program's, the report goes to stderr */
     int64_t pid;            /* banner pid and %p; 0: the first dump's */
     /* Report files written besides the main report, NULL none. */
     const char *json_output;

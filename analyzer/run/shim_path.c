@@ -36,10 +36,18 @@ int gl_find_shim(char *buf, size_t len)
     char *slash = strrchr(exe, '/');
     if (slash)
         *slash = '\0';
-    static const char *const relative[] = {"../shim/libgoleash.so", "../lib/goleash/libgoleash.so"};
-    for (size_t i = 0; i < sizeof relative / sizeof relative[0]; i++) {
+    /* The build tree, then the installed layout relative to the binary (so
+     * an installed tree can move, or sit under DESTDIR), then where it was
+     * installed. */
+    static const char *const places[] = {"../shim/libgoleash.so", GOLEASH_SHIM_RELATIVE, GOLEASH_SHIM_INSTALLED};
+    for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
+        if (!places[i][0])
+            continue;
         char candidate[PATH_MAX + 64];
-        snprintf(candidate, sizeof candidate, "%s/%s", exe, relative[i]);
+        if (places[i][0] == '/')
+            snprintf(candidate, sizeof candidate, "%s", places[i]);
+        else
+            snprintf(candidate, sizeof candidate, "%s/%s", exe, places[i]);
         char *abs = realpath(candidate, NULL);
         if (abs && usable(abs)) {
             snprintf(buf, len, "%s", abs);
@@ -48,7 +56,7 @@ int gl_find_shim(char *buf, size_t len)
         }
         free(abs);
     }
-    fprintf(stderr, "goleash: libgoleash.so not found (looked in %s/../shim and %s/../lib/goleash); set GOLEASH_SHIM\n",
-            exe, exe);
+    fprintf(stderr, "goleash: libgoleash.so not found (looked in %s/../shim, %s/%s and %s); set GOLEASH_SHIM\n",
+            exe, exe, GOLEASH_SHIM_RELATIVE, GOLEASH_SHIM_INSTALLED);
     return -1;
 }

@@ -21,6 +21,7 @@ static const struct {
     {"created", GL_SUPP_CREATED},
     {"file", GL_SUPP_FILE},
     {"test", GL_SUPP_TEST},
+    {"leak", GL_SUPP_LEAK},
 };
 
 const char *gl_supp_kind_name(gl_supp_kind k)
@@ -120,6 +121,28 @@ static void set_error(gl_supp_error *err, const char *origin, int line, const ch
         snprintf(err->msg, sizeof err->msg, "goleash: %s: %s", origin, what);
 }
 
+/* A LeakSanitizer pattern [b, e) as a whole-string glob: LSan matches a
+ * substring unless `^` anchors the start or `$` the end. */
+static char *lsan_pattern(const char *b, const char *e)
+{
+    int head = b < e && *b == '^', tail = e > b + head && e[-1] == '$';
+    b += head;
+    e -= tail;
+    size_t n = (size_t)(e - b);
+    char *p = malloc(n + 3);
+    if (!p)
+        return NULL;
+    size_t k = 0;
+    if (!head)
+        p[k++] = '*';
+    memcpy(p + k, b, n);
+    k += n;
+    if (!tail)
+        p[k++] = '*';
+    p[k] = '\0';
+    return p;
+}
+
 /* Parses one line [b, e) (no '\n' in it). 0: a rule was added or the line
  * holds none; -1: error written to what. */
 static int parse_line(gl_suppressions *s, const char *origin, int line, const char *b, const char *e,
@@ -137,7 +160,7 @@ static int parse_line(gl_suppressions *s, const char *origin, int line, const ch
         return 0;
     const char *colon = memchr(b, ':', (size_t)(e - b));
     if (!colon) {
-        snprintf(what, wlen, "expected KIND:PATTERN (stack, top, created, file or test), got '%.*s'",
+        snprintf(what, wlen, "expected KIND:PATTERN (stack, top, created, file, test or leak), got '%.*s'",
                  (int)(e - b > 80 ? 80 : e - b), b);
         return -1;
     }
@@ -170,14 +193,14 @@ static int parse_line(gl_suppressions *s, const char *origin, int line, const ch
     r->origin = origin;
     r->line = line;
     r->text = copy_range(b, e);
-    r->pattern = copy_range(pb, e);
+    r->pattern = r->kind == GL_SUPP_LEAK ? lsan_pattern(pb, e) : copy_range(pb, e);
     if (!r->text || !r->pattern) {
         free(r->text);
         free(r->pattern);
         snprintf(what, wlen, "out of memory");
         return -1;
     }
-    if (r->kind == GL_SUPP_STACK || r->kind == GL_SUPP_TOP || r->kind == GL_SUPP_CREATED)
+    if (r->kind == GL_SUPP_STACK || r->kind == GL_SUPP_TOP || r->kind == GL_SUPP_CREATED || r->kind == GL_SUPP_LEAK)
         rewrite_gc_receivers(r->pattern);
     s->n++;
     return 0;
@@ -316,6 +339,9 @@ static int rule_matches(const gl_supp_rule *r, const gl_leak_group *g)
         return stack_matches(r->pattern, g->stack, 1);
     case GL_SUPP_TEST:
         return gl_supp_glob(r->pattern, g->test);
+    case GL_SUPP_LEAK:
+        return stack_matches(r->pattern, g->stack, 0) || stack_matches(r->pattern, g->stack, 1)
+               || stack_matches(r->pattern, g->created, 0) || stack_matches(r->pattern, g->created, 1);
     }
     return 0;
 }

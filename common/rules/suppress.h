@@ -15,7 +15,9 @@ typedef enum gl_supp_kind {
     GL_SUPP_TOP,     /* top:FUNC      the top user frame (blocked_at) */
     GL_SUPP_CREATED, /* created:FUNC  a function anywhere in the creation stack */
     GL_SUPP_FILE,    /* file:PATH     a source file anywhere in the park stack */
-    GL_SUPP_TEST     /* test:NAME     the test the group belongs to */
+    GL_SUPP_TEST,    /* test:NAME     the test the group belongs to */
+    GL_SUPP_LEAK     /* leak:PATTERN  LeakSanitizer's kind: a substring of a function
+                      * or file anywhere in the park or creation stack (^ $ anchor) */
 } gl_supp_kind;
 
 /* The origin of the rules compiled into the binaries. */

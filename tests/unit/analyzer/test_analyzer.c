@@ -264,9 +264,27 @@ START_TEST(usage_errors_exit_2)
     ck_assert_ptr_nonnull(strstr(r->err, "--format must be text or json"));
     r = cli(NULL, ARGS("report", "--min-park", "5", data_path("clean.dump")));
     ck_assert_int_eq(r->code, 2);
-    ck_assert_int_eq(cli(NULL, ARGS("report", "--no-such-option", data_path("clean.dump")))->code, 2);
-    ck_assert_int_eq(cli(NULL, ARGS("report", "--keep-dumps", "/tmp", data_path("clean.dump")))->code, 2);
+    /* getopt's own messages would lack the prefix: every error has it. */
+    r = cli(NULL, ARGS("report", "--no-such-option", data_path("clean.dump")));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_str_eq(r->err, "goleash: unknown option '--no-such-option'\ngoleash: see 'goleash report --help'\n");
+    r = cli(NULL, ARGS("report", "-x", data_path("clean.dump")));
+    ck_assert_str_eq(r->err, "goleash: unknown option '-x'\ngoleash: see 'goleash report --help'\n");
+    r = cli(NULL, ARGS("report", "-o"));
+    ck_assert_str_eq(r->err, "goleash: option '-o' needs an argument\ngoleash: see 'goleash report --help'\n");
+    r = cli(NULL, ARGS("diff", "--min-growth"));
+    ck_assert_str_eq(r->err, "goleash: option '--min-growth' needs an argument\ngoleash: see 'goleash diff --help'\n");
+    r = cli(NULL, ARGS("report", "--keep-dumps", "/tmp", data_path("clean.dump")));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_str_eq(r->err, "goleash: --keep-dumps is for run and snapshot\ngoleash: see 'goleash report --help'\n");
+    /* Options that cannot apply are refused, never ignored. */
+    r = cli(NULL, ARGS("diff", "--sarif", "x.sarif", data_path("clean.dump"), data_path("clean.dump")));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_str_eq(r->err, "goleash: --sarif is for report, run and snapshot\ngoleash: see 'goleash diff --help'\n");
     ck_assert_int_eq(cli(NULL, ARGS("run"))->code, 2);
+    r = cli(NULL, ARGS("help", "bogus"));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_ptr_nonnull(strstr(r->err, "goleash: help: unknown command 'bogus'"));
 }
 END_TEST
 
@@ -276,7 +294,20 @@ START_TEST(help_and_version_exit_0)
     ck_assert_int_eq(r->code, 0);
     ck_assert_ptr_nonnull(strstr(r->out, "usage: goleash report"));
     ck_assert_int_eq(cli(NULL, ARGS("help"))->code, 0);
-    ck_assert_int_eq(cli(NULL, ARGS("report", "--help"))->code, 0);
+    /* A command's own help: its usage and only the options it takes. */
+    static const char *const forms[][3] = {{"help", "diff", NULL}, {"diff", "--help", NULL}, {"diff", "-h", NULL}};
+    for (size_t i = 0; i < 3; i++) {
+        r = cli(NULL, forms[i]);
+        ck_assert_int_eq(r->code, 0);
+        ck_assert_msg(strncmp(r->out, "usage: goleash diff [OPTIONS]", 29) == 0, "%s", r->out);
+        ck_assert_ptr_nonnull(strstr(r->out, "  --min-growth N "));
+        ck_assert_ptr_null(strstr(r->out, "--keep-dumps"));
+        ck_assert_ptr_null(strstr(r->out, "--sarif"));
+    }
+    r = cli(NULL, ARGS("run", "--help"));
+    ck_assert_ptr_nonnull(strstr(r->out, "  --keep-dumps DIR "));
+    ck_assert_ptr_nonnull(strstr(r->out, "  --sarif FILE "));
+    ck_assert_ptr_null(strstr(r->out, "--min-growth"));
     r = cli(NULL, ARGS("--version"));
     ck_assert_int_eq(r->code, 0);
     ck_assert_str_eq(r->out, "goleash " GOLEASH_VERSION "\n");
@@ -554,16 +585,24 @@ START_TEST(run_reports_the_dumps_of_the_program)
     putenv((char *)"GOLEASH_OPTIONS=user=1");
     cli_result *r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(leaky, 0)));
     ck_assert_msg(r->code == 1, "exit %d, stderr: %s", r->code, r->err);
-    ck_assert_ptr_nonnull(strstr(r->out, "SUMMARY: goleash: 3 leaked goroutine(s) in 2 group(s).\n"));
+    /* PROG's stdout is its own: the report is on stderr. */
+    ck_assert_str_eq(r->out, "");
+    ck_assert_ptr_nonnull(strstr(r->err, "SUMMARY: goleash: 3 leaked goroutine(s) in 2 group(s).\n"));
 
     r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(data_path("clean.dump"), 0)));
     ck_assert_msg(r->code == 0, "exit %d, stderr: %s", r->code, r->err);
-    ck_assert_ptr_nonnull(strstr(r->out, "goleash: no goroutine leaks"));
+    ck_assert_ptr_nonnull(strstr(r->err, "goleash: no goroutine leaks"));
 
     /* The program's own failure wins over the leaks. */
     r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(leaky, 3)));
     ck_assert_int_eq(r->code, 3);
-    ck_assert_ptr_nonnull(strstr(r->out, "SUMMARY"));
+    ck_assert_ptr_nonnull(strstr(r->err, "SUMMARY"));
+
+    /* A machine format would mix with PROG's output. */
+    r = cli(fake_shim_env(), ARGS("run", "--format", "json", "--", "sh", "-c", fake_program(leaky, 0)));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_str_eq(r->err, "goleash: run: --format json would mix with the program's output: give -o FILE (or "
+                             "--json FILE)\n");
 
     /* A corrupt dump is an input error. */
     r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(data_path("corrupt.dump"), 0)));

@@ -99,9 +99,9 @@ START_TEST(unknown_kind_names_file_and_line)
     /* Kinds are lower case, like the rest of the syntax. */
     t = "Stack:main.a\n";
     ck_assert_str_eq(parse_err(t, strlen(t), 1), "goleash: t.supp:1: unknown suppression kind 'Stack'");
-    /* LeakSanitizer's own kind means C functions, not ours. */
-    t = "\n\nleak:main.a";
-    ck_assert_str_eq(parse_err(t, strlen(t), 3), "goleash: t.supp:3: unknown suppression kind 'leak'");
+    /* LeakSanitizer's other kinds are not ours. */
+    t = "\n\ncalled_from_lib:libfoo.so";
+    ck_assert_str_eq(parse_err(t, strlen(t), 3), "goleash: t.supp:3: unknown suppression kind 'called_from_lib'");
 }
 END_TEST
 
@@ -109,7 +109,7 @@ START_TEST(other_syntax_errors)
 {
     const char *t = "top:main.a\nmain.worker\n";
     ck_assert_str_eq(parse_err(t, strlen(t), 2),
-                     "goleash: t.supp:2: expected KIND:PATTERN (stack, top, created, file or test), got 'main.worker'");
+                     "goleash: t.supp:2: expected KIND:PATTERN (stack, top, created, file, test or leak), got 'main.worker'");
     t = "top:main.a\n\n\ncreated:   \n";
     ck_assert_str_eq(parse_err(t, strlen(t), 4), "goleash: t.supp:4: empty pattern for 'created'");
     t = ":main.a\n";
@@ -325,6 +325,18 @@ START_TEST(match_kinds)
     ck_assert_int_eq(matches("test:TestPool/*", g), 1);
     ck_assert_int_eq(matches("test:TestPool", g), 0);
     ck_assert_int_eq(matches("test:setup", g), 0);
+    /* leak: LeakSanitizer's, a substring of a function or file in either
+     * stack, ^ and $ anchoring it. */
+    ck_assert_int_eq(matches("leak:worker", g), 1);
+    ck_assert_int_eq(matches("leak:startPool", g), 1);       /* creation stack */
+    ck_assert_int_eq(matches("leak:app/pool.go", g), 1);     /* a file */
+    ck_assert_int_eq(matches("leak:^main.work", g), 1);
+    ck_assert_int_eq(matches("leak:^ain.worker", g), 0);
+    ck_assert_int_eq(matches("leak:main.worker$", g), 1);
+    ck_assert_int_eq(matches("leak:^main.worker$", g), 1);
+    ck_assert_int_eq(matches("leak:^main.work$", g), 0);
+    ck_assert_int_eq(matches("leak:TestPool", g), 0);        /* not the test */
+    ck_assert_int_eq(matches("leak:(*Pool).run", g), 0);
 }
 END_TEST
 
