@@ -352,8 +352,10 @@ def test_binaries(env, specs, errors):
         want_rc = 1 if spec["result"] == "FAIL" else 0
         if rc != want_rc:
             errors.append("%s: exit code %d, expected %d\n%s" % (w, rc, want_rc, tail(out + err, 30)))
-        # goleash run prints its report on stdout, after PROG's output.
-        check_report(errors, w, spec, out + err)
+        # goleash run prints its report on stderr: PROG's stdout is PROG's.
+        check_report(errors, w, spec, err)
+        if "SUMMARY: goleash" in out or "goleash: no goroutine leaks" in out:
+            errors.append("%s: the report is on stdout, which is the test binary's" % w)
         if "--- PASS" not in out and "--- FAIL" not in out:
             errors.append("%s: no -test.v output on stdout" % w)
         if "test_failed" in spec:
@@ -370,7 +372,7 @@ def test_binaries(env, specs, errors):
             rc, out, err = env.run([env.goleash, "run", "--suppressions", supp, "--", exe], cwd=spec["dir"],
                                    what="pool.test with a test: suppression")
             if rc != 0 or not re.search(r"^\s+4\s+2\s+test:TestSumForgets\* \(%s:2\)$" % re.escape(supp),
-                                        out, re.M) or "4 suppressed" not in out:
+                                        err, re.M) or "4 suppressed" not in err:
                 errors.append("%s --suppressions (test:): exit %d, expected 0 with 4 goroutines in 2 groups "
                               "suppressed\n%s" % (w, rc, tail(out + err, 20)))
         # A test binary's own exit status wins over the leak status.
