@@ -220,6 +220,7 @@ int gl_report_json(FILE *out, const gl_report *r, const gl_warnings *w)
     gl_jw_int(&jw, "tests_leaking", (int64_t)leaking_tests(r));
     gl_jw_int(&jw, "setup_leaked", (int64_t)r->setup_leaked);
     gl_jw_int(&jw, "ignored_setup", (int64_t)r->ignored_setup);
+    gl_jw_int(&jw, "below_min_park", (int64_t)r->below_min_park);
     gl_jw_end(&jw);
     gl_jw_begin_array(&jw, "leaks");
     for (size_t i = 0; i < r->ngroups && !jw.failed; i++)

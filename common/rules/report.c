@@ -58,8 +58,13 @@ static int judge(gl_judge *j, const gl_goroutine *g, int64_t min_park)
     if (g->state == GL_G_RUNNING || !gl_leak_candidate(g) || main_of_live_process(g))
         return add_running(j, g);
     int64_t parked = gl_parked_ns(g);
-    if (parked >= 0 && parked < min_park)
+    if (parked >= 0 && parked < min_park) {
+        /* Said in the report: a fresh leak must not vanish without a hint. */
+        j->r->below_min_park++;
+        if (min_park > j->r->min_park_hid_ns)
+            j->r->min_park_hid_ns = min_park;
         return add_running(j, g);
+    }
     const gl_context *ctx = NULL;
     if (gl_waits_on_channels(g)) {
         if (gl_live_timer(g) || gl_woken_by_close(g))

@@ -114,6 +114,8 @@ typedef struct gl_report {
     size_t tests_dropped;         /* tests the shim started but did not list */
     size_t setup_leaked;          /* goroutines attributed to "setup" (in groups or ignored) */
     size_t ignored_setup;         /* of them, left out by ignore_setup */
+    size_t below_min_park;        /* leak suspects not judged: parked for less than min_park */
+    int64_t min_park_hid_ns;      /* the largest min_park that hid one of them */
     const char *source;           /* the dumps' format (gl_dump.source), "mixed"
                                    * when they differ, "goleash" when none */
 } gl_report;

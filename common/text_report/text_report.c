@@ -281,8 +281,22 @@ static void print_suppressed(FILE *out, const gl_report *r)
         fprintf(out, "; %zu suppressed", r->suppressed);
 }
 
+/* Suspects a min_park hid: how many, and how to see them. */
+static void print_below_min_park(FILE *out, const gl_report *r)
+{
+    if (!r->below_min_park)
+        return;
+    char d[32];
+    gl_format_duration(r->min_park_hid_ns, d, sizeof d);
+    fprintf(out,
+            "goleash: %zu goroutine(s) in leak-prone waits parked for less than min_park (%s) not judged "
+            "(--min-park 0 or min_park=0 shows them)\n",
+            r->below_min_park, d);
+}
+
 static void print_ignored(FILE *out, const gl_report *r)
 {
+    print_below_min_park(out, r);
     if (r->ignored_setup)
         fprintf(out, "goleash: %zu goroutine(s) leaked outside any test (setup) not reported (ignore_setup)\n",
                 r->ignored_setup);

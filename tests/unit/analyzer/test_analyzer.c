@@ -87,8 +87,8 @@ static void check_summary(json_t *root)
     json_t *sum = json_object_get(root, "summary");
     static const char *const sum_keys[] = {"leaked_goroutines", "groups", "goroutines", "still_running", "dumps",
                                            "truncated", "suppressed_goroutines", "suppressed_groups", "tests",
-                                           "tests_leaking", "setup_leaked", "ignored_setup"};
-    assert_keys_in_order(sum, sum_keys, 12);
+                                           "tests_leaking", "setup_leaked", "ignored_setup", "below_min_park"};
+    assert_keys_in_order(sum, sum_keys, 13);
     ck_assert_int_eq(json_integer_value(json_object_get(sum, "suppressed_goroutines")), 0);
     ck_assert_int_eq(json_integer_value(json_object_get(sum, "suppressed_groups")), 0);
     ck_assert_uint_eq(json_array_size(json_object_get(root, "suppressions")), 0);
@@ -533,6 +533,35 @@ START_TEST(truncated_dump_warns_and_reports)
 }
 END_TEST
 
+/* A fresh leak in a text dump is hidden by the default --min-park 1m, but
+ * never without a word: the report says how many and what shows them. */
+START_TEST(min_park_hides_nothing_silently)
+{
+    char path[] = "/tmp/goleash-fresh.XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    const char *dump = "goroutine 1 [running]:\nmain.main()\n\t/src/m.go:5 +0x1\n\n"
+                       "goroutine 7 [chan receive]:\nmain.worker()\n\t/src/m.go:9 +0x1d\n"
+                       "created by main.main in goroutine 1\n\t/src/m.go:4 +0x25\n";
+    ck_assert_int_eq(write(fd, dump, strlen(dump)), (ssize_t)strlen(dump));
+    close(fd);
+    cli_result *r = cli(NULL, ARGS("report", path));
+    ck_assert_int_eq(r->code, 0);
+    ck_assert_msg(strstr(r->out, "goleash: 1 goroutine(s) in leak-prone waits parked for less than min_park (1m0s) "
+                                 "not judged (--min-park 0 or min_park=0 shows them)\n"),
+                  "stdout: %s", r->out);
+    r = cli(NULL, ARGS("report", "--min-park", "0", path));
+    ck_assert_int_eq(r->code, 1);
+    ck_assert_ptr_null(strstr(r->out, "not judged"));
+    r = cli(NULL, ARGS("report", "--format", "json", path));
+    json_t *root = json_loads(r->out, 0, NULL);
+    ck_assert_ptr_nonnull(root);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(root, "summary"), "below_min_park")), 1);
+    json_decref(root);
+    unlink(path);
+}
+END_TEST
+
 /* Goroutines the gc backend could not read are never silently missing. */
 START_TEST(unreadable_goroutines_are_warned_about)
 {
@@ -751,6 +780,7 @@ int main(void)
     tcase_add_test(tc, github_annotations_follow_the_environment);
     tcase_add_test(tc, truncated_dump_warns_and_reports);
     tcase_add_test(tc, unreadable_goroutines_are_warned_about);
+    tcase_add_test(tc, min_park_hides_nothing_silently);
     tcase_add_test(tc, diff_flags_groups_that_grew);
     tcase_add_test(tc, run_reports_the_dumps_of_the_program);
     tcase_add_test(tc, run_without_dump_keeps_the_exit_code);
