@@ -189,6 +189,7 @@ static int run_command(int argc, char **argv, gl_cli_command cmd, cli_args *a)
         }
         a->report.main_to_stderr = 1;
     }
+    a->report.test_lines = is_run;
     struct env_supp env = {.defaults = 1, .ignore_setup = -1};
     if (is_run)
         gl_kv_parse(getenv("GOLEASH_OPTIONS"), env_supp_pair, &env);

@@ -6,6 +6,7 @@
 #include "reports/junit.h"
 #include "reports/out_path.h"
 #include "reports/sarif.h"
+#include "reports/test_lines.h"
 #include "text_report/text_report.h"
 
 #include <errno.h>
@@ -86,7 +87,7 @@ int gl_write_reports(const gl_report_opts *o, const gl_report *r, const gl_warni
     if (!*c.program)
         c.program = "goleash";
     int annotate = o->annotations == GL_ANNOTATE_ON || (o->annotations == GL_ANNOTATE_AUTO && gl_github_actions_env());
-    if ((o->sarif_output || annotate) && gl_source_root_init(&c.root, o->source_root) != 0) {
+    if ((o->sarif_output || annotate || o->test_lines) && gl_source_root_init(&c.root, o->source_root) != 0) {
         fprintf(stderr, "goleash: cannot tell the source root (--source-root): %s\n", strerror(errno));
         return -1;
     }
@@ -96,6 +97,9 @@ int gl_write_reports(const gl_report_opts *o, const gl_report *r, const gl_warni
     if (o->junit_output && write_one(o->junit_output, OUT_JUNIT, &c) != 0)
         rc = -1;
     if (o->sarif_output && write_one(o->sarif_output, OUT_SARIF, &c) != 0)
+        rc = -1;
+    /* Last on stderr, where go test shows them after the test's own lines. */
+    if (o->test_lines && gl_report_test_lines(stderr, r, &c.root) != 0)
         rc = -1;
     if (annotate) {
         /* After the text report, so a report on stdout reads first. */

@@ -23,6 +23,7 @@ typedef struct gl_report_opts {
     const char *output;     /* NULL: stdout (stderr with main_to_stderr); paths
                              * may hold %p %b (out_path.h) */
     int main_to_stderr;     /* run: stdout is the program's, the report goes to stderr */
+    int test_lines;         /* run: a `--- LEAK: TestX` line per leaking test on stderr */
     int64_t pid;            /* banner pid and %p; 0: the first dump's */
     /* Report files written besides the main report, NULL none. */
     const char *json_output;

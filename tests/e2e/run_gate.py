@@ -417,6 +417,13 @@ def report_files(env, errors):
         for test, n in want["leaking"].items():
             if "--- %s: %d leaked goroutine(s)" % (test, n) not in out:
                 errors.append("%s: text report has no '--- %s: %d leaked' section" % (w, test, n))
+            # go test's own shape, one line per leaking test, at a package file.
+            line = r"^--- LEAK: %s \(%d goroutines?\) at %s/[a-z_]+\.go:\d+$" % (re.escape(test), n, pkg)
+            if not re.search(line, out, re.M):
+                errors.append("%s: no '--- LEAK: %s (%d goroutines) at %s/FILE:LINE' line" % (w, test, n, pkg))
+        for test in want["clean"]:
+            if "--- LEAK: %s " % test in out:
+                errors.append("%s: a '--- LEAK: %s' line for a clean test" % (w, test))
         try:
             with open(os.path.join(rdir, pkg + ".test.json")) as f:
                 j = json.load(f)
