@@ -3,8 +3,9 @@
 
 #include <string.h>
 
-/* Where --help lists an option. */
-enum { SECTION_OPTIONS, SECTION_FILES, SECTION_HIDDEN };
+#define SECTION_OPTIONS GL_CLI_SECTION_OPTIONS
+#define SECTION_FILES GL_CLI_SECTION_FILES
+#define SECTION_HIDDEN GL_CLI_SECTION_HIDDEN
 #define SECTION_(s) SECTION_##s
 
 /* Which commands take an option. */
@@ -19,22 +20,13 @@ enum { SECTION_OPTIONS, SECTION_FILES, SECTION_HIDDEN };
 /* getopt's code of an option without a letter. */
 #define CODE_BASE 256
 
-static const struct {
-    const char *name, *usage, *help;
-} commands[] = {
+static const gl_cli_command_desc commands[] = {
 #define GL_CLI_COMMAND(id, name, usage, help) [GL_CMD_##id] = {name, usage, help},
 #include "cli/commands.inc"
 #undef GL_CLI_COMMAND
 };
 
-static const struct {
-    const char *name;
-    char letter;
-    const char *arg;
-    unsigned takes;
-    int section;
-    const char *help;
-} options[] = {
+static const gl_cli_option_desc options[] = {
 #define GL_CLI_OPTION(id, name, letter, arg, cmds, section, help)                                 \
     [GL_CLI_##id] = {name, letter, arg, TAKES_##cmds, SECTION_(section), help},
 #include "cli/options.inc"
@@ -48,6 +40,16 @@ static const struct option long_options[] = {
 #undef GL_CLI_OPTION
     {NULL, 0, NULL, 0},
 };
+
+const gl_cli_command_desc *gl_cli_command_desc_of(gl_cli_command cmd)
+{
+    return &commands[cmd];
+}
+
+const gl_cli_option_desc *gl_cli_option_desc_of(gl_cli_option opt)
+{
+    return &options[opt];
+}
 
 int gl_cli_command_of(const char *name)
 {
@@ -162,27 +164,39 @@ static int put_section(FILE *out, int section, int cmd)
     return n;
 }
 
-static const char files_intro[] =
-    "report files, written besides the report above, any number at once\n"
-    "(docs/outputs.md):\n";
+const char gl_cli_files_paths[] =
+    "In FILE (and -o, --sarif-category) %p is the program's pid (report: the\n"
+    "first dump's), %b the program's base name (pool.test), %% a percent sign:\n"
+    "  go test -exec \"goleash run --junit $PWD/reports/%b.xml --\" ./...\n"
+    "Missing directories of FILE are created.\n";
 
-static const char files_paths[] =
-    "  In FILE (and -o, --sarif-category) %p is the program's pid (report: the\n"
-    "  first dump's), %b the program's base name (pool.test), %% a percent sign:\n"
-    "    go test -exec \"goleash run --junit $PWD/reports/%b.xml --\" ./...\n"
-    "  Missing directories of FILE are created.\n";
+const char gl_cli_environment[] =
+    "GOLEASH_SHIM: the path of libgoleash.so (run). GOLEASH_OPTIONS: options\n"
+    "passed on to the shim (libgoleash(7)); its suppressions=,\n"
+    "default_suppressions= and ignore_setup= also apply to run's report,\n"
+    "whatever backend observed the program.\n";
 
-static const char environment_and_exit[] =
-    "environment (run): GOLEASH_SHIM path of libgoleash.so; GOLEASH_OPTIONS options\n"
-    "passed on to the shim; its suppressions= and default_suppressions= also apply\n"
-    "to run's report, whatever backend observed the program, and so does its\n"
-    "ignore_setup=.\n"
-    "\n"
-    "exit status: 0 no leaks, 1 leaks (diff: some group grew), 2 usage or input\n"
+const char gl_cli_exit_status[] =
+    "0 no leaks, 1 leaks (diff: some group grew), 2 usage or input\n"
     "error (snapshot: no such process, not allowed to trace it), 3 run could\n"
     "not analyse the program (a gc build goleash cannot read, ptrace refused, no\n"
     "Go program in the tree: never a silent pass; --allow-unsupported: 0); for\n"
     "run, a non-zero exit status of PROG wins (128+N when signal N killed it).\n";
+
+/* Each line of text indented by n. */
+static void put_indented(FILE *out, const char *text, int n)
+{
+    for (const char *line = text; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        fprintf(out, "%*s%.*s\n", n, "", (int)len, line);
+        line += len + (nl != NULL);
+    }
+}
+
+static const char files_intro[] =
+    "report files, written besides the report above, any number at once\n"
+    "(docs/outputs.md):\n";
 
 void gl_cli_usage(FILE *out)
 {
@@ -197,7 +211,11 @@ void gl_cli_usage(FILE *out)
     put_section(out, SECTION_OPTIONS, -1);
     fprintf(out, "\n%s", files_intro);
     put_section(out, SECTION_FILES, -1);
-    fprintf(out, "%s\n%s", files_paths, environment_and_exit);
+    put_indented(out, gl_cli_files_paths, 2);
+    fputs("\nenvironment:\n", out);
+    put_indented(out, gl_cli_environment, 2);
+    fputs("\nexit status:\n", out);
+    put_indented(out, gl_cli_exit_status, 2);
 }
 
 void gl_cli_usage_command(FILE *out, gl_cli_command cmd)
@@ -209,7 +227,7 @@ void gl_cli_usage_command(FILE *out, gl_cli_command cmd)
     if (options[GL_CLI_JSON].takes & (1u << cmd)) {
         fprintf(out, "\n%s", files_intro);
         put_section(out, SECTION_FILES, (int)cmd);
-        fputs(files_paths, out);
+        put_indented(out, gl_cli_files_paths, 2);
     }
     fputs("\nMore: goleash --help, docs/ in the source tree.\n", out);
 }

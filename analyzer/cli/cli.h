@@ -17,12 +17,38 @@ typedef enum gl_cli_command {
     GL_CMD_COUNT
 } gl_cli_command;
 
+/* Where --help lists an option. */
+enum { GL_CLI_SECTION_OPTIONS, GL_CLI_SECTION_FILES, GL_CLI_SECTION_HIDDEN };
+
+/* A row of commands.inc and of options.inc, for the generated pages (man
+ * pages, shell completion: cli/man.c). */
+typedef struct gl_cli_command_desc {
+    const char *name, *usage, *help;
+} gl_cli_command_desc;
+
+typedef struct gl_cli_option_desc {
+    const char *name;
+    char letter;
+    const char *arg;      /* "" none */
+    unsigned takes;       /* bit per gl_cli_command */
+    int section;          /* GL_CLI_SECTION_* */
+    const char *help;     /* NULL for hidden ones */
+} gl_cli_option_desc;
+
+/* The texts of --help besides the tables. */
+extern const char gl_cli_files_paths[];
+extern const char gl_cli_environment[];
+extern const char gl_cli_exit_status[];
+
 typedef enum gl_cli_option {
 #define GL_CLI_OPTION(id, name, letter, arg, commands, section, help) GL_CLI_##id,
 #include "cli/options.inc"
 #undef GL_CLI_OPTION
     GL_CLI_OPTION_COUNT
 } gl_cli_option;
+
+const gl_cli_command_desc *gl_cli_command_desc_of(gl_cli_command cmd);
+const gl_cli_option_desc *gl_cli_option_desc_of(gl_cli_option opt);
 
 /* The command called name, -1 when there is none. */
 int gl_cli_command_of(const char *name);
