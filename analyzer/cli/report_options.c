@@ -82,6 +82,14 @@ int gl_cli_report_option(gl_report_opts *o, gl_cli_option opt, const char *arg)
             o->loose = i;
         return i >= 0 ? 1 : -1;
     }
+    case GL_CLI_COLOR: {
+        static const char *const modes[] = {
+            [GL_COLOR_AUTO] = "auto", [GL_COLOR_ALWAYS] = "always", [GL_COLOR_NEVER] = "never", NULL};
+        int i = one_of("--color", arg, modes);
+        if (i >= 0)
+            o->color = (gl_color)i;
+        return i >= 0 ? 1 : -1;
+    }
     case GL_CLI_IGNORE_SETUP:
         o->ignore_setup = 1;
         return 1;

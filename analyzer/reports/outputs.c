@@ -11,7 +11,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* What the report files need besides the report. */
 typedef struct out_ctx {
@@ -27,12 +29,21 @@ typedef struct out_ctx {
 
 typedef enum out_kind { OUT_MAIN, OUT_JSON, OUT_JUNIT, OUT_SARIF } out_kind;
 
+/* https://no-color.org: a set, non-empty NO_COLOR turns auto off. */
+static int wants_color(const gl_report_opts *o, FILE *out)
+{
+    if (o->color != GL_COLOR_AUTO)
+        return o->color == GL_COLOR_ALWAYS;
+    const char *no = getenv("NO_COLOR");
+    return !(no && *no) && isatty(fileno(out));
+}
+
 static int write_kind(FILE *out, out_kind kind, const out_ctx *c)
 {
     switch (kind) {
     case OUT_MAIN:
         if (c->o->format == GL_FORMAT_TEXT) {
-            gl_text_opts t = {.pid = c->pid, .print_when_clean = 1, .max_frames = 0};
+            gl_text_opts t = {.pid = c->pid, .print_when_clean = 1, .max_frames = 0, .color = wants_color(c->o, out)};
             return gl_report_text(out, c->r, &t);
         }
         return gl_report_json(out, c->r, c->w);

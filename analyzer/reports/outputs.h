@@ -17,6 +17,8 @@ typedef enum gl_format { GL_FORMAT_TEXT, GL_FORMAT_JSON } gl_format;
 
 typedef enum gl_annotations { GL_ANNOTATE_AUTO, GL_ANNOTATE_ON, GL_ANNOTATE_OFF } gl_annotations;
 
+typedef enum gl_color { GL_COLOR_AUTO, GL_COLOR_ALWAYS, GL_COLOR_NEVER } gl_color;
+
 typedef struct gl_report_opts {
     gl_format format;
     int64_t min_park_ns;    /* negative: each dump's own min_park */
@@ -32,6 +34,7 @@ typedef struct gl_report_opts {
     const char *sarif_category; /* NULL: "goleash/%b/" */
     const char *source_root;    /* NULL: $GITHUB_WORKSPACE, else the cwd */
     gl_annotations annotations; /* AUTO: when GITHUB_ACTIONS=true */
+    gl_color color;             /* text report; AUTO: a terminal without NO_COLOR */
     const char *program;        /* for %b and the JUnit suite; NULL: the first dump's exe */
     int loose;              /* --grouping loose: function and file only */
     struct gl_suppressions *suppressions; /* applied to the report (hits are

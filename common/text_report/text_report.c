@@ -177,6 +177,20 @@ void gl_report_text_group(FILE *out, const gl_leak_group *g, size_t max_frames)
 }
 
 /* A group's paragraph and the blank line after it. */
+/* ANSI colours, when the report goes to a terminal that wants them. */
+#define RED "\033[1;31m"
+#define BOLD "\033[1m"
+
+static const char *on(const gl_text_opts *opts, const char *code)
+{
+    return opts->color ? code : "";
+}
+
+static const char *off(const gl_text_opts *opts)
+{
+    return opts->color ? "\033[0m" : "";
+}
+
 static void print_group(FILE *out, const gl_leak_group *g, const gl_text_opts *opts)
 {
     gl_report_text_group(out, g, opts->max_frames);
@@ -264,8 +278,8 @@ static void print_by_test(FILE *out, const gl_report *r, const gl_text_opts *opt
                 rows[i].leaked, rows[i].groups);
     fprintf(out, "\n");
     for (size_t i = 0; i < n; i++) {
-        fprintf(out, "--- %s: %zu leaked goroutine(s) in %zu group(s)\n\n", rows[i].name ? rows[i].name : "?",
-                rows[i].leaked, rows[i].groups);
+        fprintf(out, "%s--- %s: %zu leaked goroutine(s) in %zu group(s)%s\n\n", on(opts, BOLD),
+                rows[i].name ? rows[i].name : "?", rows[i].leaked, rows[i].groups, off(opts));
         for (size_t k = 0; k < r->ngroups; k++)
             if (same_test(r->groups[k].test, rows[i].name)) {
                 print_group(out, &r->groups[k], opts);
@@ -322,7 +336,8 @@ int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts)
         return ferror(out) ? -1 : 0;
     }
     fprintf(out, "=================================================================\n");
-    fprintf(out, "==%lld==ERROR: goleash: detected goroutine leaks\n\n", (long long)opts->pid);
+    fprintf(out, "%s==%lld==ERROR: goleash: detected goroutine leaks%s\n\n", on(opts, RED), (long long)opts->pid,
+            off(opts));
     int by_test = 0;
     for (size_t i = 0; i < r->ngroups; i++)
         by_test |= r->groups[i].test != NULL;
@@ -335,8 +350,8 @@ int gl_report_text(FILE *out, const gl_report *r, const gl_text_opts *opts)
     if (table)
         print_suppressions(out, r->suppressions);
     print_ignored(out, r);
-    fprintf(out, "SUMMARY: goleash: %zu leaked goroutine(s) in %zu group(s)", r->leaked, r->ngroups);
+    fprintf(out, "%sSUMMARY: goleash: %zu leaked goroutine(s) in %zu group(s)", on(opts, RED), r->leaked, r->ngroups);
     print_suppressed(out, r);
-    fprintf(out, ".\n");
+    fprintf(out, ".%s\n", off(opts));
     return ferror(out) ? -1 : 0;
 }

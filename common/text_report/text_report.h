@@ -15,6 +15,8 @@ typedef struct gl_text_opts {
     int quiet_default_suppressions; /* 1: when no leaks are left and only built-in
                              * rules matched, no "Suppressions used:" table (the
                              * shim: a clean program stays silent) */
+    int color;              /* 1: ANSI colours on the banner, test headings and
+                             * summary (a terminal that asked for them) */
 } gl_text_opts;
 
 /* Writes the report; when clean and !print_when_clean, nothing but the

@@ -562,6 +562,24 @@ START_TEST(min_park_hides_nothing_silently)
 }
 END_TEST
 
+/* Colours: asked for, or a terminal without NO_COLOR; never into a pipe or
+ * a file by default. */
+START_TEST(colour_only_when_wanted)
+{
+    cli_result *r = cli(NULL, ARGS("report", "--color=always", data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 1);
+    ck_assert_ptr_nonnull(strstr(r->out, "\033[1;31m==4242==ERROR: goleash: detected goroutine leaks\033[0m\n"));
+    ck_assert_ptr_nonnull(strstr(r->out, "\033[1;31mSUMMARY: goleash: 3 leaked goroutine(s) in 2 group(s).\033[0m\n"));
+    r = cli(NULL, ARGS("report", data_path("leaky.dump")));
+    ck_assert_ptr_null(strchr(r->out, '\033'));
+    r = cli(NULL, ARGS("report", "--color", "never", data_path("leaky.dump")));
+    ck_assert_ptr_null(strchr(r->out, '\033'));
+    r = cli(NULL, ARGS("report", "--color", "sometimes", data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_ptr_nonnull(strstr(r->err, "goleash: --color must be auto, always or never, not 'sometimes'"));
+}
+END_TEST
+
 /* Goroutines the gc backend could not read are never silently missing. */
 START_TEST(unreadable_goroutines_are_warned_about)
 {
@@ -781,6 +799,7 @@ int main(void)
     tcase_add_test(tc, truncated_dump_warns_and_reports);
     tcase_add_test(tc, unreadable_goroutines_are_warned_about);
     tcase_add_test(tc, min_park_hides_nothing_silently);
+    tcase_add_test(tc, colour_only_when_wanted);
     tcase_add_test(tc, diff_flags_groups_that_grew);
     tcase_add_test(tc, run_reports_the_dumps_of_the_program);
     tcase_add_test(tc, run_without_dump_keeps_the_exit_code);
