@@ -3,7 +3,8 @@
 # gccgo programs under the shim), then the unit suites again in an
 # AddressSanitizer + UBSan build, then a brief libFuzzer run of every fuzz
 # harness (tests/fuzz; one test each: a crash, leak, timeout or UBSan report
-# fails it; skipped without clang's libFuzzer). Ends with one line:
+# fails it; skipped without clang's libFuzzer), then the Debian package
+# (scripts/check_deb.sh, one test). Ends with one line:
 # N passed, N failed, N skipped. GOLEASH_FUZZ_SECONDS sets the time per
 # harness (default 20; 0 skips the fuzz pass).
 set -uo pipefail
@@ -86,6 +87,12 @@ else
 fi
 rm -rf "$fuzz_probe"
 
-ok=$((ok1 + ok2 + ok3)); fail=$((fail1 + fail2 + fail3)); skip=$((skip1 + skip2 + skip3))
+# The Debian package: builds, holds what meson installs, and its goleash
+# reports the leaky example (GOLEASH_DEB_INSTALL=1, as CI sets: installed
+# with apt; otherwise unpacked into a temporary root).
+ok4=0; fail4=0
+if scripts/check_deb.sh; then ok4=1; else fail4=1; fi
+
+ok=$((ok1 + ok2 + ok3 + ok4)); fail=$((fail1 + fail2 + fail3 + fail4)); skip=$((skip1 + skip2 + skip3))
 echo "$ok passed, $fail failed, $skip skipped"
 [[ $fail -eq 0 ]]
