@@ -502,6 +502,25 @@ START_TEST(truncated_dump_warns_and_reports)
 }
 END_TEST
 
+/* Cut after its stacks, before any goroutine: not "no leaks" but an input
+ * error (2), whatever else is given. */
+START_TEST(dump_cut_before_goroutines_exits_2)
+{
+    char path[4096], want[4300];
+    snprintf(path, sizeof path, "%s", data_path("cut_before_goroutines.dump"));
+    snprintf(want, sizeof want,
+             "goleash: %s: truncated dump (no end record) cut before its first goroutine: nothing to judge\n", path);
+    cli_result *r = cli(NULL, ARGS("report", path));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_str_eq(r->err, want);
+    ck_assert_str_eq(r->out, "");
+    r = cli(NULL, ARGS("report", "--format", "json", data_path("clean.dump"), path));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_str_eq(r->err, want);
+    ck_assert_str_eq(r->out, "");
+}
+END_TEST
+
 /* ---- goleash run, with a stand-in shim and programs that write dumps ----- */
 
 static char shim_env[4200];
@@ -549,6 +568,13 @@ START_TEST(run_reports_the_dumps_of_the_program)
     r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(data_path("corrupt.dump"), 0)));
     ck_assert_int_eq(r->code, 2);
     ck_assert_ptr_nonnull(strstr(r->err, ":3: bad hex in key pc"));
+
+    /* So is a dump cut before its first goroutine: the gate fails (2). */
+    r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(data_path("cut_before_goroutines.dump"), 0)));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_ptr_nonnull(strstr(r->err, ".dump: truncated dump (no end record) cut before its first goroutine: "
+                                         "nothing to judge\n"));
+    ck_assert_str_eq(r->out, "");
 }
 END_TEST
 
@@ -691,6 +717,7 @@ int main(void)
     tcase_add_test(tc, report_files_with_placeholders);
     tcase_add_test(tc, github_annotations_follow_the_environment);
     tcase_add_test(tc, truncated_dump_warns_and_reports);
+    tcase_add_test(tc, dump_cut_before_goroutines_exits_2);
     tcase_add_test(tc, diff_flags_groups_that_grew);
     tcase_add_test(tc, run_reports_the_dumps_of_the_program);
     tcase_add_test(tc, run_without_dump_keeps_the_exit_code);
