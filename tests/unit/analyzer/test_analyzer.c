@@ -463,6 +463,27 @@ START_TEST(report_files_with_placeholders)
 }
 END_TEST
 
+/* A dump whose exe is "/src/..": %b must not climb out of the report
+ * directory (reports/%b/leaks.xml stays under reports/). */
+START_TEST(report_b_placeholder_stays_in_its_directory)
+{
+    char dir[] = "/tmp/goleash-test-b.XXXXXX", dump[300], junit[300], path[300], cmd[400];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(dump, sizeof dump, "%s/dots.dump", dir);
+    snprintf(cmd, sizeof cmd, "sed 's|exe=/src/prog|exe=/src/..|' '%s' >'%s'", data_path("leaky.dump"), dump);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(junit, sizeof junit, "%s/reports/%%b/leaks.xml", dir);
+    cli_result *r = cli(NULL, ARGS("report", "--junit", junit, dump));
+    ck_assert_msg(r->code == 1, "exit %d: %s", r->code, r->err);
+    snprintf(path, sizeof path, "%s/reports/goleash/leaks.xml", dir);
+    ck_assert_int_eq(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/leaks.xml", dir);
+    ck_assert_int_eq(access(path, F_OK), -1);
+    snprintf(cmd, sizeof cmd, "rm -r '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(github_annotations_follow_the_environment)
 {
     /* No file:line in this dump (its binary is elsewhere): no file= either. */
@@ -716,6 +737,7 @@ int main(void)
     tcase_add_test(tc, output_file_gets_the_report);
     tcase_add_test(tc, report_files_with_placeholders);
     tcase_add_test(tc, github_annotations_follow_the_environment);
+    tcase_add_test(tc, report_b_placeholder_stays_in_its_directory);
     tcase_add_test(tc, truncated_dump_warns_and_reports);
     tcase_add_test(tc, dump_cut_before_goroutines_exits_2);
     tcase_add_test(tc, diff_flags_groups_that_grew);

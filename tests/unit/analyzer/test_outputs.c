@@ -212,6 +212,27 @@ START_TEST(out_path_placeholders)
 }
 END_TEST
 
+/* %b is one path component, whatever the program is called. */
+START_TEST(out_path_b_stays_in_its_directory)
+{
+    char buf[256];
+    ck_assert_int_eq(gl_out_path_expand("r/%b/x.xml", 7, "/src/..", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "r/goleash/x.xml");
+    ck_assert_int_eq(gl_out_path_expand("r/%b/x.xml", 7, "..", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "r/goleash/x.xml");
+    ck_assert_int_eq(gl_out_path_expand("r/%b/x.xml", 7, "a/.", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "r/goleash/x.xml");
+    ck_assert_int_eq(gl_out_path_expand("r/%b.xml", 7, "../../etc/pass\nwd\x1b", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "r/pass_wd_.xml");
+    /* Dots inside a name are a name. */
+    ck_assert_int_eq(gl_out_path_expand("r/%b.xml", 7, "/x/...", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "r/....xml");
+    /* The rest of the pattern is the user's own, taken as given. */
+    ck_assert_int_eq(gl_out_path_expand("../r/%b.xml", 7, "p", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "../r/p.xml");
+}
+END_TEST
+
 START_TEST(out_path_makes_missing_directories)
 {
     char dir[] = "/tmp/goleash-test-mk.XXXXXX", path[256], cmd[300];
@@ -689,6 +710,7 @@ int main(void)
     tcase_add_test(base, github_escape_data_and_properties);
     tcase_add_test(base, sha256_known_answers);
     tcase_add_test(base, out_path_placeholders);
+    tcase_add_test(base, out_path_b_stays_in_its_directory);
     tcase_add_test(base, out_path_makes_missing_directories);
     tcase_add_test(base, source_root_relative_paths);
     suite_add_tcase(s, base);
