@@ -484,6 +484,44 @@ START_TEST(report_b_placeholder_stays_in_its_directory)
 }
 END_TEST
 
+/* A symbolic link at a report file's name: exit 2, the link and what it
+ * points to untouched; the other files are still written. */
+START_TEST(report_file_never_written_through_a_symlink)
+{
+    char dir[] = "/tmp/goleash-test-link.XXXXXX", target[300], link[300], json[300], want[700], cmd[400];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(target, sizeof target, "%s/precious", dir);
+    snprintf(link, sizeof link, "%s/leaks.xml", dir);
+    snprintf(json, sizeof json, "%s/leaks.json", dir);
+    FILE *f = fopen(target, "w");
+    fputs("precious\n", f);
+    fclose(f);
+    ck_assert_int_eq(symlink(target, link), 0);
+    for (int i = 0; i < 2; i++) {
+        const char *opt = i == 0 ? "--junit" : "-o";
+        cli_result *r = cli(NULL, ARGS("report", opt, link, "--json", json, data_path("leaky.dump")));
+        ck_assert_int_eq(r->code, 2);
+        snprintf(want, sizeof want,
+                 "goleash: %s: a symbolic link; goleash does not write through it (name the file itself)\n", link);
+        ck_assert_ptr_nonnull(strstr(r->err, want));
+        ck_assert_str_eq(read_whole(target), "precious\n");
+        struct stat st;
+        ck_assert_int_eq(lstat(link, &st), 0);
+        ck_assert(S_ISLNK(st.st_mode));
+        ck_assert_ptr_nonnull(strstr(read_whole(json), "\"leaked_goroutines\": 3"));
+        unlink(json);
+    }
+    /* A report to /dev/null is written in place, not replaced. */
+    cli_result *r = cli(NULL, ARGS("report", "--sarif", "/dev/null", data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 1);
+    struct stat st;
+    ck_assert_int_eq(stat("/dev/null", &st), 0);
+    ck_assert(S_ISCHR(st.st_mode));
+    snprintf(cmd, sizeof cmd, "rm -r '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(github_annotations_follow_the_environment)
 {
     /* No file:line in this dump (its binary is elsewhere): no file= either. */
@@ -737,6 +775,7 @@ int main(void)
     tcase_add_test(tc, output_file_gets_the_report);
     tcase_add_test(tc, report_files_with_placeholders);
     tcase_add_test(tc, github_annotations_follow_the_environment);
+    tcase_add_test(tc, report_file_never_written_through_a_symlink);
     tcase_add_test(tc, report_b_placeholder_stays_in_its_directory);
     tcase_add_test(tc, truncated_dump_warns_and_reports);
     tcase_add_test(tc, dump_cut_before_goroutines_exits_2);
