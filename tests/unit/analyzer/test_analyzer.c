@@ -597,7 +597,7 @@ static const char *fake_program(const char *dump, int code)
 {
     snprintf(script, sizeof script,
              "case \"$LD_PRELOAD\" in *fake_shim*) ;; *) exit 97;; esac; "
-             "case \"$GOLEASH_OPTIONS\" in user=1:dump_path=*/goleash.%%p.dump:report=0:exitcode=0) ;; *) exit 98;; esac; "
+             "case \"$GOLEASH_OPTIONS\" in verbosity=0:dump_path=*/goleash.%%p.dump:report=0:exitcode=0) ;; *) exit 98;; esac; "
              "p=${GOLEASH_OPTIONS#*dump_path=}; p=${p%%%%:*}; d=${p%%/*}; "
              "%s%s%s "
              "exit %d",
@@ -609,7 +609,7 @@ START_TEST(run_reports_the_dumps_of_the_program)
 {
     char leaky[4096];
     snprintf(leaky, sizeof leaky, "%s", data_path("leaky.dump"));
-    putenv((char *)"GOLEASH_OPTIONS=user=1");
+    putenv((char *)"GOLEASH_OPTIONS=verbosity=0");
     cli_result *r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(leaky, 0)));
     ck_assert_msg(r->code == 1, "exit %d, stderr: %s", r->code, r->err);
     ck_assert_ptr_nonnull(strstr(r->out, "SUMMARY: goleash: 3 leaked goroutine(s) in 2 group(s).\n"));
@@ -637,9 +637,48 @@ START_TEST(run_reports_the_dumps_of_the_program)
 }
 END_TEST
 
+/* A malformed GOLEASH_OPTIONS is an error before PROG starts (2), naming
+ * the option: the shim alone would only warn and carry on without it. */
+START_TEST(run_refuses_malformed_goleash_options)
+{
+    static const struct {
+        const char *env, *err;
+    } cases[] = {
+        {"GOLEASH_OPTIONS=report=maybe", "goleash: bad value for option 'report' in GOLEASH_OPTIONS\n"},
+        {"GOLEASH_OPTIONS=dump_path=\"/tmp/a b:exitcode=0",
+         "goleash: unterminated quote in the value of option 'dump_path' in GOLEASH_OPTIONS\n"},
+        {"GOLEASH_OPTIONS=min_park=5:no_such=1",
+         "goleash: bad value for option 'min_park' in GOLEASH_OPTIONS\n"
+         "goleash: unknown option 'no_such' in GOLEASH_OPTIONS\n"},
+        {"GOLEASH_OPTIONS=ignore_setup", "goleash: option without value 'ignore_setup' in GOLEASH_OPTIONS\n"},
+    };
+    char marker[] = "/tmp/goleash-test-ran.XXXXXX", cmd[300];
+    close(mkstemp(marker));
+    unlink(marker);
+    snprintf(cmd, sizeof cmd, "touch %s", marker);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        putenv((char *)cases[i].env);
+        cli_result *r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", cmd));
+        ck_assert_int_eq(r->code, 2);
+        ck_assert_str_eq(r->err, cases[i].err);
+        ck_assert_int_eq(access(marker, F_OK), -1);
+    }
+    /* A long one (> 2 KB) that is fine runs. */
+    static char longopts[5000] = "GOLEASH_OPTIONS=";
+    while (strlen(longopts) < sizeof longopts - 20)
+        strcat(longopts, "verbosity=0:");
+    putenv(longopts);
+    cli_result *r = cli(fake_shim_env(), ARGS("run", "--allow-unsupported", "--", "sh", "-c", cmd));
+    ck_assert_msg(r->code == 0, "exit %d: %s", r->code, r->err);
+    ck_assert_int_eq(access(marker, F_OK), 0);
+    unlink(marker);
+    putenv((char *)"GOLEASH_OPTIONS=verbosity=0");
+}
+END_TEST
+
 START_TEST(run_without_dump_keeps_the_exit_code)
 {
-    putenv((char *)"GOLEASH_OPTIONS=user=1");
+    putenv((char *)"GOLEASH_OPTIONS=verbosity=0");
     /* Nothing analysable ran: never a silent pass (exit 3), unless asked. */
     cli_result *r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(NULL, 0)));
     ck_assert_int_eq(r->code, 3);
@@ -669,7 +708,7 @@ START_TEST(run_keeps_dumps_when_asked)
     FILE *f = fopen(old, "w"); /* an earlier run's dump: not this run's report */
     fputs("garbage", f);
     fclose(f);
-    putenv((char *)"GOLEASH_OPTIONS=user=1");
+    putenv((char *)"GOLEASH_OPTIONS=verbosity=0");
     cli_result *r = cli(fake_shim_env(), ARGS("run", "--keep-dumps", dir, "--", "sh", "-c",
                                               fake_program(data_path("clean.dump"), 0)));
     ck_assert_msg(r->code == 0, "exit %d, stderr: %s", r->code, r->err);
@@ -782,6 +821,7 @@ int main(void)
     tcase_add_test(tc, diff_flags_groups_that_grew);
     tcase_add_test(tc, run_reports_the_dumps_of_the_program);
     tcase_add_test(tc, run_without_dump_keeps_the_exit_code);
+    tcase_add_test(tc, run_refuses_malformed_goleash_options);
     tcase_add_test(tc, suppressions_options);
     tcase_add_test(tc, run_keeps_dumps_when_asked);
     suite_add_tcase(cmd, tc);
