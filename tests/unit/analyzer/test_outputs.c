@@ -176,6 +176,14 @@ START_TEST(github_escape_data_and_properties)
     s = gh_of("%0A", 0); /* already-escaped text must not decode to a newline */
     ck_assert_str_eq(s, "%250A");
     free(s);
+    /* Other control characters: GitHub decodes none, so goleash's \xHH;
+     * a newline stays GitHub's %0A, so no line starts a command. */
+    s = gh_of("a\x1b[31mb\n::error::x\x07\xc2\x9b\xc3\xa9", 0);
+    ck_assert_str_eq(s, "a\\x1b[31mb%0A::error::x\\x07\\u009b\xc3\xa9");
+    free(s);
+    s = gh_of("T\x1b\n::", 1);
+    ck_assert_str_eq(s, "T\\x1b%0A%3A%3A");
+    free(s);
 }
 END_TEST
 
