@@ -1,4 +1,5 @@
 #include "diff.h"
+#include "util/escape.h"
 
 #include "format/dump_read.h"
 #include "reports/json.h"
@@ -133,8 +134,11 @@ static int write_text(FILE *out, const diff *d)
             site_text(site, sizeof site, g, g->created_at);
             fprintf(out, "%27s   created by %s\n", "", site);
         }
-        if (g->test)
-            fprintf(out, "%27s   test %s\n", "", g->test);
+        if (g->test) {
+            fprintf(out, "%27s   test ", "");
+            gl_fput_escaped(out, g->test);
+            fputs("\n", out);
+        }
     }
     if (flagged)
         fprintf(out, "\nSUMMARY: goleash: %zu group(s) grew by at least %lld goroutine(s), +%lld goroutine(s) in all.\n",

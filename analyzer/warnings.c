@@ -1,4 +1,5 @@
 #include "warnings.h"
+#include "util/escape.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -7,8 +8,13 @@
 
 static void keep(gl_warnings *w, const char *msg)
 {
-    if (!w->quiet)
-        fprintf(stderr, "goleash: %s\n", msg);
+    /* A warning may quote a dump (a module path, a name): escaped for the
+     * terminal, kept as it is for the JSON report. */
+    if (!w->quiet) {
+        fputs("goleash: ", stderr);
+        gl_fput_escaped(stderr, msg);
+        fputs("\n", stderr);
+    }
     if (w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 8;
         char **m = realloc(w->msgs, cap * sizeof *m);

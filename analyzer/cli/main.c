@@ -45,20 +45,41 @@ struct env_supp {
     int ignore_setup;   /* -1 unset: gc programs have no shim to carry it */
 };
 
-static void env_supp_pair(const char *key, const char *val, void *ctx)
+/* A BOOL option's word; a bad one was refused by check_env_options. */
+static void env_bool(const gl_kv *kv, int *out)
+{
+    char w[8] = "";
+    if (kv->val_len < sizeof w)
+        memcpy(w, kv->val, kv->val_len);
+    gl_option_parse_bool(w, out);
+}
+
+static void env_supp_pair(const gl_kv *kv, void *ctx)
 {
     struct env_supp *e = ctx;
-    if (!val)
+    if (!kv->val)
         return;
-    /* Bad values are the shim's to warn about: it parses the same string.
-     * The file is taken as given (the shim makes it absolute for its own
+    /* The file is taken as given (the shim makes it absolute for its own
      * use at exit). */
-    if (strcmp(key, GL_OPTION_KEY(suppressions)) == 0)
-        snprintf(e->file, sizeof e->file, "%s", val);
-    else if (strcmp(key, GL_OPTION_KEY(default_suppressions)) == 0)
-        gl_option_parse_bool(val, &e->defaults);
-    else if (strcmp(key, GL_OPTION_KEY(ignore_setup)) == 0)
-        gl_option_parse_bool(val, &e->ignore_setup);
+    if (gl_kv_key_is(kv, GL_OPTION_KEY(suppressions)))
+        snprintf(e->file, sizeof e->file, "%.*s", (int)kv->val_len, kv->val);
+    else if (gl_kv_key_is(kv, GL_OPTION_KEY(default_suppressions)))
+        env_bool(kv, &e->defaults);
+    else if (gl_kv_key_is(kv, GL_OPTION_KEY(ignore_setup)))
+        env_bool(kv, &e->ignore_setup);
+}
+
+static void print_error(const char *msg)
+{
+    fprintf(stderr, "%s\n", msg);
+}
+
+/* `run` hands GOLEASH_OPTIONS to the shim, which would only warn about a
+ * bad setting and carry on without it: a typo in a CI gate would pass
+ * unnoticed. So every problem is an error here, before PROG starts. */
+static int check_env_options(void)
+{
+    return gl_options_check(getenv("GOLEASH_OPTIONS"), print_error);
 }
 
 /* What the command line asked for. */
@@ -191,8 +212,11 @@ static int run_command(int argc, char **argv, gl_cli_command cmd, cli_args *a)
     }
     a->report.test_lines = is_run;
     struct env_supp env = {.defaults = 1, .ignore_setup = -1};
-    if (is_run)
+    if (is_run) {
+        if (check_env_options() != 0)
+            return GL_EXIT_USAGE;
         gl_kv_parse(getenv("GOLEASH_OPTIONS"), env_supp_pair, &env);
+    }
     if (a->report.ignore_setup < 0 && env.ignore_setup >= 0)
         a->report.ignore_setup = env.ignore_setup;
     /* Before PROG runs: a bad suppressions file is a usage error, not

@@ -1,19 +1,32 @@
 #include "reports/github.h"
 #include "reports/leak_text.h"
+#include "util/escape.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* GitHub's workflow-command escapes, and for every other control
+ * character goleash's own \xHH (escape.h): GitHub decodes only its own, so
+ * an escape sequence would otherwise reach the log as it is. */
 void gl_github_escape(FILE *out, const char *s, int is_property)
 {
     for (const char *p = s; p && *p; p++) {
+        char one[2] = {*p, '\0'};
         switch (*p) {
         case '%': fputs("%25", out); break;
         case '\r': fputs("%0D", out); break;
         case '\n': fputs("%0A", out); break;
         case ':': is_property ? fputs("%3A", out) : fputc(':', out); break;
         case ',': is_property ? fputs("%2C", out) : fputc(',', out); break;
-        default: fputc(*p, out); break;
+        default:
+            if ((unsigned char)*p == 0xc2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f) {
+                char c1[3] = {p[0], p[1], '\0'};
+                gl_fput_escaped(out, c1);
+                p++;
+            } else {
+                gl_fput_escaped(out, one);
+            }
+            break;
         }
     }
 }
@@ -43,9 +56,10 @@ int gl_report_github(FILE *out, const gl_report *r, const gl_source_root *root)
                 fprintf(out, ",line=%d", g->blocked_at->line);
             fputc(',', out);
         }
-        char title[512];
+        char title[512], test[400];
         if (g->test)
-            snprintf(title, sizeof title, "goroutine leak (%s) in %s", gl_category_name(g->category), g->test);
+            snprintf(title, sizeof title, "goroutine leak (%s) in %s", gl_category_name(g->category),
+                     gl_escape_to(test, sizeof test, g->test));
         else
             snprintf(title, sizeof title, "goroutine leak (%s)", gl_category_name(g->category));
         fputs("title=", out);

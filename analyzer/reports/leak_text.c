@@ -2,6 +2,7 @@
  * (leak_text.h). */
 #include "reports/leak_text.h"
 #include "text_report/text_report.h"
+#include "util/escape.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,12 +34,16 @@ static void write_summary(FILE *f, const gl_leak_group *g)
     fprintf(f, "Leak of %zu goroutine(s)", g->count);
     if (g->test && strcmp(g->test, GL_TEST_SETUP) == 0)
         fprintf(f, " in setup (before the first test)");
-    else if (g->test)
-        fprintf(f, " in test %s", g->test);
+    else if (g->test) {
+        fputs(" in test ", f);
+        gl_fput_escaped(f, g->test);
+    }
     const char *reason = gl_group_reason(g);
     if (!*reason)
         reason = gl_wait_name(g->wait);
-    fprintf(f, ": %s (category %s)", reason, gl_category_name(g->category));
+    fputs(": ", f);
+    gl_fput_escaped(f, reason);
+    fprintf(f, " (category %s)", gl_category_name(g->category));
     char site[1024];
     if (g->blocked_at) {
         gl_format_frame(site, sizeof site, g->dump, g->blocked_at);

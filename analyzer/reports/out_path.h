@@ -15,8 +15,9 @@
 int gl_out_path_check(const char *pattern, char *bad);
 
 /* Expands pattern into buf. program may be a path; only its base name is
- * used, "goleash" when NULL or empty. Returns 0, or -1 when the result does
- * not fit. */
+ * used, "goleash" when NULL, empty, "." or "..", with control bytes as '_':
+ * %b never adds a directory level or climbs out of one. Returns 0, or -1
+ * when the result does not fit. */
 int gl_out_path_expand(const char *pattern, int64_t pid, const char *program, char *buf, size_t len);
 
 /* Creates the missing directories above path (like mkdir -p of its

@@ -10,6 +10,7 @@
 #include "text_report/text_report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,32 @@ static int write_kind(FILE *out, out_kind kind, const out_ctx *c)
     return -1;
 }
 
+/* The report file at path, truncated, or NULL after saying why. A symbolic
+ * link at the name is refused, not followed: whoever planted it (a shared
+ * CI directory, a predictable name) does not get to choose which file a
+ * report overwrites. Anything else that is there is written in place, never
+ * replaced: a FIFO or /dev/null is the user's own choice. */
+static FILE *open_report(const char *path)
+{
+    if (gl_out_path_make_parent(path) != 0) {
+        fprintf(stderr, "goleash: %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0 && errno == ELOOP) {
+        fprintf(stderr, "goleash: %s: a symbolic link; goleash does not write through it (name the file itself)\n",
+                path);
+        return NULL;
+    }
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!out) {
+        fprintf(stderr, "goleash: %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+    }
+    return out;
+}
+
 /* Writes one report to the file pattern names (stdout when NULL). */
 static int write_one(const char *pattern, out_kind kind, const out_ctx *c)
 {
@@ -73,10 +100,8 @@ static int write_one(const char *pattern, out_kind kind, const out_ctx *c)
             fprintf(stderr, "goleash: %s: path too long\n", pattern);
             return -1;
         }
-        if (gl_out_path_make_parent(path) != 0 || !(out = fopen(path, "w"))) {
-            fprintf(stderr, "goleash: %s: %s\n", path, strerror(errno));
+        if (!(out = open_report(path)))
             return -1;
-        }
     }
     int rc = write_kind(out, kind, c);
     if (fflush(out) != 0)

@@ -145,6 +145,27 @@ static void forward_to_traced(int sig)
         kill(pid, sig);
 }
 
+/* Why the gccgo programs of the tree left no dump, as far as it can be
+ * told from here: PROG's own end, or what keeps the dynamic linker from
+ * preloading the shim into it. Otherwise the shim itself said why on
+ * stderr (it disabled itself, or could not write the file). */
+static void no_dump_cause(const gl_trace_result *tr, const char *prog, char *buf, size_t len)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    int gccgo = gl_find_in_path(prog, path, sizeof path) == 0 && gl_exe_kind_of(path) == GL_EXE_GCCGO;
+    if (gccgo && WIFSIGNALED(tr->status))
+        snprintf(buf, len, "it was killed by signal %d (%s) before it could write one: the shim writes its dump "
+                 "at exit (dump_interval in GOLEASH_OPTIONS also writes one periodically)",
+                 WTERMSIG(tr->status), strsignal(WTERMSIG(tr->status)));
+    else if (gccgo && stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)))
+        snprintf(buf, len, "it is set-user-ID or set-group-ID, and the dynamic linker does not preload "
+                 "libgoleash.so into such programs");
+    else
+        snprintf(buf, len, "the shim wrote none (it disabled itself or could not write the file: its warning "
+                 "above says which)");
+}
+
 /* What could not be analysed: never a silent pass. Returns 1 when the run
  * must not pass as clean. */
 static int unanalysed(const gl_trace_result *tr, size_t ndumps, const char *prog, int allow)
@@ -160,7 +181,9 @@ static int unanalysed(const gl_trace_result *tr, size_t ndumps, const char *prog
         return !allow;
     }
     if (ndumps == 0 && tr->ngccgo) {
-        fprintf(stderr, "goleash: %s: the gccgo program left no dump (was libgoleash.so loaded?)%s\n", prog, tail);
+        char why[512];
+        no_dump_cause(tr, prog, why, sizeof why);
+        fprintf(stderr, "goleash: %s: the gccgo program left no dump: %s%s\n", prog, why, tail);
         return !allow;
     }
     if (ndumps == 0) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void reserve(gl_membuf *b, size_t extra)
@@ -148,6 +149,25 @@ static int write_all(const gl_membuf *b, int fd)
     return 0;
 }
 
+/* The final name may be missing or a regular file: rename(2) would replace
+ * anything else, a device node (/dev/null as root), a FIFO someone reads, or
+ * a symbolic link someone put there, and none of those is ours to replace. */
+static int final_name_ok(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    if (S_ISLNK(st.st_mode)) {
+        errno = GL_WRITE_REFUSED_LINK;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        errno = GL_WRITE_REFUSED_SPECIAL;
+        return -1;
+    }
+    return 0;
+}
+
 int gl_membuf_write_file(const gl_membuf *b, const char *path)
 {
     char tmp[4096];
@@ -156,6 +176,8 @@ int gl_membuf_write_file(const gl_membuf *b, const char *path)
         errno = ENAMETOOLONG;
         return -1;
     }
+    if (final_name_ok(path) != 0)
+        return -1;
     memcpy(tmp, path, n);
     memcpy(tmp + n, ".tmp.XXXXXX", 12);
     int fd = mkostemp(tmp, O_CLOEXEC);
@@ -167,7 +189,8 @@ int gl_membuf_write_file(const gl_membuf *b, const char *path)
         rc = -1;
         e = errno;
     }
-    if (rc == 0 && rename(tmp, path) != 0) {
+    /* Again just before the rename: the write may have taken a while. */
+    if (rc == 0 && (final_name_ok(path) != 0 || rename(tmp, path) != 0)) {
         rc = -1;
         e = errno;
     }
@@ -176,4 +199,13 @@ int gl_membuf_write_file(const gl_membuf *b, const char *path)
         errno = e;
     }
     return rc;
+}
+
+const char *gl_write_file_strerror(int err)
+{
+    if (err == GL_WRITE_REFUSED_LINK)
+        return "a symbolic link is there (goleash neither follows nor replaces it)";
+    if (err == GL_WRITE_REFUSED_SPECIAL)
+        return "something other than a regular file is there (goleash does not replace it)";
+    return strerror(err);
 }

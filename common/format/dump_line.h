@@ -12,6 +12,7 @@
 #ifndef GOLEASH_FORMAT_DUMP_LINE_H
 #define GOLEASH_FORMAT_DUMP_LINE_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,9 +42,18 @@ void gl_kv_raw(gl_membuf *b, const char *k, const char *v);
 /* k=0x1,0x2,... (empty for n == 0). */
 void gl_kv_hex_list(gl_membuf *b, const char *k, const uint64_t *v, size_t n);
 
-/* Writes b to path atomically, privately and never through a symlink: a
- * fresh O_EXCL temporary beside it (path.tmp.XXXXXX), renamed over it.
- * 0, or -1 with errno set (the temporary is removed). */
+/* Writes b to path atomically and privately: a fresh O_EXCL temporary
+ * beside it (path.tmp.XXXXXX, mode 0600), renamed over it. Only a missing
+ * name or a regular file is replaced: a symbolic link there fails with
+ * GL_WRITE_REFUSED_LINK, anything else (a device, a FIFO, a directory) with
+ * GL_WRITE_REFUSED_SPECIAL, both left untouched. 0, or -1 with errno set
+ * (the temporary is removed). */
+#define GL_WRITE_REFUSED_LINK ELOOP
+#define GL_WRITE_REFUSED_SPECIAL EEXIST
 int gl_membuf_write_file(const gl_membuf *b, const char *path);
+
+/* Why gl_membuf_write_file failed with err, for a message: the refusals in
+ * words, other errors as strerror. */
+const char *gl_write_file_strerror(int err);
 
 #endif

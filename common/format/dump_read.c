@@ -820,7 +820,12 @@ int gl_dump_read_buffer(const char *name, const char *buf, size_t len, gl_dump *
     if (rc == 0 && !p->seen_end) {
         p->d->truncated = 1;
         p->line = 0;
-        warn(p, 1, "truncated dump (no end record): reporting what it holds");
+        /* Cut before its first goroutine it holds nothing to judge: read as
+         * an empty report it would pass a leaky program as clean. */
+        if (p->counts.goroutines == 0)
+            rc = fail(p, "truncated dump (no end record) cut before its first goroutine: nothing to judge");
+        else
+            warn(p, 1, "truncated dump (no end record): reporting what it holds");
     }
     free_parser_tables(p);
     free(p);

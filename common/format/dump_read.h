@@ -27,7 +27,8 @@ void gl_diag_vset(gl_diag *diag, const char *name, long line, int warning, const
 
 /* Read a dump. Return 0 and *out (free with gl_dump_free) on success, -1 and
  * *out = NULL on error. A dump without `end` is a success with
- * (*out)->truncated = 1 and a warning in diag. diag may be NULL. */
+ * (*out)->truncated = 1 and a warning in diag, unless it was cut before its
+ * first goroutine: that is an error (nothing to judge). diag may be NULL. */
 int gl_dump_read_file(const char *path, gl_dump **out, gl_diag *diag);
 
 /* Same, from memory; name is used in messages and stored as d->path.

@@ -7,46 +7,46 @@ static int is_sep(char c)
     return c == ':' || c == ' ' || c == ',' || c == '\t' || c == '\n';
 }
 
-void gl_kv_parse(const char *s, void (*fn)(const char *key, const char *val, void *ctx), void *ctx)
+void gl_kv_parse(const char *s, void (*fn)(const gl_kv *kv, void *ctx), void *ctx)
 {
-    char buf[2048];
     if (!s)
         return;
-    size_t n = strlen(s);
-    if (n >= sizeof buf)
-        n = sizeof buf - 1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    char *p = buf;
+    const char *p = s;
     while (*p) {
         while (is_sep(*p))
             p++;
         if (!*p)
             break;
-        char *key = p;
+        gl_kv kv = {.key = p};
         while (*p && *p != '=' && !is_sep(*p))
             p++;
+        kv.key_len = (size_t)(p - kv.key);
         if (*p != '=') {
-            char save = *p;
-            *p = '\0';
-            fn(key, NULL, ctx);
-            *p = save;
+            fn(&kv, ctx);
             continue;
         }
-        *p++ = '\0';
-        char *val = p;
+        p++;
         if (*p == '"' || *p == '\'') {
             /* A quoted value may hold separators: dump_path="/a b/x:%p". */
             char q = *p++;
-            val = p;
+            kv.val = p;
             while (*p && *p != q)
                 p++;
+            kv.val_len = (size_t)(p - kv.val);
+            kv.unterminated = *p != q;
+            if (*p)
+                p++;
         } else {
+            kv.val = p;
             while (*p && !is_sep(*p))
                 p++;
+            kv.val_len = (size_t)(p - kv.val);
         }
-        if (*p)
-            *p++ = '\0';
-        fn(key, val, ctx);
+        fn(&kv, ctx);
     }
+}
+
+int gl_kv_key_is(const gl_kv *kv, const char *name)
+{
+    return strlen(name) == kv->key_len && memcmp(kv->key, name, kv->key_len) == 0;
 }

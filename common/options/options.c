@@ -42,50 +42,43 @@ static void copy_str(char *dst, size_t cap, const char *v)
     dst[n] = '\0';
 }
 
+/* What reading a value can say besides 0 (read). */
+enum { BAD_VALUE = -1, TOO_LONG = -2 };
+
+/* A path is kept whole or refused, never cut to another path. */
+static int read_pattern(char *field, size_t cap, const char *v, size_t n)
+{
+    if (n >= cap)
+        return TOO_LONG;
+    memcpy(field, v, n);
+    field[n] = '\0';
+    return 0;
+}
+
 /* The file is read at exit, after the program may have changed directory:
  * a relative path is taken relative to the directory at start-up. */
-static int set_path_from_cwd(char *dst, size_t cap, const char *v)
+static int read_file(char *field, size_t cap, const char *v, size_t n)
 {
-    if (!*v) {
-        dst[0] = '\0';
-        return 0;
-    }
-    if (*v == '/') {
-        if (strlen(v) >= cap)
-            return -1;
-        copy_str(dst, cap, v);
-        return 0;
-    }
-    if (!getcwd(dst, cap))
-        return -1;
-    size_t n = strlen(dst);
-    if (n + 1 + strlen(v) >= cap) {
-        dst[0] = '\0';
-        return -1;
-    }
-    dst[n] = '/';
-    copy_str(dst + n + 1, cap - n - 1, v);
+    if (n == 0 || *v == '/')
+        return read_pattern(field, cap, v, n);
+    char cwd[sizeof ((gl_options *)0)->suppressions];
+    if (!getcwd(cwd, sizeof cwd))
+        return BAD_VALUE;
+    size_t c = strlen(cwd);
+    if (c + 1 + n >= cap)
+        return TOO_LONG;
+    memcpy(field, cwd, c);
+    field[c] = '/';
+    memcpy(field + c + 1, v, n);
+    field[c + 1 + n] = '\0';
     return 0;
-}
-
-/* One reader per type of options.inc: 0 read, -1 a bad value (the option
- * keeps what it had). */
-static int read_pattern(char *field, size_t cap, const char *v)
-{
-    copy_str(field, cap, v);
-    return 0;
-}
-
-static int read_file(char *field, size_t cap, const char *v)
-{
-    return set_path_from_cwd(field, cap, v);
 }
 
 static int read_level(int *field, const char *v)
 {
     int x;
     if (parse_int(v, &x) != 0)
-        return -1;
+        return BAD_VALUE;
     *field = x;
     return 0;
 }
@@ -94,7 +87,7 @@ static int read_exit_status(int *field, const char *v)
 {
     int x;
     if (parse_int(v, &x) != 0 || x < 0 || x > 255)
-        return -1;
+        return BAD_VALUE;
     *field = x;
     return 0;
 }
@@ -103,17 +96,24 @@ static int read_duration(int64_t *field, const char *v)
 {
     int64_t ns;
     if (gl_parse_duration(v, &ns) != 0)
-        return -1;
+        return BAD_VALUE;
     *field = ns;
     return 0;
 }
 
-#define GL_OPTION_READ_PATTERN(o, name, v) read_pattern((o)->name, sizeof (o)->name, v)
-#define GL_OPTION_READ_FILE(o, name, v) read_file((o)->name, sizeof (o)->name, v)
-#define GL_OPTION_READ_BOOL(o, name, v) gl_option_parse_bool(v, &(o)->name)
-#define GL_OPTION_READ_LEVEL(o, name, v) read_level(&(o)->name, v)
-#define GL_OPTION_READ_EXIT_STATUS(o, name, v) read_exit_status(&(o)->name, v)
-#define GL_OPTION_READ_DURATION(o, name, v) read_duration(&(o)->name##_ns, v)
+static int read_bool(int *field, const char *v)
+{
+    return gl_option_parse_bool(v, field) == 0 ? 0 : BAD_VALUE;
+}
+
+/* Paths take the value as it is (any length up to the field); the other
+ * types read a short word, NUL-terminated in w. */
+#define GL_OPTION_READ_PATTERN(o, name, kv, w) read_pattern((o)->name, sizeof (o)->name, (kv)->val, (kv)->val_len)
+#define GL_OPTION_READ_FILE(o, name, kv, w) read_file((o)->name, sizeof (o)->name, (kv)->val, (kv)->val_len)
+#define GL_OPTION_READ_BOOL(o, name, kv, w) read_bool(&(o)->name, w)
+#define GL_OPTION_READ_LEVEL(o, name, kv, w) read_level(&(o)->name, w)
+#define GL_OPTION_READ_EXIT_STATUS(o, name, kv, w) read_exit_status(&(o)->name, w)
+#define GL_OPTION_READ_DURATION(o, name, kv, w) read_duration(&(o)->name##_ns, w)
 
 #define GL_OPTION_SET_PATTERN(o, name, def) copy_str((o)->name, sizeof (o)->name, def)
 #define GL_OPTION_SET_FILE(o, name, def) copy_str((o)->name, sizeof (o)->name, def)
@@ -130,24 +130,34 @@ void gl_options_defaults(gl_options *o)
 #undef GL_OPTION
 }
 
-static void warn_kv(void (*warn)(const char *), const char *what, const char *key)
+/* "goleash: WHAT 'KEY' in GOLEASH_OPTIONS" and tail, as one line. */
+static void warn_kv(void (*warn)(const char *), const char *what, const gl_kv *kv, const char *tail)
 {
-    char msg[256];
+    char msg[320];
     size_t n = 0;
-    const char *parts[] = {"goleash: ", what, " '", key, "' in GOLEASH_OPTIONS ignored"};
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        for (const char *p = parts[i]; *p && n + 1 < sizeof msg; p++)
-            msg[n++] = *p;
+    const char *parts[] = {"goleash: ", what, " '", NULL, "' in GOLEASH_OPTIONS", tail};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        const char *p = parts[i] ? parts[i] : kv->key;
+        size_t len = parts[i] ? strlen(p) : kv->key_len;
+        for (size_t k = 0; k < len && n + 1 < sizeof msg; k++)
+            msg[n++] = p[k];
+    }
     msg[n] = '\0';
     warn(msg);
 }
 
-/* 0 read, -1 bad value, 1 no such option. */
-static int read_option(gl_options *o, const char *key, const char *val)
+/* 0 read, BAD_VALUE, TOO_LONG, or 1 no such option. */
+static int read_option(gl_options *o, const gl_kv *kv)
 {
+    /* Words longer than this are no number, duration or boolean. */
+    char w[64] = "";
+    if (kv->val_len < sizeof w)
+        memcpy(w, kv->val, kv->val_len);
+    else
+        memcpy(w, "?", 2);
 #define GL_OPTION(type, name, def, arg, help)                                                      \
-    if (strcmp(key, #name) == 0)                                                                   \
-        return GL_OPTION_READ_##type(o, name, val) == 0 ? 0 : -1;
+    if (gl_kv_key_is(kv, #name))                                                                   \
+        return GL_OPTION_READ_##type(o, name, kv, w);
 #include "options/options.inc"
 #undef GL_OPTION
     return 1;
@@ -156,26 +166,43 @@ static int read_option(gl_options *o, const char *key, const char *val)
 struct parse_ctx {
     gl_options *o;
     void (*warn)(const char *);
+    const char *tail;
+    int errors;
 };
 
-static void on_pair(const char *key, const char *val, void *ctx)
+static void on_pair(const gl_kv *kv, void *ctx)
 {
     struct parse_ctx *c = ctx;
-    if (!val) {
-        warn_kv(c->warn, "option without value", key);
-        return;
+    const char *what = NULL;
+    if (!kv->val)
+        what = "option without value";
+    else if (kv->unterminated)
+        what = "unterminated quote in the value of option";
+    if (!what) {
+        int r = read_option(c->o, kv);
+        what = r > 0 ? "unknown option" : r == TOO_LONG ? "value too long for option"
+             : r < 0 ? "bad value for option" : NULL;
     }
-    int r = read_option(c->o, key, val);
-    if (r > 0)
-        warn_kv(c->warn, "unknown option", key);
-    else if (r < 0)
-        warn_kv(c->warn, "bad value for option", key);
+    if (what) {
+        c->errors++;
+        warn_kv(c->warn, what, kv, c->tail);
+    }
 }
 
 void gl_options_parse(gl_options *o, const char *s, void (*warn)(const char *))
 {
-    struct parse_ctx c = {o, warn};
+    struct parse_ctx c = {o, warn, " ignored", 0};
     gl_kv_parse(s, on_pair, &c);
+}
+
+int gl_options_check(const char *s, void (*error)(const char *))
+{
+    /* Large: kept off the caller's stack. */
+    static gl_options scratch;
+    gl_options_defaults(&scratch);
+    struct parse_ctx c = {&scratch, error, "", 0};
+    gl_kv_parse(s, on_pair, &c);
+    return c.errors ? -1 : 0;
 }
 
 /* ---- help ---- */

@@ -7,9 +7,11 @@
 
 #include <stdint.h>
 
-/* How each type of options.inc is kept. */
-#define GL_OPTION_FIELD_PATTERN(name) char name[512];
-#define GL_OPTION_FIELD_FILE(name) char name[1024]; /* absolute; "" none */
+/* How each type of options.inc is kept. Paths have room for any path the
+ * kernel takes (PATH_MAX); a longer value is refused, never cut. */
+#define GL_OPTION_PATH_CAP 4096
+#define GL_OPTION_FIELD_PATTERN(name) char name[GL_OPTION_PATH_CAP];
+#define GL_OPTION_FIELD_FILE(name) char name[GL_OPTION_PATH_CAP]; /* absolute; "" none */
 #define GL_OPTION_FIELD_BOOL(name) int name;
 #define GL_OPTION_FIELD_LEVEL(name) int name;
 #define GL_OPTION_FIELD_EXIT_STATUS(name) int name;
@@ -35,10 +37,18 @@ enum gl_option_id {
 /* The defaults of the table. */
 void gl_options_defaults(gl_options *o);
 
-/* Parses "k=v:k=v" into o; later keys win. Unknown keys and bad values are
- * reported through warn(msg), one line each, and skipped. Allocation-free:
- * the shim parses before the host's malloc may be used. */
+/* Parses "k=v:k=v" (any length) into o; later keys win. Unknown keys,
+ * keys without a value, unterminated quotes, bad and too long values are
+ * reported through warn(msg), one line each naming the option
+ * ("goleash: bad value for option 'report' in GOLEASH_OPTIONS ignored"),
+ * and skipped. Allocation-free: the shim parses before the host's malloc
+ * may be used. */
 void gl_options_parse(gl_options *o, const char *s, void (*warn)(const char *msg));
+
+/* The same parse as a check, for `goleash run` before it starts anything:
+ * each problem through error(msg), worded as above without " ignored";
+ * 0 when there is none, else -1. */
+int gl_options_check(const char *s, void (*error)(const char *msg));
 
 /* Writes the help=1 text to fd (write(2), no stdio). */
 void gl_options_help(int fd);

@@ -1,6 +1,7 @@
 #include "text_report/text_report.h"
 #include "options/duration.h"
 #include "rules/suppress.h"
+#include "util/escape.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,10 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path ? path : "?";
 }
 
-void gl_format_frame(char *buf, size_t len, const gl_dump *d, const gl_frame *f)
+/* Names come from the program (symbols, DWARF, a dump anyone may have
+ * written): composed raw, then escaped as a whole, since nothing goleash
+ * adds to a frame is a control character. */
+static void format_frame_raw(char *buf, size_t len, const gl_dump *d, const gl_frame *f)
 {
     const char *fn = f->function ? f->function : "??";
     if (f->file) {
@@ -28,6 +32,13 @@ void gl_format_frame(char *buf, size_t len, const gl_dump *d, const gl_frame *f)
         snprintf(buf, len, "%s+0x%llx (%s)", fn, (unsigned long long)f->off, where);
     else
         snprintf(buf, len, "%s (%s)", fn, where);
+}
+
+void gl_format_frame(char *buf, size_t len, const gl_dump *d, const gl_frame *f)
+{
+    char raw[2048];
+    format_frame_raw(raw, sizeof raw, d, f);
+    gl_escape_to(buf, len, raw);
 }
 
 /* Prints s from frame `from` on, numbered from #0, saying how many inner
@@ -94,7 +105,8 @@ static void print_channel(FILE *out, const gl_leak_group *g)
     }
     if (c->ntouches) {
         const gl_touch *t = &c->touches[c->ntouches - 1];
-        fprintf(out, "; last touched by goroutine %lld (%s", (long long)t->goid, t->op);
+        fprintf(out, "; last touched by goroutine %lld (", (long long)t->goid);
+        gl_fput_escaped(out, t->op);
         if (*ago(when, sizeof when, d, t->ns))
             fprintf(out, ", %s", when);
         fprintf(out, ")");
@@ -108,7 +120,9 @@ void gl_report_text_group(FILE *out, const gl_leak_group *g, size_t max_frames)
     const char *reason = gl_group_reason(g);
     if (!*reason)
         reason = gl_wait_name(g->wait);
-    fprintf(out, "Leak of %zu goroutine(s) [%s, category %s]", g->count, reason, gl_category_name(g->category));
+    fprintf(out, "Leak of %zu goroutine(s) [", g->count);
+    gl_fput_escaped(out, reason);
+    fprintf(out, ", category %s]", gl_category_name(g->category));
     if (g->parked_min_ns >= 0 && (g->first->flags & GL_GF_MINUTES)) {
         /* gc prints whole minutes, rounded down: a lower bound. */
         long long lo = (long long)(g->parked_min_ns / 60000000000LL);
@@ -151,15 +165,24 @@ void gl_report_text_group(FILE *out, const gl_leak_group *g, size_t max_frames)
         fprintf(out, "  ancestors:");
         for (size_t i = 0; i < g->nancestors; i++) {
             fprintf(out, "%s goroutine %lld", i ? "," : "", (long long)g->ancestors[i].goid);
-            if (g->ancestors[i].function)
-                fprintf(out, " (%s)", g->ancestors[i].function);
+            if (g->ancestors[i].function) {
+                fputs(" (", out);
+                gl_fput_escaped(out, g->ancestors[i].function);
+                fputs(")", out);
+            }
         }
         fprintf(out, "\n");
     }
-    if (g->test)
-        fprintf(out, "  test: %s\n", g->test);
-    if (g->first->labels)
-        fprintf(out, "  labels: %s\n", g->first->labels);
+    if (g->test) {
+        fputs("  test: ", out);
+        gl_fput_escaped(out, g->test);
+        fputs("\n", out);
+    }
+    if (g->first->labels) {
+        fputs("  labels: ", out);
+        gl_fput_escaped(out, g->first->labels);
+        fputs("\n", out);
+    }
     if (g->npids > 1) {
         fprintf(out, "  in processes:");
         for (size_t i = 0; i < g->npids; i++)
@@ -205,8 +228,13 @@ static void print_suppressions(FILE *out, const gl_suppressions *s)
     fprintf(out, "%sSuppressions used:\n  goroutines  groups  rule\n", rule);
     for (size_t i = 0; i < s->n; i++) {
         const gl_supp_rule *x = &s->rules[i];
-        if (x->hit_groups)
-            fprintf(out, "  %10zu  %6zu  %s (%s:%d)\n", x->hit_goroutines, x->hit_groups, x->text, x->origin, x->line);
+        if (x->hit_groups) {
+            fprintf(out, "  %10zu  %6zu  ", x->hit_goroutines, x->hit_groups);
+            gl_fput_escaped(out, x->text);
+            fputs(" (", out);
+            gl_fput_escaped(out, x->origin);
+            fprintf(out, ":%d)\n", x->line);
+        }
     }
     fprintf(out, "%s\n", rule);
 }
@@ -251,6 +279,12 @@ static test_row *leaking_tests(const gl_report *r, size_t *n)
     return rows;
 }
 
+/* A test's name for the table and headings: escaped, "?" when unknown. */
+static const char *row_name(char *buf, size_t len, const test_row *row)
+{
+    return gl_escape_to(buf, len, row->name ? row->name : "?");
+}
+
 static void print_by_test(FILE *out, const gl_report *r, const gl_text_opts *opts)
 {
     size_t n;
@@ -260,9 +294,10 @@ static void print_by_test(FILE *out, const gl_report *r, const gl_text_opts *opt
             print_group(out, &r->groups[i], opts);
         return;
     }
+    char name[1024];
     size_t width = 4;
     for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(rows[i].name ? rows[i].name : "?");
+        size_t len = strlen(row_name(name, sizeof name, &rows[i]));
         if (len > width)
             width = len;
     }
@@ -274,12 +309,12 @@ static void print_by_test(FILE *out, const gl_report *r, const gl_text_opts *opt
     fprintf(out, "Leaks by test (%zu of %zu test(s) leaked%s):\n", n - setup, r->ntests + r->tests_dropped,
             setup ? "; setup: spawned outside any test" : "");
     for (size_t i = 0; i < n; i++)
-        fprintf(out, "  %-*s  %zu goroutine(s) in %zu group(s)\n", (int)width, rows[i].name ? rows[i].name : "?",
+        fprintf(out, "  %-*s  %zu goroutine(s) in %zu group(s)\n", (int)width, row_name(name, sizeof name, &rows[i]),
                 rows[i].leaked, rows[i].groups);
     fprintf(out, "\n");
     for (size_t i = 0; i < n; i++) {
         fprintf(out, "%s--- %s: %zu leaked goroutine(s) in %zu group(s)%s\n\n", on(opts, BOLD),
-                rows[i].name ? rows[i].name : "?", rows[i].leaked, rows[i].groups, off(opts));
+                row_name(name, sizeof name, &rows[i]), rows[i].leaked, rows[i].groups, off(opts));
         for (size_t k = 0; k < r->ngroups; k++)
             if (same_test(r->groups[k].test, rows[i].name)) {
                 print_group(out, &r->groups[k], opts);

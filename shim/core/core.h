@@ -115,8 +115,9 @@ GL_HIDDEN void gl_log(const char *msg);
 GL_HIDDEN void gl_warn_once(atomic_int *flag, const char *msg);
 GL_HIDDEN int gl_log_fd(void);
 GL_HIDDEN void gl_log_reset_after_fork(void);
-/* pattern with %p replaced by the pid and %% by %, cut to len. */
-GL_HIDDEN void gl_expand_pattern(const char *pattern, char *out, size_t len);
+/* pattern with %p replaced by the pid and %% by %: 0, or -1 with errno
+ * ENAMETOOLONG when it does not fit in len (out then holds a cut copy). */
+GL_HIDDEN int gl_expand_pattern(const char *pattern, char *out, size_t len);
 
 /* ---- altstack.c ---- */
 /* Runs fn(arg) on this thread's private alternate stack: interposers are

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -282,6 +283,24 @@ int gl_dump_build(gl_membuf *b, const char *reason, int status)
 
 int gl_dump_write_file(const gl_membuf *b, const char *pattern, char *final_path, size_t len)
 {
-    gl_expand_pattern(pattern, final_path, len);
+    if (gl_expand_pattern(pattern, final_path, len) != 0)
+        return -1;
     return gl_membuf_write_file(b, final_path);
+}
+
+void gl_dump_save(const gl_membuf *b, atomic_int *warned)
+{
+    char path[PATH_MAX];
+    if (gl_dump_write_file(b, gl_host.opts.dump_path, path, sizeof path) == 0)
+        return;
+    const char *why = gl_write_file_strerror(errno);
+    /* The message holds the whole path, however long: gl_log does not cut. */
+    gl_membuf m = {0};
+    gl_mb_str(&m, "goleash: cannot write dump ");
+    gl_mb_str(&m, path);
+    gl_mb_str(&m, ": ");
+    gl_mb_str(&m, why);
+    gl_mb_put(&m, "", 1);
+    gl_warn_once(warned, m.failed ? "goleash: cannot write dump" : m.p);
+    gl_membuf_free(&m);
 }

@@ -32,13 +32,8 @@ static struct {
 
 static void write_dump_file(const gl_membuf *b)
 {
-    char path[600];
-    if (gl_dump_write_file(b, gl_host.opts.dump_path, path, sizeof path) != 0) {
-        static atomic_int warned;
-        char msg[700];
-        snprintf(msg, sizeof msg, "goleash: cannot write dump %s", path);
-        gl_warn_once(&warned, msg);
-    }
+    static atomic_int warned;
+    gl_dump_save(b, &warned);
 }
 
 struct finish {

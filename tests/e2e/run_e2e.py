@@ -21,6 +21,8 @@ Modes
   outputs    SRC is a leaky program: `goleash run --json --junit --sarif`
              with GITHUB_ACTIONS=true; all four outputs checked (see
              mode_outputs), SARIF fingerprints equal across two runs.
+  nodump     SRC is fake_libgo.c: `goleash run` on a gccgo program that
+             leaves no dump names the cause (killed; shim disabled).
   selfcheck  no shim needed: compiles PROG.go plus a helper that prints all
              goroutine stacks (runtime.Stack) when main returns, and checks the
              header's expectations against Go's own view of the goroutines.
@@ -993,6 +995,44 @@ def mode_missing(args, tmp):
     log("OK: libgo with missing symbols")
 
 
+def mode_nodump(args, tmp):
+    """`goleash run` on a gccgo-looking program (it needs libgo.so.*) that
+    leaves no dump says why, never a guess: killed by a signal before exit,
+    or the shim disabled itself (its own warning says so)."""
+    here = os.path.dirname(os.path.abspath(args.src))
+    chk = Checker()
+    for variant, lib_flags, main_flags, want_code, want_lines in (
+            ("killed", [], ["-DKILL_SELF"], 137,
+             ["goleash: {exe}: the gccgo program left no dump: it was killed by signal 9 (Killed) before it "
+              "could write one: the shim writes its dump at exit (dump_interval in GOLEASH_OPTIONS also writes "
+              "one periodically)"]),
+            ("disabled", ["-DNO_GOPARK"], [], 5,
+             ["goleash: this libgo lacks ", "goleash: {exe}: the gccgo program left no dump: the shim wrote none "
+              "(it disabled itself or could not write the file: its warning above says which)"])):
+        d = os.path.join(tmp, variant)
+        os.makedirs(d)
+        lib = os.path.join(d, "libgo.so.99")
+        exe = os.path.join(d, "prog")
+        for argv in ([args.cc, "-shared", "-fPIC", "-Wl,-soname,libgo.so.99", "-o", lib,
+                      os.path.join(here, "fake_libgo.c")] + lib_flags,
+                     [args.cc, "-o", exe, os.path.join(here, "fake_libgo_main.c"), lib, "-Wl,-rpath," + d]
+                     + main_flags):
+            r = run(argv, clean_env(), d, what="build " + variant)
+            if r.returncode != 0:
+                raise Setup("cannot build the fake gccgo program:\n" + tail(r.stderr))
+        p = run([args.goleash, "run", "--", exe], clean_env({"GOLEASH_SHIM": args.shim}), d,
+                what="goleash run, " + variant)
+        chk.eq(variant + ": exit code", want_code, p.returncode)
+        lines = p.stderr.decode(errors="replace").splitlines()
+        for want in want_lines:
+            want = want.format(exe=exe)
+            hits = [l for l in lines if l == want or (want.endswith(" ") and l.startswith(want))]
+            chk.ok(len(hits) == 1, "%s: expected one stderr line %r, got:\n%s" % (variant, want, "\n".join(lines)))
+        chk.ok(not any("?" in l for l in lines if "left no dump" in l), variant + ": the message guesses")
+    chk.raise_if_failed()
+    log("OK: a gccgo program without a dump: the cause named")
+
+
 def mode_killed(args, tmp):
     """A program killed with SIGKILL leaves its periodic dump (dump_interval),
     and goleash report finds exactly the expected leaks in it."""
@@ -1177,7 +1217,7 @@ def main():
     ap.add_argument("--src", required=True, help="program source (.go, .c) or executable")
     ap.add_argument("--work", required=True, help="directory for temporary files")
     ap.add_argument("--mode", default="program",
-                    choices=["program", "inert", "options", "selfcheck", "killed", "missing",
+                    choices=["program", "inert", "options", "selfcheck", "killed", "missing", "nodump",
                              "suppressions", "outputs", "gc"])
     ap.add_argument("--gccgo", default=os.environ.get("GCCGO", "gccgo"))
     ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
@@ -1211,7 +1251,7 @@ def main():
                            dir=args.work)
     modes = {"program": mode_program, "inert": mode_inert,
              "options": mode_options, "selfcheck": mode_selfcheck, "killed": mode_killed,
-             "missing": mode_missing, "suppressions": mode_suppressions,
+             "missing": mode_missing, "nodump": mode_nodump, "suppressions": mode_suppressions,
              "outputs": mode_outputs, "gc": mode_gc}
     status = 0
     try:

@@ -494,6 +494,65 @@ START_TEST(report_files_with_placeholders)
 }
 END_TEST
 
+/* A dump whose exe is "/src/..": %b must not climb out of the report
+ * directory (reports/%b/leaks.xml stays under reports/). */
+START_TEST(report_b_placeholder_stays_in_its_directory)
+{
+    char dir[] = "/tmp/goleash-test-b.XXXXXX", dump[300], junit[300], path[300], cmd[400];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(dump, sizeof dump, "%s/dots.dump", dir);
+    snprintf(cmd, sizeof cmd, "sed 's|exe=/src/prog|exe=/src/..|' '%s' >'%s'", data_path("leaky.dump"), dump);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(junit, sizeof junit, "%s/reports/%%b/leaks.xml", dir);
+    cli_result *r = cli(NULL, ARGS("report", "--junit", junit, dump));
+    ck_assert_msg(r->code == 1, "exit %d: %s", r->code, r->err);
+    snprintf(path, sizeof path, "%s/reports/goleash/leaks.xml", dir);
+    ck_assert_int_eq(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/leaks.xml", dir);
+    ck_assert_int_eq(access(path, F_OK), -1);
+    snprintf(cmd, sizeof cmd, "rm -r '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* A symbolic link at a report file's name: exit 2, the link and what it
+ * points to untouched; the other files are still written. */
+START_TEST(report_file_never_written_through_a_symlink)
+{
+    char dir[] = "/tmp/goleash-test-link.XXXXXX", target[300], link[300], json[300], want[700], cmd[400];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(target, sizeof target, "%s/precious", dir);
+    snprintf(link, sizeof link, "%s/leaks.xml", dir);
+    snprintf(json, sizeof json, "%s/leaks.json", dir);
+    FILE *f = fopen(target, "w");
+    fputs("precious\n", f);
+    fclose(f);
+    ck_assert_int_eq(symlink(target, link), 0);
+    for (int i = 0; i < 2; i++) {
+        const char *opt = i == 0 ? "--junit" : "-o";
+        cli_result *r = cli(NULL, ARGS("report", opt, link, "--json", json, data_path("leaky.dump")));
+        ck_assert_int_eq(r->code, 2);
+        snprintf(want, sizeof want,
+                 "goleash: %s: a symbolic link; goleash does not write through it (name the file itself)\n", link);
+        ck_assert_ptr_nonnull(strstr(r->err, want));
+        ck_assert_str_eq(read_whole(target), "precious\n");
+        struct stat st;
+        ck_assert_int_eq(lstat(link, &st), 0);
+        ck_assert(S_ISLNK(st.st_mode));
+        ck_assert_ptr_nonnull(strstr(read_whole(json), "\"leaked_goroutines\": 3"));
+        unlink(json);
+    }
+    /* A report to /dev/null is written in place, not replaced. */
+    cli_result *r = cli(NULL, ARGS("report", "--sarif", "/dev/null", data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 1);
+    struct stat st;
+    ck_assert_int_eq(stat("/dev/null", &st), 0);
+    ck_assert(S_ISCHR(st.st_mode));
+    snprintf(cmd, sizeof cmd, "rm -r '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(github_annotations_follow_the_environment)
 {
     /* No file:line in this dump (its binary is elsewhere): no file= either. */
@@ -600,6 +659,25 @@ START_TEST(unreadable_goroutines_are_warned_about)
 }
 END_TEST
 
+/* Cut after its stacks, before any goroutine: not "no leaks" but an input
+ * error (2), whatever else is given. */
+START_TEST(dump_cut_before_goroutines_exits_2)
+{
+    char path[4096], want[4300];
+    snprintf(path, sizeof path, "%s", data_path("cut_before_goroutines.dump"));
+    snprintf(want, sizeof want,
+             "goleash: %s: truncated dump (no end record) cut before its first goroutine: nothing to judge\n", path);
+    cli_result *r = cli(NULL, ARGS("report", path));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_str_eq(r->err, want);
+    ck_assert_str_eq(r->out, "");
+    r = cli(NULL, ARGS("report", "--format", "json", data_path("clean.dump"), path));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_str_eq(r->err, want);
+    ck_assert_str_eq(r->out, "");
+}
+END_TEST
+
 /* ---- goleash run, with a stand-in shim and programs that write dumps ----- */
 
 static char shim_env[4200];
@@ -617,7 +695,7 @@ static const char *fake_program(const char *dump, int code)
 {
     snprintf(script, sizeof script,
              "case \"$LD_PRELOAD\" in *fake_shim*) ;; *) exit 97;; esac; "
-             "case \"$GOLEASH_OPTIONS\" in user=1:dump_path=*/goleash.%%p.dump:report=0:exitcode=0) ;; *) exit 98;; esac; "
+             "case \"$GOLEASH_OPTIONS\" in verbosity=0:dump_path=*/goleash.%%p.dump:report=0:exitcode=0) ;; *) exit 98;; esac; "
              "p=${GOLEASH_OPTIONS#*dump_path=}; p=${p%%%%:*}; d=${p%%/*}; "
              "%s%s%s "
              "exit %d",
@@ -629,7 +707,7 @@ START_TEST(run_reports_the_dumps_of_the_program)
 {
     char leaky[4096];
     snprintf(leaky, sizeof leaky, "%s", data_path("leaky.dump"));
-    putenv((char *)"GOLEASH_OPTIONS=user=1");
+    putenv((char *)"GOLEASH_OPTIONS=verbosity=0");
     cli_result *r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(leaky, 0)));
     ck_assert_msg(r->code == 1, "exit %d, stderr: %s", r->code, r->err);
     /* PROG's stdout is its own: the report is on stderr. */
@@ -655,12 +733,58 @@ START_TEST(run_reports_the_dumps_of_the_program)
     r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(data_path("corrupt.dump"), 0)));
     ck_assert_int_eq(r->code, 2);
     ck_assert_ptr_nonnull(strstr(r->err, ":3: bad hex in key pc"));
+
+    /* So is a dump cut before its first goroutine: the gate fails (2). */
+    r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(data_path("cut_before_goroutines.dump"), 0)));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_ptr_nonnull(strstr(r->err, ".dump: truncated dump (no end record) cut before its first goroutine: "
+                                         "nothing to judge\n"));
+    ck_assert_str_eq(r->out, "");
+}
+END_TEST
+
+/* A malformed GOLEASH_OPTIONS is an error before PROG starts (2), naming
+ * the option: the shim alone would only warn and carry on without it. */
+START_TEST(run_refuses_malformed_goleash_options)
+{
+    static const struct {
+        const char *env, *err;
+    } cases[] = {
+        {"GOLEASH_OPTIONS=report=maybe", "goleash: bad value for option 'report' in GOLEASH_OPTIONS\n"},
+        {"GOLEASH_OPTIONS=dump_path=\"/tmp/a b:exitcode=0",
+         "goleash: unterminated quote in the value of option 'dump_path' in GOLEASH_OPTIONS\n"},
+        {"GOLEASH_OPTIONS=min_park=5:no_such=1",
+         "goleash: bad value for option 'min_park' in GOLEASH_OPTIONS\n"
+         "goleash: unknown option 'no_such' in GOLEASH_OPTIONS\n"},
+        {"GOLEASH_OPTIONS=ignore_setup", "goleash: option without value 'ignore_setup' in GOLEASH_OPTIONS\n"},
+    };
+    char marker[] = "/tmp/goleash-test-ran.XXXXXX", cmd[300];
+    close(mkstemp(marker));
+    unlink(marker);
+    snprintf(cmd, sizeof cmd, "touch %s", marker);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        putenv((char *)cases[i].env);
+        cli_result *r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", cmd));
+        ck_assert_int_eq(r->code, 2);
+        ck_assert_str_eq(r->err, cases[i].err);
+        ck_assert_int_eq(access(marker, F_OK), -1);
+    }
+    /* A long one (> 2 KB) that is fine runs. */
+    static char longopts[5000] = "GOLEASH_OPTIONS=";
+    while (strlen(longopts) < sizeof longopts - 20)
+        strcat(longopts, "verbosity=0:");
+    putenv(longopts);
+    cli_result *r = cli(fake_shim_env(), ARGS("run", "--allow-unsupported", "--", "sh", "-c", cmd));
+    ck_assert_msg(r->code == 0, "exit %d: %s", r->code, r->err);
+    ck_assert_int_eq(access(marker, F_OK), 0);
+    unlink(marker);
+    putenv((char *)"GOLEASH_OPTIONS=verbosity=0");
 }
 END_TEST
 
 START_TEST(run_without_dump_keeps_the_exit_code)
 {
-    putenv((char *)"GOLEASH_OPTIONS=user=1");
+    putenv((char *)"GOLEASH_OPTIONS=verbosity=0");
     /* Nothing analysable ran: never a silent pass (exit 3), unless asked. */
     cli_result *r = cli(fake_shim_env(), ARGS("run", "--", "sh", "-c", fake_program(NULL, 0)));
     ck_assert_int_eq(r->code, 3);
@@ -690,7 +814,7 @@ START_TEST(run_keeps_dumps_when_asked)
     FILE *f = fopen(old, "w"); /* an earlier run's dump: not this run's report */
     fputs("garbage", f);
     fclose(f);
-    putenv((char *)"GOLEASH_OPTIONS=user=1");
+    putenv((char *)"GOLEASH_OPTIONS=verbosity=0");
     cli_result *r = cli(fake_shim_env(), ARGS("run", "--keep-dumps", dir, "--", "sh", "-c",
                                               fake_program(data_path("clean.dump"), 0)));
     ck_assert_msg(r->code == 0, "exit %d, stderr: %s", r->code, r->err);
@@ -796,13 +920,17 @@ int main(void)
     tcase_add_test(tc, output_file_gets_the_report);
     tcase_add_test(tc, report_files_with_placeholders);
     tcase_add_test(tc, github_annotations_follow_the_environment);
+    tcase_add_test(tc, report_file_never_written_through_a_symlink);
+    tcase_add_test(tc, report_b_placeholder_stays_in_its_directory);
     tcase_add_test(tc, truncated_dump_warns_and_reports);
     tcase_add_test(tc, unreadable_goroutines_are_warned_about);
     tcase_add_test(tc, min_park_hides_nothing_silently);
     tcase_add_test(tc, colour_only_when_wanted);
+    tcase_add_test(tc, dump_cut_before_goroutines_exits_2);
     tcase_add_test(tc, diff_flags_groups_that_grew);
     tcase_add_test(tc, run_reports_the_dumps_of_the_program);
     tcase_add_test(tc, run_without_dump_keeps_the_exit_code);
+    tcase_add_test(tc, run_refuses_malformed_goleash_options);
     tcase_add_test(tc, suppressions_options);
     tcase_add_test(tc, run_keeps_dumps_when_asked);
     suite_add_tcase(cmd, tc);

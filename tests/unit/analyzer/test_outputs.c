@@ -176,6 +176,14 @@ START_TEST(github_escape_data_and_properties)
     s = gh_of("%0A", 0); /* already-escaped text must not decode to a newline */
     ck_assert_str_eq(s, "%250A");
     free(s);
+    /* Other control characters: GitHub decodes none, so goleash's \xHH;
+     * a newline stays GitHub's %0A, so no line starts a command. */
+    s = gh_of("a\x1b[31mb\n::error::x\x07\xc2\x9b\xc3\xa9", 0);
+    ck_assert_str_eq(s, "a\\x1b[31mb%0A::error::x\\x07\\u009b\xc3\xa9");
+    free(s);
+    s = gh_of("T\x1b\n::", 1);
+    ck_assert_str_eq(s, "T\\x1b%0A%3A%3A");
+    free(s);
 }
 END_TEST
 
@@ -209,6 +217,27 @@ START_TEST(out_path_placeholders)
     ck_assert_int_eq(gl_out_path_expand("%b%b%b", 7, "long.test", buf, 20), -1);
     ck_assert_int_eq(gl_out_path_expand("abc", 7, NULL, buf, 4), 0);
     ck_assert_int_eq(gl_out_path_expand("abcd", 7, NULL, buf, 4), -1);
+}
+END_TEST
+
+/* %b is one path component, whatever the program is called. */
+START_TEST(out_path_b_stays_in_its_directory)
+{
+    char buf[256];
+    ck_assert_int_eq(gl_out_path_expand("r/%b/x.xml", 7, "/src/..", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "r/goleash/x.xml");
+    ck_assert_int_eq(gl_out_path_expand("r/%b/x.xml", 7, "..", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "r/goleash/x.xml");
+    ck_assert_int_eq(gl_out_path_expand("r/%b/x.xml", 7, "a/.", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "r/goleash/x.xml");
+    ck_assert_int_eq(gl_out_path_expand("r/%b.xml", 7, "../../etc/pass\nwd\x1b", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "r/pass_wd_.xml");
+    /* Dots inside a name are a name. */
+    ck_assert_int_eq(gl_out_path_expand("r/%b.xml", 7, "/x/...", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "r/....xml");
+    /* The rest of the pattern is the user's own, taken as given. */
+    ck_assert_int_eq(gl_out_path_expand("../r/%b.xml", 7, "p", buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "../r/p.xml");
 }
 END_TEST
 
@@ -689,6 +718,7 @@ int main(void)
     tcase_add_test(base, github_escape_data_and_properties);
     tcase_add_test(base, sha256_known_answers);
     tcase_add_test(base, out_path_placeholders);
+    tcase_add_test(base, out_path_b_stays_in_its_directory);
     tcase_add_test(base, out_path_makes_missing_directories);
     tcase_add_test(base, source_root_relative_paths);
     suite_add_tcase(s, base);

@@ -213,11 +213,28 @@ START_TEST(truncated_dump_is_a_warning)
     ck_assert_str_eq(diag.msg, "goleash: cut.dump: truncated dump (no end record): reporting what it holds");
     gl_dump_free(d);
 
-    /* Only a header: still a (truncated, empty) dump. */
-    ck_assert_int_eq(gl_dump_read_buffer("h.dump", "goleash-dump 1\n", 15, &d, &diag), 0);
-    ck_assert_int_eq(d->truncated, 1);
-    ck_assert_uint_eq(d->ngoroutines, 0);
-    gl_dump_free(d);
+}
+END_TEST
+
+/* Cut before the first goroutine: nothing to judge, and an empty report
+ * would read as "no leaks". An error, not a warning. */
+START_TEST(truncated_before_any_goroutine_is_an_error)
+{
+    static const char *const cuts[] = {
+        "goleash-dump 1\n",
+        TEST_HEADER,
+        TEST_HEADER "stack id=1 pcs=0x10\n",
+        TEST_HEADER "stack id=1 pcs=0x10\ngoroutine id=5 state=par",
+    };
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        gl_dump *d = (gl_dump *)1;
+        gl_diag diag;
+        ck_assert_int_eq(gl_dump_read_buffer("cut.dump", cuts[i], strlen(cuts[i]), &d, &diag), -1);
+        ck_assert_ptr_null(d);
+        ck_assert_int_eq(diag.is_warning, 0);
+        ck_assert_str_eq(diag.msg,
+                         "goleash: cut.dump: truncated dump (no end record) cut before its first goroutine: nothing to judge");
+    }
 }
 END_TEST
 
@@ -327,6 +344,7 @@ START_TEST(keeps_the_newest_touches)
     int n = snprintf(text, sizeof text, "%schan addr=0xc0\n", TEST_HEADER);
     for (int i = 1; i <= 10; i++)
         n += snprintf(text + n, sizeof text - (size_t)n, "touch chan=0xc0 goid=%d op=send ns=%d stack=0\n", i, i);
+    snprintf(text + n, sizeof text - (size_t)n, "end goroutines=0 chans=1 contexts=0 stacks=0\n");
     gl_dump *d = parse_ok(text);
     const gl_chan *c = gl_dump_chan(d, 0xc0);
     ck_assert_uint_eq(c->ntouches, GL_MAX_TOUCHES);
@@ -458,6 +476,7 @@ Suite *dump_read_suite(void)
     tcase_add_test(tc, rejects_too_long_lines);
     tcase_add_test(tc, missing_file_is_an_error);
     tcase_add_test(tc, truncated_dump_is_a_warning);
+    tcase_add_test(tc, truncated_before_any_goroutine_is_an_error);
     tcase_add_test(tc, end_without_newline_is_complete);
     tcase_add_test(tc, reads_the_gc_writers_records);
     tcase_add_test(tc, inline_records_must_follow_their_sym_in_order);

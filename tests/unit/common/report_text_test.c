@@ -2,6 +2,7 @@
 
 #include "text_report/text_report.h"
 #include "rules/rules.h"
+#include "util/escape.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,11 +129,33 @@ START_TEST(clean_report_is_silent_unless_asked)
 }
 END_TEST
 
+/* Control characters from the program never reach a terminal raw. */
+START_TEST(escapes_control_characters)
+{
+    char buf[64];
+    ck_assert_str_eq(gl_escape_to(buf, sizeof buf, "a\x1b[31mb\n::error::x\x7f\t"),
+                     "a\\x1b[31mb\\x0a::error::x\\x7f\\x09");
+    /* C1 controls (CSI is U+009B) in UTF-8; other UTF-8 as it is. */
+    ck_assert_str_eq(gl_escape_to(buf, sizeof buf, "\xc2\x9b" "2J\xc3\xa9\xc2\xa0"), "\\u009b2J\xc3\xa9\xc2\xa0");
+    /* Cut whole: never half an escape. */
+    ck_assert_str_eq(gl_escape_to(buf, 6, "ab\x1b"), "ab");
+    ck_assert_str_eq(gl_escape_to(buf, sizeof buf, NULL), "");
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    gl_fput_escaped(f, "x\ry\x01");
+    fclose(f);
+    ck_assert_str_eq(out, "x\\x0dy\\x01");
+    free(out);
+}
+END_TEST
+
 Suite *report_text_suite(void)
 {
     Suite *s = suite_create("report_text");
     TCase *tc = tcase_create("report_text");
     tcase_add_test(tc, prints_the_small_dump_exactly);
+    tcase_add_test(tc, escapes_control_characters);
     tcase_add_test(tc, prints_file_and_line_when_known);
     tcase_add_test(tc, prints_context_leaks);
     tcase_add_test(tc, clean_report_is_silent_unless_asked);

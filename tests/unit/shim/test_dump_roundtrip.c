@@ -1,6 +1,7 @@
 /* The dump contract end to end inside one process: what the shim's writer
  * puts out, the common reader takes back in, field for field; and the file
- * is written atomically, privately and never through a symlink. */
+ * is written atomically, privately, and never through a symlink or over
+ * anything but a regular file; log_path is never a link or a FIFO. */
 #include "core/registry.h"
 #include "dump/dump.h"
 #include "runtime/libgo_abi.h"
@@ -10,6 +11,7 @@
 #include <check.h>
 
 #include "../run_suites.h"
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,11 +215,48 @@ START_TEST(registry_survives_write_and_read)
 }
 END_TEST
 
+/* What fd 2 receives while fn(arg) runs. */
+static const char *stderr_of(void (*fn)(void *), void *arg)
+{
+    static char out[8192];
+    char path[] = "/tmp/goleash-test-stderr.XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    unlink(path);
+    int saved = dup(2);
+    dup2(fd, 2);
+    fn(arg);
+    dup2(saved, 2);
+    close(saved);
+    lseek(fd, 0, SEEK_SET);
+    ssize_t n = read(fd, out, sizeof out - 1);
+    out[n > 0 ? n : 0] = '\0';
+    close(fd);
+    return out;
+}
+
+static void save_dump(void *arg)
+{
+    static atomic_int warned;
+    atomic_store(&warned, 0);
+    gl_dump_save(arg, &warned);
+}
+
+static char *slurp_small(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    ssize_t n = read(fd, buf, cap - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    close(fd);
+    return buf;
+}
+
 START_TEST(file_is_atomic_private_and_symlink_safe)
 {
     char dir[] = "/tmp/goleash-test-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
-    char target[256], link[256], pattern[256], final[600];
+    char target[256], link[256], pattern[256], final[600], buf[64];
     snprintf(target, sizeof target, "%s/target", dir);
     snprintf(link, sizeof link, "%s/d.dump", dir);
     int fd = open(target, O_CREAT | O_WRONLY, 0644);
@@ -227,29 +266,55 @@ START_TEST(file_is_atomic_private_and_symlink_safe)
 
     gl_membuf b = {0};
     ck_assert_int_eq(gl_dump_build(&b, "exit", 0), 0);
-    snprintf(pattern, sizeof pattern, "%s/d.dump", dir);
-    ck_assert_int_eq(gl_dump_write_file(&b, pattern, final, sizeof final), 0);
-    ck_assert_str_eq(final, link);
 
+    /* A symbolic link at the name: neither followed nor replaced. */
+    snprintf(pattern, sizeof pattern, "%s/d.dump", dir);
+    errno = 0;
+    ck_assert_int_eq(gl_dump_write_file(&b, pattern, final, sizeof final), -1);
+    ck_assert_int_eq(errno, GL_WRITE_REFUSED_LINK);
+    ck_assert_str_eq(final, link);
     struct stat st;
     ck_assert_int_eq(lstat(link, &st), 0);
-    ck_assert(S_ISREG(st.st_mode));          /* the link was replaced ... */
-    ck_assert_int_eq(st.st_mode & 0777, 0600);
-    char buf[16] = {0};
-    fd = open(target, O_RDONLY);
-    ck_assert(read(fd, buf, sizeof buf - 1) == 9);
-    close(fd);
-    ck_assert_str_eq(buf, "precious\n");     /* ... never written through */
+    ck_assert(S_ISLNK(st.st_mode));
+    ck_assert_str_eq(slurp_small(target, buf, sizeof buf), "precious\n");
 
+    /* One line says so, naming the file and why. */
+    snprintf(gl_host.opts.dump_path, sizeof gl_host.opts.dump_path, "%s", link);
+    char want[700];
+    snprintf(want, sizeof want,
+             "goleash: cannot write dump %s: a symbolic link is there (goleash neither follows nor replaces it)\n",
+             link);
+    ck_assert_str_eq(stderr_of(save_dump, &b), want);
+
+    /* A FIFO (or a device: /dev/null as root) is not replaced either. */
+    char fifo[256];
+    snprintf(fifo, sizeof fifo, "%s/f.dump", dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    errno = 0;
+    ck_assert_int_eq(gl_dump_write_file(&b, fifo, final, sizeof final), -1);
+    ck_assert_int_eq(errno, GL_WRITE_REFUSED_SPECIAL);
+    ck_assert_int_eq(lstat(fifo, &st), 0);
+    ck_assert(S_ISFIFO(st.st_mode));
+    snprintf(gl_host.opts.dump_path, sizeof gl_host.opts.dump_path, "%s", fifo);
+    snprintf(want, sizeof want,
+             "goleash: cannot write dump %s: something other than a regular file is there (goleash does not "
+             "replace it)\n", fifo);
+    ck_assert_str_eq(stderr_of(save_dump, &b), want);
+    gl_host.opts.dump_path[0] = '\0';
+
+    /* A regular file is replaced, private. */
+    ck_assert_int_eq(gl_dump_write_file(&b, target, final, sizeof final), 0);
+    ck_assert_int_eq(lstat(target, &st), 0);
+    ck_assert(S_ISREG(st.st_mode));
+    ck_assert_int_eq(st.st_mode & 0777, 0600);
     gl_dump *d = NULL;
     gl_diag diag;
-    ck_assert_int_eq(gl_dump_read_file(link, &d, &diag), 0);
+    ck_assert_int_eq(gl_dump_read_file(target, &d, &diag), 0);
     gl_dump_free(d);
 
     /* %p, and no temporary left behind. */
     snprintf(pattern, sizeof pattern, "%s/p.%%p.dump", dir);
     ck_assert_int_eq(gl_dump_write_file(&b, pattern, final, sizeof final), 0);
-    char want[600];
     snprintf(want, sizeof want, "%s/p.%d.dump", dir, (int)getpid());
     ck_assert_str_eq(final, want);
     char cmd[700];
@@ -258,6 +323,75 @@ START_TEST(file_is_atomic_private_and_symlink_safe)
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     ck_assert_int_eq(system(cmd), 0);
     gl_membuf_free(&b);
+}
+END_TEST
+
+/* A path longer than the buffer is an error, never a shorter path. */
+START_TEST(long_dump_path_is_not_cut)
+{
+    gl_membuf b = {0};
+    ck_assert_int_eq(gl_dump_build(&b, "exit", 0), 0);
+    char pattern[5000], final[4096];
+    memset(pattern, 'a', sizeof pattern - 1);
+    pattern[0] = '/';
+    pattern[sizeof pattern - 1] = '\0';
+    errno = 0;
+    ck_assert_int_eq(gl_dump_write_file(&b, pattern, final, sizeof final), -1);
+    ck_assert_int_eq(errno, ENAMETOOLONG);
+    gl_membuf_free(&b);
+}
+END_TEST
+
+/* log_path is appended to, never followed through a link, never a FIFO
+ * (whose open would block the program): one warning on stderr, then the
+ * log goes to stderr. */
+static void log_hello(void *arg)
+{
+    (void)arg;
+    gl_log_reset_after_fork();
+    gl_log("hello");
+    gl_log("again");
+}
+
+START_TEST(log_path_refuses_links_and_fifos)
+{
+    char dir[] = "/tmp/goleash-test-log-XXXXXX", target[256], link[256], fifo[256], file[256], want[700], buf[64];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(target, sizeof target, "%s/target", dir);
+    snprintf(link, sizeof link, "%s/log.link", dir);
+    snprintf(fifo, sizeof fifo, "%s/log.fifo", dir);
+    snprintf(file, sizeof file, "%s/log.%%p", dir);
+    close(open(target, O_CREAT | O_WRONLY, 0644));
+    ck_assert_int_eq(symlink(target, link), 0);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+
+    snprintf(gl_host.opts.log_path, sizeof gl_host.opts.log_path, "%s", link);
+    snprintf(want, sizeof want, "goleash: log_path %s: a symbolic link (not followed); logging to stderr\nhello\nagain\n",
+             link);
+    ck_assert_str_eq(stderr_of(log_hello, NULL), want);
+    ck_assert_str_eq(slurp_small(target, buf, sizeof buf), "");
+
+    snprintf(gl_host.opts.log_path, sizeof gl_host.opts.log_path, "%s", fifo);
+    snprintf(want, sizeof want, "goleash: log_path %s: not a regular file or character device; logging to stderr\n"
+             "hello\nagain\n", fifo);
+    /* Once per process: log_hello starts each case as a fresh child would. */
+    ck_assert_str_eq(stderr_of(log_hello, NULL), want);
+
+    /* A regular file: created 0600, appended to, stderr untouched. */
+    snprintf(gl_host.opts.log_path, sizeof gl_host.opts.log_path, "%s", file);
+    ck_assert_str_eq(stderr_of(log_hello, NULL), "");
+    char path[300];
+    snprintf(path, sizeof path, "%s/log.%d", dir, (int)getpid());
+    ck_assert_str_eq(slurp_small(path, buf, sizeof buf), "hello\nagain\n");
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(st.st_mode & 0777, 0600);
+
+    gl_log_reset_after_fork();
+    gl_host.opts.log_path[0] = '\0';
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -287,6 +421,8 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, registry_survives_write_and_read);
     tcase_add_test(tc, file_is_atomic_private_and_symlink_safe);
+    tcase_add_test(tc, long_dump_path_is_not_cut);
+    tcase_add_test(tc, log_path_refuses_links_and_fifos);
     tcase_add_test(tc, cut_dump_reads_as_truncated);
     suite_add_tcase(s, tc);
     return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);

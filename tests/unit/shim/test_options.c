@@ -4,6 +4,7 @@
 #include "options/options.h"
 
 #include <check.h>
+#include <errno.h>
 
 #include "../run_suites.h"
 #include <stdio.h>
@@ -109,13 +110,87 @@ START_TEST(key_without_value)
 }
 END_TEST
 
-START_TEST(overlong_input_is_cut_not_overflowed)
+/* A value too long for its field is refused whole, never cut to another
+ * path. */
+START_TEST(overlong_value_is_refused_not_cut)
 {
     static char big[8192];
     memset(big, 'a', sizeof big - 1);
     memcpy(big, "dump_path=", 10);
     gl_options o = parse(big);
-    ck_assert_uint_eq(strlen(o.dump_path), sizeof o.dump_path - 1);
+    ck_assert_int_eq(nwarn, 1);
+    ck_assert_str_eq(warnings[0], "goleash: value too long for option 'dump_path' in GOLEASH_OPTIONS ignored");
+    ck_assert_str_eq(o.dump_path, "");
+}
+END_TEST
+
+/* GOLEASH_OPTIONS of any length: what comes after the first 2 KB counts
+ * (`goleash run` appends its own dump_path after the user's options). */
+START_TEST(long_option_strings_are_read_whole)
+{
+    static char s[12000];
+    size_t n = 0;
+    while (n < 9000)
+        n += (size_t)snprintf(s + n, sizeof s - n, "verbosity=0:");
+    snprintf(s + n, sizeof s - n, "dump_path=/tmp/run/goleash.%%p.dump:exitcode=0");
+    gl_options o = parse(s);
+    ck_assert_int_eq(nwarn, 0);
+    ck_assert_str_eq(o.dump_path, "/tmp/run/goleash.%p.dump");
+    ck_assert_int_eq(o.exitcode, 0);
+
+    /* A path of 600 bytes, and one of 4095, kept whole. */
+    static char path[4096];
+    for (size_t len = 600; len <= 4095; len += 3495) {
+        memset(path, 'p', len);
+        path[0] = '/';
+        path[len] = '\0';
+        snprintf(s, sizeof s, "log_path=%s:report=0", path);
+        o = parse(s);
+        ck_assert_int_eq(nwarn, 0);
+        ck_assert_uint_eq(strlen(o.log_path), len);
+        ck_assert_str_eq(o.log_path, path);
+        ck_assert_int_eq(o.report, 0);
+    }
+}
+END_TEST
+
+/* An unterminated quote would swallow every later option (goleash run's own
+ * among them): one warning naming the option, and the value is not taken. */
+START_TEST(unterminated_quote_warns_once)
+{
+    gl_options o = parse("exitcode=4:dump_path=\"/tmp/a b:report=0");
+    ck_assert_int_eq(nwarn, 1);
+    ck_assert_str_eq(warnings[0],
+                     "goleash: unterminated quote in the value of option 'dump_path' in GOLEASH_OPTIONS ignored");
+    ck_assert_str_eq(o.dump_path, "");
+    ck_assert_int_eq(o.exitcode, 4);
+    ck_assert_int_eq(o.report, 1);
+}
+END_TEST
+
+static char errors[8][320];
+static int nerr;
+
+static void capture_error(const char *msg)
+{
+    if (nerr < 8)
+        snprintf(errors[nerr], sizeof errors[0], "%s", msg);
+    nerr++;
+}
+
+/* goleash run's check: the same problems, as errors. */
+START_TEST(check_reports_every_problem)
+{
+    nerr = 0;
+    ck_assert_int_eq(gl_options_check("report=0:dump_path=/x:min_park=1s", capture_error), 0);
+    ck_assert_int_eq(nerr, 0);
+    ck_assert_int_eq(gl_options_check(NULL, capture_error), 0);
+    ck_assert_int_eq(gl_options_check("report=maybe:nope=1:exitcode:log_path='x", capture_error), -1);
+    ck_assert_int_eq(nerr, 4);
+    ck_assert_str_eq(errors[0], "goleash: bad value for option 'report' in GOLEASH_OPTIONS");
+    ck_assert_str_eq(errors[1], "goleash: unknown option 'nope' in GOLEASH_OPTIONS");
+    ck_assert_str_eq(errors[2], "goleash: option without value 'exitcode' in GOLEASH_OPTIONS");
+    ck_assert_str_eq(errors[3], "goleash: unterminated quote in the value of option 'log_path' in GOLEASH_OPTIONS");
 }
 END_TEST
 
@@ -143,7 +218,7 @@ START_TEST(suppression_options)
     ck_assert_int_eq(o.default_suppressions, 1);
 
     /* Too long for the buffer: refused whole, never cut to another path. */
-    char big[1300] = "suppressions=/";
+    char big[4200] = "suppressions=/";
     memset(big + 14, 'a', sizeof big - 15);
     big[sizeof big - 1] = '\0';
     o = parse(big);
@@ -162,8 +237,14 @@ START_TEST(pattern_expansion)
     gl_expand_pattern("/tmp/x.%p.dump", out, sizeof out);
     snprintf(want, sizeof want, "/tmp/x.%d.dump", (int)getpid());
     ck_assert_str_eq(out, want);
-    gl_expand_pattern("100%%-%q", out, sizeof out);
+    ck_assert_int_eq(gl_expand_pattern("100%%-%q", out, sizeof out), 0);
     ck_assert_str_eq(out, "100%-%q");
+    /* Too long for out: an error, not a shorter path. */
+    errno = 0;
+    ck_assert_int_eq(gl_expand_pattern("/tmp/x.%p.dump", out, 8), -1);
+    ck_assert_int_eq(errno, ENAMETOOLONG);
+    ck_assert_int_eq(gl_expand_pattern("/tmp/x.%p.dump", want, strlen(want) + 1), 0);
+    ck_assert_int_eq(gl_expand_pattern("/tmp/x.%p.dump", out, strlen(want)), -1);
 }
 END_TEST
 
@@ -178,7 +259,10 @@ int main(void)
     tcase_add_test(tc, unknown_key_warns_once_and_continues);
     tcase_add_test(tc, bad_values_keep_defaults);
     tcase_add_test(tc, key_without_value);
-    tcase_add_test(tc, overlong_input_is_cut_not_overflowed);
+    tcase_add_test(tc, overlong_value_is_refused_not_cut);
+    tcase_add_test(tc, long_option_strings_are_read_whole);
+    tcase_add_test(tc, unterminated_quote_warns_once);
+    tcase_add_test(tc, check_reports_every_problem);
     tcase_add_test(tc, pattern_expansion);
     tcase_add_test(tc, suppression_options);
     suite_add_tcase(s, tc);
