@@ -14,6 +14,7 @@ enum { SECTION_OPTIONS, SECTION_FILES, SECTION_HIDDEN };
 #define TAKES_DIFF (1u << GL_CMD_DIFF)
 #define TAKES_SNAPSHOT (1u << GL_CMD_SNAPSHOT)
 #define TAKES_RUN_SNAPSHOT (TAKES_RUN | TAKES_SNAPSHOT)
+#define TAKES_REPORT_DIFF (TAKES_REPORT | TAKES_DIFF)
 
 /* getopt's code of an option without a letter. */
 #define CODE_BASE 256
