@@ -22,6 +22,7 @@
 /* ---- the server --------------------------------------------------------- */
 
 #define MAX_CONN 12
+#define STARTS(s, literal) (strncmp(s, literal, sizeof literal - 1) == 0)
 #define HOLD NULL /* a response that never comes */
 
 typedef struct canned {
@@ -82,7 +83,8 @@ static void *serve(void *arg)
     return NULL;
 }
 
-static void server_start(server *s)
+/* Listening, its port known, no thread yet. */
+static void server_listen(server *s)
 {
     s->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     ck_assert_int_ge(s->fd, 0);
@@ -92,7 +94,17 @@ static void server_start(server *s)
     socklen_t len = sizeof a;
     ck_assert_int_eq(getsockname(s->fd, (struct sockaddr *)&a, &len), 0);
     s->port = ntohs(a.sin_port);
+}
+
+static void server_run(server *s)
+{
     ck_assert_int_eq(pthread_create(&s->thread, NULL, serve, s), 0);
+}
+
+static void server_start(server *s)
+{
+    server_listen(s);
+    server_run(s);
 }
 
 static void server_stop(server *s)
@@ -188,7 +200,7 @@ START_TEST(body_and_request)
     close(fd);
     ck_assert_uint_eq(len, strlen(body));
     ck_assert_str_eq(got, body);
-    ck_assert_msg(strncmp(s.requests[0], "GET /debug/pprof/goroutine?debug=1 HTTP/1.1\r\n", 45) == 0, "%s",
+    ck_assert_msg(STARTS(s.requests[0], "GET /debug/pprof/goroutine?debug=1 HTTP/1.1\r\n"), "%s",
                   s.requests[0]);
     ck_assert_msg(strstr(s.requests[0], "\r\nUser-Agent: goleash/"), "%s", s.requests[0]);
     ck_assert_msg(!strstr(s.requests[0], "Authorization"), "%s", s.requests[0]);
@@ -235,8 +247,42 @@ START_TEST(redirect_followed)
     close(fd);
     ck_assert_str_eq(got, body);
     ck_assert_uint_eq(s.served, 2);
-    ck_assert_msg(strncmp(s.requests[1], "GET /real?debug=2 HTTP/1.1\r\n", 28) == 0, "%s", s.requests[1]);
+    ck_assert_msg(STARTS(s.requests[1], "GET /real?debug=2 HTTP/1.1\r\n"), "%s", s.requests[1]);
     free(got);
+    free((char *)s.replies[1].data);
+}
+END_TEST
+
+/* A token is for the host it was given for: a redirect to another host
+ * (localhost is another name, to libcurl) does not carry it along; other
+ * headers go on. */
+START_TEST(token_stays_with_its_host)
+{
+    server s = {.nreplies = 2};
+    char moved[200];
+    s.replies[1].data = response(ok_head, "x\n");
+    server_listen(&s);
+    snprintf(moved, sizeof moved,
+             "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://localhost:%d/next\r\nContent-Length: 0\r\n"
+             "Connection: close\r\n\r\n",
+             s.port);
+    s.replies[0].data = moved;
+    server_run(&s);
+    char *token = write_temp("s3cret\n");
+    const char *headers[] = {"X-Trace: 1"};
+    gl_fetch_opts o = {.headers = headers, .nheaders = 1, .bearer_token_file = token};
+    gl_diag diag = {{0}, 0, 0, 0};
+    int fd = gl_fetch(url_of(&s, "/first"), &o, &diag);
+    server_stop(&s);
+    unlink(token);
+    ck_assert_msg(fd >= 0, "%s", diag.msg);
+    close(fd);
+    ck_assert_uint_eq(s.served, 2);
+    ck_assert_msg(strstr(s.requests[0], "\r\nAuthorization: Bearer s3cret\r\n"), "%s", s.requests[0]);
+    ck_assert_msg(STARTS(s.requests[1], "GET /next HTTP/1.1\r\n"), "%s", s.requests[1]);
+    ck_assert_msg(strstr(s.requests[1], "\r\nHost: localhost:"), "%s", s.requests[1]);
+    ck_assert_msg(!strstr(s.requests[1], "Authorization"), "%s", s.requests[1]);
+    ck_assert_msg(strstr(s.requests[1], "\r\nX-Trace: 1\r\n"), "%s", s.requests[1]);
     free((char *)s.replies[1].data);
 }
 END_TEST
@@ -498,6 +544,7 @@ int main(void)
     tcase_add_test(good, body_and_request);
     tcase_add_test(good, headers_and_bearer_token);
     tcase_add_test(good, redirect_followed);
+    tcase_add_test(good, token_stays_with_its_host);
     tcase_add_test(good, body_at_the_bound);
     tcase_add_loop_test(good, loaded_like_a_file, 0, 2);
     suite_add_tcase(s, good);
