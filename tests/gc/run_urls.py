@@ -24,8 +24,9 @@ errors: small Python servers, no Go.
   with 200: each exit 2 and exactly one line `goleash: URL: ...`;
   --header (repeated) and --bearer-token-file arrive at the server (which
   refuses without them: HTTP 401, exit 2), a redirect is followed, a gzip'd
-  body is inflated, http_proxy is used and no_proxy honoured; bad option
-  values are usage errors.
+  body is inflated, http_proxy is used and no_proxy honoured; https to a
+  self-signed certificate is refused before any request; bad option values
+  are usage errors.
 Exit: 0 ok, 1 failed, 2 could not build, 77 no go."""
 
 import argparse
@@ -36,6 +37,7 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -350,6 +352,29 @@ def proxies(args, srv):
     print("ok: http_proxy carries the request, no_proxy bypasses it")
 
 
+def https_self_signed(args, tmp):
+    """A certificate no CA signed: refused, never read past."""
+    openssl = shutil.which("openssl")
+    if not openssl:
+        print("note: no openssl to make a certificate: https not checked")
+        return
+    key, cert = os.path.join(tmp, "key.pem"), os.path.join(tmp, "cert.pem")
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    srv = canned_server(b"goroutine profile: total 0\n")
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    try:
+        url = "https://127.0.0.1:%d/profile" % srv.server_address[1]
+        line = one_error_line(goleash(args, "report", url), "goleash: %s: cannot fetch: " % url, "self-signed")
+        check("certificate" in line, "self-signed: %r names no certificate problem" % line)
+        check(srv.seen == [], "self-signed: a request was sent anyway: %s" % srv.seen)
+    finally:
+        srv.shutdown()
+    print("ok: https with a self-signed certificate: exit 2, one line")
+
+
 def bad_options(args):
     cases = [
         (["report", "--header", "no colon here", "http://127.0.0.1:1/"], "goleash: --header 'no colon here': "),
@@ -372,6 +397,7 @@ def errors(args):
         errors_no_server(args)
         errors_canned(args, srv, tmp)
         proxies(args, srv)
+        https_self_signed(args, tmp)
         bad_options(args)
     except Failure as e:
         print("FAIL: %s" % e)
