@@ -27,11 +27,11 @@ static void warn_stackless(const gl_dump *d, gl_warnings *w)
                 "caller's stack: use runtime.Stack or SIGQUIT there)", d->path, n);
 }
 
-int gl_analyze_load(const char *path, gl_dump_list *dumps, gl_warnings *w)
+int gl_analyze_load(const char *path, const gl_fetch_opts *fetch, gl_dump_list *dumps, gl_warnings *w)
 {
     gl_diag diag;
     size_t before = dumps->n;
-    if (gl_load_dumps(path, dumps, &diag) != 0) {
+    if (gl_load_dumps_fetch(path, fetch, dumps, &diag) != 0) {
         fprintf(stderr, "%s\n", diag.msg);
         return -1;
     }
@@ -85,7 +85,7 @@ int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths)
     int exit_code = GL_EXIT_USAGE;
     gl_report *r = NULL;
     for (size_t i = 0; i < npaths; i++)
-        if (gl_analyze_load(paths[i], &dumps, &w) != 0)
+        if (gl_analyze_load(paths[i], o->fetch, &dumps, &w) != 0)
             goto out;
     gl_rules_opts ro = {.min_park_ns = o->min_park_ns, .loose = o->loose, .ignore_setup = o->ignore_setup};
     gl_dump **judged = malloc((dumps.n ? dumps.n : 1) * sizeof *judged);

@@ -270,7 +270,7 @@ int gl_diff(const gl_diff_opts *o, const char *before, const char *after)
     int exit_code = GL_EXIT_USAGE;
     int loaded = 1;
     for (int i = 0; i < 2 && loaded; i++)
-        loaded = gl_analyze_load(d.sides[i].path, &d.sides[i].dumps, &w) == 0;
+        loaded = gl_analyze_load(d.sides[i].path, o->report.fetch, &d.sides[i].dumps, &w) == 0;
     if (loaded) {
         int ok = 1;
         for (int i = 0; i < 2 && ok; i++)

@@ -16,6 +16,7 @@
 #define TAKES_SNAPSHOT (1u << GL_CMD_SNAPSHOT)
 #define TAKES_RUN_SNAPSHOT (TAKES_RUN | TAKES_SNAPSHOT)
 #define TAKES_REPORTS (TAKES_REPORT | TAKES_RUN | TAKES_SNAPSHOT)
+#define TAKES_REPORT_DIFF (TAKES_REPORT | TAKES_DIFF)
 
 /* getopt's code of an option without a letter. */
 #define CODE_BASE 256

@@ -5,6 +5,8 @@
 #include "analyze.h"
 #include "cli/cli.h"
 #include "diff.h"
+#include "readers/fetch.h"
+#include "options/duration.h"
 #include "options/kv_options.h"
 #include "options/options.h"
 #include "rules/suppress.h"
@@ -93,6 +95,8 @@ typedef struct cli_args {
     gl_cli_command cmd;
     int allow_unsupported;  /* run */
     int verbose;            /* snapshot */
+    gl_fetch_opts fetch;    /* report, diff: inputs given as URLs */
+    const char **headers;   /* fetch.headers, room for every argument */
 } cli_args;
 
 /* The rules, in the order they get credit for a match: --suppressions files
@@ -152,6 +156,22 @@ static int apply_option(cli_args *a, gl_cli_option opt, const char *arg)
         return -1;
     case GL_CLI_VERBOSE:
         a->verbose = 1;
+        return -1;
+    case GL_CLI_TIMEOUT:
+        if (gl_parse_duration(arg, &a->fetch.timeout_ns) != 0 || a->fetch.timeout_ns <= 0) {
+            fprintf(stderr, "goleash: --timeout: bad duration '%s' (use e.g. 10s, 1m)\n", arg);
+            return GL_EXIT_USAGE;
+        }
+        return -1;
+    case GL_CLI_HEADER:
+        if (!gl_fetch_header_ok(arg)) {
+            fprintf(stderr, "goleash: --header '%s': want 'Name: value' on one line\n", arg);
+            return GL_EXIT_USAGE;
+        }
+        a->headers[a->fetch.nheaders++] = arg;
+        return -1;
+    case GL_CLI_BEARER_TOKEN_FILE:
+        a->fetch.bearer_token_file = arg;
         return -1;
     default: {
         int r = gl_cli_report_option(&a->report, opt, arg);
@@ -244,8 +264,11 @@ static int command(int argc, char **argv, gl_cli_command cmd)
         .supp_files = calloc((size_t)argc, sizeof *a.supp_files),
         .default_supp = 1,
         .cmd = cmd,
+        .headers = calloc((size_t)argc, sizeof *a.headers),
     };
-    if (!a.supp_files) {
+    a.fetch.headers = a.headers;
+    a.report.fetch = &a.fetch;
+    if (!a.supp_files || !a.headers) {
         fprintf(stderr, "goleash: out of memory\n");
         return GL_EXIT_USAGE;
     }
@@ -253,6 +276,7 @@ static int command(int argc, char **argv, gl_cli_command cmd)
     if (rc < 0)
         rc = run_command(argc, argv, cmd, &a);
     free(a.supp_files);
+    free(a.headers);
     return rc;
 }
 

@@ -5,6 +5,7 @@
  * reader are let go again so a gigabyte dump never counts in the resident
  * size whole. */
 #include "readers/input.h"
+#include "readers/fetch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -144,15 +145,29 @@ static void slide_window(gl_input *in)
     in->dropped = upto;
 }
 
+/* The descriptor to read path from: stdin's, the file's, or for a URL the
+ * fetched body's (fetch.h); -1 with diag set. */
+static int open_source(const char *path, const char *name, const gl_fetch_opts *fetch, gl_diag *diag)
+{
+    if (gl_fetch_is_url(path))
+        return gl_fetch(path, fetch, diag);
+    int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        open_error(diag, name, "%s", strerror(errno));
+    return fd;
+}
+
 gl_input *gl_input_open(const char *path, gl_diag *diag)
 {
-    int is_stdin = strcmp(path, "-") == 0;
-    const char *name = is_stdin ? "<stdin>" : path;
-    int fd = is_stdin ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        open_error(diag, name, "%s", strerror(errno));
+    return gl_input_open_fetch(path, NULL, diag);
+}
+
+gl_input *gl_input_open_fetch(const char *path, const gl_fetch_opts *fetch, gl_diag *diag)
+{
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    int fd = open_source(path, name, fetch, diag);
+    if (fd < 0)
         return NULL;
-    }
     gl_input *in = calloc(1, sizeof *in);
     if (in) {
         in->name = strdup(name);

@@ -1,6 +1,6 @@
-/* One input of `goleash report`: a file or `-` (stdin), gzip-compressed or
- * plain (zlib tells them apart), read as a stream of lines in big chunks so a
- * gigabyte text dump never sits in memory whole. Binary sources (pprof
+/* One input of `goleash report`: a file, `-` (stdin) or a URL, gzip'd or
+ * plain (zlib tells them apart), read as a stream of lines in big chunks so
+ * a gigabyte text dump never sits in memory whole. Binary sources (pprof
  * protobuf) are taken whole with gl_input_slurp. */
 #ifndef GOLEASH_INPUT_H
 #define GOLEASH_INPUT_H
@@ -10,10 +10,16 @@
 #include "format/dump_read.h"
 
 typedef struct gl_input gl_input;
+struct gl_fetch_opts;
 
-/* path "-" is stdin (named "<stdin>" in messages). Returns NULL with
- * diag->msg set (`goleash: FILE: why`) when the file cannot be opened. */
+/* path "-" is stdin (named "<stdin>" in messages); an http:// or https://
+ * URL is fetched (fetch.h) and named by itself. Returns NULL with diag->msg
+ * set (`goleash: FILE: why`) when the file cannot be opened or the URL not
+ * fetched. */
 gl_input *gl_input_open(const char *path, gl_diag *diag);
+
+/* The same, URLs fetched as fetch says (NULL: the defaults). */
+gl_input *gl_input_open_fetch(const char *path, const struct gl_fetch_opts *fetch, gl_diag *diag);
 void gl_input_close(gl_input *in);
 
 /* The name for messages: the path, or "<stdin>". */

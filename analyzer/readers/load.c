@@ -185,11 +185,16 @@ static int read_text(gl_input *in, gl_dump_list *out, gl_diag *diag)
 
 int gl_load_dumps(const char *path, gl_dump_list *out, gl_diag *diag)
 {
+    return gl_load_dumps_fetch(path, NULL, out, diag);
+}
+
+int gl_load_dumps_fetch(const char *path, const gl_fetch_opts *fetch, gl_dump_list *out, gl_diag *diag)
+{
     gl_diag local;
     if (!diag)
         diag = &local;
     memset(diag, 0, sizeof *diag);
-    gl_input *in = gl_input_open(path, diag);
+    gl_input *in = gl_input_open_fetch(path, fetch, diag);
     if (!in)
         return -1;
     size_t before = out->n;

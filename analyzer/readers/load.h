@@ -1,13 +1,15 @@
 /* Reads the dumps one input holds, whatever their format: goleash dumps, Go
  * traceback text from gc or gccgo (alone, or in the middle of a log), pprof
  * goroutine profiles (debug=1 text, debug=0 protobuf); gzip'd or plain; a
- * path or `-` for stdin. docs/input-formats.md says what is accepted. */
+ * path, `-` for stdin, or an http(s):// URL. docs/input-formats.md says
+ * what is accepted. */
 #ifndef GOLEASH_LOAD_H
 #define GOLEASH_LOAD_H
 
 #include <stddef.h>
 
 #include "format/dump_read.h"
+#include "readers/fetch.h"
 
 typedef struct gl_dump_list {
     gl_dump **v;
@@ -21,6 +23,9 @@ typedef struct gl_dump_list {
  * = `goleash: FILE:LINE: what is wrong` (`goleash: FILE: ...` when no line
  * is to blame); on error nothing is appended. */
 int gl_load_dumps(const char *path, gl_dump_list *out, gl_diag *diag);
+
+/* The same; a URL is fetched as fetch says (NULL: the defaults). */
+int gl_load_dumps_fetch(const char *path, const gl_fetch_opts *fetch, gl_dump_list *out, gl_diag *diag);
 
 /* Frees the dumps and the list's array. */
 void gl_dump_list_free(gl_dump_list *l);

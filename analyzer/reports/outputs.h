@@ -12,6 +12,7 @@
 #include "warnings.h"
 
 struct gl_suppressions;
+struct gl_fetch_opts;
 
 typedef enum gl_format { GL_FORMAT_TEXT, GL_FORMAT_JSON } gl_format;
 
@@ -40,6 +41,7 @@ typedef struct gl_report_opts {
     struct gl_suppressions *suppressions; /* applied to the report (hits are
                              * counted on it), NULL: none */
     int ignore_setup;       /* 1: leave out leaks spawned outside any test; negative: as each dump's process ran */
+    const struct gl_fetch_opts *fetch; /* inputs given as URLs: how to fetch them; NULL: the defaults */
 } gl_report_opts;
 
 /* Writes the main report and every report file o asks for. Returns 0, or -1

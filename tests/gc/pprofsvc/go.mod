@@ -1,0 +1,3 @@
+module goleash.invalid/pprofsvc
+
+go 1.19
