@@ -12,7 +12,7 @@ service: a real gc service (pprofsvc/main.go: net/http/pprof, /leak leaks a
      profile: exactly one group, 5 goroutines blocked in main.leakyWorker at
      the line of `reply <- 1 // leaks`, its category as each format tells
      it; /ok's worker nowhere in the output; exit 1;
-  2. Go 1.26+ (built with GOEXPERIMENT=goroutineleakprofile):
+  2. Go 1.26+ (1.26 built with GOEXPERIMENT=goroutineleakprofile):
      /debug/pprof/goroutineleak?debug=1 and its binary form, the same group;
   3. `goleash diff FILE URL`, FILE the debug=2 pull saved before 3 more
      requests to /leak: that group +3 (5 -> 8), exit 1; the JSON diff names
@@ -93,8 +93,11 @@ def build(args, tmp):
     mod = os.path.join(tmp, "pprofsvc")
     shutil.copytree(os.path.join(os.path.dirname(os.path.abspath(__file__)), "pprofsvc"), mod)
     env = dict(os.environ, GOTOOLCHAIN=args.gotoolchain or "local", GOFLAGS="-mod=mod", GOWORK="off")
-    leakprof = go_version(args, env) >= (1, 26)
-    if leakprof:
+    version = go_version(args, env)
+    leakprof = version >= (1, 26)
+    if version == (1, 26):
+        # An experiment in 1.26; 1.27 has the profile always (and no longer
+        # knows the experiment's name).
         env["GOEXPERIMENT"] = "goroutineleakprofile"
     exe = os.path.join(tmp, "pprofsvc.bin")
     p = subprocess.run([args.go, "build", "-o", exe, "."], cwd=mod, env=env, capture_output=True, text=True)
