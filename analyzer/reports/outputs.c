@@ -2,9 +2,11 @@
 #include "reports/outputs.h"
 #include "enrich/source_root.h"
 #include "reports/github.h"
+#include "reports/html.h"
 #include "reports/json.h"
 #include "reports/junit.h"
 #include "reports/out_path.h"
+#include "reports/pprof_out.h"
 #include "reports/sarif.h"
 #include "reports/test_lines.h"
 #include "text_report/text_report.h"
@@ -12,6 +14,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+const char *const gl_format_names[] = {[GL_FORMAT_TEXT] = "text", [GL_FORMAT_JSON] = "json",
+                                       [GL_FORMAT_PPROF] = "pprof", [GL_FORMAT_HTML] = "html", NULL};
 
 /* What the report files need besides the report. */
 typedef struct out_ctx {
@@ -25,17 +30,25 @@ typedef struct out_ctx {
     gl_source_root root;
 } out_ctx;
 
-typedef enum out_kind { OUT_MAIN, OUT_JSON, OUT_JUNIT, OUT_SARIF } out_kind;
+typedef enum out_kind { OUT_MAIN, OUT_JSON, OUT_JUNIT, OUT_SARIF, OUT_PPROF, OUT_HTML } out_kind;
 
 static int write_kind(FILE *out, out_kind kind, const out_ctx *c)
 {
     switch (kind) {
     case OUT_MAIN:
-        if (c->o->format == GL_FORMAT_TEXT) {
+        switch (c->o->format) {
+        case GL_FORMAT_TEXT: {
             gl_text_opts t = {.pid = c->pid, .print_when_clean = 1, .max_frames = 0};
             return gl_report_text(out, c->r, &t);
         }
-        return gl_report_json(out, c->r, c->w);
+        case GL_FORMAT_JSON:
+            return gl_report_json(out, c->r, c->w);
+        case GL_FORMAT_PPROF:
+            return write_kind(out, OUT_PPROF, c);
+        case GL_FORMAT_HTML:
+            return write_kind(out, OUT_HTML, c);
+        }
+        return -1;
     case OUT_JSON:
         return gl_report_json(out, c->r, c->w);
     case OUT_JUNIT:
@@ -47,6 +60,12 @@ static int write_kind(FILE *out, out_kind kind, const out_ctx *c)
             return -1;
         gl_sarif_opts so = {.root = &c->root, .category = *category ? category : NULL};
         return gl_report_sarif(out, c->r, &so);
+    }
+    case OUT_PPROF:
+        return gl_report_pprof(out, c->r, c->dumps, c->ndumps);
+    case OUT_HTML: {
+        gl_html_opts ho = {.program = c->program, .pid = c->pid, .warnings = c->w};
+        return gl_report_html(out, c->r, c->dumps, c->ndumps, &ho);
     }
     }
     return -1;
@@ -97,6 +116,10 @@ int gl_write_reports(const gl_report_opts *o, const gl_report *r, const gl_warni
     if (o->junit_output && write_one(o->junit_output, OUT_JUNIT, &c) != 0)
         rc = -1;
     if (o->sarif_output && write_one(o->sarif_output, OUT_SARIF, &c) != 0)
+        rc = -1;
+    if (o->pprof_output && write_one(o->pprof_output, OUT_PPROF, &c) != 0)
+        rc = -1;
+    if (o->html_output && write_one(o->html_output, OUT_HTML, &c) != 0)
         rc = -1;
     /* Last on stderr, where go test shows them after the test's own lines. */
     if (o->test_lines && gl_report_test_lines(stderr, r, &c.root) != 0)
