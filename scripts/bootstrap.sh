@@ -18,8 +18,8 @@ if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 # name it explicitly so apt resolves the conflict in its favour.
 packages=(gccgo golang-go libunwind-dev uthash-dev check meson ninja-build pkg-config
           libdw-dev libelf-dev libjansson-dev nettle-dev zlib1g-dev python3 gcc valgrind
-          libprotobuf-c-dev protobuf-c-compiler clang libclang-rt-14-dev time gzip man-db
-          debhelper dpkg-dev libcurl4-openssl-dev)
+          libprotobuf-c-dev protobuf-c-compiler libgraphviz-dev chromium
+          clang libclang-rt-14-dev time gzip man-db debhelper dpkg-dev libcurl4-openssl-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -207,6 +207,9 @@ static int read_options(int argc, char **argv, gl_cli_command cmd, cli_args *a)
 static int run_command(int argc, char **argv, gl_cli_command cmd, cli_args *a)
 {
     if (cmd == GL_CMD_DIFF) {
+        if (a->report.format == GL_FORMAT_PPROF || a->report.format == GL_FORMAT_HTML)
+            return command_usage_error(cmd, "diff: --format is text or json (pprof and html are for report, run "
+                                            "and snapshot)");
         if (argc - optind != 2)
             return command_usage_error(cmd, "diff: give exactly two dumps, BEFORE and AFTER");
         gl_diff_opts d = {.report = a->report, .min_growth = a->min_growth};
@@ -224,11 +227,18 @@ static int run_command(int argc, char **argv, gl_cli_command cmd, cli_args *a)
      * format needs a file of its own. */
     if (is_run && !a->report.output) {
         if (a->report.format != GL_FORMAT_TEXT) {
-            fprintf(stderr, "goleash: run: --format json would mix with the program's output: "
-                            "give -o FILE (or --json FILE)\n");
+            const char *f = gl_format_name(a->report.format);
+            fprintf(stderr, "goleash: run: --format %s would mix with the program's output: "
+                            "give -o FILE (or --%s FILE)\n", f, f);
             return GL_EXIT_USAGE;
         }
         a->report.main_to_stderr = 1;
+    }
+    /* Gzip'd protobuf is no use on a terminal nor in a pipe by accident. */
+    if (a->report.format == GL_FORMAT_PPROF && !a->report.output) {
+        fprintf(stderr, "goleash: %s: --format pprof writes a binary file: give -o FILE (or --pprof FILE)\n",
+                gl_cli_command_name(cmd));
+        return GL_EXIT_USAGE;
     }
     a->report.test_lines = is_run;
     struct env_supp env = {.defaults = 1, .ignore_setup = -1};

@@ -42,8 +42,7 @@ int gl_cli_report_option(gl_report_opts *o, gl_cli_option opt, const char *arg)
 {
     switch (opt) {
     case GL_CLI_FORMAT: {
-        static const char *const formats[] = {[GL_FORMAT_TEXT] = "text", [GL_FORMAT_JSON] = "json", NULL};
-        int i = one_of("--format", arg, formats);
+        int i = one_of("--format", arg, gl_format_names);
         if (i >= 0)
             o->format = (gl_format)i;
         return i >= 0 ? 1 : -1;
@@ -62,6 +61,10 @@ int gl_cli_report_option(gl_report_opts *o, gl_cli_option opt, const char *arg)
         return path_option(&o->junit_output, "--junit", arg);
     case GL_CLI_SARIF:
         return path_option(&o->sarif_output, "--sarif", arg);
+    case GL_CLI_PPROF:
+        return path_option(&o->pprof_output, "--pprof", arg);
+    case GL_CLI_HTML:
+        return path_option(&o->html_output, "--html", arg);
     case GL_CLI_SARIF_CATEGORY:
         return path_option(&o->sarif_category, "--sarif-category", arg);
     case GL_CLI_SOURCE_ROOT:

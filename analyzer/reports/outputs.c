@@ -2,9 +2,11 @@
 #include "reports/outputs.h"
 #include "enrich/source_root.h"
 #include "reports/github.h"
+#include "reports/html.h"
 #include "reports/json.h"
 #include "reports/junit.h"
 #include "reports/out_path.h"
+#include "reports/pprof_out.h"
 #include "reports/sarif.h"
 #include "reports/test_lines.h"
 #include "text_report/text_report.h"
@@ -15,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+const char *const gl_format_names[] = {[GL_FORMAT_TEXT] = "text", [GL_FORMAT_JSON] = "json",
+                                       [GL_FORMAT_PPROF] = "pprof", [GL_FORMAT_HTML] = "html", NULL};
 
 /* What the report files need besides the report. */
 typedef struct out_ctx {
@@ -28,7 +33,7 @@ typedef struct out_ctx {
     gl_source_root root;
 } out_ctx;
 
-typedef enum out_kind { OUT_MAIN, OUT_JSON, OUT_JUNIT, OUT_SARIF } out_kind;
+typedef enum out_kind { OUT_MAIN, OUT_JSON, OUT_JUNIT, OUT_SARIF, OUT_PPROF, OUT_HTML } out_kind;
 
 /* https://no-color.org: a set, non-empty NO_COLOR turns auto off. */
 static int wants_color(const gl_report_opts *o, FILE *out)
@@ -43,11 +48,19 @@ static int write_kind(FILE *out, out_kind kind, const out_ctx *c)
 {
     switch (kind) {
     case OUT_MAIN:
-        if (c->o->format == GL_FORMAT_TEXT) {
+        switch (c->o->format) {
+        case GL_FORMAT_TEXT: {
             gl_text_opts t = {.pid = c->pid, .print_when_clean = 1, .max_frames = 0, .color = wants_color(c->o, out)};
             return gl_report_text(out, c->r, &t);
         }
-        return gl_report_json(out, c->r, c->w);
+        case GL_FORMAT_JSON:
+            return gl_report_json(out, c->r, c->w);
+        case GL_FORMAT_PPROF:
+            return write_kind(out, OUT_PPROF, c);
+        case GL_FORMAT_HTML:
+            return write_kind(out, OUT_HTML, c);
+        }
+        return -1;
     case OUT_JSON:
         return gl_report_json(out, c->r, c->w);
     case OUT_JUNIT:
@@ -59,6 +72,12 @@ static int write_kind(FILE *out, out_kind kind, const out_ctx *c)
             return -1;
         gl_sarif_opts so = {.root = &c->root, .category = *category ? category : NULL};
         return gl_report_sarif(out, c->r, &so);
+    }
+    case OUT_PPROF:
+        return gl_report_pprof(out, c->r, c->dumps, c->ndumps);
+    case OUT_HTML: {
+        gl_html_opts ho = {.program = c->program, .pid = c->pid, .warnings = c->w};
+        return gl_report_html(out, c->r, c->dumps, c->ndumps, &ho);
     }
     }
     return -1;
@@ -133,6 +152,10 @@ int gl_write_reports(const gl_report_opts *o, const gl_report *r, const gl_warni
     if (o->junit_output && write_one(o->junit_output, OUT_JUNIT, &c) != 0)
         rc = -1;
     if (o->sarif_output && write_one(o->sarif_output, OUT_SARIF, &c) != 0)
+        rc = -1;
+    if (o->pprof_output && write_one(o->pprof_output, OUT_PPROF, &c) != 0)
+        rc = -1;
+    if (o->html_output && write_one(o->html_output, OUT_HTML, &c) != 0)
         rc = -1;
     /* Last on stderr, where go test shows them after the test's own lines. */
     if (o->test_lines && gl_report_test_lines(stderr, r, &c.root) != 0)

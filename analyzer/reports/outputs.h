@@ -1,6 +1,6 @@
-/* What a command reports and where: the main report (text or JSON, stdout
- * or -o) and the report files written besides it (--json, --junit,
- * --sarif, GitHub annotations). */
+/* What a command reports and where: the main report (text, JSON, pprof or
+ * HTML, stdout or -o) and the report files written besides it (--json,
+ * --junit, --sarif, --pprof, --html, GitHub annotations). */
 #ifndef GOLEASH_REPORTS_OUTPUTS_H
 #define GOLEASH_REPORTS_OUTPUTS_H
 
@@ -14,7 +14,11 @@
 struct gl_suppressions;
 struct gl_fetch_opts;
 
-typedef enum gl_format { GL_FORMAT_TEXT, GL_FORMAT_JSON } gl_format;
+typedef enum gl_format { GL_FORMAT_TEXT, GL_FORMAT_JSON, GL_FORMAT_PPROF, GL_FORMAT_HTML } gl_format;
+
+/* --format's words, in the enum's order, NULL-terminated. */
+extern const char *const gl_format_names[];
+#define gl_format_name(f) (gl_format_names[(f)])
 
 typedef enum gl_annotations { GL_ANNOTATE_AUTO, GL_ANNOTATE_ON, GL_ANNOTATE_OFF } gl_annotations;
 
@@ -32,6 +36,8 @@ typedef struct gl_report_opts {
     const char *json_output;
     const char *junit_output;
     const char *sarif_output;
+    const char *pprof_output;
+    const char *html_output;
     const char *sarif_category; /* NULL: "goleash/%b/" */
     const char *source_root;    /* NULL: $GITHUB_WORKSPACE, else the cwd */
     gl_annotations annotations; /* AUTO: when GITHUB_ACTIONS=true */

@@ -39,7 +39,8 @@ static int xml_char(uint32_t cp)
            cp >= 0x10000;
 }
 
-void gl_xml_escape(FILE *out, const char *s, int in_attribute)
+/* mode: 0 element content, 1 attribute value, 2 no escaping (clean only). */
+static void write_text(FILE *out, const char *s, int mode)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (p && *p) {
@@ -54,6 +55,11 @@ void gl_xml_escape(FILE *out, const char *s, int in_attribute)
             p += n;
             continue;
         }
+        if (mode == 2) {
+            fwrite(p, 1, (size_t)n, out);
+            p += n;
+            continue;
+        }
         switch (cp) {
         case '&': fputs("&amp;", out); break;
         case '<': fputs("&lt;", out); break;
@@ -62,10 +68,20 @@ void gl_xml_escape(FILE *out, const char *s, int in_attribute)
         case '\'': fputs("&apos;", out); break;
         /* A parser turns a bare CR (and CRLF) into LF everywhere. */
         case '\r': fputs("&#13;", out); break;
-        case '\n': fputs(in_attribute ? "&#10;" : "\n", out); break;
-        case '\t': fputs(in_attribute ? "&#9;" : "\t", out); break;
+        case '\n': fputs(mode == 1 ? "&#10;" : "\n", out); break;
+        case '\t': fputs(mode == 1 ? "&#9;" : "\t", out); break;
         default: fwrite(p, 1, (size_t)n, out); break;
         }
         p += n;
     }
+}
+
+void gl_xml_escape(FILE *out, const char *s, int in_attribute)
+{
+    write_text(out, s, in_attribute ? 1 : 0);
+}
+
+void gl_xml_clean(FILE *out, const char *s)
+{
+    write_text(out, s, 2);
 }

@@ -261,7 +261,16 @@ START_TEST(usage_errors_exit_2)
     ck_assert_ptr_nonnull(strstr(r->err, "report: no dump given"));
     r = cli(NULL, ARGS("report", "--format", "xml", data_path("clean.dump")));
     ck_assert_int_eq(r->code, 2);
-    ck_assert_ptr_nonnull(strstr(r->err, "--format must be text or json"));
+    ck_assert_ptr_nonnull(strstr(r->err, "--format must be text, json, pprof or html, not 'xml'"));
+    /* A binary profile is no use on a terminal: it needs a file. */
+    r = cli(NULL, ARGS("report", "--format", "pprof", data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_str_eq(r->out, "");
+    ck_assert_str_eq(r->err, "goleash: report: --format pprof writes a binary file: give -o FILE (or --pprof FILE)\n");
+    r = cli(NULL, ARGS("diff", "--format", "pprof", data_path("leaky.dump"), data_path("leaky.dump")));
+    ck_assert_int_eq(r->code, 2);
+    ck_assert_ptr_nonnull(strstr(r->err, "goleash: diff: --format is text or json (pprof and html are for report, "
+                                         "run and snapshot)\n"));
     r = cli(NULL, ARGS("report", "--min-park", "5", data_path("clean.dump")));
     ck_assert_int_eq(r->code, 2);
     /* getopt's own messages would lack the prefix: every error has it. */
