@@ -236,6 +236,9 @@ static void print_suppressions(FILE *out, const gl_suppressions *s)
             fprintf(out, ":%d)\n", x->line);
         }
     }
+    /* What was left out must be findable: say what shows it. */
+    fprintf(out, "  (shown with --no-default-suppressions or default_suppressions=0 for the\n"
+                 "  <default> rules, and without the file for the others)\n");
     fprintf(out, "%s\n", rule);
 }
 

@@ -799,7 +799,7 @@ def supp_rows(text):
     if "Suppressions used:" not in lines:
         return None
     i = lines.index("Suppressions used:") + 2
-    while i < len(lines) and not lines[i].startswith("-----"):
+    while i < len(lines) and not lines[i].startswith("-----") and not lines[i].startswith("  (shown with"):
         m = re.match(r"^\s+(\d+)\s+(\d+)\s+(\S.*) \((.*)\)$", lines[i])
         if not m:
             raise Failure("bad row in the suppressions table: %r" % lines[i])

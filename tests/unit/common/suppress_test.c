@@ -477,6 +477,8 @@ START_TEST(text_report_lists_used_rules)
                                   "Suppressions used:\n"
                                   "  goroutines  groups  rule\n"
                                   "           1       1  top:main.sender (my.supp:3)\n"
+                                  "  (shown with --no-default-suppressions or default_suppressions=0 for the\n"
+                                  "  <default> rules, and without the file for the others)\n"
                                   "-----------------------------------------------------\n"
                                   "\n"
                                   "SUMMARY: goleash: 2 leaked goroutine(s) in 1 group(s); 1 suppressed.\n");
@@ -498,6 +500,8 @@ START_TEST(text_report_when_everything_is_suppressed)
                         "Suppressions used:\n"
                         "  goroutines  groups  rule\n"
                         "           3       2  created:main.main (all.supp:1)\n"
+                        "  (shown with --no-default-suppressions or default_suppressions=0 for the\n"
+                        "  <default> rules, and without the file for the others)\n"
                         "-----------------------------------------------------\n"
                         "\n"
                         "goleash: no goroutine leaks (5 goroutines in 1 dump(s); 3 suppressed)\n");
