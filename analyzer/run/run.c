@@ -138,11 +138,41 @@ static int run_traced(const char *dir, char **env, char *const *argv, gl_trace_r
     return exit_code_of(tr->status);
 }
 
-static void forward_to_traced(int sig)
+/* PROG shares our process group, so a signal the terminal sends (Ctrl-C,
+ * Ctrl-\, hangup: si_code SI_KERNEL) reaches it already: passing it on
+ * would deliver it twice. One sent to us alone (go test's SIGQUIT on a
+ * timeout, a supervisor's SIGTERM) is passed on; either way we wait for
+ * PROG's end and report. */
+static void forward_to_prog(int sig, siginfo_t *si, void *uc)
 {
+    (void)uc;
+    if (si && si->si_code == SI_KERNEL)
+        return;
     pid_t pid = gl_trace_child();
     if (pid > 0)
         kill(pid, sig);
+}
+
+static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+enum { NFORWARDED = sizeof forwarded_signals / sizeof forwarded_signals[0] };
+
+/* A signal the caller ignores (nohup, trap '' INT) stays ignored: PROG
+ * inherits the disposition through exec, as it would without us. */
+static void forward_signals(struct sigaction *old)
+{
+    struct sigaction sa = {.sa_sigaction = forward_to_prog, .sa_flags = SA_SIGINFO | SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < NFORWARDED; i++) {
+        sigaction(forwarded_signals[i], NULL, &old[i]);
+        if (old[i].sa_handler != SIG_IGN)
+            sigaction(forwarded_signals[i], &sa, NULL);
+    }
+}
+
+static void restore_signals(const struct sigaction *old)
+{
+    for (int i = 0; i < NFORWARDED; i++)
+        sigaction(forwarded_signals[i], &old[i], NULL);
 }
 
 /* Why the gccgo programs of the tree left no dump, as far as it can be
@@ -205,14 +235,11 @@ int gl_run(const gl_report_opts *o, const char *keep_dir, int allow_unsupported,
         return GL_EXIT_USAGE;
     }
     char **env = child_env(shim, dir);
-    struct sigaction sa = {.sa_handler = forward_to_traced}, old_int, old_term;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    struct sigaction old[NFORWARDED];
+    forward_signals(old);
     gl_trace_result tr;
     int prog_code = env ? run_traced(dir, env, argv, &tr) : -1;
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
+    restore_signals(old);
     free_child_env(env);
 
     int code = prog_code < 0 ? GL_EXIT_USAGE : prog_code;
