@@ -32,6 +32,8 @@ Modes
         3. `go test -c`, then `goleash run -- ./pkg.test -test.v` for every
            package: exit code 1 (leaks or a failed test) or 0, the report, and
            a test binary's own exit status (3, from os.Exit) passed through.
+  load  runs the test binary of every leaking package --runs times while every
+        core is kept busy: the same verdict (exit code, groups) every time.
   loop  builds the test binary of every `result=ok` package once and runs each
         one --runs times under `goleash run --` (--jobs at a time, GOMAXPROCS=2,
         -test.count=1). Every run must exit 0 without a report. Prints the
@@ -526,9 +528,60 @@ def mode_loop(env, specs, runs, jobs):
         raise Failure("%d of %d clean runs had a leak report or a non-zero exit" % (bad_runs, total))
 
 
+def busy_cores(n):
+    """n processes that spin for ever: a loaded machine."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+
+
+def mode_load(env, specs, runs):
+    """The leaking packages' test binaries, run one after the other `runs`
+    times while every core is kept busy: the verdict (exit code, and each
+    leak group's count, blocking function and category) must be the same in
+    every run — it may not depend on how loaded the machine is."""
+    leaking = {p: s for p, s in sorted(specs.items()) if s["result"] == "FAIL" and "tags" not in s}
+    bindir = os.path.join(env.tmp, "bin")
+    os.makedirs(bindir, exist_ok=True)
+    bins = [(pkg, env.build_test_binary(pkg, s, os.path.join(bindir, pkg.rsplit("/", 1)[-1] + ".test")), s)
+            for pkg, s in leaking.items()]
+    hogs = busy_cores(os.cpu_count() or 2)
+    verdicts = {pkg: {} for pkg, _, _ in bins}
+    t0 = time.monotonic()
+    try:
+        for _ in range(runs):
+            for pkg, exe, spec in bins:
+                p = subprocess.run([env.goleash, "run", "--", exe, "-test.count=1"], env=env.env, cwd=spec["dir"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=RUN_TIMEOUT)
+                err = p.stderr.decode("utf-8", "replace")
+                groups, summary = parse_report(err)
+                key = (p.returncode, summary, tuple(sorted((g["count"], g["blocked"], g["category"])
+                                                           for g in spelled(groups))))
+                verdicts[pkg].setdefault(key, [0, err])[0] += 1
+    finally:
+        for h in hogs:
+            h.kill()
+            h.wait()
+    log("%d leaking test binaries x %d runs with %d cores busy: %.1fs" % (len(bins), runs, len(hogs),
+                                                                      time.monotonic() - t0))
+    errors = []
+    for pkg, _, spec in bins:
+        seen = verdicts[pkg]
+        for key, (n, _) in sorted(seen.items(), key=lambda kv: -kv[1][0]):
+            log("  %-30s %3d run(s): exit %d, summary %s, groups %s" % (pkg, n, key[0], key[1], list(key[2])))
+        want_leaked = spec.get("leaked")
+        for key, (n, text) in seen.items():
+            if key[0] != 1 or key[1] is None or (want_leaked is not None and key[1][0] != int(want_leaked)):
+                errors.append("%s: %d run(s) gave exit %d, summary %s (expected exit 1 and %s leaked):\n%s"
+                              % (pkg, n, key[0], key[1], want_leaked, tail(text, 40)))
+        if len(seen) > 1:
+            errors.append("%s: %d different verdicts in %d runs" % (pkg, len(seen), runs))
+    if errors:
+        raise Failure("\n".join("  - " + e for e in errors))
+    log("PASS: the same verdict in every run")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mode", choices=("gate", "loop"), required=True)
+    ap.add_argument("--mode", choices=("gate", "loop", "load"), required=True)
     ap.add_argument("--goleash", required=True)
     ap.add_argument("--module", required=True, help="the examples/gate module (copied, never written)")
     ap.add_argument("--work", required=True)
@@ -558,6 +611,8 @@ def main():
             s["dir"] = os.path.join(env.module, os.path.relpath(s["dir"], args.module))
         if args.mode == "gate":
             mode_gate(env, specs)
+        elif args.mode == "load":
+            mode_load(env, specs, args.runs)
         else:
             mode_loop(env, specs, args.runs, args.jobs)
     except Setup as ex:
