@@ -25,6 +25,7 @@
 #define FINISH_TIMEOUT_S 60
 
 static struct {
+    atomic_int started;      /* some thread is in exit (settling or reporting) */
     atomic_int finished;     /* the exit dump is written or being written */
     /* One dump written at a time; the exit dump is the last word. */
     pthread_mutex_t dump_mu;
@@ -192,15 +193,33 @@ static void settle(int status)
     }
 }
 
+/* A second exit while the first is reporting (os.Exit from several
+ * goroutines at once, exit racing a panic): the first one reports, dumps
+ * and ends the process with its status; this thread waits for that rather
+ * than ending the process under it. */
+static _Noreturn void wait_for_the_first_exit(void)
+{
+    for (;;)
+        pause();
+}
+
 void exit(int status)
 {
     void (*real)(int) = gl_host.real.exit;
     if (!real)
         real = (void (*)(int))dlsym(RTLD_NEXT, "exit");
-    if (atomic_load(&gl_host.active) && atomic_load(&ending.finished) == 0)
-        settle(status);
-    if (atomic_load(&gl_host.active) && atomic_exchange(&ending.finished, 1) == 0)
-        status = finish(status);
+    /* The exiting thread's own settling runs other goroutines, and one of
+     * them may call os.Exit on this same thread: that call carries on. */
+    static _Thread_local int exiting_here;
+    if (atomic_load(&gl_host.active)) {
+        if (atomic_exchange(&ending.started, 1) != 0 && !exiting_here)
+            wait_for_the_first_exit();
+        exiting_here = 1;
+        if (atomic_load(&ending.finished) == 0)
+            settle(status);
+        if (atomic_exchange(&ending.finished, 1) == 0)
+            status = finish(status);
+    }
     real(status);
     __builtin_unreachable();
 }
@@ -252,6 +271,7 @@ static void atfork_child(void)
     /* The parent's interval thread may have held it at the fork. */
     pthread_mutex_init(&ending.dump_mu, NULL);
     atomic_store(&ending.finished, 0);
+    atomic_store(&ending.started, 0);
     start_interval_thread();
 }
 
