@@ -191,6 +191,27 @@ START_TEST(reads_files_and_names_missing_ones)
 }
 END_TEST
 
+/* The test runner's own goroutines are not suspects by default, in either
+ * spelling; a hung test's own goroutine still is. */
+START_TEST(default_list_leaves_out_the_test_runner)
+{
+    gl_suppressions s = {0};
+    gl_supp_error err;
+    ck_assert_msg(gl_supp_load_default(&s, &err) == 0, "%s", err.msg);
+    static const char *const runner[] = {"testing.T.Run", "testing.(*T).Run", "testing.tRunner",
+                                         "testing.(*T).Parallel"};
+    for (size_t i = 0; i < sizeof runner / sizeof runner[0]; i++) {
+        gl_frame f = {.function = (char *)runner[i]};
+        gl_leak_group g = {.count = 1, .blocked_at = &f};
+        ck_assert_msg(gl_supp_match(&s, &g) != NULL, "%s is not suppressed", runner[i]);
+    }
+    gl_frame hung = {.function = "example.com/x.TestHangs"};
+    gl_leak_group g = {.count = 1, .blocked_at = &hung};
+    ck_assert_ptr_null(gl_supp_match(&s, &g));
+    gl_supp_free(&s);
+}
+END_TEST
+
 START_TEST(default_list_is_valid)
 {
     gl_suppressions s = {0};
@@ -550,6 +571,7 @@ Suite *suppress_suite(void)
     tcase_add_test(p, very_long_lines);
     tcase_add_test(p, reads_files_and_names_missing_ones);
     tcase_add_test(p, default_list_is_valid);
+    tcase_add_test(p, default_list_leaves_out_the_test_runner);
     tcase_add_test(p, gc_receiver_spelling);
     suite_add_tcase(s, p);
     TCase *m = tcase_create("match");
