@@ -225,6 +225,20 @@ static const frame_entry *frame_lookup(const char *fn)
  * wrappers in between. */
 #define SEMA_REACH 4
 
+/* The sync type the user called: RWMutex.Lock waits for a competing writer
+ * in its inner Mutex.Lock, which is still an RWMutex wait to its caller. */
+static gl_wait outer_sync_type(const gl_stack *s, size_t at, gl_wait found)
+{
+    if (found != GL_WAIT_MUTEX)
+        return found;
+    for (size_t i = at + 1; i < s->n && i <= at + SEMA_REACH; i++) {
+        const frame_entry *e = s->frames[i].function ? frame_lookup(s->frames[i].function) : NULL;
+        if (e && e->kind == K_REFINE && e->wait != GL_WAIT_MUTEX)
+            return e->wait;
+    }
+    return found;
+}
+
 int gl_wait_classify_frames(const gl_stack *s, int *reason, gl_wait *wait)
 {
     if (!s)
@@ -260,7 +274,7 @@ int gl_wait_classify_frames(const gl_stack *s, int *reason, gl_wait *wait)
             continue;
         case K_REFINE:
             *reason = e->reason;
-            *wait = e->wait;
+            *wait = outer_sync_type(s, i, e->wait);
             return 1;
         }
     }

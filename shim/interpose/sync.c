@@ -2,12 +2,20 @@
  * left here tells runtime.gopark which kind of object it is and where. */
 #include "interpose/interpose.h"
 
+/* RWMutex.Lock takes its inner Mutex first: a writer waiting there for
+ * another writer is still waiting on the RWMutex, the API the user called. */
+static int inside_rwmutex_lock(void)
+{
+    const gl_pending_op *op = &gl_notes.op;
+    return op->g && op->wait == GL_WAIT_RWMUTEX && op->g == gl_host.real.getg();
+}
+
 #define SYNC_WAIT(cname, sym, field, kind)                                                   \
     void cname(void *obj) __asm__(sym);                                                      \
     void cname(void *obj)                                                                    \
     {                                                                                        \
         void (*real)(void *) = GL_REAL(field, sym);          \
-        if (!gl_active()) {                                                                  \
+        if (!gl_active() || (kind == GL_WAIT_MUTEX && inside_rwmutex_lock())) {              \
             real(obj);                                                                       \
             return;                                                                          \
         }                                                                                    \

@@ -313,10 +313,11 @@ static void classify_wait(writer *w, const gc_g *g, grec *r)
     r->reason = cls.reason;
     r->wait = cls.wait;
     r->reason_text = s;
-    if (cls.wait != GL_WAIT_SEMA || !g->npcs)
+    if ((cls.wait != GL_WAIT_SEMA && cls.wait != GL_WAIT_MUTEX) || !g->npcs)
         return;
     /* Go before 1.20 says semacquire for every sync wait: the frames tell
-     * a Mutex from a WaitGroup. */
+     * a Mutex from a WaitGroup. From 1.20 it says sync.Mutex.Lock also for
+     * a writer in RWMutex.Lock waiting for another: the frames tell that. */
     gl_frame frames[GC_MAX_PCS];
     size_t n = 0;
     for (size_t i = 0; i < g->npcs && n < GC_MAX_PCS; i++) {
