@@ -18,10 +18,29 @@ static int has_prefix(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Code the compiler wrote, never where the user's goroutine waits:
+ * gccgo's method stubs (a method promoted from an embedded field,
+ * main.T.Lock..stub) and go/defer trampolines (main.go..thunk1), gc's
+ * method values (main.S.bump-fm) and go/defer wrappers (.gowrap1,
+ * .deferwrap1). The next frame out is the user's. */
+static int is_compiler_wrapper(const char *fn)
+{
+    return has_suffix(fn, "..stub") || strstr(fn, "..thunk") || has_suffix(fn, "-fm") || strstr(fn, ".gowrap")
+           || strstr(fn, ".deferwrap");
+}
+
 /* Frames the user did not write: where a goroutine parks inside the runtime
- * or the standard library's blocking primitives. */
+ * or the standard library's blocking primitives, and compiler wrappers. */
 static int is_library_function(const char *fn)
 {
+    if (is_compiler_wrapper(fn))
+        return 1;
     static const char *const prefixes[] = {
         "runtime.", "runtime_", "runtime/internal/", "__go_", "__morestack", "sync.",
         "sync/atomic.", "context.", "time.", "internal/",
