@@ -60,6 +60,7 @@ typedef struct gl_real {
     struct gl_go_string (*t_name)(void *t);
     void (*exit)(int status);
     void (*gosched)(void);
+    _Bool (*dopanic_m)(void *gp, uintptr_t pc, uintptr_t sp);
 } gl_real;
 
 /* What the shim learned at load time about the process it is in, and what

@@ -48,6 +48,7 @@ static const struct {
     SYM(t_run, "testing.T.Run", 0),
     SYM(t_name, "testing.T.Name..stub", 0),
     SYM(gosched, "runtime.Gosched", 0),
+    SYM(dopanic_m, "runtime.dopanic__m", 0),
 };
 
 static void note_missing(const char *name)
