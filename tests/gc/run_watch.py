@@ -19,6 +19,9 @@ far longer than the requests take). Asserted:
   2. pid: the same with `watch --once PID` (the gc snapshot), text lines:
      sample 6's line exactly `..., growing: main.leakyWorker at main.go:N
      (+2/sample, 3→13)`; exit 1;
+  2b. dir: six debug=2 pulls saved into a directory (one per load step,
+     plus a hidden .partial file that must be skipped): `watch --once DIR`
+     takes them in name order and names the same site at sample 6, exit 1;
   3. noisy: the -noisy service (no leak) under /ok load: `watch --once`
      exits 0 with the verdict `no site grew over 6 samples`; then a long
      continuous run (--samples-long samples, 100ms apart, ended by
@@ -208,6 +211,29 @@ def pid_once(args, exe, src):
     print("ok: pid --once: %s (+2/sample, 3->13) at sample %d; exit 1" % (label, SAMPLES))
 
 
+def dir_once(args, exe, src, tmp):
+    d = os.path.join(tmp, "dumps")
+    os.mkdir(d)
+    svc = Service(exe)
+    try:
+        svc.hit("/leak", 3)
+        for i in range(SAMPLES):
+            _, _, body = get(svc.base + "/debug/pprof/goroutine?debug=2")
+            with open(os.path.join(d, "pull-%02d.txt" % i), "w") as f:
+                f.write(body)
+            svc.load()
+    finally:
+        svc.stop()
+    with open(os.path.join(d, ".partial"), "w") as f:
+        f.write("half a dump")
+    rc, lines, err = watch(args, ["--once", "--interval", "50ms", d], lambda line: None)
+    label = leaky_label(src)
+    check(rc == 1 and len(lines) == SAMPLES + 1, "dir --once: exit %d, %r\n%s" % (rc, lines, err))
+    check(lines[-1] == "goleash: watch: growing within %d samples: %s (+2/sample, 3\u219213)" % (SAMPLES, label),
+          "dir --once: %r" % lines)
+    print("ok: dir --once: %d files in name order, %s named at sample %d; exit 1" % (SAMPLES, label, SAMPLES))
+
+
 def noisy(args, exe):
     svc = Service(exe, "-noisy")
     try:
@@ -363,7 +389,7 @@ def main():
     ap.add_argument("--prometheus", default="/usr/bin/prometheus")
     ap.add_argument("--promtool", default="/usr/bin/promtool")
     ap.add_argument("--samples-long", type=int, default=150)
-    ap.add_argument("--only", help="one part: url, pid, noisy, prometheus")
+    ap.add_argument("--only", help="one part: url, pid, dir, noisy, prometheus")
     args = ap.parse_args()
     if not os.path.exists(args.go):
         print("no go at %s" % args.go)
@@ -373,6 +399,7 @@ def main():
     try:
         exe, src = build(args, tmp)
         parts = {"url": lambda: url_once(args, exe, src), "pid": lambda: pid_once(args, exe, src),
+                 "dir": lambda: dir_once(args, exe, src, tmp),
                  "noisy": lambda: noisy(args, exe), "prometheus": lambda: prometheus(args, exe, src, tmp)}
         for name, part in parts.items():
             if args.only and name != args.only:
