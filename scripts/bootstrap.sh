@@ -19,7 +19,8 @@ if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 packages=(gccgo golang-go libunwind-dev uthash-dev check meson ninja-build pkg-config
           libdw-dev libelf-dev libjansson-dev nettle-dev zlib1g-dev python3 gcc valgrind
           libprotobuf-c-dev protobuf-c-compiler libgraphviz-dev chromium
-          clang libclang-rt-14-dev time gzip man-db debhelper dpkg-dev libcurl4-openssl-dev)
+          clang libclang-rt-14-dev time gzip man-db debhelper dpkg-dev libcurl4-openssl-dev
+          libmicrohttpd-dev prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -29,6 +30,9 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
+# The prometheus package starts a server of its own; the watch test starts
+# its own on a free loopback port and never uses it.
+$SUDO systemctl disable --now prometheus 2>/dev/null || true
 
 GO=/usr/local/go/bin/go
 GO_NEWEST=go1.27.3

@@ -14,9 +14,11 @@
 #define TAKES_RUN (1u << GL_CMD_RUN)
 #define TAKES_DIFF (1u << GL_CMD_DIFF)
 #define TAKES_SNAPSHOT (1u << GL_CMD_SNAPSHOT)
+#define TAKES_WATCH (1u << GL_CMD_WATCH)
+#define TAKES_DIFF_WATCH (TAKES_DIFF | TAKES_WATCH)
+#define TAKES_URLS (TAKES_REPORT | TAKES_DIFF | TAKES_WATCH)
 #define TAKES_RUN_SNAPSHOT (TAKES_RUN | TAKES_SNAPSHOT)
 #define TAKES_REPORTS (TAKES_REPORT | TAKES_RUN | TAKES_SNAPSHOT)
-#define TAKES_REPORT_DIFF (TAKES_REPORT | TAKES_DIFF)
 
 /* getopt's code of an option without a letter. */
 #define CODE_BASE 256
@@ -178,11 +180,13 @@ const char gl_cli_environment[] =
     "whatever backend observed the program.\n";
 
 const char gl_cli_exit_status[] =
-    "0 no leaks, 1 leaks (diff: some group grew), 2 usage or input\n"
-    "error (snapshot: no such process, not allowed to trace it), 3 run could\n"
-    "not analyse the program (a gc build goleash cannot read, ptrace refused, no\n"
-    "Go program in the tree: never a silent pass; --allow-unsupported: 0); for\n"
-    "run, a non-zero exit status of PROG wins (128+N when signal N killed it).\n";
+    "0 no leaks, 1 leaks (diff: some group grew; watch --once: some site\n"
+    "grew), 2 usage or input error (snapshot: no such process, not allowed to\n"
+    "trace it; watch --once: a sample failed), 3 run could not analyse the\n"
+    "program (a gc build goleash cannot read, ptrace refused, no Go program in\n"
+    "the tree: never a silent pass; --allow-unsupported: 0); for run, a\n"
+    "non-zero exit status of PROG wins (128+N when signal N killed it). watch\n"
+    "without --once runs until SIGINT or SIGTERM and then exits 0.\n";
 
 /* Each line of text indented by n. */
 static void put_indented(FILE *out, const char *text, int n)

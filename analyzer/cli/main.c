@@ -13,6 +13,8 @@
 #include "run/run.h"
 #include "run/shim_path.h"
 #include "run/snapshot.h"
+#include "watch/metrics.h"
+#include "watch/watch.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -95,7 +97,8 @@ typedef struct cli_args {
     gl_cli_command cmd;
     int allow_unsupported;  /* run */
     int verbose;            /* snapshot */
-    gl_fetch_opts fetch;    /* report, diff: inputs given as URLs */
+    gl_fetch_opts fetch;    /* report, diff, watch: inputs given as URLs */
+    gl_watch_opts watch;
     const char **headers;   /* fetch.headers, room for every argument */
 } cli_args;
 
@@ -120,6 +123,9 @@ bad:
 
 static int parse_count(const char *arg, int64_t *out)
 {
+    /* Digits only: strtoll would take " 5" and "+5". */
+    if (arg[0] < '0' || arg[0] > '9')
+        return -1;
     char *end;
     errno = 0;
     long long v = strtoll(arg, &end, 10);
@@ -129,10 +135,61 @@ static int parse_count(const char *arg, int64_t *out)
     return 0;
 }
 
+/* A whole number option of watch into *out (1 <= N <= max). */
+static int size_option(const char *name, const char *arg, size_t max, size_t *out)
+{
+    int64_t v;
+    if (parse_count(arg, &v) != 0 || (uint64_t)v > max) {
+        fprintf(stderr, "goleash: --%s: '%s' is not a whole number from 1 to %zu\n", name, arg, max);
+        return GL_EXIT_USAGE;
+    }
+    *out = (size_t)v;
+    return -1;
+}
+
+/* watch's own options: -1 to go on, else the exit status to stop with. */
+static int apply_watch_option(cli_args *a, gl_cli_option opt, const char *arg)
+{
+    gl_watch_opts *w = &a->watch;
+    switch (opt) {
+    case GL_CLI_INTERVAL:
+        if (gl_parse_duration(arg, &w->interval_ns) != 0 || w->interval_ns < 1000000) {
+            fprintf(stderr, "goleash: --interval: bad duration '%s' (use e.g. 30s, 1m; at least 1ms)\n", arg);
+            return GL_EXIT_USAGE;
+        }
+        return -1;
+    case GL_CLI_WINDOW:
+        return size_option("window", arg, 100000, &w->window);
+    case GL_CLI_SAMPLES:
+        return size_option("samples", arg, 100000, &w->samples);
+    case GL_CLI_MAX_SITES:
+        return size_option("max-sites", arg, 100000, &w->max_sites);
+    case GL_CLI_ONCE:
+        w->once = 1;
+        return -1;
+    case GL_CLI_LISTEN:
+        w->listen = arg;
+        return -1;
+    case GL_CLI_TEXTFILE:
+        w->textfile = arg;
+        return -1;
+    default:
+        return usage_error(NULL);
+    }
+}
+
 /* One option: -1 to go on, else the exit status to stop with. */
 static int apply_option(cli_args *a, gl_cli_option opt, const char *arg)
 {
     switch (opt) {
+    case GL_CLI_INTERVAL:
+    case GL_CLI_WINDOW:
+    case GL_CLI_SAMPLES:
+    case GL_CLI_MAX_SITES:
+    case GL_CLI_ONCE:
+    case GL_CLI_LISTEN:
+    case GL_CLI_TEXTFILE:
+        return apply_watch_option(a, opt, arg);
     case GL_CLI_HELP:
         gl_cli_usage_command(stdout, a->cmd);
         return GL_EXIT_CLEAN;
@@ -203,6 +260,24 @@ static int read_options(int argc, char **argv, gl_cli_command cmd, cli_args *a)
     return -1;
 }
 
+/* watch's checks of its options together, then the watch. */
+static int run_watch(int argc, char **argv, cli_args *a)
+{
+    if (argc - optind != 1)
+        return command_usage_error(GL_CMD_WATCH, argc == optind ? "watch: no source given (a URL, a PID or a "
+                                                                  "directory)"
+                                                                : "watch: give exactly one source");
+    gl_watch_opts *w = &a->watch;
+    if (w->samples < 2 || w->samples > w->window) {
+        fprintf(stderr, "goleash: watch: --samples %zu must be at least 2 and at most --window (%zu)\n",
+                w->samples, w->window);
+        return GL_EXIT_USAGE;
+    }
+    w->report = &a->report;
+    w->min_growth = a->min_growth;
+    return gl_watch(w, argv[optind]);
+}
+
 /* The command once its options are read. */
 static int run_command(int argc, char **argv, gl_cli_command cmd, cli_args *a)
 {
@@ -216,7 +291,7 @@ static int run_command(int argc, char **argv, gl_cli_command cmd, cli_args *a)
         return gl_diff(&d, argv[optind], argv[optind + 1]);
     }
     int is_run = cmd == GL_CMD_RUN;
-    if (optind >= argc)
+    if (optind >= argc && cmd != GL_CMD_WATCH)
         return command_usage_error(cmd, is_run                    ? "run: no program given"
                                         : cmd == GL_CMD_SNAPSHOT ? "snapshot: no process id given"
                                                                  : "report: no dump given");
@@ -259,6 +334,8 @@ static int run_command(int argc, char **argv, gl_cli_command cmd, cli_args *a)
             rc = gl_run(&a->report, a->keep_dir, a->allow_unsupported, argv + optind);
         else if (cmd == GL_CMD_SNAPSHOT)
             rc = gl_snapshot(&a->report, a->keep_dir, argv[optind], a->verbose);
+        else if (cmd == GL_CMD_WATCH)
+            rc = run_watch(argc, argv, a);
         else
             rc = gl_analyze(&a->report, argv + optind, (size_t)(argc - optind));
     }
@@ -277,6 +354,11 @@ static int command(int argc, char **argv, gl_cli_command cmd)
         .headers = calloc((size_t)argc, sizeof *a.headers),
     };
     a.fetch.headers = a.headers;
+    a.watch = (gl_watch_opts){.interval_ns = GL_WATCH_DEFAULT_INTERVAL_NS, .window = GL_WATCH_DEFAULT_WINDOW,
+                              .samples = GL_GROWTH_DEFAULT_SAMPLES, .max_sites = GL_METRICS_DEFAULT_MAX_SITES};
+    /* Watching follows sites across builds and line drift: loose unless
+     * --grouping exact. */
+    a.report.loose = cmd == GL_CMD_WATCH;
     a.report.fetch = &a.fetch;
     if (!a.supp_files || !a.headers) {
         fprintf(stderr, "goleash: out of memory\n");

@@ -94,7 +94,9 @@ static void man1(void)
          "go test \\-exec 'goleash run \\-\\-' ./...\n"
          "goleash snapshot \\-\\-min\\-park 2s 4242\n"
          "goleash report crash.log\n"
-         "goleash diff before.txt after.pb.gz\n.fi");
+         "goleash diff before.txt after.pb.gz\n"
+         "goleash watch \\-\\-listen 127.0.0.1:9464 http://svc:6060/debug/pprof/goroutine?debug=1\n"
+         "goleash watch \\-\\-once \\-\\-interval 10s 4242\n.fi");
     puts(".SH SEE ALSO\n\\fBlibgoleash\\fR(7), \\fBgo\\fR(1)");
 }
 

@@ -1,0 +1,3 @@
+module goleash.invalid/watchsvc
+
+go 1.19
