@@ -91,6 +91,7 @@ typedef struct parser {
     signed char *sema_cache;  /* refined wait of a "semacquire" stack, by stack id */
     size_t sema_cache_cap;
     skip_run skip;            /* open when skip.n */
+    const char *trunner;      /* "testing.tRunner", interned: frames compare by pointer */
     int offsets_seen;         /* file lines with `+0x` so far */
 } parser;
 
@@ -482,6 +483,29 @@ static gl_wait refine_sema(parser *p, gl_stack *s)
     return (gl_wait)p->sema_cache[s->id];
 }
 
+/* The test a goroutine running testing.tRunner runs, as far as a text dump
+ * tells: the top-level test function of the frame tRunner called
+ * (`pkg.TestA.func1` → TestA). A subtest's name is not in the dump, so
+ * its goroutines are its top-level test's. NULL: not a test's goroutine. */
+static const char *test_of(parser *p, const gl_stack *s)
+{
+    if (!s || s->n < 2)
+        return NULL;
+    if (!p->trunner && !(p->trunner = gl_build_intern(p->b, "testing.tRunner", 15)))
+        return NULL;
+    for (size_t i = 1; i < s->n; i++) {
+        if (s->frames[i].function != p->trunner)
+            continue;
+        const char *fn = s->frames[i - 1].function;
+        const char *slash = fn ? strrchr(fn, '/') : NULL;
+        const char *dot = fn ? strchr(slash ? slash : fn, '.') : NULL;
+        if (!dot || strncmp(dot + 1, "Test", 4) != 0)
+            return NULL;
+        return gl_build_intern(p->b, dot + 1, strcspn(dot + 1, "."));
+    }
+    return NULL;
+}
+
 static int end_goroutine(parser *p)
 {
     if (p->ph == PH_NONE)
@@ -520,6 +544,9 @@ static int end_goroutine(parser *p)
     int r = gl_build_goroutine_add(p->b, g);
     if (r < 0)
         return oom(p);
+    const char *test = r == 0 ? test_of(p, p->park) : NULL;
+    if (test)
+        gl_dump_goroutine(gl_build_dump(p->b), g->id)->test = test;
     p->ph = PH_NONE;
     return 0;
 }
@@ -930,6 +957,8 @@ static int boundary_line(const char *s, size_t len)
 /* A goroutine header inside a line, after text glued before it. */
 static int glued_header(const char *s, size_t len)
 {
+    if (len < 14 || s[len - 1] != ':')
+        return 0; /* every header ends so: most lines are out after one byte */
     for (const char *g = s; (g = memmem(g, len - (size_t)(g - s), "goroutine ", 10)) != NULL; g++)
         if (g > s && gl_gotrace_is_header(g, len - (size_t)(g - s)))
             return 1;
@@ -1093,6 +1122,11 @@ static int complete_last_line(const parser *p, const char *s, size_t len)
 static int finish_dump(parser *p)
 {
     gl_dump *d = gl_build_dump(p->b);
+    if (p->need_file && !looks_like_function(p->fn, p->fn_len)) {
+        /* A last line of log text after the dump (`bye`), not a frame. */
+        p->need_file = 0;
+        p->discard_frame = 0;
+    }
     if (p->need_file || no_frames(p))
         d->truncated = 1;
     p->need_file = 0;

@@ -74,9 +74,13 @@ static int key_rank(const char *k, size_t n)
     return -1;
 }
 
+/* `goroutine N`: a header (a message that only names goroutines does not). */
 static int carries_dump(const char *s, size_t n)
 {
-    return memmem(s, n, "goroutine ", 10) != NULL;
+    for (const char *g = s; (g = memmem(g, n - (size_t)(g - s), "goroutine ", 10)) != NULL; g++)
+        if ((size_t)(g - s) + 10 < n && g[10] >= '0' && g[10] <= '9')
+            return 1;
+    return 0;
 }
 
 /* The message string of a JSON object: [*from, *to) raw. 0 found, 1 none. */
