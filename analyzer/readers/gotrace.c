@@ -545,8 +545,9 @@ static int end_goroutine(parser *p)
     if (r < 0)
         return oom(p);
     const char *test = r == 0 ? test_of(p, p->park) : NULL;
-    if (test)
-        gl_dump_goroutine(gl_build_dump(p->b), g->id)->test = test;
+    gl_goroutine *added = test ? gl_dump_goroutine(gl_build_dump(p->b), g->id) : NULL;
+    if (added) /* (goroutine 0, gc's idle M stacks, is not looked up by id) */
+        added->test = test;
     p->ph = PH_NONE;
     return 0;
 }
