@@ -27,11 +27,17 @@ static void warn_stackless(const gl_dump *d, gl_warnings *w)
                 "caller's stack: use runtime.Stack or SIGQUIT there)", d->path, n);
 }
 
+/* Each run of skipped lines of a traceback, said as it is found. */
+static void skipped_lines(void *ctx, const char *msg)
+{
+    gl_warn_prefixed(ctx, msg);
+}
+
 int gl_analyze_load(const char *path, const gl_fetch_opts *fetch, gl_dump_list *dumps, gl_warnings *w)
 {
     gl_diag diag;
     size_t before = dumps->n;
-    if (gl_load_dumps_fetch(path, fetch, dumps, &diag) != 0) {
+    if (gl_load_dumps_sink(path, fetch, dumps, &diag, skipped_lines, w) != 0) {
         fprintf(stderr, "%s\n", diag.msg);
         return -1;
     }
@@ -39,6 +45,9 @@ int gl_analyze_load(const char *path, const gl_fetch_opts *fetch, gl_dump_list *
         gl_warn_prefixed(w, diag.msg);
     if (diag.nwarnings > 1)
         gl_warn(w, "%s: %u more warning(s) about this input", path, diag.nwarnings - 1);
+    if (dumps->n - before > 1)
+        gl_warn(w, "%s: %zu dumps in this input, each read as a moment of its own (a goroutine in two of them "
+                "counts twice)", path, dumps->n - before);
     for (size_t k = before; k < dumps->n; k++) {
         gl_symbolize(dumps->v[k], w);
         warn_stackless(dumps->v[k], w);

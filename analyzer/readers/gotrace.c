@@ -2,10 +2,13 @@
  *
  * One pass, one line at a time, nothing allocated per line: a goroutine's
  * frames go straight into the builder's scratch stack, which interns them
- * when the goroutine ends. The dump ends at the first line that cannot
- * continue it, so a dump in the middle of a log reads cleanly; a line that
- * starts something the grammar knows but breaks it (a header without its
- * `]:`, a frame without its file line) is an error. */
+ * when the goroutine ends. The dump ends at a line that ends dumps (`FAIL`,
+ * `exit status 2`, a register dump, another dump's start: boundary_line) or
+ * at the end of the input. Anything else it cannot read (log lines between
+ * a header and its frames, a header without its `]:`, a frame without its
+ * file line) is skipped: one warning per run of skipped lines, the rest
+ * still read. Runs after the last goroutine are the log around the dump
+ * and are skipped without a word. */
 #include "readers/gotrace.h"
 #include "util/util.h"
 #include "format/wait_classify.h"
@@ -23,7 +26,17 @@ typedef enum phase {
     PH_STACK,     /* frames of the goroutine's own stack */
     PH_CREATED,   /* the `created by` frame and the first originating block */
     PH_ORIGIN,    /* older originating blocks: only their ids and entry functions */
+    PH_LOST,      /* after a malformed header: lines up to the next header are skipped */
 } phase;
+
+/* A run of lines that could not be read. */
+typedef struct skip_run {
+    long first, last;         /* input lines */
+    unsigned n;               /* dump lines (a record may carry several) */
+    int forced;               /* it lost something (a frame, a goroutine's stack):
+                               * said even when the dump ends after it */
+    char why[160];            /* of its first line */
+} skip_run;
 
 /* A status seen before, classified, its reason text interned: a dump has a
  * handful of statuses over a million headers. */
@@ -48,6 +61,7 @@ typedef struct parser {
     int weak;                 /* ... but it may as well have been log text (-1: not known yet) */
     const char *fn;           /* that line: in the input when its lines stay put, else fnbuf */
     size_t fn_len;
+    long fn_line;             /* its line */
     int discard_frame;        /* that frame is an originating block's creator: drop it */
     gl_build_frame fr;        /* that function line (function/args point into fn) */
     int stable_lines;         /* the input's lines stay valid (gl_input_lines_stable) */
@@ -76,6 +90,9 @@ typedef struct parser {
     int frames_with_args, frames_without_args;
     signed char *sema_cache;  /* refined wait of a "semacquire" stack, by stack id */
     size_t sema_cache_cap;
+    skip_run skip;            /* open when skip.n */
+    const char *trunner;      /* "testing.tRunner", interned: frames compare by pointer */
+    int offsets_seen;         /* file lines with `+0x` so far */
 } parser;
 
 /* ---- small scanners ----------------------------------------------------- */
@@ -220,10 +237,11 @@ int gl_gotrace_is_header(const char *line, size_t len)
 
 /* ---- frames ------------------------------------------------------------- */
 
-/* A line that starts with a tab (or the spaces some logs turn it into). */
+/* A line that starts with a tab (or the spaces logs and web pages turn
+ * it into). */
 static int is_file_line(const char *s, size_t len)
 {
-    return len > 1 && (s[0] == '\t' || (len > 4 && memcmp(s, "    ", 4) == 0));
+    return len > 1 && (s[0] == '\t' || s[0] == ' ');
 }
 
 /* `\tFILE:LINE( +0xOFF)( fp=0x.. sp=0x.. pc=0x..)`; FILE may hold spaces and
@@ -343,18 +361,6 @@ static int oom(parser *p)
     return -1;
 }
 
-__attribute__((format(printf, 2, 3)))
-static int bad(parser *p, const char *fmt, ...)
-{
-    char what[300];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    gl_input_error(p->in, gl_input_lineno(p->in), p->diag, "%s", what);
-    return -1;
-}
-
 static void warn(parser *p, long line, const char *what)
 {
     p->diag->nwarnings++;
@@ -362,6 +368,72 @@ static void warn(parser *p, long line, const char *what)
         return;
     gl_input_error(p->in, line, p->diag, "%s", what);
     p->diag->is_warning = 1;
+}
+
+/* ---- skipped lines ------------------------------------------------------- */
+
+/* Says a run: to the diag's sink when it has one, else as a warning. */
+static void say_run(parser *p)
+{
+    skip_run *r = &p->skip;
+    char what[400];
+    if (r->first == r->last)
+        snprintf(what, sizeof what, "skipped %u line%s that do%s not continue the dump: %s", r->n,
+                 r->n == 1 ? "" : "s", r->n == 1 ? "es" : "", r->why);
+    else
+        snprintf(what, sizeof what, "skipped %u lines (to line %ld) that do not continue the dump: %s", r->n,
+                 r->last, r->why);
+    if (p->diag->sink) {
+        gl_diag one;
+        memset(&one, 0, sizeof one);
+        gl_input_error(p->in, r->first, &one, "%s", what);
+        p->diag->sink(p->diag->sink_ctx, one.msg);
+    } else {
+        warn(p, r->first, what);
+    }
+}
+
+/* Ends the open run: said when the dump went on after it (said = 1) or it
+ * lost something, dropped silently when it was only the log after the
+ * dump. */
+static void close_run(parser *p, int said)
+{
+    if (p->skip.n && (said || p->skip.forced))
+        say_run(p);
+    p->skip.n = 0;
+}
+
+/* A line (at `line`, the input's) that is skipped; why: what the reader
+ * expected. forced: something of the dump is lost with it. */
+static void skip_line(parser *p, long line, int forced, const char *why)
+{
+    skip_run *r = &p->skip;
+    if (r->n && (line < r->first - 1 || line > r->last + 1))
+        close_run(p, 1);
+    if (!r->n) {
+        r->first = r->last = line;
+        r->forced = 0;
+        snprintf(r->why, sizeof r->why, "%s", why);
+        if (!p->diag->problem[0]) {
+            gl_diag one;
+            memset(&one, 0, sizeof one);
+            gl_input_error(p->in, line, &one, "%s", why);
+            memcpy(p->diag->problem, one.msg, sizeof p->diag->problem);
+        }
+    }
+    if (line < r->first)
+        r->first = line;
+    if (line > r->last)
+        r->last = line;
+    r->n++;
+    r->forced |= forced;
+}
+
+/* A line the dump goes on with: the run before it was inside the dump. */
+static void accepted(parser *p)
+{
+    if (p->skip.n)
+        close_run(p, 1);
 }
 
 /* The end of an originating block: its goroutine becomes an ancestor record. */
@@ -411,10 +483,37 @@ static gl_wait refine_sema(parser *p, gl_stack *s)
     return (gl_wait)p->sema_cache[s->id];
 }
 
+/* The test a goroutine running testing.tRunner runs, as far as a text dump
+ * tells: the top-level test function of the frame tRunner called
+ * (`pkg.TestA.func1` → TestA). A subtest's name is not in the dump, so
+ * its goroutines are its top-level test's. NULL: not a test's goroutine. */
+static const char *test_of(parser *p, const gl_stack *s)
+{
+    if (!s || s->n < 2)
+        return NULL;
+    if (!p->trunner && !(p->trunner = gl_build_intern(p->b, "testing.tRunner", 15)))
+        return NULL;
+    for (size_t i = 1; i < s->n; i++) {
+        if (s->frames[i].function != p->trunner)
+            continue;
+        const char *fn = s->frames[i - 1].function;
+        const char *slash = fn ? strrchr(fn, '/') : NULL;
+        const char *dot = fn ? strchr(slash ? slash : fn, '.') : NULL;
+        if (!dot || strncmp(dot + 1, "Test", 4) != 0)
+            return NULL;
+        return gl_build_intern(p->b, dot + 1, strcspn(dot + 1, "."));
+    }
+    return NULL;
+}
+
 static int end_goroutine(parser *p)
 {
     if (p->ph == PH_NONE)
         return 0;
+    if (p->ph == PH_LOST) {
+        p->ph = PH_NONE;
+        return 0;
+    }
     gl_stack *created = NULL;
     if (p->ph == PH_STACK) {
         if (end_park_stack(p) != 0)
@@ -445,6 +544,10 @@ static int end_goroutine(parser *p)
     int r = gl_build_goroutine_add(p->b, g);
     if (r < 0)
         return oom(p);
+    const char *test = r == 0 ? test_of(p, p->park) : NULL;
+    gl_goroutine *added = test ? gl_dump_goroutine(gl_build_dump(p->b), g->id) : NULL;
+    if (added) /* (goroutine 0, gc's idle M stacks, is not looked up by id) */
+        added->test = test;
     p->ph = PH_NONE;
     return 0;
 }
@@ -593,6 +696,7 @@ static int hold_function(parser *p, const char *s, size_t len)
     p->weak = -1; /* decided only if no file line follows */
     p->fn = s;
     p->fn_len = len;
+    p->fn_line = gl_input_lineno(p->in);
     return 0;
 }
 
@@ -625,8 +729,10 @@ static int created_by(parser *p, const char *s, size_t len)
             break;
         }
     }
-    if (len == 0)
-        return bad(p, "expected a function after 'created by'");
+    if (len == 0) {
+        skip_line(p, gl_input_lineno(p->in), 1, "expected a function after 'created by'");
+        return 0;
+    }
     if (p->ph == PH_STACK) {
         if (start_creation(p) != 0)
             return -1;
@@ -649,8 +755,10 @@ static int originating(parser *p, const char *s, size_t len)
 {
     size_t i = 28; /* strlen("[originating from goroutine ") */
     int64_t id;
-    if (scan_uint(s, len, &i, &id) != 0 || len - i != 2 || s[i] != ']' || s[i + 1] != ':')
-        return bad(p, "malformed '[originating from goroutine N]:' line");
+    if (scan_uint(s, len, &i, &id) != 0 || len - i != 2 || s[i] != ']' || s[i + 1] != ':') {
+        skip_line(p, gl_input_lineno(p->in), 1, "malformed '[originating from goroutine N]:' line");
+        return 0;
+    }
     /* No `created by` before it (the main goroutine has none). */
     if (p->ph == PH_STACK && start_creation(p) != 0)
         return -1;
@@ -691,6 +799,10 @@ static void elided(parser *p, int outer)
 /* `...N frames elided...` (1.21+, the middle) or `...additional frames elided...`. */
 static int elision(const char *s, size_t len, int *outer)
 {
+    if (len == 3 && memcmp(s, "...", 3) == 0) {
+        *outer = 1; /* frames elided, how many and where not said */
+        return 1;
+    }
     if (len < 6 || memcmp(s, "...", 3) != 0 || memcmp(s + len - 3, "...", 3) != 0)
         return 0;
     static const char cut[] = "...additional frames elided...";
@@ -724,8 +836,14 @@ static int stack_unavailable(const char *s, size_t len)
 static int file_line(parser *p, const char *s, size_t len)
 {
     p->need_file = 0;
-    if (parse_file_line(s, len, &p->fr) != 0)
-        return bad(p, "expected FILE:LINE after the function line");
+    if (parse_file_line(s, len, &p->fr) != 0) {
+        /* Both lines are lost: the frame cannot be told. */
+        skip_line(p, gl_input_lineno(p->in), 1, "expected FILE:LINE after the function line");
+        skip_line(p, p->fn_line, 1, "expected FILE:LINE after the function line");
+        return 0;
+    }
+    accepted(p);
+    p->offsets_seen += p->fr.off != 0;
     if (p->discard_frame) {
         p->discard_frame = 0;
         return 0;
@@ -761,7 +879,7 @@ static int no_frames(const parser *p)
 /* Could this line be part of a dump? (For a last line cut short.) */
 static int dump_like(const char *s, size_t len)
 {
-    return len && (s[0] == '\t' || starts(s, len, "goroutine ") || starts(s, len, "created by ")
+    return len && (s[0] == '\t' || s[0] == ' ' || starts(s, len, "goroutine ") || starts(s, len, "created by ")
                    || starts(s, len, "[originating") || starts(s, len, "...") || looks_like_function(s, len));
 }
 
@@ -773,20 +891,139 @@ static int dump_over(parser *p, int *verdict)
     return 0;
 }
 
-/* The line after a function line: its file line, or the end of the dump
- * when the function line was log text after all. */
+/* A lowercase register name, spaces, a hex value: the register dump after
+ * a SIGQUIT dump (`rax    0x0`, `pc     0x46d8a1`). */
+static int register_line(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && i < 8 && ((s[i] >= 'a' && s[i] <= 'z') || is_digit(s[i])))
+        i++;
+    if (i == 0 || i == len || s[i] != ' ')
+        return 0;
+    while (i < len && s[i] == ' ')
+        i++;
+    if (len - i < 3 || s[i] != '0' || s[i + 1] != 'x')
+        return 0;
+    for (i += 2; i < len; i++)
+        if (gl_hex_digit(s[i]) < 0)
+            return 0;
+    return 1;
+}
+
+/* `SIGQUIT: quit`, `SIGSEGV: segmentation violation`. */
+static int signal_line(const char *s, size_t len)
+{
+    size_t i = 3;
+    if (!starts(s, len, "SIG"))
+        return 0;
+    while (i < len && s[i] >= 'A' && s[i] <= 'Z')
+        i++;
+    return i > 3 && i < len && s[i] == ':';
+}
+
+/* Lines that end a dump: what go test, the shell and the runtime print after
+ * one (or before the next one), and the start of a profile. */
+static int boundary_line(const char *s, size_t len)
+{
+    if (len < 3)
+        return 0;
+    switch (s[0]) {
+    case 'F':
+        return starts(s, len, "FAIL") && (len == 4 || s[4] == '\t' || s[4] == ' ');
+    case 'P':
+        return (starts(s, len, "PASS") && len == 4) || starts(s, len, "PC=0x");
+    case 'o':
+        return starts(s, len, "ok  ") || starts(s, len, "ok\t");
+    case 'e':
+        return starts(s, len, "exit status ");
+    case 'p':
+        return starts(s, len, "panic: ");
+    case 'f':
+        return starts(s, len, "fatal error: ");
+    case 'S':
+        return signal_line(s, len);
+    case '-':
+        return starts(s, len, "-----") || starts(s, len, "--- ");
+    case '=':
+        return starts(s, len, "=== ");
+    case 'g':
+        return starts(s, len, "goroutine profile: total") || starts(s, len, "goroutineleak profile: total");
+    case '[':
+        return starts(s, len, "[signal ");
+    default:
+        return register_line(s, len);
+    }
+}
+
+/* A goroutine header inside a line, after text glued before it. */
+static int glued_header(const char *s, size_t len)
+{
+    if (len < 14 || s[len - 1] != ':')
+        return 0; /* every header ends so: most lines are out after one byte */
+    for (const char *g = s; (g = memmem(g, len - (size_t)(g - s), "goroutine ", 10)) != NULL; g++)
+        if (g > s && gl_gotrace_is_header(g, len - (size_t)(g - s)))
+            return 1;
+    return 0;
+}
+
+/* A file line whose indentation was lost (a dump copied from a web page):
+ * `/src/app/main.go:12 +0x1d`, a path with a source file and a line. */
+static int bare_file_line(const char *s, size_t len)
+{
+    if (len < 6 || (s[0] != '/' && !memmem(s, len, ".go:", 4) && !memmem(s, len, ".s:", 3)))
+        return 0;
+    gl_build_frame f = {0};
+    return !memchr(s, '(', len) && parse_file_line(s, len, &f) == 0;
+}
+
+/* The held function line had no file line after it: it is dropped. */
+static void drop_held(parser *p, const char *why)
+{
+    char what[160];
+    snprintf(what, sizeof what, "%s '%.*s'", why, (int)(p->fr.function_len < 80 ? p->fr.function_len : 80),
+             p->fr.function);
+    p->need_file = 0;
+    p->discard_frame = 0;
+    skip_line(p, p->fn_line, 1, what);
+}
+
+/* Ends the goroutine being read; the dump is over at this line. */
+static int end_dump_here(parser *p, int *verdict)
+{
+    if (p->need_file)
+        drop_held(p, "expected a tab-indented FILE:LINE line after");
+    if (no_frames(p) && !p->skip.n)
+        skip_line(p, p->header_line, 1, "expected a stack frame after the goroutine header");
+    close_run(p, 0);
+    return end_goroutine(p) != 0 ? -1 : dump_over(p, verdict);
+}
+
+static int handle_line(parser *p, const char *s, size_t len, int *verdict);
+
+/* The line after a function line: its file line; else the function line
+ * was log text (or lost its file line), and this line is read afresh. */
 static int after_function_line(parser *p, const char *s, size_t len, int *verdict)
 {
-    if (is_file_line(s, len))
+    if (len == 0 || (len == 2 && s[0] == '-' && s[1] == '-'))
+        return 0; /* double-spaced, or a grep -A separator */
+    if (is_file_line(s, len) || bare_file_line(s, len))
         return file_line(p, s, len);
     if (p->weak < 0)
         p->weak = !looks_like_function(p->fn, p->fn_len);
-    if (!p->weak || no_frames(p))
-        return bad(p, "expected a tab-indented FILE:LINE line after '%.*s'",
-                   (int)(p->fr.function_len < 80 ? p->fr.function_len : 80), p->fr.function);
-    /* The line taken for a frame was log text after the dump. */
-    p->need_file = 0;
-    return end_goroutine(p) != 0 ? -1 : dump_over(p, verdict);
+    if (p->weak) {
+        /* The line taken for a frame was log text. */
+        p->need_file = 0;
+        p->discard_frame = 0;
+        skip_line(p, p->fn_line, 0, "text that is not part of a goroutine dump");
+        return handle_line(p, s, len, verdict);
+    }
+    if (!dump_like(s, len) && !boundary_line(s, len) && !glued_header(s, len)) {
+        /* A log line between a function line and its file line. */
+        skip_line(p, gl_input_lineno(p->in), 0, "text that is not part of a goroutine dump");
+        return 0;
+    }
+    drop_held(p, "expected a tab-indented FILE:LINE line after");
+    return handle_line(p, s, len, verdict);
 }
 
 static int header_line(parser *p, const char *s, size_t len, int *verdict)
@@ -795,19 +1032,44 @@ static int header_line(parser *p, const char *s, size_t len, int *verdict)
     if (parse_header(s, len, &h) != 0) {
         if (stack_unavailable(s, len) && p->ph == PH_STACK) {
             p->g.flags |= GL_GF_NO_STACK;
+            accepted(p);
             return 0;
         }
-        return bad(p, "malformed goroutine header (expected 'goroutine N [STATUS]:')");
+        /* Its frames belong to no goroutine we know: skipped up to the next header. */
+        if (end_goroutine(p) != 0)
+            return -1;
+        p->ph = PH_LOST;
+        skip_line(p, gl_input_lineno(p->in), 1, "malformed goroutine header (expected 'goroutine N [STATUS]:')");
+        return 0;
     }
+    if (no_frames(p) && !p->skip.n)
+        skip_line(p, p->header_line, 1, "expected a stack frame after the goroutine header");
     if (end_goroutine(p) != 0)
         return -1;
     /* gc prints goroutines in creation order, ids mostly rising: only
      * an id not above the highest so far can be a repeat. */
     int repeat = h.id > 0 && h.id <= p->max_id && gl_dump_goroutine(gl_build_dump(p->b), h.id);
+    if (repeat) {
+        /* The same goroutine again: a second dump follows this one. */
+        close_run(p, 0);
+        return dump_over(p, verdict);
+    }
+    accepted(p);
     if (h.id > p->max_id)
         p->max_id = h.id;
-    /* The same goroutine again: a second dump follows this one. */
-    return repeat ? dump_over(p, verdict) : begin_goroutine(p, &h);
+    return begin_goroutine(p, &h);
+}
+
+/* A line that is none of the dump's: skipped, unless it ends the dump. */
+static int other_line(parser *p, const char *s, size_t len, int *verdict)
+{
+    if (boundary_line(s, len) || glued_header(s, len))
+        return end_dump_here(p, verdict);
+    skip_line(p, gl_input_lineno(p->in), p->ph == PH_LOST || no_frames(p),
+              p->ph == PH_LOST  ? "lines of a goroutine whose header could not be read"
+              : no_frames(p)    ? "expected a stack frame after the goroutine header"
+                                : "text that is not part of a goroutine dump");
+    return 0;
 }
 
 static int handle_line(parser *p, const char *s, size_t len, int *verdict)
@@ -815,14 +1077,17 @@ static int handle_line(parser *p, const char *s, size_t len, int *verdict)
     *verdict = CONTINUE;
     if (p->need_file)
         return after_function_line(p, s, len, verdict);
-    if (len == 0)
-        return end_goroutine(p) != 0 ? -1 : 0;
+    if (len == 0 || (len == 2 && s[0] == '-' && s[1] == '-'))
+        return 0; /* blank lines (one after every line, too), grep -A's separators */
     if (s[0] == 'g' && starts(s, len, "goroutine ") && len > 10 && is_digit(s[10]))
         return header_line(p, s, len, verdict);
     if (p->ph == PH_NONE)
         return dump_over(p, verdict);
+    if (p->ph == PH_LOST)
+        return other_line(p, s, len, verdict);
     if (stack_unavailable(s, len)) {
         p->g.flags |= GL_GF_NO_STACK;
+        accepted(p);
         return 0;
     }
     if (runtime_noise(s, len))
@@ -833,22 +1098,63 @@ static int handle_line(parser *p, const char *s, size_t len, int *verdict)
         return originating(p, s, len);
     int outer;
     if (s[0] == '.' && elision(s, len, &outer)) {
+        accepted(p);
         elided(p, outer);
         return 0;
     }
-    if (s[0] != ' ' && s[0] != '\t')
+    if (s[0] != ' ' && s[0] != '\t' && !boundary_line(s, len) && !glued_header(s, len))
         return hold_function(p, s, len);
-    if (no_frames(p))
-        return bad(p, "expected a stack frame after the goroutine header");
-    /* Log text right after a goroutine: the dump is over. */
-    return end_goroutine(p) != 0 ? -1 : dump_over(p, verdict);
+    return other_line(p, s, len, verdict);
+}
+
+/* A last line without its newline is kept when it completes the dump by
+ * its shape: the file line of the last goroutine's `created by` (a dump
+ * whose final newline was lost). Anything else may be cut short. */
+static int complete_last_line(const parser *p, const char *s, size_t len)
+{
+    gl_build_frame f = {0};
+    if (!p->need_file || p->ph != PH_CREATED || p->origin_blocks || !(is_file_line(s, len) || bare_file_line(s, len))
+        || parse_file_line(s, len, &f) != 0)
+        return 0;
+    return !p->offsets_seen || f.off != 0;
+}
+
+/* The end of the input: what the dump holds, and whether it was cut. */
+static int finish_dump(parser *p)
+{
+    gl_dump *d = gl_build_dump(p->b);
+    if (p->need_file && !looks_like_function(p->fn, p->fn_len)) {
+        /* A last line of log text after the dump (`bye`), not a frame. */
+        p->need_file = 0;
+        p->discard_frame = 0;
+    }
+    if (p->need_file || no_frames(p))
+        d->truncated = 1;
+    p->need_file = 0;
+    p->discard_frame = 0;
+    close_run(p, 0);
+    if (d->truncated && p->ph == PH_STACK) {
+        p->stack_truncated = 1;
+        p->outer_cut = 1;
+    } else if (d->truncated && p->ph == PH_CREATED) {
+        p->created_truncated = 1;
+    }
+    if (d->truncated) {
+        char what[160];
+        snprintf(what, sizeof what, "truncated dump (cut inside goroutine %lld): reporting what it holds",
+                 (long long)p->g.id);
+        /* The truncation warning wins over any other. */
+        p->diag->msg[0] = '\0';
+        warn(p, gl_input_lineno(p->in), what);
+    }
+    return end_goroutine(p);
 }
 
 int gl_parse_gotrace(gl_input *in, gl_build *b, gl_diag *diag)
 {
     parser p = {.in = in, .b = b, .diag = diag, .stable_lines = gl_input_lines_stable(in)};
     gl_dump *d = gl_build_dump(b);
-    int rc = 0;
+    int rc = 0, over = 0;
     for (;;) {
         const char *s;
         size_t len;
@@ -859,7 +1165,7 @@ int gl_parse_gotrace(gl_input *in, gl_build *b, gl_diag *diag)
         }
         if (r == 0)
             break;
-        if (gl_input_last_unterminated(in) && (p.need_file || dump_like(s, len))) {
+        if (gl_input_last_unterminated(in) && (p.need_file || dump_like(s, len)) && !complete_last_line(&p, s, len)) {
             /* Whatever cut the file cut this line too: it cannot be trusted. */
             d->truncated = 1;
             break;
@@ -869,30 +1175,13 @@ int gl_parse_gotrace(gl_input *in, gl_build *b, gl_diag *diag)
             rc = -1;
             break;
         }
-        if (verdict == END_OF_DUMP)
+        if (verdict == END_OF_DUMP) {
+            over = 1;
             break;
-    }
-    if (rc == 0) {
-        if (p.need_file || no_frames(&p))
-            d->truncated = 1;
-        p.need_file = 0;
-        if (d->truncated && p.ph == PH_STACK) {
-            p.stack_truncated = 1;
-            p.outer_cut = 1;
-        } else if (d->truncated && p.ph == PH_CREATED) {
-            p.created_truncated = 1;
         }
-        if (d->truncated) {
-            char what[160];
-            snprintf(what, sizeof what, "truncated dump (cut inside goroutine %lld): reporting what it holds",
-                     (long long)p.g.id);
-            /* The truncation warning wins over any other. */
-            diag->msg[0] = '\0';
-            warn(&p, gl_input_lineno(in), what);
-        }
-        if (end_goroutine(&p) != 0)
-            rc = -1;
     }
+    if (rc == 0 && !over && finish_dump(&p) != 0)
+        rc = -1;
     if (rc == 0) {
         d->source = p.frames_with_args || !p.frames_without_args ? "gc-traceback" : "gccgo-traceback";
         d->min_park_ns = MINUTE_NS;

@@ -6,6 +6,7 @@
  * size whole. */
 #include "readers/input.h"
 #include "readers/fetch.h"
+#include "readers/unwrap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +39,15 @@ struct gl_input {
     int pushed;                     /* return `last` again */
     char *prefix;
     size_t prefix_len;
+    size_t alt_len;                 /* t.Log's continuation: prefix's indentation + 4 spaces */
+    int tentative;                  /* the prefix is confirmed by the line after the header */
+    int unwrap;                     /* lines are log records (unwrap.h) */
+    int redecode;                   /* decode the raw line read last once more */
+    const char *raw;                /* that raw line */
+    size_t raw_len;
+    int raw_unterminated;
+    char *ubuf;                     /* its decoded message, ubuf[upos, ulen) still to hand out */
+    size_t ucap, ulen, upos;
     int mapped;                     /* buf is the file, mapped whole: buf[0, end) */
     size_t dropped;                 /* mapped bytes before this are let go */
     size_t populated;               /* ... and up to this mapped in ahead */
@@ -210,6 +220,7 @@ void gl_input_close(gl_input *in)
     else
         free(in->buf);
     free(in->prefix);
+    free(in->ubuf);
     free(in);
 }
 
@@ -288,25 +299,43 @@ static int digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* 1 when raw carries the prefix's shape; *skip: how much to strip. */
-static int prefix_matches(const gl_input *in, const char *raw, size_t len, size_t *skip)
+/* Prefix bytes that may differ from line to line: any digit for any digit
+ * (timestamps), and a space for a digit (right-aligned line numbers). */
+static int prefix_byte_matches(char a, char p)
 {
-    size_t n = in->prefix_len;
+    return a == p || (digit(a) && (digit(p) || p == ' ')) || (a == ' ' && digit(p));
+}
+
+/* 1 when raw carries the prefix's shape (its first n bytes); *skip: how
+ * much to strip. */
+static int prefix_matches(const char *prefix, size_t n, const char *raw, size_t len, size_t *skip)
+{
     size_t m = len < n ? len : n;
-    for (size_t i = 0; i < m; i++) {
-        char a = raw[i], p = in->prefix[i];
-        if (a != p && !(digit(a) && digit(p)))
+    for (size_t i = 0; i < m; i++)
+        if (!prefix_byte_matches(raw[i], prefix[i]))
             return 0;
-    }
     if (len < n) {
         /* A log line that holds only the prefix: an empty line of the dump,
          * its trailing blanks eaten by the log. */
         for (size_t i = len; i < n; i++)
-            if (in->prefix[i] != ' ' && in->prefix[i] != '\t')
+            if (prefix[i] != ' ' && prefix[i] != '\t')
                 return 0;
         *skip = len;
         return 1;
     }
+    *skip = n;
+    return 1;
+}
+
+/* t.Log continuation lines: the prefix's own indentation, 4 spaces more. */
+static int alt_matches(const gl_input *in, const char *raw, size_t len, size_t *skip)
+{
+    size_t n = in->alt_len;
+    if (!n || len < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (raw[i] != ' ')
+            return 0;
     *skip = n;
     return 1;
 }
@@ -317,24 +346,63 @@ static int deliver(gl_input *in, const char **line, size_t *len)
     size_t n = in->last_len;
     if (in->prefix_len) {
         size_t skip;
-        if (!prefix_matches(in, raw, n, &skip)) {
+        if (prefix_matches(in->prefix, in->prefix_len, raw, n, &skip) || alt_matches(in, raw, n, &skip)) {
+            raw += skip;
+            n -= skip;
+        } else if (in->tentative == 1) {
+            /* The header's line carried text glued before it, not a prefix
+             * every line of the dump has: read on without one. */
+            in->prefix_len = in->alt_len = 0;
+        } else {
             in->pushed = 1; /* keep it for whoever reads on without the prefix */
             return 0;
         }
-        raw += skip;
-        n -= skip;
+        if (in->tentative)
+            in->tentative--;
     }
     *line = raw;
     *len = n;
     return 1;
 }
 
-int gl_input_line(gl_input *in, const char **line, size_t *len, gl_diag *diag)
+/* The next line of the record decoded last, if any is left (its final
+ * newline ends the last line, it does not start another). */
+static int next_piece(gl_input *in)
 {
-    if (in->pushed) {
-        in->pushed = 0;
-        return deliver(in, line, len);
+    if (in->upos >= in->ulen)
+        return 0;
+    const char *p = in->ubuf + in->upos;
+    size_t left = in->ulen - in->upos;
+    const char *nl = memchr(p, '\n', left);
+    size_t n = nl ? (size_t)(nl - p) : left;
+    in->upos += n + (nl != NULL);
+    in->last = p;
+    in->last_len = n && p[n - 1] == '\r' ? n - 1 : n;
+    in->last_unterminated = in->raw_unterminated && in->upos >= in->ulen && !nl;
+    return 1;
+}
+
+/* Decodes the raw line read last: 1 it gave lines (the first is `last`),
+ * 0 it is a record without a message, 2 it is no record, -1 out of memory. */
+static int decode_raw(gl_input *in, gl_diag *diag)
+{
+    int r = gl_unwrap_record(in->raw, in->raw_len, &in->ubuf, &in->ucap, &in->ulen);
+    if (r < 0) {
+        gl_input_error(in, in->lineno, diag, "out of memory");
+        return -1;
     }
+    in->last = in->raw;
+    in->last_len = in->raw_len;
+    in->last_unterminated = in->raw_unterminated;
+    if (r == GL_UNWRAP_PLAIN)
+        return 2;
+    in->upos = 0;
+    return r == GL_UNWRAP_TEXT && next_piece(in) ? 1 : 0;
+}
+
+/* Reads the next raw line into `last`: 1, 0 at the end, -1 error. */
+static int read_raw(gl_input *in, gl_diag *diag)
+{
     size_t scanned = in->start;
     for (;;) {
         char *nl = memchr(in->buf + scanned, '\n', in->end - scanned);
@@ -377,12 +445,61 @@ int gl_input_line(gl_input *in, const char **line, size_t *len, gl_diag *diag)
         }
         slide_window(in);
     }
-    return deliver(in, line, len);
+    return 1;
+}
+
+/* Records: the lines of their messages; records without one give none. */
+static int read_unwrapped(gl_input *in, gl_diag *diag)
+{
+    if (next_piece(in))
+        return 1;
+    for (;;) {
+        if (!in->redecode) {
+            int r = read_raw(in, diag);
+            if (r <= 0)
+                return r;
+            in->raw = in->last;
+            in->raw_len = in->last_len;
+            in->raw_unterminated = in->last_unterminated;
+        }
+        in->redecode = 0;
+        int d = decode_raw(in, diag);
+        if (d != 0)
+            return d < 0 ? -1 : 1;
+    }
+}
+
+int gl_input_line(gl_input *in, const char **line, size_t *len, gl_diag *diag)
+{
+    if (in->pushed) {
+        in->pushed = 0;
+        return deliver(in, line, len);
+    }
+    int r = in->unwrap ? read_unwrapped(in, diag) : read_raw(in, diag);
+    return r <= 0 ? r : deliver(in, line, len);
+}
+
+void gl_input_set_unwrap(gl_input *in)
+{
+    if (in->unwrap || !in->last)
+        return;
+    in->unwrap = 1;
+    in->redecode = 1;
+    in->pushed = 0;
+    in->raw = in->last;
+    in->raw_len = in->last_len;
+    in->raw_unterminated = in->last_unterminated;
+    in->ulen = in->upos = 0;
+}
+
+int gl_input_unwrapping(const gl_input *in)
+{
+    return in->unwrap;
 }
 
 int gl_input_lines_stable(const gl_input *in)
 {
-    return in->mapped;
+    return in->mapped && !in->unwrap;
 }
 
 void gl_input_unread(gl_input *in)
@@ -391,11 +508,32 @@ void gl_input_unread(gl_input *in)
         in->pushed = 1;
 }
 
+/* `    file_test.go:57: `: t.Log's prefix, whose later lines carry only its
+ * indentation and 4 spaces more. The length of that indentation + 4, or 0. */
+static size_t tlog_continuation(const char *p, size_t len)
+{
+    size_t ws = 0;
+    while (ws < len && p[ws] == ' ')
+        ws++;
+    if (len < ws + 8 || p[len - 1] != ' ' || p[len - 2] != ':')
+        return 0;
+    size_t k = len - 2;
+    while (k > ws && digit(p[k - 1]))
+        k--;
+    if (k == len - 2 || k < ws + 5 || memcmp(p + k - 4, ".go:", 4) != 0)
+        return 0;
+    for (size_t i = ws; i < k; i++)
+        if (p[i] == ' ' || p[i] == '\t')
+            return 0;
+    return ws + 4;
+}
+
 int gl_input_set_prefix(gl_input *in, const char *prefix, size_t len)
 {
     free(in->prefix);
     in->prefix = NULL;
-    in->prefix_len = 0;
+    in->prefix_len = in->alt_len = 0;
+    in->tentative = 0;
     if (!len)
         return 0;
     in->prefix = malloc(len);
@@ -403,6 +541,8 @@ int gl_input_set_prefix(gl_input *in, const char *prefix, size_t len)
         return -1;
     memcpy(in->prefix, prefix, len);
     in->prefix_len = len;
+    in->alt_len = tlog_continuation(prefix, len);
+    in->tentative = 2; /* this line (the header), then the one deciding */
     return 0;
 }
 

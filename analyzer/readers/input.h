@@ -48,10 +48,18 @@ void gl_input_unread(gl_input *in);
  * same shape as `prefix` (a timestamp such as GitHub Actions'
  * `2024-05-01T10:00:00.1234567Z `, a `[pod] ` tag). From now on
  * gl_input_line strips len bytes from each line whose first len bytes have
- * that shape (equal bytes, except that a digit may stand for any digit) and
+ * that shape (equal bytes, except that a digit may stand for any digit or a
+ * space, and a space for a digit) and
  * reports the end of the input (0) at the first line that does not, keeping
  * that line for after gl_input_set_prefix(in, NULL, 0). len 0: no prefix. */
 int gl_input_set_prefix(gl_input *in, const char *prefix, size_t len);
+
+/* From the line returned last on, lines are log records that carry the
+ * dump in a quoted message (unwrap.h): each record gives the lines of its
+ * message (none when it has none), other lines pass as they are. That line
+ * is returned again, decoded. Line numbers stay the input's. */
+void gl_input_set_unwrap(gl_input *in);
+int gl_input_unwrapping(const gl_input *in);
 
 /* The number of the line last returned (1-based; 0 before the first). */
 long gl_input_lineno(const gl_input *in);

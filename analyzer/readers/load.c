@@ -4,6 +4,7 @@
 #include "readers/input.h"
 #include "readers/gotrace.h"
 #include "readers/pprof.h"
+#include "readers/unwrap.h"
 #include "util/util.h"
 
 #include <stdio.h>
@@ -123,10 +124,116 @@ static text_kind dump_start(const char *s, size_t len, size_t *at)
     return TEXT_NONE;
 }
 
+/* A log record (unwrap.h) whose message holds a dump start: then the
+ * input is read as records from this line on. */
+static int record_with_dump(const char *s, size_t len)
+{
+    if (!memchr(s, '"', len) || !memmem(s, len, "goroutine", 9))
+        return 0;
+    char *buf = NULL;
+    size_t cap = 0, n = 0, at;
+    int found = 0;
+    if (gl_unwrap_record(s, len, &buf, &cap, &n) == GL_UNWRAP_TEXT) {
+        for (size_t i = 0; i < n && !found;) {
+            const char *nl = memchr(buf + i, '\n', n - i);
+            size_t e = nl ? (size_t)(nl - buf) : n;
+            size_t l = e > i && buf[e - 1] == '\r' ? e - 1 - i : e - i;
+            found = dump_start(buf + i, l, &at) != TEXT_NONE;
+            i = e + 1;
+        }
+    }
+    free(buf);
+    return found;
+}
+
+/* The skipped-line messages of an input, held until it is known whether
+ * anything could be read (else the error says it all). */
+typedef struct held {
+    char **msgs;
+    size_t n, cap;
+    int oom;
+} held;
+
+static void hold_msg(void *ctx, const char *msg)
+{
+    held *h = ctx;
+    char *m = strdup(msg);
+    if (!m || gl_grow((void **)&h->msgs, &h->cap, h->n + 1, sizeof *h->msgs) != 0) {
+        free(m);
+        h->oom = 1;
+        return;
+    }
+    h->msgs[h->n++] = m;
+}
+
+/* Passes the held messages on (sink NULL: drops them) and frees them. */
+static void release_msgs(held *h, const gl_diag *diag)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        if (diag->sink)
+            diag->sink(diag->sink_ctx, h->msgs[i]);
+        free(h->msgs[i]);
+    }
+    free(h->msgs);
+    memset(h, 0, sizeof *h);
+}
+
+/* Goroutines a traceback dump holds that could be read: with frames, or
+ * said to have no stack. */
+static size_t readable(const gl_dump *d)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->ngoroutines; i++)
+        n += (d->goroutines[i].stack && d->goroutines[i].stack->n) || (d->goroutines[i].flags & GL_GF_NO_STACK);
+    return n;
+}
+
+static int read_text_held(gl_input *in, gl_dump_list *out, gl_diag *diag, held *msgs);
+
+/* Reads one dump starting at the line just read (a header at `at`). */
+static int read_one(gl_input *in, text_kind kind, const char *s, size_t at, gl_dump_list *out, gl_diag *one)
+{
+    if (gl_input_set_prefix(in, s, at) != 0) {
+        gl_input_error(in, 0, one, "out of memory");
+        return -1;
+    }
+    gl_input_unread(in);
+    const char *source = kind == TEXT_TRACEBACK ? "gc-traceback"
+                         : kind == TEXT_PPROF   ? "pprof-debug1"
+                                                : "pprof-leak-debug1";
+    gl_build *b = gl_build_new(gl_input_name(in), source);
+    if (!b) {
+        gl_input_error(in, 0, one, "out of memory");
+        return -1;
+    }
+    int rc = kind == TEXT_TRACEBACK ? gl_parse_gotrace(in, b, one) : gl_parse_pprof_text(in, b, one);
+    if (rc != 0) {
+        gl_build_discard(b);
+        return -1;
+    }
+    return keep(in, b, out, one);
+}
+
 static int read_text(gl_input *in, gl_dump_list *out, gl_diag *diag)
 {
-    size_t found = 0;
-    gl_diag warning = {{0}, 0, 0, 0};
+    held msgs = {0};
+    int rc = read_text_held(in, out, diag, diag->sink ? &msgs : NULL);
+    if (rc != 0 || msgs.oom) {
+        gl_diag none = {0};
+        release_msgs(&msgs, &none);
+        if (rc == 0)
+            gl_input_error(in, 0, diag, "out of memory");
+        return -1;
+    }
+    release_msgs(&msgs, diag);
+    return 0;
+}
+
+static int read_text_held(gl_input *in, gl_dump_list *out, gl_diag *diag, held *msgs)
+{
+    size_t found = 0, usable = 0, before = out->n;
+    gl_diag warning = {0};
+    char problem[sizeof diag->problem] = "";
     for (;;) {
         const char *s;
         size_t len, at;
@@ -136,35 +243,29 @@ static int read_text(gl_input *in, gl_dump_list *out, gl_diag *diag)
         if (r == 0)
             break;
         text_kind kind = dump_start(s, len, &at);
-        if (kind == TEXT_NONE)
+        if (kind == TEXT_NONE) {
+            if (!gl_input_unwrapping(in) && record_with_dump(s, len))
+                gl_input_set_unwrap(in);
             continue;
-        if (gl_input_set_prefix(in, s, at) != 0) {
-            gl_input_error(in, 0, diag, "out of memory");
-            return -1;
-        }
-        gl_input_unread(in);
-        const char *source = kind == TEXT_TRACEBACK ? "gc-traceback"
-                             : kind == TEXT_PPROF   ? "pprof-debug1"
-                                                    : "pprof-leak-debug1";
-        gl_build *b = gl_build_new(gl_input_name(in), source);
-        if (!b) {
-            gl_input_error(in, 0, diag, "out of memory");
-            return -1;
         }
         gl_diag one;
         memset(&one, 0, sizeof one);
-        int rc = kind == TEXT_TRACEBACK ? gl_parse_gotrace(in, b, &one) : gl_parse_pprof_text(in, b, &one);
-        if (rc != 0) {
-            gl_build_discard(b);
+        if (msgs) {
+            one.sink = hold_msg;
+            one.sink_ctx = msgs;
+        }
+        if (read_one(in, kind, s, at, out, &one) != 0) {
             *diag = one;
             return -1;
         }
-        if (keep(in, b, out, diag) != 0)
-            return -1;
         found++;
+        gl_dump *d = out->v[out->n - 1];
+        usable += kind == TEXT_TRACEBACK ? readable(d) : 1;
+        if (one.problem[0] && !problem[0])
+            memcpy(problem, one.problem, sizeof problem);
         /* The first warning of the input is the one shown; a truncated dump
          * always is. */
-        if (one.msg[0] && (!warning.msg[0] || out->v[out->n - 1]->truncated)) {
+        if (one.msg[0] && (!warning.msg[0] || d->truncated)) {
             unsigned n = warning.nwarnings;
             warning = one;
             warning.nwarnings += n;
@@ -173,12 +274,23 @@ static int read_text(gl_input *in, gl_dump_list *out, gl_diag *diag)
         }
         gl_input_set_prefix(in, NULL, 0);
     }
+    if (found && !usable && problem[0]) {
+        /* Nothing could be read: what stopped it is the error. */
+        while (out->n > before)
+            gl_dump_free(out->v[--out->n]);
+        memset(diag, 0, sizeof *diag);
+        memcpy(diag->msg, problem, sizeof problem);
+        return -1;
+    }
     if (!found) {
         gl_input_error(in, 0, diag,
                        "no goroutine dump found (expected a goleash dump, Go traceback text with "
                        "'goroutine N [...]:' headers, or a pprof goroutine profile)");
         return -1;
     }
+    warning.sink = diag->sink;
+    warning.sink_ctx = diag->sink_ctx;
+    memcpy(warning.problem, problem, sizeof problem);
     *diag = warning;
     return 0;
 }
@@ -190,10 +302,18 @@ int gl_load_dumps(const char *path, gl_dump_list *out, gl_diag *diag)
 
 int gl_load_dumps_fetch(const char *path, const gl_fetch_opts *fetch, gl_dump_list *out, gl_diag *diag)
 {
+    return gl_load_dumps_sink(path, fetch, out, diag, NULL, NULL);
+}
+
+int gl_load_dumps_sink(const char *path, const gl_fetch_opts *fetch, gl_dump_list *out, gl_diag *diag,
+                       void (*sink)(void *ctx, const char *msg), void *sink_ctx)
+{
     gl_diag local;
     if (!diag)
         diag = &local;
     memset(diag, 0, sizeof *diag);
+    diag->sink = sink;
+    diag->sink_ctx = sink_ctx;
     gl_input *in = gl_input_open_fetch(path, fetch, diag);
     if (!in)
         return -1;

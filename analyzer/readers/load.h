@@ -27,6 +27,13 @@ int gl_load_dumps(const char *path, gl_dump_list *out, gl_diag *diag);
 /* The same; a URL is fetched as fetch says (NULL: the defaults). */
 int gl_load_dumps_fetch(const char *path, const gl_fetch_opts *fetch, gl_dump_list *out, gl_diag *diag);
 
+/* The same; each run of lines a Go traceback reader skipped (an input that
+ * holds more than the dump, or a mangled one) is given to sink, one message
+ * (`goleash: FILE:LINE: skipped ...`) per run, rather than counted as
+ * warnings in diag. */
+int gl_load_dumps_sink(const char *path, const gl_fetch_opts *fetch, gl_dump_list *out, gl_diag *diag,
+                       void (*sink)(void *ctx, const char *msg), void *sink_ctx);
+
 /* Frees the dumps and the list's array. */
 void gl_dump_list_free(gl_dump_list *l);
 

@@ -163,8 +163,12 @@ static int close_record(pprof_text *t)
     }
     gl_build_goroutine g = gl_pprof_sample_goroutine(s, t->nframes, t->count, t->labels, t->leak_profile);
     /* The frames did not tell; the addresses above them may. */
-    if (t->nframes && g.reason < 0)
-        infer_hidden_park(t, &g.reason, &g.wait, &g.flags);
+    if (t->nframes && g.reason < 0 && infer_hidden_park(t, &g.reason, &g.wait, &g.flags)
+        && (g.flags & GL_GF_CHAN_UNKNOWN)) {
+        /* Not "chan receive": a send parks in the same number of frames. */
+        g.reason_text = "chan";
+        g.reason_text_len = 4;
+    }
     if (gl_build_goroutine_add(t->b, &g) < 0) {
         set_error(t, t->record_line, "out of memory");
         return -1;

@@ -19,6 +19,14 @@ typedef struct gl_diag {
     int line;
     int is_warning;
     unsigned nwarnings;
+    /* Readers that skip what they cannot read (Go traceback text) give
+     * each run of skipped lines one message: to sink when it is set
+     * (not counted in nwarnings), else as any other warning. */
+    void (*sink)(void *ctx, const char *msg);
+    void *sink_ctx;
+    /* The first thing such a reader skipped, as an error would say it
+     * (`goleash: FILE:LINE: what`): the error when nothing could be read. */
+    char problem[512];
 } gl_diag;
 
 /* The one shape of every reader's message, in diag->msg:

@@ -191,7 +191,7 @@ START_TEST(body_and_request)
     server s = {.nreplies = 1};
     s.replies[0].data = response(ok_head, body);
     server_start(&s);
-    gl_diag diag = {{0}, 0, 0, 0};
+    gl_diag diag = {0};
     int fd = gl_fetch(url_of(&s, "/debug/pprof/goroutine?debug=1"), NULL, &diag);
     server_stop(&s);
     ck_assert_msg(fd >= 0, "%s", diag.msg);
@@ -217,7 +217,7 @@ START_TEST(headers_and_bearer_token)
     const char *headers[] = {"X-Scope-OrgID: team-a", "X-Trace: 1"};
     char *token = write_temp("  s3cret-token.abc\n\n");
     gl_fetch_opts o = {.headers = headers, .nheaders = 2, .bearer_token_file = token};
-    gl_diag diag = {{0}, 0, 0, 0};
+    gl_diag diag = {0};
     int fd = gl_fetch(url_of(&s, "/"), &o, &diag);
     server_stop(&s);
     unlink(token);
@@ -238,7 +238,7 @@ START_TEST(redirect_followed)
     s.replies[0].data = "HTTP/1.1 302 Found\r\nLocation: /real?debug=2\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
     s.replies[1].data = response(ok_head, body);
     server_start(&s);
-    gl_diag diag = {{0}, 0, 0, 0};
+    gl_diag diag = {0};
     int fd = gl_fetch(url_of(&s, "/start"), NULL, &diag);
     server_stop(&s);
     ck_assert_msg(fd >= 0, "%s", diag.msg);
@@ -271,7 +271,7 @@ START_TEST(token_stays_with_its_host)
     char *token = write_temp("s3cret\n");
     const char *headers[] = {"X-Trace: 1"};
     gl_fetch_opts o = {.headers = headers, .nheaders = 1, .bearer_token_file = token};
-    gl_diag diag = {{0}, 0, 0, 0};
+    gl_diag diag = {0};
     int fd = gl_fetch(url_of(&s, "/first"), &o, &diag);
     server_stop(&s);
     unlink(token);
@@ -294,7 +294,7 @@ START_TEST(redirects_bounded)
     for (size_t i = 0; i < MAX_CONN; i++)
         s.replies[i].data = loop;
     server_start(&s);
-    gl_diag diag = {{0}, 0, 0, 0};
+    gl_diag diag = {0};
     const char *url = url_of(&s, "/again");
     int fd = gl_fetch(url, NULL, &diag);
     server_stop(&s);
@@ -315,7 +315,7 @@ START_TEST(status_with_body)
     s.replies[0].data = response("HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n",
                                  "boom: no profile today\r\nsecond line\n");
     server_start(&s);
-    gl_diag diag = {{0}, 0, 0, 0};
+    gl_diag diag = {0};
     const char *url = url_of(&s, "/debug/pprof/goroutine");
     int fd = gl_fetch(url, NULL, &diag);
     server_stop(&s);
@@ -333,7 +333,7 @@ START_TEST(status_without_body)
     server s = {.nreplies = 1};
     s.replies[0].data = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
     server_start(&s);
-    gl_diag diag = {{0}, 0, 0, 0};
+    gl_diag diag = {0};
     const char *url = url_of(&s, "/nothing");
     int fd = gl_fetch(url, NULL, &diag);
     server_stop(&s);
@@ -352,7 +352,7 @@ START_TEST(long_body_line_cut)
     server s = {.nreplies = 1};
     s.replies[0].data = response("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n", body);
     server_start(&s);
-    gl_diag diag = {{0}, 0, 0, 0};
+    gl_diag diag = {0};
     const char *url = url_of(&s, "/");
     int fd = gl_fetch(url, NULL, &diag);
     server_stop(&s);
@@ -377,7 +377,7 @@ START_TEST(connection_refused)
     close(s.fd);
     const char *url = url_of(&s, "/debug/pprof/goroutine");
     char want[600];
-    gl_diag diag = {{0}, 0, 0, 0};
+    gl_diag diag = {0};
     ck_assert_int_eq(gl_fetch(url, NULL, &diag), -1);
     snprintf(want, sizeof want, "goleash: %s: cannot fetch: Failed to connect to 127.0.0.1 port %d", url, s.port);
     ck_assert_msg(strncmp(diag.msg, want, strlen(want)) == 0, "%s", diag.msg);
@@ -398,7 +398,7 @@ START_TEST(silent_server_times_out)
     s.replies[0].data = HOLD;
     server_start(&s);
     gl_fetch_opts o = {.timeout_ns = 300 * 1000000LL};
-    gl_diag diag = {{0}, 0, 0, 0};
+    gl_diag diag = {0};
     const char *url = url_of(&s, "/");
     double t0 = now();
     int fd = gl_fetch(url, &o, &diag);
@@ -424,7 +424,7 @@ START_TEST(body_bound)
     s.replies[0].data = _i == 0 ? response(ok_head, body) : chunked;
     server_start(&s);
     gl_fetch_opts o = {.max_bytes = 64};
-    gl_diag diag = {{0}, 0, 0, 0};
+    gl_diag diag = {0};
     const char *url = url_of(&s, "/");
     char want[600];
     int fd = gl_fetch(url, &o, &diag);
@@ -444,7 +444,7 @@ START_TEST(body_at_the_bound)
     s.replies[0].data = response(ok_head, "0123456789");
     server_start(&s);
     gl_fetch_opts o = {.max_bytes = 10};
-    gl_diag diag = {{0}, 0, 0, 0};
+    gl_diag diag = {0};
     int fd = gl_fetch(url_of(&s, "/"), &o, &diag);
     server_stop(&s);
     ck_assert_msg(fd >= 0, "%s", diag.msg);
@@ -459,7 +459,7 @@ START_TEST(token_file_errors)
      * token is read before any connection. */
     static const char *const contents[] = {" \n\t\n", "first\nsecond\n"};
     static const char *const why[] = {"the bearer token file is empty", "the bearer token file holds more than one line"};
-    gl_diag diag = {{0}, 0, 0, 0};
+    gl_diag diag = {0};
     gl_fetch_opts o = {.bearer_token_file = "/nonexistent/token"};
     ck_assert_int_eq(gl_fetch("http://127.0.0.1:9/", &o, &diag), -1);
     ck_assert_str_eq(diag.msg, "goleash: /nonexistent/token: cannot read the bearer token (--bearer-token-file): "
