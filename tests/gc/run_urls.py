@@ -383,7 +383,7 @@ def bad_options(args):
         (["report", "--header", "no colon here", "http://127.0.0.1:1/"], "goleash: --header 'no colon here': "),
         (["report", "--timeout", "5", "http://127.0.0.1:1/"], "goleash: --timeout: bad duration '5'"),
         (["report", "--timeout", "0s", "http://127.0.0.1:1/"], "goleash: --timeout: bad duration '0s'"),
-        (["snapshot", "--timeout", "1s", "1"], "goleash: --timeout is for report and diff"),
+        (["snapshot", "--timeout", "1s", "1"], "goleash: --timeout is for report, diff and watch"),
     ]
     for argv, prefix in cases:
         p = goleash(args, *argv)
