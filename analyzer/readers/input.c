@@ -230,8 +230,10 @@ const char *gl_input_name(const gl_input *in)
 }
 
 /* Reads more after buf[end]; moves unread bytes to the front first, and
- * grows the buffer when it is full of one line. 1 read some, 0 end, -1 error. */
-static int fill(gl_input *in, gl_diag *diag)
+ * grows the buffer when it is full: up to a line's limit when reading lines,
+ * up to `limit` bytes when the input is read whole (gl_input_slurp).
+ * 1 read some, 0 end, -1 error. */
+static int fill_upto(gl_input *in, gl_diag *diag, size_t limit)
 {
     if (in->eof)
         return 0;
@@ -241,8 +243,11 @@ static int fill(gl_input *in, gl_diag *diag)
         in->start = 0;
     }
     if (in->end == in->cap) {
-        if (in->cap >= MAX_LINE + CHUNK) {
-            gl_input_error(in, in->lineno + 1, diag, "line too long (more than %u MiB)", MAX_LINE >> 20);
+        if (in->cap >= limit) {
+            if (limit == MAX_LINE + CHUNK)
+                gl_input_error(in, in->lineno + 1, diag, "line too long (more than %u MiB)", MAX_LINE >> 20);
+            else
+                gl_input_error(in, 0, diag, "input too large (more than %zu MiB)", limit >> 20);
             return -1;
         }
         char *nb = realloc(in->buf, in->cap * 2);
@@ -277,6 +282,11 @@ static int fill(gl_input *in, gl_diag *diag)
     }
     in->end += (size_t)r;
     return 1;
+}
+
+static int fill(gl_input *in, gl_diag *diag)
+{
+    return fill_upto(in, diag, MAX_LINE + CHUNK);
 }
 
 const unsigned char *gl_input_peek(gl_input *in, size_t *len, gl_diag *diag)
@@ -556,18 +566,18 @@ int gl_input_last_unterminated(const gl_input *in)
     return in->last_unterminated;
 }
 
+/* Inputs read whole (goleash dumps, binary profiles) are not lines: a pipe
+ * or a gzip stream of them may be any size up to this. */
+#define MAX_WHOLE ((size_t)1 << 31)
+
 int gl_input_slurp(gl_input *in, unsigned char **buf, size_t *len, gl_diag *diag)
 {
     for (;;) {
-        int r = fill(in, diag);
+        int r = fill_upto(in, diag, MAX_WHOLE);
         if (r < 0)
             return -1;
         if (r == 0)
             break;
-        if (in->end - in->start > ((size_t)1 << 31)) {
-            gl_input_error(in, 0, diag, "input too large for a binary profile");
-            return -1;
-        }
     }
     size_t n = in->end - in->start;
     unsigned char *out = malloc(n ? n : 1);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "format/dump_read.h"
 #include "reports/json.h"
@@ -648,6 +649,54 @@ START_TEST(colour_only_when_wanted)
 }
 END_TEST
 
+/* A goleash dump of about 40 MiB, written to path, gzip'd when gz: the
+ * inputs read whole must not stop at the line reader's limit. */
+static size_t write_big_dump(const char *path, int gz)
+{
+    gzFile z = gzopen(path, gz ? "wb1" : "wbT");
+    ck_assert_ptr_nonnull(z);
+    char name[201];
+    memset(name, 'x', 200);
+    name[200] = '\0';
+    gzprintf(z, "goleash-dump 1\ninfo pid=7 ppid=1 exe=/x reason=exit status=0 mono_ns=1 wall_ns=1\n");
+    size_t n = 180000;
+    for (size_t i = 1; i <= n; i++)
+        gzprintf(z, "goroutine id=%zu start_name=main.%s state=running\n", i, name);
+    gzprintf(z, "end goroutines=%zu chans=0 contexts=0 stacks=0\n", n);
+    ck_assert_int_eq(gzclose(z), Z_OK);
+    return n;
+}
+
+/* Whole-read inputs of any size through gzip and through a pipe. */
+START_TEST(big_dumps_through_gzip_and_pipes)
+{
+    char gz[] = "/tmp/goleash-big.XXXXXX", plain[] = "/tmp/goleash-big-plain.XXXXXX";
+    close(mkstemp(gz));
+    close(mkstemp(plain));
+    size_t n = write_big_dump(gz, 1);
+    write_big_dump(plain, 0);
+    struct stat st;
+    ck_assert_int_eq(stat(plain, &st), 0);
+    ck_assert_int_gt(st.st_size, 32 << 20);
+    char want[128];
+    snprintf(want, sizeof want, "goleash: no goroutine leaks (%zu goroutines in 1 dump(s))\n", n);
+    cli_result *r = cli(NULL, ARGS("report", gz));
+    ck_assert_msg(r->code == 0, "gzip: exit %d: %s", r->code, r->err);
+    ck_assert_str_eq(r->out, want);
+    char cmd[8300], out[] = "/tmp/goleash-big-out.XXXXXX";
+    close(mkstemp(out));
+    snprintf(cmd, sizeof cmd, "cat %s | %s report - > %s", plain, getenv("GOLEASH_BIN"), out);
+    ck_assert_int_eq(system(cmd), 0);
+    int fd = open(out, O_RDONLY);
+    static char buf[65536];
+    gl_slurp_fd(fd, buf, sizeof buf);
+    ck_assert_str_eq(buf, want);
+    unlink(gz);
+    unlink(plain);
+    unlink(out);
+}
+END_TEST
+
 /* Goroutines the gc backend could not read are never silently missing. */
 START_TEST(unreadable_goroutines_are_warned_about)
 {
@@ -933,6 +982,7 @@ int main(void)
     tcase_add_test(tc, report_b_placeholder_stays_in_its_directory);
     tcase_add_test(tc, truncated_dump_warns_and_reports);
     tcase_add_test(tc, unreadable_goroutines_are_warned_about);
+    tcase_add_test(tc, big_dumps_through_gzip_and_pipes);
     tcase_add_test(tc, min_park_hides_nothing_silently);
     tcase_add_test(tc, colour_only_when_wanted);
     tcase_add_test(tc, dump_cut_before_goroutines_exits_2);
