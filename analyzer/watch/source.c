@@ -1,6 +1,7 @@
 /* The sources of samples (source.h). */
 #include "watch/source.h"
 #include "analyze.h"
+#include "binary/gc_binary.h"
 #include "ptrace/gc_snapshot.h"
 #include "run/dump_dir.h"
 
@@ -34,7 +35,30 @@ static int open_pid(gl_source *s)
     }
     s->pid = (pid_t)v;
     s->kind = GL_SOURCE_PID;
+    char exe[64], why[1024];
+    snprintf(exe, sizeof exe, "/proc/%d/exe", (int)s->pid);
+    if (gl_exe_kind_of(exe) == GL_EXE_GCCGO) {
+        s->gccgo = 1;
+        if (gl_request_open(&s->request, s->pid, why, sizeof why) != 0) {
+            fprintf(stderr, "goleash: watch: %s\n", why);
+            return -1;
+        }
+        return 0;
+    }
     return gl_prepare_dump_dir(NULL, s->dir, sizeof s->dir, NULL);
+}
+
+/* How long a gccgo service may take to write a requested dump. */
+#define REQUEST_TIMEOUT_NS ((int64_t)10 * 1000000000)
+
+static int next_gccgo(gl_source *s, gl_dump_list *dumps, gl_warnings *w)
+{
+    char why[1024];
+    if (gl_request_sample(&s->request, REQUEST_TIMEOUT_NS, why, sizeof why) != 0) {
+        fprintf(stderr, "goleash: watch: %s\n", why);
+        return -1;
+    }
+    return gl_analyze_load(s->request.dump, NULL, dumps, w) == 0 ? 1 : -1;
 }
 
 int gl_source_open(gl_source *s, const char *arg, const gl_fetch_opts *fetch)
@@ -118,7 +142,7 @@ int gl_source_next(gl_source *s, gl_dump_list *dumps, gl_warnings *w)
 {
     switch (s->kind) {
     case GL_SOURCE_PID:
-        return next_pid(s, dumps, w);
+        return s->gccgo ? next_gccgo(s, dumps, w) : next_pid(s, dumps, w);
     case GL_SOURCE_DIR:
         return next_file(s, dumps, w);
     default:

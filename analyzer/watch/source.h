@@ -1,8 +1,9 @@
 /* What `goleash watch` samples: an input any command reads (a URL such as
  * a pprof goroutine endpoint, a file re-read each time, `-` is refused), a
- * running gc process by PID (one snapshot per sample, no --min-park
- * second look: the window does that job), or a directory whose files are
- * samples, each new one in name order. */
+ * running process by PID (gc: one snapshot per sample, no --min-park
+ * second look: the window does that job; gccgo: a dump its shim writes on
+ * request, request.h), or a directory whose files are samples, each new
+ * one in name order. */
 #ifndef GOLEASH_WATCH_SOURCE_H
 #define GOLEASH_WATCH_SOURCE_H
 
@@ -10,6 +11,7 @@
 #include <sys/types.h>
 
 #include "readers/load.h"
+#include "watch/request.h"
 #include "warnings.h"
 
 typedef enum gl_source_kind { GL_SOURCE_INPUT, GL_SOURCE_PID, GL_SOURCE_DIR } gl_source_kind;
@@ -19,6 +21,8 @@ typedef struct gl_source {
     const char *arg;
     const gl_fetch_opts *fetch;
     pid_t pid;
+    int gccgo;                  /* PID: a gccgo program, sampled through its shim */
+    gl_request request;         /* ... where it is asked for dumps */
     char dir[PATH_MAX];         /* PID: the private directory snapshots go to */
     char *last;                 /* DIR: the name of the last file taken, NULL none */
     char taken[PATH_MAX];       /* DIR: the path of the file the last sample read */

@@ -7,6 +7,7 @@
 #include "options/kv_options.h"
 #include "util/util.h"
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -270,4 +271,36 @@ void gl_options_help(int fd)
             return;
         off += (size_t)w;
     }
+}
+
+int gl_expand_pid_pattern(const char *pattern, long pid, char *out, size_t len)
+{
+    size_t o = 0;
+    for (const char *p = pattern; *p; p++) {
+        char tmp[24];
+        int i = sizeof tmp;
+        if (p[0] == '%' && p[1] == 'p') {
+            long v = pid;
+            do {
+                tmp[--i] = (char)('0' + v % 10);
+                v /= 10;
+            } while (v);
+            p++;
+        } else if (p[0] == '%' && p[1] == '%') {
+            tmp[--i] = '%';
+            p++;
+        } else {
+            tmp[--i] = *p;
+        }
+        for (; i < (int)sizeof tmp; i++) {
+            if (o + 1 >= len) {
+                out[len ? len - 1 : 0] = '\0';
+                errno = ENAMETOOLONG;
+                return -1;
+            }
+            out[o++] = tmp[i];
+        }
+    }
+    out[o] = '\0';
+    return 0;
 }

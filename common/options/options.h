@@ -5,6 +5,7 @@
 #ifndef GOLEASH_OPTIONS_H
 #define GOLEASH_OPTIONS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* How each type of options.inc is kept. Paths have room for any path the
@@ -49,6 +50,10 @@ void gl_options_parse(gl_options *o, const char *s, void (*warn)(const char *msg
  * each problem through error(msg), worded as above without " ignored";
  * 0 when there is none, else -1. */
 int gl_options_check(const char *s, void (*error)(const char *msg));
+
+/* PATTERN with %p replaced by pid and %% by %, into out: 0, or -1 with
+ * errno ENAMETOOLONG (out then holds what fitted). Allocation-free. */
+int gl_expand_pid_pattern(const char *pattern, long pid, char *out, size_t len);
 
 /* Writes the help=1 text to fd (write(2), no stdio). */
 void gl_options_help(int fd);

@@ -124,32 +124,5 @@ void gl_warn_once(atomic_int *flag, const char *msg)
  * its own file. */
 int gl_expand_pattern(const char *pattern, char *out, size_t len)
 {
-    size_t o = 0;
-    for (const char *p = pattern; *p; p++) {
-        char tmp[24];
-        int i = sizeof tmp;
-        if (p[0] == '%' && p[1] == 'p') {
-            long pid = (long)getpid();
-            do {
-                tmp[--i] = (char)('0' + pid % 10);
-                pid /= 10;
-            } while (pid);
-            p++;
-        } else if (p[0] == '%' && p[1] == '%') {
-            tmp[--i] = '%';
-            p++;
-        } else {
-            tmp[--i] = *p;
-        }
-        for (; i < (int)sizeof tmp; i++) {
-            if (o + 1 >= len) {
-                out[len ? len - 1 : 0] = '\0';
-                errno = ENAMETOOLONG;
-                return -1;
-            }
-            out[o++] = tmp[i];
-        }
-    }
-    out[o] = '\0';
-    return 0;
+    return gl_expand_pid_pattern(pattern, (long)getpid(), out, len);
 }

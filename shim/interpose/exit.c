@@ -260,6 +260,59 @@ static void *interval_main(void *arg)
     return NULL;
 }
 
+/* How often dump_on's file is looked for: a cheap stat on the shim's own
+ * thread, never in the program's. */
+#define REQUEST_POLL_NS 100000000
+
+/* dump_on: a dump whenever the file appears, for `goleash watch PID` on a
+ * running gccgo service (signals are the Go runtime's: a file is ours). */
+static void *request_main(void *arg)
+{
+    (void)arg;
+    char path[sizeof gl_host.opts.dump_on];
+    if (gl_expand_pattern(gl_host.opts.dump_on, path, sizeof path) != 0)
+        return NULL;
+    for (;;) {
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = REQUEST_POLL_NS};
+        while (nanosleep(&ts, &ts) != 0) {
+        }
+        if (unlink(path) != 0)
+            continue; /* not asked (or not ours to remove) */
+        pthread_mutex_lock(&ending.dump_mu);
+        if (atomic_load(&ending.finished)) {
+            pthread_mutex_unlock(&ending.dump_mu);
+            return NULL;
+        }
+        gl_membuf b = {0};
+        if (gl_dump_build(&b, "request", -1) == 0)
+            write_dump_file(&b);
+        pthread_mutex_unlock(&ending.dump_mu);
+        gl_membuf_free(&b);
+    }
+    return NULL;
+}
+
+static void start_detached(void *(*fn)(void *))
+{
+    pthread_t t;
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    pthread_create(&t, &a, fn, NULL);
+    pthread_attr_destroy(&a);
+}
+
+static void start_request_thread(void)
+{
+    if (!gl_host.opts.dump_on[0])
+        return;
+    if (!gl_host.opts.dump_path[0]) {
+        gl_log("goleash: dump_on needs dump_path; no dumps on request");
+        return;
+    }
+    start_detached(request_main);
+}
+
 static void start_interval_thread(void)
 {
     if (gl_host.opts.dump_interval_ns <= 0)
@@ -268,12 +321,7 @@ static void start_interval_thread(void)
         gl_log("goleash: dump_interval needs dump_path; no periodic dumps");
         return;
     }
-    pthread_t t;
-    pthread_attr_t a;
-    pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    pthread_create(&t, &a, interval_main, NULL);
-    pthread_attr_destroy(&a);
+    start_detached(interval_main);
 }
 
 /* The child is its own process: its own dump (dump_path's %p), its own log,
@@ -287,6 +335,7 @@ static void atfork_child(void)
     atomic_store(&ending.finished, 0);
     atomic_store(&ending.started, 0);
     start_interval_thread();
+    start_request_thread();
 }
 
 void gl_exit_init(void)
@@ -294,4 +343,5 @@ void gl_exit_init(void)
     gl_fork_install();
     pthread_atfork(NULL, NULL, atfork_child);
     start_interval_thread();
+    start_request_thread();
 }
