@@ -6,12 +6,16 @@ sampled through the shim's dump_on file, never stopping them:
   main.leaker as growing and exits 1, and the service is still running;
 - a clean one: exit 0, nothing growing;
 - a gccgo service started without dump_on: exit 2, and the message says
-  which option to set.
+  which option to set;
+- on a terminal (a pty), the summary of the top sites is drawn under each
+  sample line and erased before the next one (ANSI cursor-up and clear);
+  into a pipe, plain lines only.
 
   run_watch_gccgo.py --goleash PATH --shim PATH --gccgo PATH --work DIR"""
 
 import argparse
 import os
+import pty
 import subprocess
 import sys
 import tempfile
@@ -35,6 +39,24 @@ def watch(pid):
                           capture_output=True, text=True, timeout=120)
 
 
+def watch_on_a_terminal(pid):
+    """watch's output through a pty: the bytes it wrote."""
+    child, fd = pty.fork()
+    if child == 0:
+        os.execv(ARGS.goleash, [ARGS.goleash, "watch", "--once", "--samples", "3", "--interval", "300ms", str(pid)])
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(child, 0)
+    return out.decode("utf-8", "replace")
+
+
 def main():
     errors = []
     with tempfile.TemporaryDirectory(dir=ARGS.work) as tmp:
@@ -53,9 +75,20 @@ def main():
                                                                           w.stderr[-1500:]))
             if not alive:
                 errors.append("%s: the service did not survive being watched" % mode)
+            if "\033[" in w.stdout:
+                errors.append("%s: escape sequences written into a pipe" % mode)
             leftover = [f for f in os.listdir(tmp) if f.startswith("want.")]
             if leftover:
                 errors.append("%s: request files left behind: %r" % (mode, leftover))
+        svc = start(exe, "leak", tmp)
+        try:
+            text = watch_on_a_terminal(svc.pid)
+        finally:
+            svc.kill()
+            svc.wait()
+        redraws = text.count("\033[")
+        if "   count per sample  site" not in text or "main.leaker at main.go:13" not in text or redraws < 2:
+            errors.append("terminal: no live summary (%d escape sequences)\n%r" % (redraws, text[-1500:]))
         svc = start(exe, "clean", tmp, with_dump_on=False)
         try:
             w = watch(svc.pid)
