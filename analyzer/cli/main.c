@@ -10,6 +10,7 @@
 #include "options/kv_options.h"
 #include "options/options.h"
 #include "rules/suppress.h"
+#include "memory_limit.h"
 #include "run/run.h"
 #include "run/shim_path.h"
 #include "run/snapshot.h"
@@ -208,6 +209,12 @@ static int apply_option(cli_args *a, gl_cli_option opt, const char *arg)
     case GL_CLI_NO_DEFAULT_SUPPRESSIONS:
         a->default_supp = 0;
         return -1;
+    case GL_CLI_MAX_MEMORY:
+        if (gl_memory_limit_parse(arg, &a->report.max_memory) != 0) {
+            fprintf(stderr, "goleash: --max-memory: '%s' is not a size (512M, 2G, or bytes)\n", arg);
+            return GL_EXIT_USAGE;
+        }
+        return -1;
     case GL_CLI_ALLOW_UNSUPPORTED:
         a->allow_unsupported = 1;
         return -1;
@@ -279,7 +286,18 @@ static int run_watch(int argc, char **argv, cli_args *a)
 }
 
 /* The command once its options are read. */
+static int run_command_bounded(int argc, char **argv, gl_cli_command cmd, cli_args *a);
+
+/* The command under the memory bound (run applies it itself, once PROG
+ * has ended: the bound is goleash's, never PROG's). */
 static int run_command(int argc, char **argv, gl_cli_command cmd, cli_args *a)
+{
+    if (cmd != GL_CMD_RUN)
+        gl_memory_limit_apply(a->report.max_memory);
+    return run_command_bounded(argc, argv, cmd, a);
+}
+
+static int run_command_bounded(int argc, char **argv, gl_cli_command cmd, cli_args *a)
 {
     if (cmd == GL_CMD_DIFF) {
         if (a->report.format == GL_FORMAT_PPROF || a->report.format == GL_FORMAT_HTML)
@@ -346,7 +364,8 @@ static int run_command(int argc, char **argv, gl_cli_command cmd, cli_args *a)
 static int command(int argc, char **argv, gl_cli_command cmd)
 {
     cli_args a = {
-        .report = {.format = GL_FORMAT_TEXT, .min_park_ns = -1, .ignore_setup = -1},
+        .report = {.format = GL_FORMAT_TEXT, .min_park_ns = -1, .ignore_setup = -1,
+                   .max_memory = GL_MEMORY_LIMIT_DEFAULT},
         .min_growth = 1,
         .supp_files = calloc((size_t)argc, sizeof *a.supp_files),
         .default_supp = 1,

@@ -31,6 +31,7 @@ typedef struct gl_report_opts {
                              * may hold %p %b (out_path.h) */
     int main_to_stderr;     /* run: stdout is the program's, the report goes to stderr */
     int test_lines;         /* run: a `--- LEAK: TestX` line per leaking test on stderr */
+    uint64_t max_memory;    /* the analysis's memory bound (memory_limit.h), 0 none */
     int64_t pid;            /* banner pid and %p; 0: the first dump's */
     /* Report files written besides the main report, NULL none. */
     const char *json_output;

@@ -1,4 +1,5 @@
 #include "run/run.h"
+#include "memory_limit.h"
 #include "run/dump_dir.h"
 #include "run/shim_path.h"
 #include "binary/gc_binary.h"
@@ -254,6 +255,7 @@ int gl_run(const gl_report_opts *o, const char *keep_dir, int allow_unsupported,
                 gl_report_opts ro = *o;
                 ro.pid = tr.pid;
                 ro.program = argv[0];
+                gl_memory_limit_apply(o->max_memory); /* PROG has ended */
                 report_code = gl_analyze(&ro, dumps.names, dumps.n);
             }
             if (bad && report_code == GL_EXIT_CLEAN)

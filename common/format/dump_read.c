@@ -68,10 +68,14 @@ typedef struct parser {
     record_counts counts;
 } parser;
 
+char gl_diag_oom_note[160];
+
 void gl_diag_vset(gl_diag *diag, const char *name, long line, int warning, const char *fmt, va_list ap)
 {
     char what[400];
-    vsnprintf(what, sizeof what, fmt, ap);
+    int n = vsnprintf(what, sizeof what, fmt, ap);
+    if (n > 0 && (size_t)n < sizeof what && strcmp(what, "out of memory") == 0)
+        snprintf(what + n, sizeof what - (size_t)n, "%s", gl_diag_oom_note);
     if (line > 0)
         snprintf(diag->msg, sizeof diag->msg, "goleash: %s:%ld: %s", name, line, what);
     else

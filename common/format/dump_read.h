@@ -33,6 +33,10 @@ typedef struct gl_diag {
  * `goleash: NAME:LINE: what` (`goleash: NAME: what` when line <= 0). */
 void gl_diag_vset(gl_diag *diag, const char *name, long line, int warning, const char *fmt, va_list ap);
 
+/* Appended to every "out of memory" a reader reports (the analyzer's
+ * memory bound says what it was and how to raise it); "" none. */
+extern char gl_diag_oom_note[160];
+
 /* Read a dump. Return 0 and *out (free with gl_dump_free) on success, -1 and
  * *out = NULL on error. A dump without `end` is a success with
  * (*out)->truncated = 1 and a warning in diag, unless it was cut before its

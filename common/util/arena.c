@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define ARENA_FIRST_BLOCK (1u << 16)
 #define ARENA_BLOCK (1u << 20)
 
 struct gl_arena_block {
@@ -18,18 +19,22 @@ void *gl_arena_alloc(gl_arena *a, size_t n)
     if (!b || b->size - b->used < n) {
         /* A big request gets a block of its own behind the current one, so
          * the space left in the current block is not wasted. */
-        size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+        size_t grow = a->next_block ? a->next_block : ARENA_FIRST_BLOCK;
+        int own = n > grow / 4;
+        size_t size = own ? n : grow;
         gl_arena_block *nb = malloc(sizeof *nb + size);
         if (!nb)
             return NULL;
         nb->used = 0;
         nb->size = size;
-        if (b && size != ARENA_BLOCK) {
+        if (b && own) {
             nb->next = b->next;
             b->next = nb;
         } else {
             nb->next = b;
             a->head = nb;
+            if (!own && grow < ARENA_BLOCK)
+                a->next_block = grow * 2;
         }
         b = nb;
     }
@@ -53,4 +58,5 @@ void gl_arena_free(gl_arena *a)
         free(b);
     }
     a->head = NULL;
+    a->next_block = 0;
 }
