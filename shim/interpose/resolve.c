@@ -118,12 +118,32 @@ void gl_resolve_all(void)
 /* An interposer reached before the constructor ran (a library constructor
  * calling into Go) resolves its own target; if even that fails the program
  * could not have run without us either, so fail the way ld.so would. */
+/* A libgo that is not in the global scope: loaded later with a library a
+ * host dlopen()ed with RTLD_LOCAL (Python's ctypes, a C plugin host), whose
+ * calls still reach the interposers (we are global). Looked up through its
+ * own handle: RTLD_NEXT cannot see it. */
+static void *from_local_libgo(const char *name)
+{
+    if (!gl_host.libgo[0])
+        dl_iterate_phdr(find_libgo, NULL);
+    if (!gl_host.libgo[0])
+        return NULL;
+    void *h = dlopen(gl_host.libgo, RTLD_LAZY | RTLD_NOLOAD);
+    if (!h)
+        return NULL;
+    void *p = dlsym(h, name);
+    dlclose(h); /* NOLOAD took a reference of its own: libgo stays loaded */
+    return p;
+}
+
 void *gl_resolve_or_die(void **slot, const char *name)
 {
     void *p = *slot;
     if (p)
         return p;
     p = dlsym(RTLD_NEXT, name);
+    if (!p)
+        p = from_local_libgo(name);
     if (!p) {
         static const char pre[] = "goleash: symbol lookup error: undefined symbol: ";
         if (write(2, pre, sizeof pre - 1) < 0 || write(2, name, strlen(name)) < 0 || write(2, "\n", 1) < 0) {
