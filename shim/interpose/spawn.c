@@ -7,6 +7,7 @@
 
 struct spawn_note {
     int64_t parent, child;
+    uintptr_t caller;         /* the Go code's return address: libgo's gopc without us */
     gl_g *self;
     void *g;
     void *child_g;
@@ -34,6 +35,7 @@ static void spawn_record(void *arg)
 static inline void *spawn(void *(*real)(uintptr_t, void *), struct spawn_note *n, void *arg)
 {
     void *newg = real(n->fn, arg);
+    gl_set_creator_pc(newg, n->caller);
     if (GL_UNLIKELY(n->parent == 0) && !gl_goid_check_first_spawn(newg))
         return newg;
     n->child = gl_goid_of(newg);
@@ -46,10 +48,11 @@ static inline void *spawn(void *(*real)(uintptr_t, void *), struct spawn_note *n
 /* The tRunner spawn: rare, so its bookkeeping stays out of the common
  * path's frame (goroutine stacks have little to spare). */
 static __attribute__((noinline)) void *spawn_test(void *(*real)(uintptr_t, void *), uintptr_t fn, void *arg,
-                                                  void *g)
+                                                  void *g, uintptr_t caller)
 {
     struct gl_test_spawn ts = {.goid = gl_goid_of(g), .arg = arg};
-    struct spawn_note n = {.fn = fn, .anchor = (uintptr_t)__builtin_dwarf_cfa(), .g = g, .test = &ts};
+    struct spawn_note n = {.fn = fn, .anchor = (uintptr_t)__builtin_dwarf_cfa(), .g = g, .test = &ts,
+                           .caller = caller};
     n.parent = ts.goid;
     gl_testrun_prepare(&ts);
     return spawn(real, &n, arg);
@@ -64,8 +67,9 @@ void *gl_go_go(uintptr_t fn, void *arg)
     void *g = gl_host.real.getg();
     if (GL_UNLIKELY((uintptr_t)__builtin_return_address(0) - gl_host.trun_lo <
                     __atomic_load_n(&gl_host.trun_len, __ATOMIC_RELAXED)))
-        return spawn_test(real, fn, arg, g);
-    struct spawn_note n = {.fn = fn, .anchor = (uintptr_t)__builtin_dwarf_cfa(), .g = g};
+        return spawn_test(real, fn, arg, g, (uintptr_t)__builtin_return_address(0));
+    struct spawn_note n = {.fn = fn, .anchor = (uintptr_t)__builtin_dwarf_cfa(), .g = g,
+                           .caller = (uintptr_t)__builtin_return_address(0)};
     n.parent = gl_goid_of(g);
     return spawn(real, &n, arg);
 }

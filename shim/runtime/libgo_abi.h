@@ -53,6 +53,9 @@ GL_HIDDEN int64_t gl_goid_of(const void *g);
  * warning and the shim disabled when it fails. */
 GL_HIDDEN bool gl_goid_check_first_spawn(const void *newg);
 GL_HIDDEN int64_t gl_current_goid(void);
+/* Sets newg's creator PC (g.gopc, which libgo took from the interposer) to
+ * the Go caller's, found and checked as libgo_abi.c says; else nothing. */
+GL_HIDDEN void gl_set_creator_pc(void *newg, uintptr_t caller_pc);
 
 /* ---- status words ---- */
 /* Checks the offset of g.atomicstatus on a goroutine that is running Go code
