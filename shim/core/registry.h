@@ -58,6 +58,7 @@ typedef struct gl_g {
     atomic_uchar state;           /* gl_gstate */
     uint8_t reason, wait, nchans; /* wait: gl_wait */
     uint8_t spawn_seen;           /* the parent's spawn record arrived */
+    atomic_uchar exiting;         /* waiting in exit for another exit to end the process */
     int64_t since_ns;
     gl_istack *park_stack;
     uintptr_t obj;

@@ -154,7 +154,8 @@ struct settle_count {
 static void count_unsettled(const gl_g *g, void *arg)
 {
     struct settle_count *c = arg;
-    if (g->goid == c->self)
+    /* Itself, and the goroutines that called exit too and wait for it. */
+    if (g->goid == c->self || atomic_load_explicit(&g->exiting, memory_order_relaxed))
         return;
     int st = gl_gstatus_of(g->gptr, g->goid);
     if (st == GL_LIBGO_G_RUNNABLE)
@@ -174,6 +175,22 @@ static void count_unsettled(const gl_g *g, void *arg)
  * Go scheduler and to the kernel's, so goroutines on other threads get their
  * CPU too. Bounded; only on a clean or failing exit (0, 1), from a goroutine,
  * and only when the status word could be validated. */
+/* Goroutines still wait for a CPU: on a busy machine the threads that
+ * would run them may not get one between two yields, so after a few rounds
+ * this thread gives its CPU up for a moment, longer the longer they wait
+ * (20 us doubling, at most 1 ms). The verdict then does not depend on the
+ * machine's load (gate-load runs under a full one). */
+static void let_others_run(unsigned waiting)
+{
+    if (waiting < 4) {
+        sched_yield();
+        return;
+    }
+    long ns = 20000L << (waiting - 4 < 6 ? waiting - 4 : 6);
+    struct timespec ts = {0, ns < 1000000 ? ns : 1000000};
+    nanosleep(&ts, NULL);
+}
+
 static void settle(int status)
 {
     if ((status != 0 && status != 1) || !gl_host.real.gosched || !gl_host.real.getg)
@@ -185,6 +202,7 @@ static void settle(int status)
     if (c.self <= 0)
         return;
     size_t last_on_cpu = SIZE_MAX;
+    unsigned waiting = 0;
     for (int round = 0, steady = 0; round < SETTLE_MAX_ROUNDS && steady < SETTLE_STEADY; round++) {
         c.runnable = c.on_cpu = 0;
         gl_registry_each_g(count_unsettled, &c);
@@ -192,8 +210,9 @@ static void settle(int status)
             break;
         steady = c.runnable == 0 && c.on_cpu == last_on_cpu ? steady + 1 : 0;
         last_on_cpu = c.on_cpu;
+        waiting = c.runnable ? waiting + 1 : 0;
         gl_host.real.gosched();
-        sched_yield();
+        let_others_run(waiting);
     }
 }
 
@@ -209,12 +228,21 @@ _Bool gl_dopanic_m(void *gp, uintptr_t pc, uintptr_t sp)
 
 /* A second exit while the first is reporting (os.Exit from several
  * goroutines at once, exit racing a panic): the first one reports, dumps
- * and ends the process with its status; this thread waits for that rather
- * than ending the process under it. */
+ * and ends the process with its status; this goroutine waits for that
+ * rather than ending the process under it. It yields rather than sleeps:
+ * its thread's processor may hold goroutines the first exit's settling
+ * must see run (a blocked thread would keep them runnable for ever). */
 static _Noreturn void wait_for_the_first_exit(void)
 {
-    for (;;)
-        pause();
+    int64_t goid = gl_active() ? gl_current_goid() : 0;
+    gl_g *self = goid > 0 ? gl_registry_self(goid) : NULL;
+    if (self)
+        atomic_store(&self->exiting, 1);
+    for (;;) {
+        if (gl_host.real.gosched)
+            gl_host.real.gosched();
+        sched_yield();
+    }
 }
 
 void exit(int status)
@@ -222,13 +250,16 @@ void exit(int status)
     void (*real)(int) = gl_host.real.exit;
     if (!real)
         real = (void (*)(int))dlsym(RTLD_NEXT, "exit");
-    /* The exiting thread's own settling runs other goroutines, and one of
-     * them may call os.Exit on this same thread: that call carries on. */
-    static _Thread_local int exiting_here;
+    /* The first exit's own settling yields, and the goroutine calling
+     * exit may come back to it (a deferred os.Exit, a nested exit): that
+     * goroutine carries on. Any other waits. Goroutines, not threads:
+     * another goroutine scheduled on this thread is another exit. */
+    static atomic_llong exiting_goid;
     if (atomic_load(&gl_host.active)) {
-        if (atomic_exchange(&ending.started, 1) != 0 && !exiting_here)
+        int64_t me = gl_current_goid();
+        if (atomic_exchange(&ending.started, 1) != 0 && (me <= 0 || atomic_load(&exiting_goid) != me))
             wait_for_the_first_exit();
-        exiting_here = 1;
+        atomic_store(&exiting_goid, me);
         if (atomic_load(&ending.finished) == 0)
             settle(status);
         if (atomic_exchange(&ending.finished, 1) == 0)

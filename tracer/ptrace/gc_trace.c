@@ -43,6 +43,7 @@ typedef struct proc {
     int dumped;
     int crashed;              /* exit called on the runtime's fatal path */
     unsigned settle_rounds, settle_stable; /* the exit's yield loop */
+    unsigned settle_waiting;  /* rounds in a row with goroutines waiting for a CPU */
     uint64_t settle_sig;
     UT_hash_handle hh;
 } proc;
@@ -179,7 +180,7 @@ static void on_exec(tracer *t, task *k)
         p->breaks.addr[BP_TRUNNER] = p->gp.abi.func[GC_F_TRUNNER];
     if (p->gp.abi.func[GC_F_GOSCHED])
         p->breaks.addr[BP_EXIT] = p->gp.abi.func[GC_F_EXIT];
-    p->settle_rounds = p->settle_stable = 0;
+    p->settle_rounds = p->settle_stable = p->settle_waiting = 0;
     p->crashed = 0;
     hw_break_apply(k->tid, &p->breaks);
 }
@@ -224,6 +225,19 @@ static int inject_gosched(proc *p, pid_t tid, struct user_regs_struct *regs)
  * the running ones have stayed the same for SETTLE_STABLE rounds (the
  * shim's rule at exit), never on a fatal path (code > 1, or on the
  * system stack). */
+/* Goroutines wait for a CPU (runnable) while the exiting one yields: on a
+ * busy machine the threads that would run them may not get one between two
+ * yields. The exiting thread stays stopped for a moment, longer the longer
+ * they wait (20 us doubling, at most 1 ms), so they do: the verdict then
+ * does not depend on the machine's load, only a goroutine that stays
+ * runnable through all the rounds is left counted as running. */
+static void let_others_run(unsigned waiting)
+{
+    long ns = 20000L << (waiting < 6 ? waiting : 6);
+    struct timespec ts = {0, ns < 1000000 ? ns : 1000000};
+    nanosleep(&ts, NULL);
+}
+
 static void on_exit_call(tracer *t, proc *p, pid_t tid)
 {
     struct user_regs_struct regs;
@@ -253,7 +267,10 @@ static void on_exit_call(tracer *t, proc *p, pid_t tid)
         return;
     p->settle_stable = runnable == 0 && sig == p->settle_sig ? p->settle_stable + 1 : 0;
     p->settle_sig = sig;
+    p->settle_waiting = runnable ? p->settle_waiting + 1 : 0;
     int quiet = runnable == 0 && (sig == 0 || p->settle_stable >= SETTLE_STABLE);
+    if (runnable)
+        let_others_run(p->settle_waiting);
     if (!quiet && inject_gosched(p, tid, &regs) == 0) {
         p->settle_rounds++;
         t->r->settle_rounds++;

@@ -1,6 +1,6 @@
-// Eight goroutines call os.Exit(3) at the same moment while one goroutine
+// Eight goroutines call os.Exit(1) at the same moment while one goroutine
 // is left blocked: under goleash there must be exactly one report (of that
-// one goroutine) and one dump, and the exit status must stay 3
+// one goroutine) and one dump, and the exit status must stay 1
 // (run_exit_race.py). main sleeps meanwhile: asleep or not yet asleep, it is
 // never a leak, so the verdict does not depend on where the exit finds it.
 package main
@@ -22,7 +22,7 @@ func main() {
 		go func() {
 			ready.Done()
 			<-start
-			os.Exit(3)
+			os.Exit(1)
 		}()
 	}
 	ready.Wait()
