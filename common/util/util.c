@@ -1,7 +1,9 @@
 #include "util/util.h"
 
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int gl_grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
@@ -86,4 +88,15 @@ size_t gl_format_dec(char buf[GL_DEC_MAX], int64_t v)
         tmp[--i] = '-';
     memcpy(buf, tmp + i, sizeof tmp - i);
     return sizeof tmp - i;
+}
+
+void gl_yield_cpu(unsigned waiting)
+{
+    if (waiting < 4) {
+        sched_yield();
+        return;
+    }
+    long ns = 20000L << (waiting - 4 < 6 ? waiting - 4 : 6);
+    struct timespec ts = {0, ns < 1000000 ? ns : 1000000};
+    nanosleep(&ts, NULL);
 }

@@ -25,4 +25,11 @@ int gl_parse_int64(const char *s, int64_t *out);
 #define GL_DEC_MAX 20
 size_t gl_format_dec(char buf[GL_DEC_MAX], int64_t v);
 
+/* The settling at exit (shim and tracer) while goroutines still wait for a
+ * CPU: on a busy machine the threads that would run them may not get one
+ * between two yields, so after a few rounds the calling thread gives its
+ * CPU up for a moment, longer the longer they wait (20 us doubling, at most
+ * 1 ms). `waiting`: rounds in a row they have waited. Allocation-free. */
+void gl_yield_cpu(unsigned waiting);
+
 #endif

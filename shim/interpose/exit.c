@@ -6,6 +6,7 @@
  * there are leaks. A program's own failing status always wins. The work runs on a
  * thread of its own: exit may be called on a small goroutine stack segment. */
 #include "interpose/interpose.h"
+#include "util/util.h"
 #include "dump/dump.h"
 #include "format/dump_read.h"
 #include "rules/rules.h"
@@ -175,22 +176,6 @@ static void count_unsettled(const gl_g *g, void *arg)
  * Go scheduler and to the kernel's, so goroutines on other threads get their
  * CPU too. Bounded; only on a clean or failing exit (0, 1), from a goroutine,
  * and only when the status word could be validated. */
-/* Goroutines still wait for a CPU: on a busy machine the threads that
- * would run them may not get one between two yields, so after a few rounds
- * this thread gives its CPU up for a moment, longer the longer they wait
- * (20 us doubling, at most 1 ms). The verdict then does not depend on the
- * machine's load (gate-load runs under a full one). */
-static void let_others_run(unsigned waiting)
-{
-    if (waiting < 4) {
-        sched_yield();
-        return;
-    }
-    long ns = 20000L << (waiting - 4 < 6 ? waiting - 4 : 6);
-    struct timespec ts = {0, ns < 1000000 ? ns : 1000000};
-    nanosleep(&ts, NULL);
-}
-
 static void settle(int status)
 {
     if ((status != 0 && status != 1) || !gl_host.real.gosched || !gl_host.real.getg)
@@ -210,9 +195,12 @@ static void settle(int status)
             break;
         steady = c.runnable == 0 && c.on_cpu == last_on_cpu ? steady + 1 : 0;
         last_on_cpu = c.on_cpu;
-        waiting = c.runnable ? waiting + 1 : 0;
+        /* A goroutine counted on a CPU may be one whose thread the kernel
+         * has not scheduled (a loaded machine): the steady rounds then
+         * span milliseconds, not microseconds, before it counts as running. */
+        waiting = c.runnable || c.on_cpu ? waiting + 1 : 0;
         gl_host.real.gosched();
-        let_others_run(waiting);
+        gl_yield_cpu(waiting);
     }
 }
 
@@ -269,25 +257,37 @@ void exit(int status)
     __builtin_unreachable();
 }
 
+static void sleep_ns(int64_t ns)
+{
+    struct timespec ts = {.tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000};
+    while (nanosleep(&ts, &ts) != 0) {
+    }
+}
+
+/* A dump while the program runs (reason "interval" or "request"), unless
+ * the exit dump has been written: that one is the last word. 0, or -1 once
+ * the process is ending (the thread then stops). */
+static int background_dump(const char *reason)
+{
+    pthread_mutex_lock(&ending.dump_mu);
+    if (atomic_load(&ending.finished)) {
+        pthread_mutex_unlock(&ending.dump_mu);
+        return -1;
+    }
+    gl_membuf b = {0};
+    if (gl_dump_build(&b, reason, -1) == 0)
+        write_dump_file(&b);
+    pthread_mutex_unlock(&ending.dump_mu);
+    gl_membuf_free(&b);
+    return 0;
+}
+
 static void *interval_main(void *arg)
 {
     (void)arg;
-    int64_t every = gl_host.opts.dump_interval_ns;
-    for (;;) {
-        struct timespec ts = {.tv_sec = every / 1000000000, .tv_nsec = every % 1000000000};
-        while (nanosleep(&ts, &ts) != 0) {
-        }
-        pthread_mutex_lock(&ending.dump_mu);
-        if (atomic_load(&ending.finished)) {
-            pthread_mutex_unlock(&ending.dump_mu);
-            return NULL;
-        }
-        gl_membuf b = {0};
-        if (gl_dump_build(&b, "interval", -1) == 0)
-            write_dump_file(&b);
-        pthread_mutex_unlock(&ending.dump_mu);
-        gl_membuf_free(&b);
-    }
+    do
+        sleep_ns(gl_host.opts.dump_interval_ns);
+    while (background_dump("interval") == 0);
     return NULL;
 }
 
@@ -304,23 +304,11 @@ static void *request_main(void *arg)
     if (gl_expand_pattern(gl_host.opts.dump_on, path, sizeof path) != 0)
         return NULL;
     for (;;) {
-        struct timespec ts = {.tv_sec = 0, .tv_nsec = REQUEST_POLL_NS};
-        while (nanosleep(&ts, &ts) != 0) {
-        }
-        if (unlink(path) != 0)
-            continue; /* not asked (or not ours to remove) */
-        pthread_mutex_lock(&ending.dump_mu);
-        if (atomic_load(&ending.finished)) {
-            pthread_mutex_unlock(&ending.dump_mu);
+        sleep_ns(REQUEST_POLL_NS);
+        /* Removed, it was asked for; absent (or not ours), it was not. */
+        if (unlink(path) == 0 && background_dump("request") != 0)
             return NULL;
-        }
-        gl_membuf b = {0};
-        if (gl_dump_build(&b, "request", -1) == 0)
-            write_dump_file(&b);
-        pthread_mutex_unlock(&ending.dump_mu);
-        gl_membuf_free(&b);
     }
-    return NULL;
 }
 
 static void start_detached(void *(*fn)(void *))

@@ -142,7 +142,7 @@ def check_words(errors, root, sections):
     reasons_written = set()
     for path in REASON_SOURCES:
         text = code(root, path)
-        reasons_written.update(re.findall(r'gl_dump_build\(&\w+, "(\w[\w-]*)"', text))
+        reasons_written.update(re.findall(r'\b(?:gl_dump_build\(&\w+, |background_dump\()"(\w[\w-]*)"', text))
         for expr in re.findall(r'\breason = ((?:[^;,"]|"[^"]*")*)', text):
             reasons_written.update(re.findall(r'"(\w[\w-]*)"', expr))
     want = {

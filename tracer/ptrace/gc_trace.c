@@ -4,6 +4,7 @@
  * (PTRACE_LISTEN), and PTRACE_O_EXITKILL ends the tree if goleash dies, so
  * nothing keeps running unobserved. */
 #include "ptrace/gc_trace.h"
+#include "util/util.h"
 #include "dump/gc_dump.h"
 #include "runtime/gc_state.h"
 #include "runtime/gc_tests.h"
@@ -44,6 +45,10 @@ typedef struct proc {
     int crashed;              /* exit called on the runtime's fatal path */
     unsigned settle_rounds, settle_stable; /* the exit's yield loop */
     unsigned settle_waiting;  /* rounds in a row with goroutines waiting for a CPU */
+    /* Goroutines that called runtime.exit (g addresses): they wait to end
+     * the process with the first, and are not what the settling waits for. */
+    uint64_t exiting[16];
+    size_t nexiting;
     uint64_t settle_sig;
     UT_hash_handle hh;
 } proc;
@@ -181,6 +186,7 @@ static void on_exec(tracer *t, task *k)
     if (p->gp.abi.func[GC_F_GOSCHED])
         p->breaks.addr[BP_EXIT] = p->gp.abi.func[GC_F_EXIT];
     p->settle_rounds = p->settle_stable = p->settle_waiting = 0;
+    p->nexiting = 0;
     p->crashed = 0;
     hw_break_apply(k->tid, &p->breaks);
 }
@@ -225,17 +231,13 @@ static int inject_gosched(proc *p, pid_t tid, struct user_regs_struct *regs)
  * the running ones have stayed the same for SETTLE_STABLE rounds (the
  * shim's rule at exit), never on a fatal path (code > 1, or on the
  * system stack). */
-/* Goroutines wait for a CPU (runnable) while the exiting one yields: on a
- * busy machine the threads that would run them may not get one between two
- * yields. The exiting thread stays stopped for a moment, longer the longer
- * they wait (20 us doubling, at most 1 ms), so they do: the verdict then
- * does not depend on the machine's load, only a goroutine that stays
- * runnable through all the rounds is left counted as running. */
-static void let_others_run(unsigned waiting)
+static void note_exiting(proc *p, uint64_t g)
 {
-    long ns = 20000L << (waiting < 6 ? waiting : 6);
-    struct timespec ts = {0, ns < 1000000 ? ns : 1000000};
-    nanosleep(&ts, NULL);
+    for (size_t i = 0; i < p->nexiting; i++)
+        if (p->exiting[i] == g)
+            return;
+    if (p->nexiting < sizeof p->exiting / sizeof p->exiting[0])
+        p->exiting[p->nexiting++] = g;
 }
 
 static void on_exit_call(tracer *t, proc *p, pid_t tid)
@@ -261,16 +263,19 @@ static void on_exit_call(tracer *t, proc *p, pid_t tid)
     }
     size_t runnable;
     uint64_t sig;
-    int ok = gc_census(&p->gp, regs.r14, &runnable, &sig) == 0;
+    note_exiting(p, regs.r14);
+    int ok = gc_census(&p->gp, p->exiting, p->nexiting, &runnable, &sig) == 0;
     m->pid = reader;
     if (!ok)
         return;
     p->settle_stable = runnable == 0 && sig == p->settle_sig ? p->settle_stable + 1 : 0;
     p->settle_sig = sig;
-    p->settle_waiting = runnable ? p->settle_waiting + 1 : 0;
+    /* Running ones too: their thread may not have a CPU (a loaded machine),
+     * so the steady rounds span milliseconds before they count as running. */
+    p->settle_waiting = runnable || sig ? p->settle_waiting + 1 : 0;
     int quiet = runnable == 0 && (sig == 0 || p->settle_stable >= SETTLE_STABLE);
-    if (runnable)
-        let_others_run(p->settle_waiting);
+    if (!quiet)
+        gl_yield_cpu(p->settle_waiting); /* the exiting thread stays stopped meanwhile */
     if (!quiet && inject_gosched(p, tid, &regs) == 0) {
         p->settle_rounds++;
         t->r->settle_rounds++;

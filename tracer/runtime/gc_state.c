@@ -557,7 +557,15 @@ const gc_g *gc_state_g(gc_state *st, int64_t goid)
     return NULL;
 }
 
-int gc_census(gc_proc *p, uint64_t self, size_t *runnable, uint64_t *running_sig)
+static int skipped(uint64_t g, const uint64_t *skip, size_t nskip)
+{
+    for (size_t i = 0; i < nskip; i++)
+        if (skip[i] == g)
+            return 1;
+    return 0;
+}
+
+int gc_census(gc_proc *p, const uint64_t *skip, size_t nskip, size_t *runnable, uint64_t *running_sig)
 {
     char why[256];
     uint64_t *addrs = NULL;
@@ -579,7 +587,7 @@ int gc_census(gc_proc *p, uint64_t self, size_t *runnable, uint64_t *running_sig
         gc_mem_read_batch(&p->mem, reqs, n, ok);
     for (size_t i = 0; reqs && words && ok && i < n; i++) {
         uint32_t status = (uint32_t)words[2 * i] & ~(uint32_t)k[GC_C_G_SCAN];
-        if (!ok[i] || addrs[i] == self)
+        if (!ok[i] || skipped(addrs[i], skip, nskip))
             continue;
         if (status == (uint32_t)k[GC_C_G_RUNNABLE])
             (*runnable)++;

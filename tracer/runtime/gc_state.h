@@ -110,10 +110,11 @@ gc_chan *gc_state_chan(gc_state *st, uint64_t addr);
  * first call). */
 const gc_g *gc_state_g(gc_state *st, int64_t goid);
 
-/* Counts, without reading stacks, the goroutines other than self (a g
- * address) that are runnable, and sums the ids of those running (a cheap
- * signature: it changes when one parks or another starts). 0 or -1. */
-int gc_census(gc_proc *p, uint64_t self, size_t *runnable, uint64_t *running_sig);
+/* Counts, without reading stacks, the goroutines that are runnable, and
+ * sums the ids of those running (a cheap signature: it changes when one
+ * parks or another starts), leaving out the goroutines in skip (g
+ * addresses: those in runtime.exit themselves). 0 or -1. */
+int gc_census(gc_proc *p, const uint64_t *skip, size_t nskip, size_t *runnable, uint64_t *running_sig);
 
 /* The name of the runtime type at type ("main.result", "*context.timerCtx"),
  * malloc'd; NULL when it cannot be read. */
