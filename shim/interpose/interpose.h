@@ -19,6 +19,18 @@ GL_HIDDEN void *gl_resolve_or_die(void **slot, const char *name);
                                            : (__typeof__(gl_host.real.field))gl_resolve_or_die(     \
                                                  (void **)&gl_host.real.field, name))
 
+/* Declares the interposer `cname` for the runtime function `sym`. A plain
+ * __asm__(sym) label would name the function so in its DWARF too, and libgo
+ * names traceback frames from DWARF: an interposer that stays on the stack
+ * while its goroutine waits (sync.c) would show in the program's own
+ * runtime.Stack, panic and SIGQUIT dumps. So the function is named as one of
+ * libgo's internal C functions ("__go_" ones, which Go's traceback hides
+ * below GOTRACEBACK=system), and `sym` is made another name of it. */
+#define GL_INTERPOSER_HIDDEN_FRAME(ret, cname, params, sym)                                         \
+    ret cname params __asm__("__go_goleash_" #cname);                                             \
+    __asm__(".globl \"" sym "\"\n\t.type \"" sym "\", @function\n\t.set \"" sym             \
+            "\", __go_goleash_" #cname)
+
 /* ---- what this thread's interposers noted for the runtime calls below them ---- */
 typedef struct gl_pending_op {
     void *g;           /* goroutine that published it */

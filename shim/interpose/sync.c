@@ -11,7 +11,7 @@ static int inside_rwmutex_lock(void)
 }
 
 #define SYNC_WAIT(cname, sym, field, kind)                                                   \
-    void cname(void *obj) __asm__(sym);                                                      \
+    GL_INTERPOSER_HIDDEN_FRAME(GL_HIDDEN void, cname, (void *obj), sym);                     \
     void cname(void *obj)                                                                    \
     {                                                                                        \
         void (*real)(void *) = GL_REAL(field, sym);          \
