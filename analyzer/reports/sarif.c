@@ -2,6 +2,8 @@
 #include "reports/leak_text.h"
 #include "reports/sha256.h"
 
+#include "names/canonical.h"
+
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,13 +71,23 @@ void gl_sarif_rule_id(gl_category c, char *buf, size_t len)
     snprintf(buf, len, "goroutine-leak/%s", gl_category_name(c));
 }
 
+/* A frame's function in the canonical spelling (names/canonical.h), so a
+ * leak keeps its fingerprint whichever compiler built the program. */
+static const char *canonical_function(const gl_frame *f, char *buf, size_t cap, char **heap)
+{
+    *heap = NULL;
+    const char *c = f && f->function ? gl_canonical_name(f->function, buf, cap, heap) : NULL;
+    return c ? c : "";
+}
+
 static void hash_of(const gl_leak_group *g, char hex[65])
 {
+    char blocked[256], created[256], *heap_b, *heap_c;
     const char *parts[] = {
         "v1",
         gl_category_name(g->category),
-        g->blocked_at && g->blocked_at->function ? g->blocked_at->function : "",
-        g->created_at && g->created_at->function ? g->created_at->function : "",
+        canonical_function(g->blocked_at, blocked, sizeof blocked, &heap_b),
+        canonical_function(g->created_at, created, sizeof created, &heap_c),
         g->test ? g->test : "",
     };
     size_t len = 0;
@@ -84,6 +96,8 @@ static void hash_of(const gl_leak_group *g, char hex[65])
     char *key = malloc(len), *p = key;
     if (!key) {
         snprintf(hex, 65, "%064d", 0);
+        free(heap_b);
+        free(heap_c);
         return;
     }
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
@@ -93,6 +107,8 @@ static void hash_of(const gl_leak_group *g, char hex[65])
     }
     gl_sha256_hex(key, len, hex);
     free(key);
+    free(heap_b);
+    free(heap_c);
 }
 
 static int line_of(const gl_frame *f)

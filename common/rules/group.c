@@ -4,6 +4,7 @@
  * file. */
 #include "rules/judge.h"
 
+#include "names/canonical.h"
 #include "util/hash.h"
 #include "util/util.h"
 
@@ -115,30 +116,42 @@ static int key_append(gl_keybuf *k, const char *fmt, ...)
     }
 }
 
-/* A frame as something equal across processes: never the raw PC, which
- * differs with every load address. */
-static int key_frame(gl_keybuf *k, const gl_dump *d, const gl_frame *f, int loose)
+static int key_frame_named(gl_keybuf *k, const gl_dump *d, const gl_frame *f, const char *fn, int loose)
 {
-    if (f->function && loose)
-        return key_append(k, "%s\x1f%s\x1e", f->function, f->file ? f->file : "");
-    if (f->function && f->file) {
+    if (fn && loose)
+        return key_append(k, "%s\x1f%s\x1e", fn, f->file ? f->file : "");
+    if (fn && f->file) {
         if (!f->args)
-            return key_append(k, "%s\x1f%s:%d\x1e", f->function, f->file, f->line);
+            return key_append(k, "%s\x1f%s:%d\x1e", fn, f->file, f->line);
         char shape[256];
         size_t need = gl_rules_args_shape(f->args, shape, sizeof shape);
         if (need > sizeof shape) /* a huge list: its length stands in for the tail */
-            return key_append(k, "%s\x1f%s:%d+0x%llx(%s~%zu)\x1e", f->function, f->file, f->line,
+            return key_append(k, "%s\x1f%s:%d+0x%llx(%s~%zu)\x1e", fn, f->file, f->line,
                               (unsigned long long)f->off, shape, need);
-        return key_append(k, "%s\x1f%s:%d+0x%llx(%s)\x1e", f->function, f->file, f->line,
+        return key_append(k, "%s\x1f%s:%d+0x%llx(%s)\x1e", fn, f->file, f->line,
                           (unsigned long long)f->off, shape);
     }
-    if (f->function)
-        return key_append(k, "%s+0x%llx\x1e", f->function, (unsigned long long)f->off);
+    if (fn)
+        return key_append(k, "%s+0x%llx\x1e", fn, (unsigned long long)f->off);
     const gl_module *m = gl_dump_module(d, f->mod);
     if (m)
         return key_append(k, "?%s+0x%llx\x1e", m->path ? m->path : "",
                           (unsigned long long)(f->pc - m->base));
     return key_append(k, "?0x%llx\x1e", (unsigned long long)f->pc);
+}
+
+/* A frame as something equal across processes and compilers: never the raw
+ * PC, which differs with every load address, and the function's name in its
+ * canonical spelling. */
+static int key_frame(gl_keybuf *k, const gl_dump *d, const gl_frame *f, int loose)
+{
+    char buf[512], *heap;
+    const char *fn = gl_canonical_name(f->function, buf, sizeof buf, &heap);
+    if (f->function && !fn)
+        return -1;
+    int rc = key_frame_named(k, d, f, fn, loose);
+    free(heap);
+    return rc;
 }
 
 static int key_stack(gl_keybuf *k, const gl_dump *d, const gl_stack *s, int loose)

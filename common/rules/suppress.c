@@ -1,4 +1,6 @@
 #include "rules/suppress.h"
+
+#include "names/canonical.h"
 #include "rules/judge.h"
 
 #include "util/util.h"
@@ -61,29 +63,6 @@ int gl_supp_glob(const char *p, const char *s)
 static int is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* gc spells a pointer-receiver method `pkg.(*T).M`, gccgo `pkg.T.M`: rules
- * copied from gc tracebacks or goleak option lists still match. */
-static void rewrite_gc_receivers(char *p)
-{
-    char *out = p;
-    for (char *in = p; *in;) {
-        if (in[0] == '(' && in[1] == '*') {
-            char *close = in + 2;
-            while (*close && *close != ')' && *close != '(' && *close != '*')
-                close++;
-            if (*close == ')' && close > in + 2 && close[1] == '.') {
-                size_t n = (size_t)(close - (in + 2));
-                memmove(out, in + 2, n);
-                out += n;
-                in = close + 1;
-                continue;
-            }
-        }
-        *out++ = *in++;
-    }
-    *out = '\0';
 }
 
 static char *copy_range(const char *b, const char *e)
@@ -201,7 +180,7 @@ static int parse_line(gl_suppressions *s, const char *origin, int line, const ch
         return -1;
     }
     if (r->kind == GL_SUPP_STACK || r->kind == GL_SUPP_TOP || r->kind == GL_SUPP_CREATED || r->kind == GL_SUPP_LEAK)
-        rewrite_gc_receivers(r->pattern);
+        gl_canonicalize_name(r->pattern);
     s->n++;
     return 0;
 }
@@ -301,20 +280,14 @@ void gl_supp_free(gl_suppressions *s)
     memset(s, 0, sizeof *s);
 }
 
-/* A function name matched as the patterns are written: gc's `(*T).`
- * receivers read as gccgo's `T.` (the patterns were rewritten the same way). */
+/* A function name matched in the canonical spelling the patterns were
+ * rewritten into (names/canonical.h). */
 static int func_matches(const char *pattern, const char *name)
 {
-    if (!name || !strstr(name, "(*"))
-        return gl_supp_glob(pattern, name);
-    char buf[512];
-    char *s = strlen(name) < sizeof buf ? strcpy(buf, name) : strdup(name);
-    if (!s)
-        return 0;
-    rewrite_gc_receivers(s);
-    int m = gl_supp_glob(pattern, s);
-    if (s != buf)
-        free(s);
+    char buf[512], *heap;
+    const char *c = gl_canonical_name(name, buf, sizeof buf, &heap);
+    int m = c && gl_supp_glob(pattern, c);
+    free(heap);
     return m;
 }
 

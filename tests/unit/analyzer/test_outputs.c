@@ -594,6 +594,45 @@ static void fingerprints(gl_report *r, char fp[][96])
         gl_sarif_fingerprint(r, &r->groups[i], fp[i], sizeof fp[i]);
 }
 
+/* The fingerprint and the loose grouping key of group 0 with its blocking
+ * frame's function spelled as given. */
+static void spelled(gl_report *r, const char *fn, char fp[96], char **key)
+{
+    gl_frame *f = (gl_frame *)r->groups[0].blocked_at;
+    char *was = f->function;
+    f->function = (char *)fn;
+    gl_sarif_fingerprint(r, &r->groups[0], fp, 96);
+    size_t len;
+    *key = gl_rules_group_key(&r->groups[0], GL_KEY_LOOSE, &len);
+    ck_assert_ptr_nonnull(*key);
+    f->function = was;
+}
+
+START_TEST(one_leak_one_fingerprint_across_compilers)
+{
+    gl_dump *d = leaky_dump(0);
+    gl_report *r = report_of(d);
+    char gc[96], gccgo[96], other[96], *kgc, *kgccgo, *kother;
+    spelled(r, "example.com/pool.(*Pool).run.func1", gc, &kgc);
+    spelled(r, "example.com/pool.Pool.run..func1", gccgo, &kgccgo);
+    spelled(r, "example.com/pool.Pool.run.func2", other, &kother);
+    ck_assert_str_eq(gc, gccgo);
+    ck_assert_str_eq(kgc, kgccgo);
+    ck_assert_str_ne(gc, other);
+    ck_assert_str_ne(kgc, kother);
+    /* The documented hash is over the canonical spelling. */
+    static const char key[] = "v1\0chan-receive\0example.com/pool.Pool.run.func1\0main.main\0";
+    char hex[65];
+    gl_sha256_hex(key, sizeof key, hex);
+    ck_assert_int_eq(strncmp(gc, hex, 64), 0);
+    free(kgc);
+    free(kgccgo);
+    free(kother);
+    gl_report_free(r);
+    free_dump(d);
+}
+END_TEST
+
 START_TEST(sarif_fingerprints_are_stable)
 {
     char a[2][96], b[2][96];
@@ -728,6 +767,7 @@ int main(void)
     tcase_add_test(rep, sarif_structure);
     tcase_add_test(rep, sarif_without_file_uses_a_logical_location);
     tcase_add_test(rep, sarif_fingerprints_are_stable);
+    tcase_add_test(rep, one_leak_one_fingerprint_across_compilers);
     tcase_add_test(rep, github_annotations_exact);
     tcase_add_test(rep, json_leak_has_its_test);
     suite_add_tcase(s, rep);

@@ -1,3 +1,4 @@
+#include "names/canonical.h"
 #include "suites.h"
 
 #include "text_report/text_report.h"
@@ -274,11 +275,40 @@ START_TEST(gc_receiver_spelling)
                                       "test:Test(*T).x\n");
     ck_assert_str_eq(s.rules[0].pattern, "net/http.persistConn.writeLoop");
     ck_assert_str_eq(s.rules[0].text, "top:net/http.(*persistConn).writeLoop");
-    ck_assert_str_eq(s.rules[1].pattern, "example.com/x.T.run..func1");
+    ck_assert_str_eq(s.rules[1].pattern, "example.com/x.T.run.func1");
     ck_assert_str_eq(s.rules[2].pattern, "main.(*).x");    /* not a receiver: kept */
     ck_assert_str_eq(s.rules[3].pattern, "/src/(*T).go");  /* only function kinds */
     ck_assert_str_eq(s.rules[4].pattern, "Test(*T).x");
     gl_supp_free(&s);
+}
+END_TEST
+
+START_TEST(canonical_names)
+{
+    static const struct {
+        const char *name, *canonical;
+    } cases[] = {
+        {"net/http.(*persistConn).writeLoop", "net/http.persistConn.writeLoop"},
+        {"net/http.persistConn.writeLoop", "net/http.persistConn.writeLoop"},
+        {"main.main..func1", "main.main.func1"},
+        {"main.main.func1", "main.main.func1"},
+        {"example.com/x.(*T).run..func2..func1", "example.com/x.T.run.func2.func1"},
+        {"example.com/x.(*List[...]).Push", "example.com/x.List[...].Push"},
+        {"main.(*).x", "main.(*).x"},          /* no receiver name */
+        {"main.go..thunk0", "main.go..thunk0"},  /* wrappers keep their spelling */
+        {"main.f..funcx", "main.f..funcx"},
+        {"runtime.gopark", "runtime.gopark"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[16], *heap;
+        const char *c = gl_canonical_name(cases[i].name, buf, sizeof buf, &heap);
+        ck_assert_msg(c && strcmp(c, cases[i].canonical) == 0, "canonical('%s') = '%s', want '%s'", cases[i].name,
+                      c ? c : "(null)", cases[i].canonical);
+        ck_assert_int_eq(gl_name_is_canonical(cases[i].name), strcmp(cases[i].name, cases[i].canonical) == 0);
+        free(heap);
+    }
+    char *heap;
+    ck_assert_ptr_null(gl_canonical_name(NULL, NULL, 0, &heap));
 }
 END_TEST
 
@@ -573,6 +603,7 @@ Suite *suppress_suite(void)
     tcase_add_test(p, default_list_is_valid);
     tcase_add_test(p, default_list_leaves_out_the_test_runner);
     tcase_add_test(p, gc_receiver_spelling);
+    tcase_add_test(p, canonical_names);
     suite_add_tcase(s, p);
     TCase *m = tcase_create("match");
     tcase_add_test(m, glob);
