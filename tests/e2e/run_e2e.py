@@ -31,6 +31,7 @@ Modes
 Header comments read from PROG.go (values may be double-quoted):
 
   // expect: exit=N leaked=N groups=N|any [natural_exit=N] [shim_exit=N] [pids=N]
+  //         [still_running=N]  (summary.still_running and len(running[]))
   // group: count=N category=C reason="R" blocked=FUNC created=FUNC line=N
   //        [created_line=N] [chan_cap=N] [chan_closed=0|1] [timer=ticker|timer]
   //        [ctx_kind=K] [ctx_cancelled=0|1] [ancestors=F1,F2,@main] [min_stack=N]
@@ -431,6 +432,11 @@ def check_report(chk, report, spec, src, where):
         chk.ok(ok, "%s running[]: no entry with function=%s created_at.function=%s; got %r" % (
             where, exp.get("function"), exp.get("created"),
             [(canon(r.get("function")), fn(r.get("created_at"))) for r in (running or [])]))
+
+    if "still_running" in e:
+        n = int(e["still_running"])
+        chk.eq(where + " summary.still_running", n, (report.get("summary") or {}).get("still_running"))
+        chk.eq(where + " entries in running[]", n, len(running or []))
 
     if "pids" in e:
         pids = set()
