@@ -32,7 +32,9 @@ void gl_label_group(char *buf, size_t len, const gl_leak_group *g, size_t gi, si
 
 void gl_label_goroutine(char *buf, size_t len, const gl_goroutine *g)
 {
-    const char *fn = g->start_function ? g->start_function : "?";
+    const char *fn = gl_rules_start_function(g);
+    if (!fn)
+        fn = "?";
     const char *state = g->state == GL_G_EXITED   ? "exited"
                         : g->state == GL_G_PARKED ? (g->reason_text ? g->reason_text : "parked")
                                                   : "running";

@@ -79,6 +79,20 @@ const gl_frame *gl_rules_user_frame(const gl_stack *s, size_t *index)
     return first_frame_not(s, index, is_library_function);
 }
 
+const char *gl_rules_start_function(const gl_goroutine *g)
+{
+    const char *fn = g->start_function;
+    const gl_stack *s = g->stack;
+    if (!fn || !is_compiler_wrapper(fn) || !s)
+        return fn;
+    /* The wrapper is the stack's outermost Go frame; what it called, the
+     * frame inside it, is the function the `go` statement named. */
+    for (size_t i = s->n; i-- > 1;)
+        if (s->frames[i].function && strcmp(s->frames[i].function, fn) == 0)
+            return s->frames[i - 1].function ? s->frames[i - 1].function : fn;
+    return fn;
+}
+
 const gl_frame *gl_rules_creation_frame(const gl_stack *s, size_t *index)
 {
     return first_frame_not(s, index, is_creation_runtime);

@@ -16,7 +16,7 @@ static int add_running(gl_judge *j, const gl_goroutine *g)
     x->goid = g->id;
     x->pid = g->dump->pid;
     x->g = g;
-    x->function = g->start_function;
+    x->function = gl_rules_start_function(g);
     x->created_at = gl_rules_creation_frame(g->created, NULL);
     return 0;
 }

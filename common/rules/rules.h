@@ -145,6 +145,10 @@ const char *gl_group_reason(const gl_leak_group *g);
  * *index (may be NULL) receives its position. Used for blocked_at and for
  * the sites of make(chan) and context creation. */
 const gl_frame *gl_rules_user_frame(const gl_stack *s, size_t *index);
+/* The function a goroutine was started with, as the user wrote it: past a
+ * compiler wrapper (gccgo's main.go..thunk0 for `go f(x)`) when the stack
+ * shows what the wrapper called; the wrapper's name when it does not. */
+const char *gl_rules_start_function(const gl_goroutine *g);
 
 /* The first frame of a creation stack that is not __go_go / runtime. */
 const gl_frame *gl_rules_creation_frame(const gl_stack *s, size_t *index);
