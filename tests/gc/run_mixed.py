@@ -16,23 +16,14 @@ import subprocess
 import sys
 import tempfile
 
+import compilers
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def build(args, tmp, name, compiler):
     src = os.path.join(HERE, "mixed", name + ".go")
-    exe = os.path.join(tmp, "%s-%s" % (name, compiler))
-    if compiler == "gccgo":
-        cmd = [args.gccgo, "-g", src, "-o", exe]
-        env = dict(os.environ)
-    else:
-        cmd = [args.go, "build", "-o", exe, src]
-        env = dict(os.environ, GOTOOLCHAIN="local", GO111MODULE="off", GOFLAGS="")
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if p.returncode != 0:
-        print(p.stdout + p.stderr)
-        raise SystemExit(2)
-    return exe
+    return compilers.build(src, os.path.join(tmp, "%s-%s" % (name, compiler)), compiler, args.go, args.gccgo)
 
 
 def one(args, tmp, parent_compiler, child_compiler):

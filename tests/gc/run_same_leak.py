@@ -16,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 
+import compilers
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "spelling", "main.go")
 # What each compiler calls the two blocking functions.
@@ -26,17 +28,7 @@ NAMES = {
 
 
 def build(args, tmp, compiler):
-    exe = os.path.join(tmp, "spelling-" + compiler)
-    if compiler == "gccgo":
-        cmd, env = [args.gccgo, "-g", SRC, "-o", exe], dict(os.environ)
-    else:
-        cmd = [args.go, "build", "-o", exe, SRC]
-        env = dict(os.environ, GOTOOLCHAIN="local", GO111MODULE="off", GOFLAGS="")
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if p.returncode != 0:
-        print(p.stdout + p.stderr)
-        raise SystemExit(2)
-    return exe
+    return compilers.build(SRC, os.path.join(tmp, "spelling-" + compiler), compiler, args.go, args.gccgo)
 
 
 def run(args, tmp, compiler):
