@@ -575,6 +575,9 @@ static int read_chan(parser *p)
         || get_str(p, "timer", &s) < 0)
         return -1;
     c.timer = gl_timer_kind_from_name(s);
+    if (get_str(p, "elem", &s) < 0)
+        return -1;
+    c.signal = s && strcmp(s, "os.Signal") == 0;
     if (!c.timer)
         c.timer_live = 0;
     int dup;

@@ -101,6 +101,7 @@ typedef struct gl_chan {
     int64_t closed_ns;
     gl_timer_kind timer;
     int timer_live;
+    int signal;               /* elem os.Signal: fed by os/signal.Notify */
     uint64_t ctx;             /* context whose Done() this is, 0 none */
     size_t ntouches;
     gl_touch touches[GL_MAX_TOUCHES];

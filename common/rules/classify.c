@@ -107,6 +107,20 @@ const gl_chan *gl_live_timer(const gl_goroutine *g)
     return NULL;
 }
 
+/* A channel of os.Signal is fed by os/signal.Notify: a goroutine waiting
+ * on one (the usual `<-sig` of a shutdown handler, cmd/go's interrupt
+ * watcher) wakes when a signal arrives, and lives as long as the process by
+ * design, like os/signal's own loop. */
+const gl_chan *gl_signal_chan(const gl_goroutine *g)
+{
+    for (size_t i = 0; i < g->nchans; i++) {
+        const gl_chan *c = gl_dump_chan(g->dump, g->chans[i]);
+        if (c && c->signal)
+            return c;
+    }
+    return NULL;
+}
+
 /* A receive or select on a closed channel cannot stay parked: close readies
  * every waiter. One that still looks parked was woken but had not run yet
  * when the dump was taken. */

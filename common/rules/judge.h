@@ -45,6 +45,8 @@ gl_category gl_category_of(const gl_goroutine *g);
 int64_t gl_parked_ns(const gl_goroutine *g);
 int gl_waits_on_channels(const gl_goroutine *g);
 const gl_chan *gl_live_timer(const gl_goroutine *g);
+/* The goroutine's channel of os.Signal (woken by a signal), or NULL. */
+const gl_chan *gl_signal_chan(const gl_goroutine *g);
 int gl_woken_by_close(const gl_goroutine *g);
 const gl_context *gl_uncancelled_context(const gl_goroutine *g);
 /* The channel a goroutine waits on, for the report: not a timer's if it can. */

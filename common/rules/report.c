@@ -67,7 +67,7 @@ static int judge(gl_judge *j, const gl_goroutine *g, int64_t min_park)
     }
     const gl_context *ctx = NULL;
     if (gl_waits_on_channels(g)) {
-        if (gl_live_timer(g) || gl_woken_by_close(g))
+        if (gl_live_timer(g) || gl_signal_chan(g) || gl_woken_by_close(g))
             return add_running(j, g); /* it wakes by itself, or was woken */
         ctx = gl_uncancelled_context(g);
     }

@@ -327,6 +327,20 @@ const gl_supp_rule *gl_supp_match(const gl_suppressions *s, const gl_leak_group 
     return NULL;
 }
 
+/* A suppressed group leaves its test's tally too: `--- LEAK:` lines, the
+ * JSON tests[] and tests_leaking name only what the verdict kept. */
+static void untally_test(gl_report *r, const gl_leak_group *g)
+{
+    for (size_t i = 0; g->test && i < r->ntests; i++) {
+        gl_test_result *t = &r->tests[i];
+        if (t->name != g->test && (!t->name || strcmp(t->name, g->test) != 0))
+            continue;
+        t->leaked -= t->leaked < g->count ? t->leaked : g->count;
+        t->groups -= t->groups > 0;
+        return;
+    }
+}
+
 void gl_supp_apply(gl_suppressions *s, gl_report *r)
 {
     r->suppressions = s;
@@ -345,6 +359,7 @@ void gl_supp_apply(gl_suppressions *s, gl_report *r)
         r->suppressed_groups++;
         r->suppressed += g->count;
         r->leaked -= g->count;
+        untally_test(r, g);
         gl_group_release(g);
     }
     r->ngroups = kept;

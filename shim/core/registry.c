@@ -491,6 +491,16 @@ void gl_registry_chan_timer(uintptr_t c, uint8_t kind, int64_t when_ns, int stop
     pthread_mutex_unlock(&s->mu);
 }
 
+void gl_registry_chan_signal(uintptr_t c)
+{
+    struct cshard *s = cshard_of(c);
+    pthread_mutex_lock(&s->mu);
+    gl_chan_rec *r = chan_get(s, c);
+    if (r)
+        r->signal = 1;
+    pthread_mutex_unlock(&s->mu);
+}
+
 void gl_registry_lock_chans(void)
 {
     for (int i = 0; i < CSHARDS; i++)

@@ -90,6 +90,7 @@ typedef struct gl_chan_rec {
     int64_t timer_when_ns;        /* one-shot timer due time */
     uint8_t closed, timer, timer_stopped, ntouch; /* timer: gl_timer_kind */
     uint8_t touch_next;
+    uint8_t signal;               /* chan os.Signal: woken by os/signal.Notify */
     gl_touch_rec touches[GL_CHAN_TOUCHES];
     UT_hash_handle hh;
 } gl_chan_rec;
@@ -127,6 +128,7 @@ GL_HIDDEN void gl_registry_chan_made(uintptr_t c, int64_t cap, int64_t goid, gl_
 GL_HIDDEN void gl_registry_chan_touch(uintptr_t c, int64_t goid, uint8_t op, gl_istack *st, int64_t ns);
 GL_HIDDEN void gl_registry_chan_closed(uintptr_t c, int64_t goid, gl_istack *st);
 GL_HIDDEN void gl_registry_chan_timer(uintptr_t c, uint8_t kind, int64_t when_ns, int stopped);
+GL_HIDDEN void gl_registry_chan_signal(uintptr_t c);
 GL_HIDDEN void gl_registry_ctx_made(uintptr_t ctx, uint8_t kind, int64_t goid, gl_istack *st,
                                     int64_t deadline_ns);
 GL_HIDDEN void gl_registry_ctx_retag(uintptr_t ctx, uint8_t kind, int64_t deadline_ns);

@@ -224,6 +224,8 @@ static void write_chan(gl_membuf *b, const gl_chan_rec *c, int64_t now)
     }
     if (c->ctx)
         gl_kv_hex(b, "ctx", c->ctx);
+    if (c->signal)
+        gl_kv_str(b, "elem", "os.Signal"); /* the gc backend's key for the element type */
     gl_rec_end(b);
     write_touches(b, c);
 }

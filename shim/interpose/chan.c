@@ -12,6 +12,7 @@ struct make_note {
     int64_t cap;
     gl_istack *stack;
     int close;
+    bool signal;
 };
 
 static void make_record(void *arg)
@@ -24,13 +25,15 @@ static void make_record(void *arg)
         gl_registry_chan_closed(n->c, goid, st);
     else
         gl_registry_chan_made(n->c, n->cap, goid, st);
+    if (n->signal)
+        gl_registry_chan_signal(n->c);
 }
 
 /* anchor: the calling interposer's CFA, for the stack-reuse check. */
-static inline void chan_event(void *c, int64_t cap, int close, uintptr_t anchor)
+static inline void chan_event(void *c, int64_t cap, int close, bool signal, uintptr_t anchor)
 {
     if (gl_active() && c) {
-        struct make_note n = {.c = (uintptr_t)c, .cap = cap, .close = close, .anchor = anchor};
+        struct make_note n = {.c = (uintptr_t)c, .cap = cap, .close = close, .signal = signal, .anchor = anchor};
         gl_on_altstack(make_record, &n);
     }
 }
@@ -39,7 +42,7 @@ void *gl_makechan(void *t, intptr_t size) __asm__("runtime.makechan");
 void *gl_makechan(void *t, intptr_t size)
 {
     void *c = GL_REAL(makechan, "runtime.makechan")(t, size);
-    chan_event(c, size, 0, (uintptr_t)__builtin_dwarf_cfa());
+    chan_event(c, size, 0, gl_chantype_is_signal(t), (uintptr_t)__builtin_dwarf_cfa());
     return c;
 }
 
@@ -47,14 +50,14 @@ void *gl_makechan64(void *t, int64_t size) __asm__("runtime.makechan64");
 void *gl_makechan64(void *t, int64_t size)
 {
     void *c = GL_REAL(makechan64, "runtime.makechan64")(t, size);
-    chan_event(c, size, 0, (uintptr_t)__builtin_dwarf_cfa());
+    chan_event(c, size, 0, gl_chantype_is_signal(t), (uintptr_t)__builtin_dwarf_cfa());
     return c;
 }
 
 void gl_closechan(void *c) __asm__("runtime.closechan");
 void gl_closechan(void *c)
 {
-    chan_event(c, 0, 1, (uintptr_t)__builtin_dwarf_cfa());
+    chan_event(c, 0, 1, false, (uintptr_t)__builtin_dwarf_cfa());
     GL_REAL(closechan, "runtime.closechan")(c);
 }
 

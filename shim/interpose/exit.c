@@ -104,6 +104,7 @@ static int judge_dump(const gl_membuf *b)
 static void *finish_thread(void *arg)
 {
     struct finish *f = arg;
+    gl_thread_name("goleash-exit");
     gl_membuf b = {0};
     pthread_mutex_lock(&ending.dump_mu);
     /* A process that crashed (tests crash child processes on purpose)
@@ -130,7 +131,7 @@ static int finish(int status)
     f.status = status;
     f.leaks = 0;
     pthread_t t;
-    if (pthread_create(&t, NULL, finish_thread, &f) != 0) {
+    if (gl_thread_start(&t, 0, finish_thread, &f) != 0) {
         gl_log("goleash: cannot start the exit reporter thread");
         return status;
     }
@@ -285,6 +286,7 @@ static int background_dump(const char *reason)
 static void *interval_main(void *arg)
 {
     (void)arg;
+    gl_thread_name("goleash-dump");
     do
         sleep_ns(gl_host.opts.dump_interval_ns);
     while (background_dump("interval") == 0);
@@ -300,6 +302,7 @@ static void *interval_main(void *arg)
 static void *request_main(void *arg)
 {
     (void)arg;
+    gl_thread_name("goleash-request");
     char path[sizeof gl_host.opts.dump_on];
     if (gl_expand_pattern(gl_host.opts.dump_on, path, sizeof path) != 0)
         return NULL;
@@ -314,11 +317,8 @@ static void *request_main(void *arg)
 static void start_detached(void *(*fn)(void *))
 {
     pthread_t t;
-    pthread_attr_t a;
-    pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    pthread_create(&t, &a, fn, NULL);
-    pthread_attr_destroy(&a);
+    if (gl_thread_start(&t, 1, fn, NULL) != 0)
+        gl_log("goleash: cannot start a dump thread");
 }
 
 static void start_request_thread(void)

@@ -148,3 +148,16 @@ void gl_set_creator_pc(void *newg, uintptr_t caller_pc)
     if (*slot >= shim_text.lo && *slot < shim_text.hi)
         __atomic_store_n(slot, caller_pc, __ATOMIC_RELAXED);
 }
+
+bool gl_chantype_is_signal(const void *t)
+{
+    /* gccgo spells a named type "\t<pkgpath>\t<name>". */
+    static const char want[] = "\tos\tos.Signal";
+    if (!t || (*((const uint8_t *)t + GL_LIBGO_TYPE_KIND_OFFSET) & GL_LIBGO_KIND_MASK) != GL_LIBGO_KIND_CHAN)
+        return false;
+    const void *elem = *(const void *const *)((const char *)t + GL_LIBGO_CHANTYPE_ELEM_OFFSET);
+    if (!elem)
+        return false;
+    const struct gl_go_string *name = *(const struct gl_go_string *const *)((const char *)elem + GL_LIBGO_TYPE_STRING_OFFSET);
+    return name && name->n == (intptr_t)sizeof want - 1 && memcmp(name->p, want, sizeof want - 1) == 0;
+}

@@ -36,6 +36,14 @@ enum gl_libgo_layout {
      * the f T.Run was called with (interpose/testrun.c). */
     GL_LIBGO_TRUNNER_ARG_T = 0,
     GL_LIBGO_TRUNNER_ARG_F = 1,
+    /* A type descriptor (_type): kind is the byte after size, ptrdata,
+     * hash, tflag, align and fieldAlign; _string (*string) follows equal
+     * and gcdata; chantype's elem follows the 64-byte _type. */
+    GL_LIBGO_TYPE_KIND_OFFSET = 23,
+    GL_LIBGO_TYPE_STRING_OFFSET = 40,
+    GL_LIBGO_CHANTYPE_ELEM_OFFSET = 64,
+    GL_LIBGO_KIND_MASK = 31,
+    GL_LIBGO_KIND_CHAN = 18,
 };
 
 /* Values of g.atomicstatus (runtime/runtime2.go). */
@@ -56,6 +64,12 @@ GL_HIDDEN int64_t gl_current_goid(void);
 /* Sets newg's creator PC (g.gopc, which libgo took from the interposer) to
  * the Go caller's, found and checked as libgo_abi.c says; else nothing. */
 GL_HIDDEN void gl_set_creator_pc(void *newg, uintptr_t caller_pc);
+
+/* Whether makechan's type t is chan os.Signal: such a channel is fed by
+ * os/signal.Notify, and a goroutine waiting on it wakes on a signal. false
+ * when t does not look like a channel type (another layout: never a false
+ * yes). */
+GL_HIDDEN bool gl_chantype_is_signal(const void *t);
 
 /* ---- status words ---- */
 /* Checks the offset of g.atomicstatus on a goroutine that is running Go code

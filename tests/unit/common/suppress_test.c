@@ -501,6 +501,28 @@ START_TEST(apply_keeps_order_of_the_rest)
 }
 END_TEST
 
+/* A suppressed group leaves its test's tally: the `--- LEAK: TestX` lines
+ * and JSON tests[] once named a test whose only leak was suppressed (seen
+ * on groupcache's TestHTTPPool, net/http's writeLoop). */
+START_TEST(apply_untallies_the_test)
+{
+    fixture f[3];
+    gl_report *r = report_of(f);
+    r->tests = calloc(2, sizeof *r->tests);
+    r->ntests = 2;
+    r->tests[0] = (gl_test_result){.name = "TestOther", .leaked = 0, .groups = 0};
+    r->tests[1] = (gl_test_result){.name = f[1].g.test, .leaked = 2, .groups = 1};
+    gl_suppressions s = parse_ok_supp("top:main.idle\n");
+    gl_supp_apply(&s, r);
+    ck_assert_uint_eq(r->ngroups, 2);
+    ck_assert_uint_eq(r->tests[1].leaked, 0);
+    ck_assert_uint_eq(r->tests[1].groups, 0);
+    ck_assert_uint_eq(r->tests[0].leaked, 0);
+    gl_report_free(r);
+    gl_supp_free(&s);
+}
+END_TEST
+
 static char *text_with(const char *rules, const char *origin, const gl_text_opts *o, gl_suppressions *s)
 {
     gl_dump *d;
@@ -612,6 +634,7 @@ Suite *suppress_suite(void)
     tcase_add_test(m, first_matching_rule_gets_the_hit);
     tcase_add_test(m, apply_removes_and_counts);
     tcase_add_test(m, apply_keeps_order_of_the_rest);
+    tcase_add_test(m, apply_untallies_the_test);
     suite_add_tcase(s, m);
     TCase *t = tcase_create("report");
     tcase_add_test(t, text_report_lists_used_rules);
