@@ -60,9 +60,12 @@ static const rule_text rules[] = {
     {GL_CAT_CHAN, "LeakedGoroutineChan", "Goroutine blocked in a channel operation",
      "The goroutine waits to send on or receive from a channel (the profile does not say which) that no other "
      "goroutine will ever serve. Make sure the other side always runs, or close the channel."},
+    {GL_CAT_ONCE, "LeakedGoroutineOnce", "Goroutine leaked in sync.Once.Do",
+     "Another goroutine is running the Once's function and never returns from it (often it waits, directly or "
+     "not, for this goroutine). Make sure the function cannot block on its own callers."},
 };
 
-_Static_assert(sizeof rules / sizeof rules[0] == GL_CAT_CHAN + 1, "a rule for every category");
+_Static_assert(sizeof rules / sizeof rules[0] == GL_CAT_ONCE + 1, "a rule for every category");
 
 void gl_sarif_rule_id(gl_category c, char *buf, size_t len)
 {

@@ -38,6 +38,7 @@ typedef struct gl_pending_op {
     uintptr_t obj;     /* channel, or sync object */
     void *cases;       /* select: scase array */
     intptr_t ncases;
+    uintptr_t site;    /* once: the return address into Once.Do's caller */
 } gl_pending_op;
 
 typedef struct gl_thread_notes {
