@@ -284,6 +284,15 @@ static json_t *result(const gl_sarif_opts *o, const gl_report *r, const gl_leak_
     if (g->context && first_user_frame(g->context->created))
         json_array_append_new(related,
                               location(o, first_user_frame(g->context->created), "context created here", id++));
+    for (size_t i = 0; g->lock && i < g->lock->nholders; i++) {
+        const gl_holder *h = &g->lock->holders[i];
+        char what[96];
+        snprintf(what, sizeof what, "%s by goroutine %lld here%s",
+                 g->lock->kind == GL_WAIT_ONCE ? "Once.Do called" : h->read ? "read-locked" : "locked",
+                 (long long)h->goid, h->exited ? " (it exited without unlocking)" : "");
+        if (first_user_frame(h->site))
+            json_array_append_new(related, location(o, first_user_frame(h->site), what, id++));
+    }
     json_t *stacks = json_array();
     if (g->stack && g->stack->n)
         json_array_append_new(stacks, stack(o, g->stack, g->blocked_index, "blocking stack"));

@@ -147,7 +147,7 @@ static void print_holder(FILE *out, const gl_dump *d, const gl_lock *l, const gl
     if (!st.waits_on)
         return;
     for (size_t i = 0; i < nchain; i++)
-        if (chain[i] == h->goid || (i == 0 && st.waits_on == l)) {
+        if (chain[i] == h->goid) {
             fprintf(out, "%*s(waiting for a lock held along this chain: a deadlock)\n", indent + 2, "");
             return;
         }

@@ -27,7 +27,6 @@ static void child(void)
     gl_stacks_atfork_child();
     gl_registry_atfork_child();
     gl_tests_atfork_child();
-    gl_holds_atfork_child();
     gl_log_reset_after_fork();
 }
 

@@ -266,7 +266,7 @@ static void write_lock(gl_membuf *b, const gl_lock_snap *l)
     gl_kv_raw(b, "kind", gl_wait_name((gl_wait)l->kind));
     if (l->locked >= 0)
         gl_kv_dec(b, "locked", l->locked);
-    if (l->kind == GL_WAIT_RWMUTEX)
+    if (l->kind == GL_WAIT_RWMUTEX && l->readers >= 0)
         gl_kv_dec(b, "readers", l->readers);
     gl_rec_end(b);
     write_holders(b, l);

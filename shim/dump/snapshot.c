@@ -4,6 +4,9 @@
 #include "dump/snapshot.h"
 #include "runtime/libgo_abi.h"
 
+#include <sys/uio.h>
+#include <unistd.h>
+
 /* ---- vectors and sets in shim memory ---- */
 
 void *gl_vec_push(gl_vec *v)
@@ -169,16 +172,23 @@ static bool holder_exited(const gl_snapshot *s, const gl_hold *h)
     return !gl_set_has(&s->gids, (uint64_t)h->goid);
 }
 
-/* The Mutex's words, read in place: a goroutine parked on it keeps it
- * reachable, so the memory is the program's live object. */
+/* A word of the program's memory, or false: read with process_vm_readv,
+ * which fails instead of faulting, since an address the registry holds is
+ * only as good as the record it came from. */
+static bool read_word(uintptr_t addr, int32_t *out)
+{
+    struct iovec local = {out, sizeof *out}, remote = {(void *)addr, sizeof *out};
+    return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)sizeof *out;
+}
+
+/* The lock's words at the dump; -1 where they cannot be read. */
 static void read_lock_state(gl_lock_snap *l, uintptr_t mutex)
 {
-    l->locked = (int8_t)((__atomic_load_n((const int32_t *)mutex, __ATOMIC_RELAXED) & GL_LIBGO_MUTEX_LOCKED) != 0);
-    if (l->kind == GL_WAIT_RWMUTEX) {
-        int32_t rc = __atomic_load_n((const int32_t *)(l->addr + GL_LIBGO_RWMUTEX_READER_COUNT_OFFSET),
-                                     __ATOMIC_RELAXED);
-        l->readers = rc < 0 ? rc + GL_LIBGO_RWMUTEX_MAX_READERS : rc;
-    }
+    int32_t w;
+    l->locked = read_word(mutex, &w) ? (int8_t)((w & GL_LIBGO_MUTEX_LOCKED) != 0) : -1;
+    l->readers = -1;
+    if (l->kind == GL_WAIT_RWMUTEX && read_word(l->addr + GL_LIBGO_RWMUTEX_READER_COUNT_OFFSET, &w))
+        l->readers = w < 0 ? w + GL_LIBGO_RWMUTEX_MAX_READERS : w;
 }
 
 static void collect_lock(gl_snapshot *s, const gl_g *g)

@@ -63,9 +63,9 @@ SYNC_WAIT(gl_cond_wait, "sync.Cond.Wait", cond_wait, GL_WAIT_COND)
             real(obj);                                                                       \
             gl_notes.op.g = NULL; /* f runs now: its own waits are not the Once's */         \
         } else {                                                                             \
-            gl_pending_op saved = gl_note_push(kind, (uintptr_t)obj, NULL, 0);               \
+            gl_pending_op saved = gl_note_push_g(g, kind, (uintptr_t)obj, NULL, 0);          \
             real(obj);                                                                       \
-            gl_note_pop(&saved);                                                             \
+            gl_note_pop_g(&saved, g); /* the same goroutine, whatever thread it is on now */ \
         }                                                                                    \
         gl_holds_lock((uintptr_t)obj, mode, gl_goid_of(g), g, site);                         \
     }
