@@ -42,7 +42,6 @@ typedef struct gl_real {
     void (*rwmutex_lock)(void *m);
     void (*rwmutex_rlock)(void *m);
     void (*mutex_unlock)(void *m);
-    void (*rwmutex_unlock)(void *m);
     void (*rwmutex_runlock)(void *m);
     void (*once_do)(void *o, void *f);
     void (*waitgroup_wait)(void *wg);

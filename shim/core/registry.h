@@ -158,11 +158,7 @@ typedef struct gl_hold {
     uint64_t check;               /* over the fields: an entry torn by two writers fails it */
     uint8_t mode;                 /* GL_HOLD_WRITE (Lock) or GL_HOLD_READ (RLock) */
 } gl_hold;
-/* After a Lock/RLock returned on goroutine goid: pc is the call's return address. */
-GL_HIDDEN void gl_holds_lock(uintptr_t obj, uint8_t mode, int64_t goid, void *gptr, uintptr_t pc);
-/* Before an Unlock (any goroutine: a write lock's entry goes by address) or a
- * reader's RUnlock (its own entry). */
-GL_HIDDEN void gl_holds_unlock(uintptr_t obj, uint8_t mode, int64_t goid);
+/* gl_holds_lock and gl_holds_unlock, the fast path, are inline in holds.h. */
 /* Copies up to max entries for obj; returns how many. For the dump. */
 GL_HIDDEN size_t gl_holds_of(uintptr_t obj, gl_hold *out, size_t max);
 

@@ -31,7 +31,6 @@ static const struct {
     SYM(rwmutex_lock, "sync.RWMutex.Lock", 0),
     SYM(rwmutex_rlock, "sync.RWMutex.RLock", 0),
     SYM(mutex_unlock, "sync.Mutex.Unlock", 0),
-    SYM(rwmutex_unlock, "sync.RWMutex.Unlock", 0),
     SYM(rwmutex_runlock, "sync.RWMutex.RUnlock", 0),
     SYM(once_do, "sync.Once.Do", 0),
     SYM(waitgroup_wait, "sync.WaitGroup.Wait", 0),

@@ -8,6 +8,7 @@
  * into user code; Mutex.Lock's fast path is inside libgo's Mutex.Lock), so
  * every Lock and Unlock is seen except TryLock, which records nothing. */
 #include "interpose/interpose.h"
+#include "core/holds.h"
 
 /* RWMutex.Lock takes its inner Mutex first: a writer waiting there for
  * another writer is still waiting on the RWMutex, the API the user called. */
@@ -77,8 +78,10 @@ SYNC_LOCK(gl_rwmutex_rlock, "sync.RWMutex.RLock", rwmutex_rlock, GL_WAIT_RWMUTEX
 /* The entry goes before the real unlock: after it, another goroutine may
  * already hold the lock and have recorded itself. A write lock's entry goes
  * by address, so an Unlock by another goroutine than the locker leaves no
- * stale holder. (RWMutex.Unlock also unlocks its inner Mutex, at the same
- * address: that finds the entry gone.) */
+ * stale holder. RWMutex.Unlock needs no interposer: it ends by unlocking
+ * its inner Mutex, at the RWMutex's own address, through the PLT (libgo
+ * 12's code), and that Unlock removes the writer's entry, before the
+ * inner Mutex is free for the next writer. */
 #define SYNC_UNLOCK(cname, sym, field, mode, goid_expr)                                      \
     GL_INTERPOSER_HIDDEN_FRAME(GL_HIDDEN void, cname, (void *obj), sym);                     \
     void cname(void *obj)                                                                    \
@@ -90,7 +93,6 @@ SYNC_LOCK(gl_rwmutex_rlock, "sync.RWMutex.RLock", rwmutex_rlock, GL_WAIT_RWMUTEX
     }
 
 SYNC_UNLOCK(gl_mutex_unlock, "sync.Mutex.Unlock", mutex_unlock, GL_HOLD_WRITE, 0)
-SYNC_UNLOCK(gl_rwmutex_unlock, "sync.RWMutex.Unlock", rwmutex_unlock, GL_HOLD_WRITE, 0)
 SYNC_UNLOCK(gl_rwmutex_runlock, "sync.RWMutex.RUnlock", rwmutex_runlock, GL_HOLD_READ, gl_current_goid())
 
 /* Once.Do: a goroutine that finds another one running f waits on the

@@ -3,6 +3,7 @@
  * is written atomically, privately, and never through a symlink or over
  * anything but a regular file; log_path is never a link or a FIFO. */
 #include "core/registry.h"
+#include "core/holds.h"
 #include "dump/dump.h"
 #include "runtime/libgo_abi.h"
 #include "format/dump_read.h"
