@@ -238,9 +238,14 @@ static gl_wait outer_sync_type(const gl_stack *s, size_t at, gl_wait found)
     if (found != GL_WAIT_MUTEX)
         return found;
     for (size_t i = at + 1; i < s->n && i <= at + SEMA_REACH; i++) {
-        const frame_entry *e = s->frames[i].function ? frame_lookup(s->frames[i].function) : NULL;
+        const char *fn = s->frames[i].function;
+        const frame_entry *e = fn ? frame_lookup(fn) : NULL;
         if (e && e->kind == K_REFINE && e->wait != GL_WAIT_MUTEX)
             return e->wait;
+        /* Past the sync package: a Mutex the caller locked itself, if
+         * inside a Once's function, is still a Mutex wait. */
+        if (!e && (!fn || (strncmp(fn, "sync.", 5) != 0 && strncmp(fn, "internal/sync.", 14) != 0)))
+            break;
     }
     return found;
 }

@@ -187,8 +187,11 @@ static void read_lock_state(gl_lock_snap *l, uintptr_t mutex)
     int32_t w;
     l->locked = read_word(mutex, &w) ? (int8_t)((w & GL_LIBGO_MUTEX_LOCKED) != 0) : -1;
     l->readers = -1;
+    /* With no writer, every reader counted holds it; once one came, the
+     * readers counted after it wait, and readerWait holds the rest. */
     if (l->kind == GL_WAIT_RWMUTEX && read_word(l->addr + GL_LIBGO_RWMUTEX_READER_COUNT_OFFSET, &w))
-        l->readers = w < 0 ? w + GL_LIBGO_RWMUTEX_MAX_READERS : w;
+        if (w >= 0 || read_word(l->addr + GL_LIBGO_RWMUTEX_READER_WAIT_OFFSET, &w))
+            l->readers = w;
 }
 
 static void collect_lock(gl_snapshot *s, const gl_g *g)

@@ -33,11 +33,13 @@ enum gl_libgo_layout {
      * RWMutex.Lock adds to 0x10 and 0x14, Once.doSlow locks o+4):
      * Mutex{state int32; sema uint32}, state bit 0 is "locked";
      * RWMutex{w Mutex; writerSem, readerSem uint32; readerCount, readerWait
-     * int32}, readerCount less rwmutexMaxReaders while a writer is pending;
+     * int32}; readerCount counts readers holding and waiting, less
+     * rwmutexMaxReaders once a writer came, and then readerWait counts the
+     * readers still holding it that the writer waits for;
      * Once{done uint32; m Mutex}. */
     GL_LIBGO_MUTEX_LOCKED = 1,
     GL_LIBGO_RWMUTEX_READER_COUNT_OFFSET = 0x10,
-    GL_LIBGO_RWMUTEX_MAX_READERS = 1 << 30,
+    GL_LIBGO_RWMUTEX_READER_WAIT_OFFSET = 0x14,
     GL_LIBGO_ONCE_DONE_OFFSET = 0,
     GL_LIBGO_ONCE_M_OFFSET = 4,
     /* time.Timer and time.Ticker start with their channel C. */

@@ -223,7 +223,7 @@ END_TEST
  * Mutex locked by 31 and unlocked by another goroutine has no holder. */
 START_TEST(lock_holders_survive_write_and_read)
 {
-    static _Alignas(8) int32_t mu[2] = {1, 0}, rw[6] = {0, 0, 0, 0, 2 - (1 << 30), 2}, once[3] = {0, 1, 0};
+    static _Alignas(8) int32_t mu[2] = {1, 0}, rw[6] = {0, 0, 0, 0, 3 - (1 << 30), 2}, once[3] = {0, 1, 0};
     static _Alignas(8) int32_t other[2] = {0, 0};
     uintptr_t site = (uintptr_t)&goleash_test_park_here + 4, site2 = (uintptr_t)&setup + 4;
     for (int64_t id = 30; id <= 32; id++)
@@ -265,7 +265,7 @@ START_TEST(lock_holders_survive_write_and_read)
 
     l = gl_dump_lock(d, (uintptr_t)rw);
     ck_assert_int_eq(l->kind, GL_WAIT_RWMUTEX);
-    ck_assert_int_eq(l->readers, 2); /* a writer pending: the count less rwmutexMaxReaders */
+    ck_assert_int_eq(l->readers, 2); /* a writer pending: its readerWait */
     ck_assert_uint_eq(l->nholders, 1);
     ck_assert_int_eq(l->holders[0].goid, 33);
     ck_assert_int_eq(l->holders[0].read, 1);
