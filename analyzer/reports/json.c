@@ -93,6 +93,53 @@ static json_t *context(const gl_leak_group *g)
                      site(gl_rules_user_frame(x->created, NULL)), "cancelled", x->cancelled);
 }
 
+/* A lock and its holders; a holder parked on another lock carries that one
+ * in waits_on, and so on along the chain (cut at 8; a holder already on
+ * the chain ends it with deadlock: true). */
+#define LOCK_CHAIN_MAX 8
+
+static json_t *lock_json(const gl_dump *d, const gl_lock *l, int64_t *chain, size_t nchain);
+
+static json_t *holder_json(const gl_dump *d, const gl_holder *h, int64_t *chain, size_t nchain)
+{
+    gl_holder_state st;
+    gl_holder_state_of(d, h, &st);
+    const char *state = st.exited ? "exited" : !st.g ? "unknown" : st.g->state == GL_G_PARKED ? "parked" : "running";
+    int deadlock = 0;
+    json_t *waits_on = json_null();
+    if (st.waits_on) {
+        for (size_t i = 0; i < nchain; i++)
+            deadlock |= chain[i] == h->goid;
+        if (!deadlock && nchain < LOCK_CHAIN_MAX) {
+            chain[nchain] = h->goid;
+            json_decref(waits_on);
+            waits_on = lock_json(d, st.waits_on, chain, nchain + 1);
+        }
+    }
+    return json_pack("{s:I, s:s, s:o, s:b, s:s, s:o, s:o, s:o, s:b}", "goid", (json_int_t)h->goid, "mode",
+                     h->read ? "read" : "write", "locked_at", site(gl_rules_user_frame(h->site, NULL)), "exited",
+                     st.exited, "state", state, "blocked_at", site(st.blocked_at), "category",
+                     string_or_null(st.category), "waits_on", waits_on, "deadlock", deadlock);
+}
+
+static json_t *lock_json(const gl_dump *d, const gl_lock *l, int64_t *chain, size_t nchain)
+{
+    json_t *holders = json_array();
+    for (size_t i = 0; holders && i < l->nholders; i++)
+        json_array_append_new(holders, holder_json(d, &l->holders[i], chain, nchain));
+    return json_pack("{s:o, s:s, s:o, s:o, s:o}", "addr", hex(l->addr), "kind", gl_lock_kind_name(l), "locked",
+                     l->locked < 0 ? json_null() : json_boolean(l->locked), "readers",
+                     l->readers < 0 ? json_null() : json_integer(l->readers), "holders", holders);
+}
+
+static json_t *lock_of(const gl_leak_group *g)
+{
+    if (!g->lock)
+        return json_null();
+    int64_t chain[LOCK_CHAIN_MAX + 1] = {g->first->id};
+    return lock_json(g->dump, g->lock, chain, 1);
+}
+
 static json_t *ancestors(const gl_leak_group *g)
 {
     json_t *a = json_array();
@@ -180,6 +227,7 @@ static void leak(gl_jw *w, const gl_leak_group *g)
     int_list(w, "pids", g->pids, g->npids);
     gl_jw_value(w, "channel", channel(g));
     gl_jw_value(w, "context", context(g));
+    gl_jw_value(w, "lock", lock_of(g));
     gl_jw_string(w, "test", g->test);
     gl_jw_end(w);
 }

@@ -62,9 +62,12 @@ static const rule_text rules[] = {
     {GL_CAT_CHAN, "LeakedGoroutineChan", "Goroutine blocked in a channel operation",
      "The goroutine waits to send on or receive from a channel (the profile does not say which) that no other "
      "goroutine will ever serve. Make sure the other side always runs, or close the channel."},
+    {GL_CAT_ONCE, "LeakedGoroutineOnce", "Goroutine leaked in sync.Once.Do",
+     "Another goroutine is running the Once's function and never returns from it (often it waits, directly or "
+     "not, for this goroutine). Make sure the function cannot block on its own callers."},
 };
 
-_Static_assert(sizeof rules / sizeof rules[0] == GL_CAT_CHAN + 1, "a rule for every category");
+_Static_assert(sizeof rules / sizeof rules[0] == GL_CAT_ONCE + 1, "a rule for every category");
 
 void gl_sarif_rule_id(gl_category c, char *buf, size_t len)
 {
@@ -297,6 +300,15 @@ static json_t *result(const gl_sarif_opts *o, const gl_report *r, const gl_leak_
     if (g->context && first_user_frame(g->context->created))
         json_array_append_new(related,
                               location(o, first_user_frame(g->context->created), "context created here", id++));
+    for (size_t i = 0; g->lock && i < g->lock->nholders; i++) {
+        const gl_holder *h = &g->lock->holders[i];
+        char what[96];
+        snprintf(what, sizeof what, "%s by goroutine %lld here%s",
+                 g->lock->kind == GL_WAIT_ONCE ? "Once.Do called" : h->read ? "read-locked" : "locked",
+                 (long long)h->goid, h->exited ? " (it exited without unlocking)" : "");
+        if (first_user_frame(h->site))
+            json_array_append_new(related, location(o, first_user_frame(h->site), what, id++));
+    }
     json_t *stacks = json_array();
     if (g->stack && g->stack->n)
         json_array_append_new(stacks, stack(o, g->stack, g->blocked_index, "blocking stack"));

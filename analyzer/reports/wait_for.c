@@ -99,6 +99,7 @@ static const char *sync_name(gl_wait wait)
     case GL_WAIT_RWMUTEX: case GL_WAIT_RWMUTEX_R: return "sync.RWMutex";
     case GL_WAIT_WAITGROUP: return "sync.WaitGroup";
     case GL_WAIT_COND: return "sync.Cond";
+    case GL_WAIT_ONCE: return "sync.Once";
     case GL_WAIT_SEMA: return "semaphore";
     default: return *gl_wait_name(wait) ? gl_wait_name(wait) : "object";
     }
@@ -209,12 +210,44 @@ static void context_of(wf *w, const resource *res, const gl_chan *c, const char 
         waker(w, res, key, -1, x->creator, "created it", &n);
 }
 
+/* The goroutines holding the lock res (the shim's holder records): an edge
+ * to each one still in the dump, a note for each that exited holding it. */
+static void holders_of(wf *w, const resource *res, const char *rkey, int gi, size_t *n)
+{
+    const gl_dump *d = w->m->dumps[res->di];
+    const gl_lock *l = gl_dump_lock(d, res->addr);
+    for (size_t i = 0; l && i < l->nholders; i++) {
+        const gl_holder *h = &l->holders[i];
+        char how[1100], site[1024];
+        site_text(site, sizeof site, l->kind == GL_WAIT_ONCE ? "Once.Do" : "locked", h->site);
+        const char *role = l->kind == GL_WAIT_ONCE ? "runs its function" : h->read ? "holds a read lock" : "holds it";
+        gl_holder_state st;
+        gl_holder_state_of(d, h, &st);
+        if (!st.exited && st.g) {
+            snprintf(how, sizeof how, "%s\n%s", role, site);
+            waker(w, res, rkey, gi, h->goid, how, n);
+            continue;
+        }
+        char key[128], label[1400];
+        snprintf(key, sizeof key, "%s_h%zu", rkey, i);
+        snprintf(label, sizeof label, "goroutine %lld %s\n%s\n%s", (long long)h->goid, role,
+                 st.exited ? "and exited without unlocking" : "(not in the dump)", site);
+        if (gl_graph_node(w->g, key, label, GL_NODE_NOTE, NULL, NULL) >= 0) {
+            gl_graph_edge(w->g, rkey, key, NULL, 1);
+            ++*n;
+        }
+    }
+}
+
 /* Who could wake the goroutines waiting on res: the goroutines that
- * reference it too, the last ones that touched it, its maker, its closer. */
+ * reference it too, the last ones that touched it, its maker, its closer;
+ * a lock's recorded holders. */
 static void wakers(wf *w, const resource *res, const char *rkey, int gi)
 {
     const gl_dump *d = w->m->dumps[res->di];
     size_t n = 0;
+    if (res->kind == RES_OBJ)
+        holders_of(w, res, rkey, gi, &n);
     if (res->kind == RES_CHAN || res->kind == RES_OBJ) {
         for (size_t k = 0; k < d->ngoroutines; k++)
             if (!d->goroutines[k].system && references(&d->goroutines[k], res))

@@ -48,7 +48,7 @@ typedef struct sym_entry {
 /* How many records of each counted kind the file holds (duplicates included:
  * `end` counts what the writer wrote). */
 typedef struct record_counts {
-    int64_t goroutines, chans, contexts, stacks, tests;
+    int64_t goroutines, chans, contexts, stacks, tests, locks;
 } record_counts;
 
 typedef struct parser {
@@ -628,6 +628,54 @@ static int read_context(parser *p)
     return r < 0 ? -1 : 0;
 }
 
+/* A lock goroutines wait on: `lock addr=... kind=mutex locked=1`. */
+static int read_lock(parser *p)
+{
+    gl_lock l = {.locked = -1, .readers = -1};
+    const char *kind;
+    p->counts.locks++;
+    if (require(p, get_hex(p, "addr", &l.addr), "addr", "lock") < 0
+        || require(p, get_str(p, "kind", &kind), "kind", "lock") < 0)
+        return -1;
+    if (get_bool(p, "locked", &l.locked) < 0 || get_int(p, "readers", &l.readers) < 0)
+        return -1;
+    l.kind = gl_wait_from_name(kind);
+    if (l.kind != GL_WAIT_MUTEX && l.kind != GL_WAIT_RWMUTEX && l.kind != GL_WAIT_ONCE)
+        return fail(p, "bad lock kind '%.40s'", kind);
+    int dup;
+    gl_lock *slot = gl_build_lock_new(p->b, l.addr, &dup);
+    int r = made(p, slot, dup, "lock", l.addr);
+    if (r > 0)
+        *slot = l;
+    return r < 0 ? -1 : 0;
+}
+
+/* A goroutine holding it: `holder lock=... goid=7 mode=write site=12 exited=1`. */
+static int read_holder(parser *p)
+{
+    uint64_t addr;
+    gl_holder h = {0};
+    char mode[8] = "write";
+    if (require(p, get_hex(p, "lock", &addr), "lock", "holder") < 0
+        || require(p, get_int(p, "goid", &h.goid), "goid", "holder") < 0)
+        return -1;
+    if (get_word(p, "mode", mode, sizeof mode) < 0 || get_stack_ref(p, "site", &h.site) < 0
+        || get_bool(p, "exited", &h.exited) < 0)
+        return -1;
+    if (strcmp(mode, "read") != 0 && strcmp(mode, "write") != 0)
+        return fail(p, "bad holder mode '%s'", mode);
+    h.read = mode[0] == 'r';
+    gl_lock *l = gl_dump_lock(p->d, addr);
+    if (!l)
+        return fail(p, "lock 0x%llx not defined", (unsigned long long)addr);
+    if (l->nholders == GL_MAX_HOLDERS) {
+        warn(p, 0, "more than %d holders of lock 0x%llx: the rest ignored", GL_MAX_HOLDERS, (unsigned long long)addr);
+        return 0;
+    }
+    l->holders[l->nholders++] = h;
+    return 0;
+}
+
 /* A test the process started: `test name=TestA/sub`, in start order. */
 static int read_test(parser *p)
 {
@@ -656,7 +704,7 @@ static int read_end(parser *p)
 {
     if (check_count(p, "goroutines", p->counts.goroutines) < 0 || check_count(p, "chans", p->counts.chans) < 0
         || check_count(p, "contexts", p->counts.contexts) < 0 || check_count(p, "stacks", p->counts.stacks) < 0
-        || check_count(p, "tests", p->counts.tests) < 0)
+        || check_count(p, "tests", p->counts.tests) < 0 || check_count(p, "locks", p->counts.locks) < 0)
         return -1;
     p->seen_end = 1;
     return 0;
@@ -718,6 +766,7 @@ static int read_record(parser *p)
     } records[] = {
         {"module", read_module}, {"sym", read_sym},   {"inline", read_inline}, {"stack", read_stack},     {"goroutine", read_goroutine},
         {"chan", read_chan},     {"touch", read_touch}, {"context", read_context}, {"test", read_test},
+        {"lock", read_lock},     {"holder", read_holder},
         {"end", read_end},
     };
     for (size_t i = 0; i < sizeof records / sizeof records[0]; i++)

@@ -26,6 +26,7 @@ static const char *const wait_names[] = {
     [GL_WAIT_SLEEP] = "sleep",
     [GL_WAIT_IO] = "io",
     [GL_WAIT_OTHER] = "other",
+    [GL_WAIT_ONCE] = "once",
 };
 
 static const char *const op_names[] = {

@@ -19,7 +19,8 @@ typedef enum gl_gstate { GL_G_RUNNING, GL_G_PARKED, GL_G_EXITED } gl_gstate;
 typedef enum gl_wait {
     GL_WAIT_NONE, GL_WAIT_CHAN, GL_WAIT_SELECT, GL_WAIT_NILCHAN, GL_WAIT_FOREVER,
     GL_WAIT_MUTEX, GL_WAIT_RWMUTEX, GL_WAIT_RWMUTEX_R, GL_WAIT_WAITGROUP, GL_WAIT_COND,
-    GL_WAIT_SEMA, GL_WAIT_SLEEP, GL_WAIT_IO, GL_WAIT_OTHER
+    GL_WAIT_SEMA, GL_WAIT_SLEEP, GL_WAIT_IO, GL_WAIT_OTHER,
+    GL_WAIT_ONCE /* sync.Once.Do waiting for another goroutine's f */
 } gl_wait;
 
 /* `op=` of a touch record: who did what to a channel. */

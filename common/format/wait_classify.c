@@ -211,6 +211,11 @@ static const frame_entry frames[] = {
     {"sync.WaitGroup.Wait", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_WAITGROUP},
     {"sync.(*Cond).Wait", K_REFINE, GL_WR_SYNC_COND_WAIT, GL_WAIT_COND},
     {"sync.Cond.Wait", K_REFINE, GL_WR_SYNC_COND_WAIT, GL_WAIT_COND},
+    /* Once.Do waits in its inner Mutex.Lock for another goroutine's f */
+    {"sync.(*Once).doSlow", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_ONCE},
+    {"sync.(*Once).Do", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_ONCE},
+    {"sync.Once.doSlow", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_ONCE},
+    {"sync.Once.Do", K_REFINE, GL_WR_SEMACQUIRE, GL_WAIT_ONCE},
 };
 
 static const frame_entry *frame_lookup(const char *fn)
@@ -226,15 +231,21 @@ static const frame_entry *frame_lookup(const char *fn)
 #define SEMA_REACH 4
 
 /* The sync type the user called: RWMutex.Lock waits for a competing writer
- * in its inner Mutex.Lock, which is still an RWMutex wait to its caller. */
+ * in its inner Mutex.Lock, which is still an RWMutex wait to its caller, and
+ * Once.Do for another goroutine's f in its inner Mutex.Lock, a Once wait. */
 static gl_wait outer_sync_type(const gl_stack *s, size_t at, gl_wait found)
 {
     if (found != GL_WAIT_MUTEX)
         return found;
     for (size_t i = at + 1; i < s->n && i <= at + SEMA_REACH; i++) {
-        const frame_entry *e = s->frames[i].function ? frame_lookup(s->frames[i].function) : NULL;
+        const char *fn = s->frames[i].function;
+        const frame_entry *e = fn ? frame_lookup(fn) : NULL;
         if (e && e->kind == K_REFINE && e->wait != GL_WAIT_MUTEX)
             return e->wait;
+        /* Past the sync package: a Mutex the caller locked itself, if
+         * inside a Once's function, is still a Mutex wait. */
+        if (!e && (!fn || (strncmp(fn, "sync.", 5) != 0 && strncmp(fn, "internal/sync.", 14) != 0)))
+            break;
     }
     return found;
 }

@@ -36,7 +36,7 @@ typedef struct outer_memo {
 struct gl_build {
     gl_dump *d;
     gl_dump_store *st;
-    size_t cap_stacks, cap_goroutines, cap_chans, cap_contexts, cap_modules, cap_tests;
+    size_t cap_stacks, cap_goroutines, cap_chans, cap_contexts, cap_locks, cap_modules, cap_tests;
     /* interned stacks of text sources, by key */
     gl_blob_table stacks;
     gl_stack *empty[2];          /* the empty stack, untruncated / truncated */
@@ -67,6 +67,7 @@ gl_build *gl_build_new(const char *path, const char *source)
     st->goroutines.spread = GL_MAP_IDS;
     st->chans.spread = GL_MAP_ADDRESSES;
     st->contexts.spread = GL_MAP_ADDRESSES;
+    st->locks.spread = GL_MAP_ADDRESSES;
     d->store_ = st;
     d->source = source;
     d->version = GL_DUMP_VERSION;
@@ -291,6 +292,15 @@ gl_chan *gl_build_chan_new(gl_build *b, uint64_t addr, int *dup)
     if (c)
         c->addr = addr;
     return c;
+}
+
+gl_lock *gl_build_lock_new(gl_build *b, uint64_t addr, int *dup)
+{
+    gl_dump *d = b->d;
+    gl_lock *l = append((void **)&d->locks, &d->nlocks, &b->cap_locks, sizeof *l, &b->st->locks, addr, dup);
+    if (l)
+        l->addr = addr;
+    return l;
 }
 
 gl_context *gl_build_context_new(gl_build *b, uint64_t addr, int *dup)

@@ -131,6 +131,7 @@ gl_goroutine *gl_build_goroutine_new(gl_build *b, int has_id, int64_t id, int *d
 /* The same for channels and contexts, filed under their address. */
 gl_chan *gl_build_chan_new(gl_build *b, uint64_t addr, int *dup);
 gl_context *gl_build_context_new(gl_build *b, uint64_t addr, int *dup);
+gl_lock *gl_build_lock_new(gl_build *b, uint64_t addr, int *dup);
 
 /* A zeroed module appended; NULL when out of memory. */
 gl_module *gl_build_module_new(gl_build *b);

@@ -24,6 +24,12 @@ gl_context *gl_dump_context(const gl_dump *d, uint64_t addr)
     return pos ? &d->contexts[*pos] : NULL;
 }
 
+gl_lock *gl_dump_lock(const gl_dump *d, uint64_t addr)
+{
+    const size_t *pos = d && d->store_ ? gl_map_find(&((const gl_dump_store *)d->store_)->locks, addr) : NULL;
+    return pos ? &d->locks[*pos] : NULL;
+}
+
 const gl_module *gl_dump_module(const gl_dump *d, int id)
 {
     for (size_t i = 0; d && i < d->nmodules; i++)
@@ -50,12 +56,14 @@ void gl_dump_free(gl_dump *d)
         gl_map_free(&st->goroutines);
         gl_map_free(&st->chans);
         gl_map_free(&st->contexts);
+        gl_map_free(&st->locks);
         free(st);
     }
     free(d->stacks);
     free(d->goroutines);
     free(d->chans);
     free(d->contexts);
+    free(d->locks);
     free(d->modules);
     free(d->tests);
     free(d);

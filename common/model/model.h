@@ -14,6 +14,7 @@
 
 #define GL_MAX_FRAMES 128
 #define GL_MAX_TOUCHES 8
+#define GL_MAX_HOLDERS 8
 
 typedef struct gl_module {
     int id;
@@ -118,6 +119,24 @@ typedef struct gl_context {
     uint64_t done;
 } gl_context;
 
+/* Who holds a lock a goroutine waits on (the shim's `lock`/`holder`
+ * records; gc's runtime records no owner, so gc dumps have none). */
+typedef struct gl_holder {
+    int64_t goid;
+    int read;                 /* 1: an RLock; 0: Lock (or the Once's function running) */
+    gl_stack *site;           /* one frame: where Lock/RLock/Once.Do was called; NULL unknown */
+    int exited;               /* the holder exited without unlocking */
+} gl_holder;
+
+typedef struct gl_lock {
+    uint64_t addr;            /* the Mutex, RWMutex or Once (a goroutine's obj) */
+    gl_wait kind;             /* GL_WAIT_MUTEX, GL_WAIT_RWMUTEX or GL_WAIT_ONCE */
+    int locked;               /* the lock word at the dump: 1, 0, -1 unknown */
+    int64_t readers;          /* RWMutex: read locks held by the runtime's count; -1 unknown */
+    size_t nholders;
+    gl_holder holders[GL_MAX_HOLDERS];
+} gl_lock;
+
 typedef struct gl_dump {
     char *path;               /* file the dump came from (for messages) */
     const char *source;       /* format: "goleash", "gc-traceback", "gccgo-traceback",
@@ -141,6 +160,7 @@ typedef struct gl_dump {
     size_t ngoroutines; gl_goroutine *goroutines;
     size_t nchans;      gl_chan *chans;
     size_t ncontexts;   gl_context *contexts;
+    size_t nlocks;      gl_lock *locks;
     size_t ntests;      const char **tests; /* every test the process started, in start order */
     size_t tests_dropped;     /* tests started beyond the shim's list limit (not in tests) */
     void *store_;             /* private: its memory and lookup tables (model/store.h) */
@@ -150,6 +170,7 @@ typedef struct gl_dump {
 gl_goroutine *gl_dump_goroutine(const gl_dump *d, int64_t id);
 gl_chan *gl_dump_chan(const gl_dump *d, uint64_t addr);
 gl_context *gl_dump_context(const gl_dump *d, uint64_t addr);
+gl_lock *gl_dump_lock(const gl_dump *d, uint64_t addr);
 const gl_module *gl_dump_module(const gl_dump *d, int id);
 
 /* Returns a copy of s owned by d (equal strings share one copy), valid until

@@ -40,6 +40,7 @@ typedef struct gl_dump_store {
     gl_u64_map goroutines;   /* id -> position, ids filed by their reader */
     gl_u64_map chans;        /* address -> position */
     gl_u64_map contexts;     /* address -> position */
+    gl_u64_map locks;        /* address -> position */
 } gl_dump_store;
 
 /* A NUL-terminated copy of s[0, len) in the store, shared by equal strings.

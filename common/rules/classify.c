@@ -3,6 +3,8 @@
  * closed channel) or name its cause (an uncancelled context). */
 #include "rules/judge.h"
 
+#include <string.h>
+
 static const char *const category_names[] = {
     [GL_CAT_CHAN_RECEIVE] = "chan-receive",
     [GL_CAT_CHAN_SEND] = "chan-send",
@@ -18,6 +20,7 @@ static const char *const category_names[] = {
     [GL_CAT_SEMA] = "sema",
     [GL_CAT_OTHER] = "other",
     [GL_CAT_CHAN] = "chan",
+    [GL_CAT_ONCE] = "once",
 };
 
 const char *gl_category_name(gl_category c)
@@ -52,6 +55,7 @@ static gl_category category_of_wait(gl_wait wait, int reason, int chan_unknown)
     case GL_WAIT_RWMUTEX_R: return GL_CAT_RWMUTEX;
     case GL_WAIT_WAITGROUP: return GL_CAT_WAITGROUP;
     case GL_WAIT_COND: return GL_CAT_COND;
+    case GL_WAIT_ONCE: return GL_CAT_ONCE;
     default: return GL_CAT_SEMA;
     }
 }
@@ -64,6 +68,7 @@ gl_category gl_category_of(const gl_goroutine *g)
     switch (g->wait) {
     case GL_WAIT_CHAN: case GL_WAIT_NILCHAN: case GL_WAIT_SELECT: case GL_WAIT_FOREVER: case GL_WAIT_MUTEX:
     case GL_WAIT_RWMUTEX: case GL_WAIT_RWMUTEX_R: case GL_WAIT_WAITGROUP: case GL_WAIT_COND: case GL_WAIT_SEMA:
+    case GL_WAIT_ONCE:
         return category_of_wait(g->wait, g->reason, (g->flags & GL_GF_CHAN_UNKNOWN) != 0);
     default:
         if (!gl_wait_reason_can_leak(g->reason))
@@ -158,4 +163,36 @@ const gl_chan *gl_main_chan(const gl_goroutine *g)
             any = c;
     }
     return any;
+}
+
+/* ---- locks and their holders ---------------------------------------- */
+
+const gl_lock *gl_waited_lock(const gl_goroutine *g)
+{
+    if (g->state != GL_G_PARKED || !g->obj)
+        return NULL;
+    switch (g->wait) {
+    case GL_WAIT_MUTEX: case GL_WAIT_RWMUTEX: case GL_WAIT_RWMUTEX_R: case GL_WAIT_ONCE:
+        return gl_dump_lock(g->dump, g->obj);
+    default:
+        return NULL;
+    }
+}
+
+const char *gl_lock_kind_name(const gl_lock *l)
+{
+    return gl_wait_name(l->kind);
+}
+
+void gl_holder_state_of(const gl_dump *d, const gl_holder *h, gl_holder_state *out)
+{
+    memset(out, 0, sizeof *out);
+    const gl_goroutine *g = gl_dump_goroutine(d, h->goid);
+    out->g = g;
+    out->exited = h->exited || (g && g->state == GL_G_EXITED);
+    if (out->exited || !g || g->state != GL_G_PARKED)
+        return;
+    out->blocked_at = gl_rules_user_frame(g->stack, NULL);
+    out->category = gl_category_name(gl_category_of(g));
+    out->waits_on = gl_waited_lock(g);
 }

@@ -35,7 +35,8 @@ typedef enum gl_category {
     GL_CAT_SELECT, GL_CAT_SELECT_FOREVER, GL_CAT_CONTEXT, GL_CAT_MUTEX, GL_CAT_RWMUTEX,
     GL_CAT_WAITGROUP, GL_CAT_COND, GL_CAT_SEMA,
     GL_CAT_OTHER,     /* the runtime says leaked (Go 1.26 goroutineleak), the wait is not known */
-    GL_CAT_CHAN       /* a channel send or receive, the source does not tell which (pprof debug=1) */
+    GL_CAT_CHAN,      /* a channel send or receive, the source does not tell which (pprof debug=1) */
+    GL_CAT_ONCE       /* sync.Once.Do waiting for another goroutine's f (the last category) */
 } gl_category;
 
 /* "chan-receive", "select-forever", ... as in docs/json-format.md. */
@@ -69,6 +70,8 @@ typedef struct gl_leak_group {
     int64_t *pids;                /* distinct, in order of first appearance */
     const gl_chan *chan;          /* the channel the first goroutine waits on, NULL none */
     const gl_context *context;    /* for GL_CAT_CONTEXT */
+    const gl_lock *lock;          /* the Mutex, RWMutex or Once the first goroutine waits
+                                   * on, with its holders (shim dumps only), NULL none */
     size_t nancestors;
     gl_ancestor *ancestors;       /* parent first, at most GL_MAX_ANCESTORS */
     const char *test;             /* the test whose goroutine tree spawned it ("TestA/sub");
@@ -152,6 +155,22 @@ const char *gl_rules_start_function(const gl_goroutine *g);
 
 /* The first frame of a creation stack that is not __go_go / runtime. */
 const gl_frame *gl_rules_creation_frame(const gl_stack *s, size_t *index);
+
+/* The lock a parked goroutine waits on (a `lock` record of its dump, for a
+ * mutex, rwmutex, rwmutex-r or once wait), NULL when none is known. */
+const gl_lock *gl_waited_lock(const gl_goroutine *g);
+
+/* What a lock's holder is doing at the dump, for the reports. */
+typedef struct gl_holder_state {
+    const gl_goroutine *g;        /* the holder's record in the dump, NULL when absent */
+    int exited;                   /* exited without unlocking */
+    const gl_frame *blocked_at;   /* parked: where (gl_rules_user_frame), else NULL */
+    const char *category;         /* parked: its wait's category name, else NULL */
+    const gl_lock *waits_on;      /* parked on another lock: that lock (the chain), else NULL */
+} gl_holder_state;
+void gl_holder_state_of(const gl_dump *d, const gl_holder *h, gl_holder_state *out);
+/* "mutex", "rwmutex", "once": the word for a lock's kind in reports. */
+const char *gl_lock_kind_name(const gl_lock *l);
 
 /* The wait-reason numbers that can be a leak (3 4 9 10 14 15 18 20). */
 int gl_rules_reason_is_candidate(int reason);

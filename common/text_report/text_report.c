@@ -114,6 +114,70 @@ static void print_channel(FILE *out, const gl_leak_group *g)
     fprintf(out, "\n");
 }
 
+/* ---- who holds the lock a group waits on, and what that holder does ---- */
+
+#define LOCK_CHAIN_MAX 8
+
+static void print_lock(FILE *out, const gl_dump *d, const gl_lock *l, int depth, int64_t *chain, size_t nchain);
+
+static void print_holder(FILE *out, const gl_dump *d, const gl_lock *l, const gl_holder *h, int depth,
+                         int64_t *chain, size_t nchain)
+{
+    char site[1024];
+    int indent = 4 + 2 * depth;
+    gl_holder_state st;
+    gl_holder_state_of(d, h, &st);
+    if (l->kind == GL_WAIT_ONCE)
+        fprintf(out, "%*sits function run by goroutine %lld", indent, "", (long long)h->goid);
+    else
+        fprintf(out, "%*sheld by goroutine %lld%s", indent, "", (long long)h->goid, h->read ? " (read lock)" : "");
+    if (st.exited)
+        fprintf(out, ", which exited without %s", l->kind == GL_WAIT_ONCE ? "returning" : "unlocking");
+    if (h->site) {
+        print_site(site, sizeof site, d, h->site);
+        fprintf(out, ", %s at %s", l->kind == GL_WAIT_ONCE ? "Once.Do called" : "locked", site);
+    }
+    if (st.blocked_at) {
+        gl_format_frame(site, sizeof site, d, st.blocked_at);
+        fprintf(out, "; it is blocked (%s) at %s", st.category, site);
+    } else if (!st.exited && st.g) {
+        fprintf(out, "; it is running");
+    }
+    fprintf(out, "\n");
+    if (!st.waits_on)
+        return;
+    for (size_t i = 0; i < nchain; i++)
+        if (chain[i] == h->goid) {
+            fprintf(out, "%*s(waiting for a lock held along this chain: a deadlock)\n", indent + 2, "");
+            return;
+        }
+    if (nchain >= LOCK_CHAIN_MAX) {
+        fprintf(out, "%*s... (chain cut at %d locks)\n", indent + 2, "", LOCK_CHAIN_MAX);
+        return;
+    }
+    chain[nchain] = h->goid;
+    print_lock(out, d, st.waits_on, depth + 1, chain, nchain + 1);
+}
+
+static void print_lock(FILE *out, const gl_dump *d, const gl_lock *l, int depth, int64_t *chain, size_t nchain)
+{
+    int indent = 2 + 2 * depth;
+    fprintf(out, "%*s%s%s 0x%llx:", indent, "", depth ? "on " : "", gl_lock_kind_name(l), (unsigned long long)l->addr);
+    if (l->kind == GL_WAIT_RWMUTEX && l->readers >= 0)
+        fprintf(out, " %lld read lock(s) held%s", (long long)l->readers, l->nholders ? "" : ";");
+    if (l->locked == 0 && l->kind != GL_WAIT_RWMUTEX)
+        fprintf(out, " unlocked at the dump");
+    else if (!l->nholders)
+        fprintf(out, " its holder is not recorded");
+    else if (l->kind == GL_WAIT_MUTEX)
+        fprintf(out, " locked");
+    else if (l->kind == GL_WAIT_ONCE)
+        fprintf(out, " its function has not returned");
+    fprintf(out, "\n");
+    for (size_t i = 0; i < l->nholders; i++)
+        print_holder(out, d, l, &l->holders[i], depth, chain, nchain);
+}
+
 void gl_report_text_group(FILE *out, const gl_leak_group *g, size_t max_frames)
 {
     char dmin[32], dmax[32];
@@ -191,6 +255,10 @@ void gl_report_text_group(FILE *out, const gl_leak_group *g, size_t max_frames)
     }
     if (g->chan)
         print_channel(out, g);
+    if (g->lock) {
+        int64_t chain[LOCK_CHAIN_MAX + 1] = {g->first->id};
+        print_lock(out, g->dump, g->lock, 0, chain, 1);
+    }
     if (g->context) {
         char site[1024];
         print_site(site, sizeof site, g->dump, g->context->created);

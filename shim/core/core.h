@@ -41,6 +41,9 @@ typedef struct gl_real {
     void (*mutex_lock)(void *m);
     void (*rwmutex_lock)(void *m);
     void (*rwmutex_rlock)(void *m);
+    void (*mutex_unlock)(void *m);
+    void (*rwmutex_runlock)(void *m);
+    void (*once_do)(void *o, void *f);
     void (*waitgroup_wait)(void *wg);
     void (*cond_wait)(void *c);
     struct gl_ctx_ret (*with_cancel)(void *ptab, void *pdata);

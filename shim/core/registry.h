@@ -150,6 +150,20 @@ GL_HIDDEN void gl_registry_atfork_prepare(void);
 GL_HIDDEN void gl_registry_atfork_parent(void);
 GL_HIDDEN void gl_registry_atfork_child(void);
 
+/* ---- holds.c: who holds which Mutex and RWMutex ---- */
+enum { GL_HOLD_WRITE = 1, GL_HOLD_READ = 2 };
+typedef struct gl_hold {
+    _Atomic uintptr_t obj;        /* the Mutex or RWMutex; 0 free */
+    int64_t goid;                 /* the goroutine that locked it */
+    void *gptr;                   /* its libgo g: did it exit since? */
+    uintptr_t pc;                 /* return address into the Lock's caller */
+    uint64_t check;               /* over the fields: an entry torn by two writers fails it */
+    uint8_t mode;                 /* GL_HOLD_WRITE (Lock) or GL_HOLD_READ (RLock) */
+} gl_hold;
+/* gl_holds_lock and gl_holds_unlock, the fast path, are inline in holds.h. */
+/* Copies up to max entries for obj; returns how many. For the dump. */
+GL_HIDDEN size_t gl_holds_of(uintptr_t obj, gl_hold *out, size_t max);
+
 /* ---- tests.c: the tests the process started ---- */
 #define GL_TESTS_MAX 100000
 /* Copies a test's name into shim memory, appends it to the start-order list

@@ -246,6 +246,34 @@ static void write_context(gl_membuf *b, const gl_ctx_rec *x)
     gl_rec_end(b);
 }
 
+/* The goroutines holding a lock, as holds.c saw them lock it. */
+static void write_holders(gl_membuf *b, const gl_lock_snap *l)
+{
+    for (size_t k = 0; k < l->nholders; k++) {
+        const gl_hold *h = &l->holders[k];
+        gl_rec_begin(b, "holder");
+        gl_kv_hex(b, "lock", l->addr);
+        gl_kv_dec(b, "goid", h->goid);
+        gl_kv_raw(b, "mode", h->mode == GL_HOLD_READ ? "read" : "write");
+        gl_kv_dec(b, "site", stack_id(l->sites[k]));
+        gl_kv_dec(b, "exited", l->exited[k]);
+        gl_rec_end(b);
+    }
+}
+
+static void write_lock(gl_membuf *b, const gl_lock_snap *l)
+{
+    gl_rec_begin(b, "lock");
+    gl_kv_hex(b, "addr", l->addr);
+    gl_kv_raw(b, "kind", gl_wait_name((gl_wait)l->kind));
+    if (l->locked >= 0)
+        gl_kv_dec(b, "locked", l->locked);
+    if (l->kind == GL_WAIT_RWMUTEX && l->readers >= 0)
+        gl_kv_dec(b, "readers", l->readers);
+    gl_rec_end(b);
+    write_holders(b, l);
+}
+
 static void write_end(gl_membuf *b, const gl_snapshot *s, size_t goroutines, size_t tests)
 {
     gl_rec_begin(b, "end");
@@ -254,6 +282,7 @@ static void write_end(gl_membuf *b, const gl_snapshot *s, size_t goroutines, siz
     gl_kv_dec(b, "contexts", (int64_t)s->ctxs.n);
     gl_kv_dec(b, "stacks", (int64_t)s->stacks.n);
     gl_kv_dec(b, "tests", (int64_t)tests);
+    gl_kv_dec(b, "locks", (int64_t)s->locks.n);
     gl_rec_end(b);
 }
 
@@ -276,6 +305,8 @@ int gl_dump_build(gl_membuf *b, const char *reason, int status)
         write_chan(b, (const gl_chan_rec *)s.chans.p + i, s.now);
     for (size_t i = 0; i < s.ctxs.n; i++)
         write_context(b, (const gl_ctx_rec *)s.ctxs.p + i);
+    for (size_t i = 0; i < s.locks.n; i++)
+        write_lock(b, (const gl_lock_snap *)s.locks.p + i);
     write_end(b, &s, goroutines, tests);
     gl_set_free(&starts.seen);
     gl_set_free(&starts.system);

@@ -4,6 +4,9 @@
 #include "dump/snapshot.h"
 #include "runtime/libgo_abi.h"
 
+#include <sys/uio.h>
+#include <unistd.h>
+
 /* ---- vectors and sets in shim memory ---- */
 
 void *gl_vec_push(gl_vec *v)
@@ -144,6 +147,82 @@ static void collect_ctxs(gl_snapshot *s)
     gl_registry_unlock_ctxs();
 }
 
+/* ---- locks and their holders ---- */
+
+static uint8_t lock_kind(uint8_t wait)
+{
+    switch (wait) {
+    case GL_WAIT_MUTEX: return GL_WAIT_MUTEX;
+    case GL_WAIT_RWMUTEX: case GL_WAIT_RWMUTEX_R: return GL_WAIT_RWMUTEX;
+    case GL_WAIT_ONCE: return GL_WAIT_ONCE;
+    default: return GL_WAIT_NONE;
+    }
+}
+
+/* Did the holder exit? libgo's g says so (dead, or reused for another
+ * goroutine: its id changed); when its status cannot be read, the
+ * registry's list of goroutines decides. */
+static bool holder_exited(const gl_snapshot *s, const gl_hold *h)
+{
+    if (h->gptr && gl_goid_of(h->gptr) != h->goid)
+        return true;
+    int st = gl_gstatus_of(h->gptr, h->goid);
+    if (st >= 0)
+        return st == GL_LIBGO_G_DEAD;
+    return !gl_set_has(&s->gids, (uint64_t)h->goid);
+}
+
+/* A word of the program's memory, or false: read with process_vm_readv,
+ * which fails instead of faulting, since an address the registry holds is
+ * only as good as the record it came from. */
+static bool read_word(uintptr_t addr, int32_t *out)
+{
+    struct iovec local = {out, sizeof *out}, remote = {(void *)addr, sizeof *out};
+    return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)sizeof *out;
+}
+
+/* The lock's words at the dump; -1 where they cannot be read. */
+static void read_lock_state(gl_lock_snap *l, uintptr_t mutex)
+{
+    int32_t w;
+    l->locked = read_word(mutex, &w) ? (int8_t)((w & GL_LIBGO_MUTEX_LOCKED) != 0) : -1;
+    l->readers = -1;
+    /* With no writer, every reader counted holds it; once one came, the
+     * readers counted after it wait, and readerWait holds the rest. */
+    if (l->kind == GL_WAIT_RWMUTEX && read_word(l->addr + GL_LIBGO_RWMUTEX_READER_COUNT_OFFSET, &w))
+        if (w >= 0 || read_word(l->addr + GL_LIBGO_RWMUTEX_READER_WAIT_OFFSET, &w))
+            l->readers = w;
+}
+
+static void collect_lock(gl_snapshot *s, const gl_g *g)
+{
+    uint8_t kind = lock_kind(g->wait);
+    if (!kind || !g->obj || !gl_set_add(&s->lock_addrs, g->obj))
+        return;
+    gl_lock_snap *l = gl_vec_push(&s->locks);
+    if (!l)
+        return;
+    memset(l, 0, sizeof *l);
+    l->addr = g->obj;
+    l->kind = kind;
+    uintptr_t mutex = kind == GL_WAIT_ONCE ? g->obj + GL_LIBGO_ONCE_M_OFFSET : g->obj;
+    read_lock_state(l, mutex);
+    l->nholders = gl_holds_of(mutex, l->holders, GL_LOCK_HOLDERS);
+    for (size_t k = 0; k < l->nholders; k++) {
+        uintptr_t pc = l->holders[k].pc;
+        l->sites[k] = pc ? gl_stack_intern(&pc, 1, false) : NULL;
+        l->exited[k] = holder_exited(s, &l->holders[k]);
+    }
+}
+
+static void collect_locks(gl_snapshot *s)
+{
+    const gl_g *gs = (const gl_g *)s->gs.p;
+    for (size_t i = 0; i < s->gs.n; i++)
+        if (is_parked(&gs[i]))
+            collect_lock(s, &gs[i]);
+}
+
 static void collect_stacks(gl_snapshot *s)
 {
     const gl_g *gs = (const gl_g *)s->gs.p;
@@ -161,6 +240,11 @@ static void collect_stacks(gl_snapshot *s)
     }
     for (size_t i = 0; i < s->ctxs.n; i++)
         want_stack(s, ((const gl_ctx_rec *)s->ctxs.p)[i].created);
+    for (size_t i = 0; i < s->locks.n; i++) {
+        const gl_lock_snap *l = (const gl_lock_snap *)s->locks.p + i;
+        for (size_t k = 0; k < l->nholders; k++)
+            want_stack(s, l->sites[k]);
+    }
 }
 
 void gl_snapshot_take(gl_snapshot *s)
@@ -170,10 +254,12 @@ void gl_snapshot_take(gl_snapshot *s)
     s->chans.elem = sizeof(gl_chan_rec);
     s->ctxs.elem = sizeof(gl_ctx_rec);
     s->stacks.elem = sizeof(gl_istack *);
+    s->locks.elem = sizeof(gl_lock_snap);
     s->now = gl_now_ns();
     gl_registry_each_g(collect_g, s);
     collect_chans(s);
     collect_ctxs(s);
+    collect_locks(s);
     collect_stacks(s);
 }
 
@@ -183,8 +269,10 @@ void gl_snapshot_free(gl_snapshot *s)
     gl_vec_free(&s->chans);
     gl_vec_free(&s->ctxs);
     gl_vec_free(&s->stacks);
+    gl_vec_free(&s->locks);
     gl_set_free(&s->gids);
     gl_set_free(&s->stack_ids);
     gl_set_free(&s->chan_addrs);
     gl_set_free(&s->ctx_addrs);
+    gl_set_free(&s->lock_addrs);
 }

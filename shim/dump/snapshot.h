@@ -21,13 +21,27 @@ GL_HIDDEN bool gl_set_add(gl_key_set **s, uint64_t key); /* true when key was ne
 GL_HIDDEN bool gl_set_has(gl_key_set *const *s, uint64_t key);
 GL_HIDDEN void gl_set_free(gl_key_set **s);
 
+/* A lock parked goroutines wait on, with its holders as holds.c has them. */
+#define GL_LOCK_HOLDERS 8
+typedef struct gl_lock_snap {
+    uintptr_t addr;        /* the Mutex, RWMutex or Once waited on */
+    uint8_t kind;          /* GL_WAIT_MUTEX, GL_WAIT_RWMUTEX (either side) or GL_WAIT_ONCE */
+    int8_t locked;         /* the runtime's word at the dump: 1, 0, -1 unknown */
+    int32_t readers;       /* RWMutex: read locks held, by the runtime's count */
+    size_t nholders;
+    gl_hold holders[GL_LOCK_HOLDERS];
+    gl_istack *sites[GL_LOCK_HOLDERS]; /* each lock site as a one-frame stack */
+    uint8_t exited[GL_LOCK_HOLDERS];   /* the holder is gone */
+} gl_lock_snap;
+
 typedef struct gl_snapshot {
     int64_t now;           /* gl_now_ns() when it was taken */
     gl_vec gs;             /* gl_g copies: live, then exited ancestors */
     gl_vec chans;          /* gl_chan_rec copies: what parked goroutines wait on */
     gl_vec ctxs;           /* gl_ctx_rec copies: whose Done() those channels are */
+    gl_vec locks;          /* gl_lock_snap: the locks parked goroutines wait on */
     gl_vec stacks;         /* gl_istack *: every stack the copies point to */
-    gl_key_set *gids, *stack_ids, *chan_addrs, *ctx_addrs;
+    gl_key_set *gids, *stack_ids, *chan_addrs, *ctx_addrs, *lock_addrs;
 } gl_snapshot;
 
 GL_HIDDEN void gl_snapshot_take(gl_snapshot *s);

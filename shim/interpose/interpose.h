@@ -38,6 +38,7 @@ typedef struct gl_pending_op {
     uintptr_t obj;     /* channel, or sync object */
     void *cases;       /* select: scase array */
     intptr_t ncases;
+    uintptr_t site;    /* once: the return address into Once.Do's caller */
 } gl_pending_op;
 
 typedef struct gl_thread_notes {
@@ -54,21 +55,31 @@ extern GL_TLS gl_thread_notes gl_notes GL_HIDDEN;
 
 /* Publishes what this goroutine is about to wait on and returns the previous
  * note, so that nested runtime calls can put it back. */
-static inline gl_pending_op gl_note_push(uint8_t wait, uintptr_t obj, void *cases, intptr_t ncases)
+static inline gl_pending_op gl_note_push_g(void *g, uint8_t wait, uintptr_t obj, void *cases, intptr_t ncases)
 {
     gl_pending_op saved = gl_notes.op;
-    gl_notes.op = (gl_pending_op){.g = gl_host.real.getg(), .wait = wait, .obj = obj, .cases = cases, .ncases = ncases};
+    gl_notes.op = (gl_pending_op){.g = g, .wait = wait, .obj = obj, .cases = cases, .ncases = ncases};
     return saved;
+}
+
+static inline gl_pending_op gl_note_push(uint8_t wait, uintptr_t obj, void *cases, intptr_t ncases)
+{
+    return gl_note_push_g(gl_host.real.getg(), wait, obj, cases, ncases);
 }
 
 /* After the call the goroutine may be on another thread: restore only a note
  * that belongs to it, otherwise clear. */
-static inline void gl_note_pop(const gl_pending_op *saved)
+static inline void gl_note_pop_g(const gl_pending_op *saved, void *g)
 {
-    if (saved->g && saved->g == gl_host.real.getg())
+    if (saved->g && saved->g == g)
         gl_notes.op = *saved;
     else
         gl_notes.op.g = NULL;
+}
+
+static inline void gl_note_pop(const gl_pending_op *saved)
+{
+    gl_note_pop_g(saved, gl_host.real.getg());
 }
 
 /* ---- testrun.c: which goroutine runs which test ---- */

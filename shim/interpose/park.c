@@ -50,7 +50,8 @@ static void park_record(void *arg)
 
 static bool is_sync_object(uint8_t wait)
 {
-    return wait == GL_WAIT_MUTEX || wait == GL_WAIT_RWMUTEX || wait == GL_WAIT_RWMUTEX_R || wait == GL_WAIT_WAITGROUP;
+    return wait == GL_WAIT_MUTEX || wait == GL_WAIT_RWMUTEX || wait == GL_WAIT_RWMUTEX_R || wait == GL_WAIT_WAITGROUP
+        || wait == GL_WAIT_ONCE;
 }
 
 /* Is this park worth recording (a wait that can leak), what does it wait

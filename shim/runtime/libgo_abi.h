@@ -29,6 +29,19 @@ enum gl_libgo_layout {
     /* selectgo's scase is {c *hchan; elem unsafe.Pointer}: words per case,
      * sends first, then receives. */
     GL_LIBGO_SCASE_WORDS = 2,
+    /* sync (sync/mutex.go, rwmutex.go, once.go; read in libgo.so's code:
+     * RWMutex.Lock adds to 0x10 and 0x14, Once.doSlow locks o+4):
+     * Mutex{state int32; sema uint32}, state bit 0 is "locked";
+     * RWMutex{w Mutex; writerSem, readerSem uint32; readerCount, readerWait
+     * int32}; readerCount counts readers holding and waiting, less
+     * rwmutexMaxReaders once a writer came, and then readerWait counts the
+     * readers still holding it that the writer waits for;
+     * Once{done uint32; m Mutex}. */
+    GL_LIBGO_MUTEX_LOCKED = 1,
+    GL_LIBGO_RWMUTEX_READER_COUNT_OFFSET = 0x10,
+    GL_LIBGO_RWMUTEX_READER_WAIT_OFFSET = 0x14,
+    GL_LIBGO_ONCE_DONE_OFFSET = 0,
+    GL_LIBGO_ONCE_M_OFFSET = 4,
     /* time.Timer and time.Ticker start with their channel C. */
     GL_LIBGO_TIMER_C_OFFSET = 0,
     /* The argument block of `go tRunner(t, f)` in testing.T.Run: gccgo
@@ -52,6 +65,7 @@ enum gl_libgo_gstatus {
     GL_LIBGO_G_RUNNING = 2,
     GL_LIBGO_G_SYSCALL = 3,
     GL_LIBGO_G_WAITING = 4,
+    GL_LIBGO_G_DEAD = 6,
     GL_LIBGO_G_SCAN = 0x1000, /* or'ed in while the GC scans the stack */
 };
 

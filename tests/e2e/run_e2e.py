@@ -36,6 +36,14 @@ Header comments read from PROG.go (values may be double-quoted):
   //        [created_line=N] [chan_cap=N] [chan_closed=0|1] [timer=ticker|timer]
   //        [ctx_kind=K] [ctx_cancelled=0|1] [ancestors=F1,F2,@main] [min_stack=N]
   //        [stack_has=FUNC:N] [first=1]
+  //        [lock=mutex|rwmutex|once [readers=N] [holders="H,H"]]
+  //          the lock the group waits on and who holds it (the shim only;
+  //          under the gc backend, which records no holders, lock must be
+  //          null). H is [r/]FUNC:LINE:STATE, the holder's lock site
+  //          (locked_at; Once.Do's call for a once) and STATE exited,
+  //          running, deadlock or blocked-CATEGORY, then >H+H for the
+  //          holders of the lock that holder waits on (a chain).
+  // text: SUBSTRING             (the shim's own exit report on stderr holds it)
   // all-groups: [category=C] [reason="R"] [blocked=FUNC] [line=N] [created=FUNC]
   // running: function=FUNC [created=FUNC]   (report.running[] holds it)
   // env: KEY=VALUE ...          (extra environment for every run)
@@ -96,10 +104,10 @@ def parse_kv(text):
 
 def parse_headers(path):
     spec = {"expect": None, "groups": [], "all": None, "env": {}, "selfcheck": {},
-            "running": []}
+            "running": [], "text": []}
     with open(path, encoding="utf-8") as f:
         for line in f:
-            m = re.match(r"\s*//\s*(expect|group|all-groups|env|selfcheck|running|timeout):(.*)$", line)
+            m = re.match(r"\s*//\s*(expect|group|all-groups|env|selfcheck|running|timeout|text):(.*)$", line)
             if not m:
                 continue
             tag, rest = m.group(1), m.group(2)
@@ -115,6 +123,8 @@ def parse_headers(path):
                 spec["selfcheck"].update(parse_kv(rest))
             elif tag == "running":
                 spec["running"].append(parse_kv(rest))
+            elif tag == "text":
+                spec["text"].append(rest.strip())
     if spec["expect"] is None:
         raise Setup("%s: no '// expect:' header" % path)
     e = spec["expect"]
@@ -374,6 +384,43 @@ def check_group_fields(chk, label, exp, g, src, index):
         chk.ok(got >= int(n), "%s: stack[] has %d frames of %s, expected >= %s" % (label, got, f, n))
     if exp.get("first") == "1":
         chk.eq(label + " position in leaks[]", 0, index)
+    if "lock" in exp:
+        check_lock(chk, label, exp, g.get("lock"))
+
+
+def describe_holders(lock):
+    """The holders of a JSON lock object in the header's H notation."""
+    out = []
+    for h in (lock or {}).get("holders") or []:
+        at = h.get("locked_at") or {}
+        if h.get("exited"):
+            state = "exited"
+        elif h.get("deadlock"):
+            state = "deadlock"
+        elif h.get("state") == "parked":
+            state = "blocked-%s" % h.get("category")
+        else:
+            state = h.get("state")
+        tok = "%s%s:%s:%s" % ("r/" if h.get("mode") == "read" else "", canon(at.get("function")),
+                              at.get("line"), state)
+        if h.get("waits_on"):
+            tok += ">" + "+".join(describe_holders(h["waits_on"]))
+        out.append(tok)
+    return sorted(out)
+
+
+def check_lock(chk, label, exp, lock):
+    if GC_NAMES:
+        chk.ok(lock is None, "%s: lock is %r; the gc backend records no holders" % (label, lock))
+        return
+    if not chk.ok(isinstance(lock, dict), "%s: lock is %r, expected an object" % (label, lock)):
+        return
+    chk.eq(label + " lock.kind", exp["lock"], lock.get("kind"))
+    if "readers" in exp:
+        chk.eq(label + " lock.readers", int(exp["readers"]), lock.get("readers"))
+    if "holders" in exp:
+        want = sorted(h for h in exp["holders"].split(",") if h)
+        chk.eq(label + " lock.holders", want, describe_holders(lock))
 
 
 def check_report(chk, report, spec, src, where):
@@ -478,6 +525,10 @@ def mode_program(args, tmp):
                                   ll, tail(d.stderr)))
         elif not re.search(r"\b%d\b" % e["_leaked"], ll):
             log("note: SUMMARY line does not mention the leak count %d: %r" % (e["_leaked"], ll))
+    report_text = d.stderr.decode("utf-8", "replace")
+    for want in spec["text"]:
+        chk.ok(want in report_text, "LD_PRELOAD run: the report lacks %r\n--- stderr (tail) ---\n%s" % (
+            want, tail(d.stderr, 30)))
 
     # goleash run --format json
     out = os.path.join(tmp, "report.json")

@@ -43,8 +43,8 @@ def main():
     errors = []
     if base.returncode != 0 or shim.returncode != 0:
         errors.append("exit %d without the shim, %d with it" % (base.returncode, shim.returncode))
-    if created != ["created by main.main"] * 8:
-        errors.append("created-by lines with the shim: %r, expected 'created by main.main' x8" % created)
+    if created != ["created by main.main"] * 10:
+        errors.append("created-by lines with the shim: %r, expected 'created by main.main' x10" % created)
     if sorted(a.split("\n\n")) != sorted(b.split("\n\n")):
         errors.append("the dumps differ\n--- without the shim\n%s\n--- with it\n%s" % (a, b))
     for e in errors:

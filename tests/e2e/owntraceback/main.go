@@ -25,6 +25,8 @@ func writer(rw *sync.RWMutex)   { rw.Lock() }
 func reader(rw *sync.RWMutex)   { rw.RLock() }
 func waiter(wg *sync.WaitGroup) { wg.Wait() }
 func condWaiter(c *sync.Cond)   { c.L.Lock(); c.Wait() }
+func onceRunner(o *sync.Once, ch chan int) { o.Do(func() { <-ch }) }
+func onceWaiter(o *sync.Once)   { o.Do(func() {}) }
 
 func main() {
 	go receiver(make(chan int))
@@ -42,6 +44,10 @@ func main() {
 	wg.Add(1)
 	go waiter(&wg)
 	go condWaiter(sync.NewCond(&sync.Mutex{}))
+	var once sync.Once
+	go onceRunner(&once, make(chan int))
+	time.Sleep(10 * time.Millisecond)
+	go onceWaiter(&once)
 	time.Sleep(30 * time.Millisecond)
 	buf := make([]byte, 1<<16)
 	n := runtime.Stack(buf, true)

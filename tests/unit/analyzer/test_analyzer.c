@@ -108,8 +108,8 @@ static void check_first_leak_stacks(json_t *l)
 {
     static const char *const leak_keys[] = {"count", "category", "wait", "reason", "labels", "flags", "blocked_at", "stack",
                                             "created_at", "creation_stack", "ancestors", "parked_ns", "goroutines",
-                                            "pids", "channel", "context", "test"};
-    assert_keys_in_order(l, leak_keys, 17);
+                                            "pids", "channel", "context", "lock", "test"};
+    assert_keys_in_order(l, leak_keys, 18);
     ck_assert(json_is_null(json_object_get(l, "test")));
     ck_assert_int_eq(json_integer_value(json_object_get(l, "count")), 2);
     ck_assert_str_eq(json_string_value(json_object_get(l, "category")), "chan-receive");
@@ -162,6 +162,7 @@ static void check_first_leak_channel(json_t *l)
     ck_assert_str_eq(json_string_value(json_object_get(t, "op")), "recv");
     ck_assert_int_eq(json_integer_value(json_object_get(t, "ago_ns")), 1500000000);
     ck_assert(json_is_null(json_object_get(l, "context")));
+    ck_assert(json_is_null(json_object_get(l, "lock"))); /* no lock records: a channel wait */
     ck_assert(json_is_null(json_object_get(l, "test"))); /* a dump without test records */
 
 }

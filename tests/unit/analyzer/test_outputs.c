@@ -14,6 +14,7 @@
 
 #include "../run_suites.h"
 #include "../test_data.h"
+#include "reports/leak_text.h"
 #include "format/dump_read.h"
 #include "reports/out_path.h"
 #include "reports/github.h"
@@ -469,7 +470,7 @@ static json_t *check_sarif_run(json_t *s)
     ck_assert_str_eq(jstr(run, "automationDetails.id"), "goleash/pool.test/");
     ck_assert_str_eq(jstr(run, "originalUriBaseIds.%SRCROOT%.uri"), "file:///repo/");
     json_t *rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
-    ck_assert_uint_eq(json_array_size(rules), GL_CAT_CHAN + 1);
+    ck_assert_uint_eq(json_array_size(rules), GL_CAT_ONCE + 1);
     for (size_t i = 0; i < json_array_size(rules); i++) {
         char want[64];
         gl_sarif_rule_id((gl_category)i, want, sizeof want);
@@ -749,6 +750,123 @@ START_TEST(json_leak_has_its_test)
 }
 END_TEST
 
+/* ---- lock holders: JSON and text ----------------------------------------- */
+
+/* The group whose blocked_at is fn. */
+static const gl_leak_group *group_at(const gl_report *r, const char *fn)
+{
+    for (size_t i = 0; i < r->ngroups; i++)
+        if (r->groups[i].blocked_at && strcmp(r->groups[i].blocked_at->function, fn) == 0)
+            return &r->groups[i];
+    ck_abort_msg("no group blocked at %s", fn);
+    return NULL;
+}
+
+static json_t *leak_at(json_t *j, const char *fn)
+{
+    json_t *leaks = json_object_get(j, "leaks");
+    for (size_t i = 0; i < json_array_size(leaks); i++) {
+        json_t *l = json_array_get(leaks, i);
+        if (strcmp(json_string_value(json_object_get(json_object_get(l, "blocked_at"), "function")), fn) == 0)
+            return l;
+    }
+    ck_abort_msg("no leak blocked at %s", fn);
+    return NULL;
+}
+
+static json_t *first_holder(json_t *lock)
+{
+    return json_array_get(json_object_get(lock, "holders"), 0);
+}
+
+START_TEST(json_lock_holders_and_chains)
+{
+    gl_dump *d;
+    gl_diag diag;
+    ck_assert_msg(gl_dump_read_file(gl_test_data_path("locks.dump"), &d, &diag) == 0, "%s", diag.msg);
+    gl_report *r = gl_rules_run(&d, 1, NULL);
+    ck_assert_uint_eq(r->ngroups, 6);
+    capture c;
+    ck_assert_int_eq(gl_report_json(capture_start(&c), r, NULL), 0);
+    char *s = capture_end(&c);
+    json_t *j = json_loads(s, 0, NULL);
+    ck_assert_ptr_nonnull(j);
+
+    /* waiter -> a (blocked on second) -> b (blocked on a channel) */
+    json_t *lock = json_object_get(leak_at(j, "main.waiter"), "lock");
+    ck_assert_str_eq(json_string_value(json_object_get(lock, "addr")), "0xa0");
+    ck_assert_str_eq(json_string_value(json_object_get(lock, "kind")), "mutex");
+    ck_assert(json_is_true(json_object_get(lock, "locked")));
+    ck_assert(json_is_null(json_object_get(lock, "readers")));
+    json_t *h = first_holder(lock);
+    ck_assert_int_eq(json_integer_value(json_object_get(h, "goid")), 11);
+    ck_assert_str_eq(json_string_value(json_object_get(h, "mode")), "write");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(h, "locked_at"), "function")), "main.a");
+    ck_assert(json_is_false(json_object_get(h, "exited")));
+    ck_assert_str_eq(json_string_value(json_object_get(h, "state")), "parked");
+    ck_assert_str_eq(json_string_value(json_object_get(h, "category")), "mutex");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(h, "blocked_at"), "function")), "main.a");
+    ck_assert(json_is_false(json_object_get(h, "deadlock")));
+    json_t *next = json_object_get(h, "waits_on");
+    ck_assert_str_eq(json_string_value(json_object_get(next, "addr")), "0xb0");
+    h = first_holder(next);
+    ck_assert_int_eq(json_integer_value(json_object_get(h, "goid")), 12);
+    ck_assert_str_eq(json_string_value(json_object_get(h, "category")), "chan-receive");
+    ck_assert(json_is_null(json_object_get(h, "waits_on")));
+
+    /* a holder that exited without unlocking */
+    h = first_holder(json_object_get(leak_at(j, "main.update"), "lock"));
+    ck_assert_int_eq(json_integer_value(json_object_get(h, "goid")), 7);
+    ck_assert(json_is_true(json_object_get(h, "exited")));
+    ck_assert_str_eq(json_string_value(json_object_get(h, "state")), "exited");
+    ck_assert(json_is_null(json_object_get(h, "blocked_at")));
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(h, "locked_at"), "function")), "main.grab");
+
+    /* d1 (14) waits for d2's lock, d2 (15) for d1's: the chain comes back
+     * to 14 and ends there, on the cycle */
+    h = first_holder(json_object_get(leak_at(j, "main.d1"), "lock"));
+    ck_assert_int_eq(json_integer_value(json_object_get(h, "goid")), 15);
+    ck_assert(json_is_false(json_object_get(h, "deadlock")));
+    h = first_holder(json_object_get(h, "waits_on"));
+    ck_assert_int_eq(json_integer_value(json_object_get(h, "goid")), 14);
+    ck_assert(json_is_true(json_object_get(h, "deadlock")));
+    ck_assert(json_is_null(json_object_get(h, "waits_on")));
+
+    /* no lock record: null */
+    ck_assert(json_is_null(json_object_get(leak_at(j, "main.b"), "lock")));
+    json_decref(j);
+    free(s);
+    gl_report_free(r);
+    gl_dump_free(d);
+}
+END_TEST
+
+START_TEST(text_lock_holders_and_chains)
+{
+    gl_dump *d;
+    ck_assert_int_eq(gl_dump_read_file(gl_test_data_path("locks.dump"), &d, NULL), 0);
+    gl_report *r = gl_rules_run(&d, 1, NULL);
+    char *p = gl_leak_paragraph(group_at(r, "main.waiter"));
+    ck_assert_ptr_nonnull(strstr(p, "\n  mutex 0xa0: locked\n"
+                                    "    held by goroutine 11, locked at main.a+0x10 (0x403010); it is blocked (mutex) at "
+                                    "main.a+0x20 (0x403020)\n"
+                                    "    on mutex 0xb0: locked\n"
+                                    "      held by goroutine 12, locked at main.b+0x10 (0x404010); it is blocked "
+                                    "(chan-receive) at main.b+0x20 (0x404020)"));
+    free(p);
+    p = gl_leak_paragraph(group_at(r, "main.update"));
+    ck_assert_ptr_nonnull(strstr(p, "\n  mutex 0xc0: locked\n"
+                                    "    held by goroutine 7, which exited without unlocking, locked at main.grab+0x10 "
+                                    "(0x405010)"));
+    free(p);
+    p = gl_leak_paragraph(group_at(r, "main.d1"));
+    ck_assert_ptr_nonnull(strstr(p, "(waiting for a lock held along this chain: a deadlock)"));
+    free(p);
+    gl_report_free(r);
+    gl_dump_free(d);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("outputs");
@@ -770,6 +888,8 @@ int main(void)
     tcase_add_test(rep, one_leak_one_fingerprint_across_compilers);
     tcase_add_test(rep, github_annotations_exact);
     tcase_add_test(rep, json_leak_has_its_test);
+    tcase_add_test(rep, json_lock_holders_and_chains);
+    tcase_add_test(rep, text_lock_holders_and_chains);
     suite_add_tcase(s, rep);
     return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 0);
 }

@@ -140,6 +140,13 @@ static const struct {
     {TEST_HEADER "FOO x=1\n", 3, "unknown record 'FOO'"},
     {TEST_HEADER "info pid=2\n", 3, "duplicate info record"},
     {TEST_HEADER "touch chan=0x99 goid=1 op=send\n", 3, "chan 0x99 not defined"},
+    {TEST_HEADER "holder lock=0x99 goid=1 mode=write\n", 3, "lock 0x99 not defined"},
+    {TEST_HEADER "lock addr=0x99 kind=waitgroup\n", 3, "bad lock kind 'waitgroup'"},
+    {TEST_HEADER "lock kind=mutex\n", 3, "missing key addr in lock"},
+    {TEST_HEADER "lock addr=0x99 kind=mutex\nholder lock=0x99 mode=write\n", 4, "missing key goid in holder"},
+    {TEST_HEADER "lock addr=0x99 kind=mutex\nholder lock=0x99 goid=1 mode=both\n", 4, "bad holder mode 'both'"},
+    {TEST_HEADER "lock addr=0x99 kind=mutex\nholder lock=0x99 goid=1 site=4\n", 4, "stack 4 not defined"},
+    {TEST_HEADER "lock addr=0x99 kind=mutex\nend locks=2\n", 4, "count mismatch in end: locks=2 but the dump has 1"},
     {"goleash-dump 1\ninfo exe=/a%zzb\n", 2, "bad percent escape in key exe"},
     {"goleash-dump 1\ninfo exe=/a%00b\n", 2, "bad percent escape in key exe"},
     {TEST_HEADER "stack id=0 pcs=\n", 3, "bad stack id 0"},
@@ -338,6 +345,80 @@ START_TEST(duplicate_ids_keep_the_first_with_a_warning)
 }
 END_TEST
 
+START_TEST(reads_locks_and_their_holders)
+{
+    gl_dump *d = parse_ok(TEST_HEADER
+                          "sym pc=0x4011a0 mod=-1 off=0x10 name=main.reader\n"
+                          "sym pc=0x4012a0 mod=-1 off=0x20 name=main.grab\n"
+                          "stack id=1 pcs=0x4011a0\n"
+                          "stack id=2 pcs=0x4012a0\n"
+                          "goroutine id=9 state=parked reason=18 wait=rwmutex obj=0xc0\n"
+                          "goroutine id=10 state=parked reason=18 wait=mutex obj=0xd0\n"
+                          "goroutine id=11 state=parked reason=18 wait=once obj=0xe0\n"
+                          "lock addr=0xc0 kind=rwmutex locked=0 readers=2\n"
+                          "holder lock=0xc0 goid=5 mode=read site=1 exited=1\n"
+                          "holder lock=0xc0 goid=6 mode=read site=1 exited=0\n"
+                          "lock addr=0xd0 kind=mutex locked=1\n"
+                          "holder lock=0xd0 goid=7 mode=write site=2 exited=0\n"
+                          "lock addr=0xe0 kind=once\n"
+                          "end goroutines=3 stacks=2 locks=3\n");
+    ck_assert_uint_eq(d->nlocks, 3);
+    const gl_lock *rw = gl_dump_lock(d, 0xc0);
+    ck_assert_ptr_nonnull(rw);
+    ck_assert_int_eq(rw->kind, GL_WAIT_RWMUTEX);
+    ck_assert_int_eq(rw->locked, 0);
+    ck_assert_int_eq(rw->readers, 2);
+    ck_assert_uint_eq(rw->nholders, 2);
+    ck_assert_int_eq(rw->holders[0].goid, 5);
+    ck_assert_int_eq(rw->holders[0].read, 1);
+    ck_assert_int_eq(rw->holders[0].exited, 1);
+    ck_assert_str_eq(rw->holders[0].site->frames[0].function, "main.reader");
+    ck_assert_int_eq(rw->holders[1].goid, 6);
+    ck_assert_int_eq(rw->holders[1].exited, 0);
+    const gl_lock *mu = gl_dump_lock(d, 0xd0);
+    ck_assert_int_eq(mu->kind, GL_WAIT_MUTEX);
+    ck_assert_int_eq(mu->locked, 1);
+    ck_assert_int_eq(mu->readers, -1);
+    ck_assert_int_eq(mu->holders[0].read, 0);
+    ck_assert_str_eq(mu->holders[0].site->frames[0].function, "main.grab");
+    const gl_lock *once = gl_dump_lock(d, 0xe0);
+    ck_assert_int_eq(once->kind, GL_WAIT_ONCE);
+    ck_assert_int_eq(once->locked, -1);
+    ck_assert_uint_eq(once->nholders, 0);
+    ck_assert_int_eq(gl_dump_goroutine(d, 11)->wait, GL_WAIT_ONCE);
+    ck_assert_ptr_null(gl_dump_lock(d, 0xf0));
+    /* The rules find each waiter's lock; a holder's state is the dump's. */
+    ck_assert_ptr_eq(gl_waited_lock(gl_dump_goroutine(d, 10)), mu);
+    ck_assert_ptr_eq(gl_waited_lock(gl_dump_goroutine(d, 9)), rw);
+    gl_holder_state st;
+    gl_holder_state_of(d, &rw->holders[0], &st);
+    ck_assert_int_eq(st.exited, 1);
+    gl_holder_state_of(d, &mu->holders[0], &st);
+    ck_assert_int_eq(st.exited, 0);
+    ck_assert_ptr_null(st.g); /* goroutine 7 is not in this dump */
+    gl_dump_free(d);
+}
+END_TEST
+
+START_TEST(keeps_at_most_eight_holders)
+{
+    char text[4096];
+    int n = snprintf(text, sizeof text, "%slock addr=0xc0 kind=rwmutex readers=10\n", TEST_HEADER);
+    for (int i = 1; i <= 10; i++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "holder lock=0xc0 goid=%d mode=read\n", i);
+    snprintf(text + n, sizeof text - (size_t)n, "end locks=1\n");
+    gl_dump *d;
+    gl_diag diag;
+    ck_assert_int_eq(gl_dump_read_buffer("h.dump", text, strlen(text), &d, &diag), 0);
+    ck_assert_int_eq(diag.is_warning, 1);
+    ck_assert_str_eq(diag.msg, "goleash: h.dump:12: more than 8 holders of lock 0xc0: the rest ignored");
+    const gl_lock *l = gl_dump_lock(d, 0xc0);
+    ck_assert_uint_eq(l->nholders, GL_MAX_HOLDERS);
+    ck_assert_int_eq(l->holders[7].goid, 8);
+    gl_dump_free(d);
+}
+END_TEST
+
 START_TEST(keeps_the_newest_touches)
 {
     char text[4096];
@@ -483,6 +564,8 @@ Suite *dump_read_suite(void)
     tcase_add_test(tc, skips_unknown_lower_case_records_and_keys);
     tcase_add_test(tc, duplicate_ids_keep_the_first_with_a_warning);
     tcase_add_test(tc, keeps_the_newest_touches);
+    tcase_add_test(tc, reads_locks_and_their_holders);
+    tcase_add_test(tc, keeps_at_most_eight_holders);
     tcase_add_test(tc, survives_random_mutations);
     suite_add_tcase(s, tc);
     return s;

@@ -214,7 +214,7 @@ END_TEST
 
 static int classify(const char *const *fns, int *reason, gl_wait *wait)
 {
-    gl_frame frames[8] = {0};
+    gl_frame frames[12] = {0};
     size_t n = 0;
     for (; fns[n]; n++)
         frames[n].function = (char *)fns[n];
@@ -248,6 +248,26 @@ START_TEST(classifies_by_frames_in_both_spellings)
     ck_assert(r == 18 && w == GL_WAIT_WAITGROUP);
     ck_assert(classify(FNS("sync.runtime_notifyListWait", "sync.(*Cond).Wait", "main.f"), &r, &w));
     ck_assert(r == 20 && w == GL_WAIT_COND);
+    /* Once.Do waits in the Once's inner Mutex: gc 1.24+ (internal/sync),
+     * gc before, libgo */
+    ck_assert(classify(FNS("internal/sync.runtime_SemacquireMutex", "internal/sync.(*Mutex).lockSlow",
+                           "internal/sync.(*Mutex).Lock", "sync.(*Mutex).Lock", "sync.(*Once).doSlow",
+                           "sync.(*Once).Do", "main.f"),
+                       &r, &w));
+    ck_assert(r == 18 && w == GL_WAIT_ONCE);
+    ck_assert(classify(FNS("sync.runtime_SemacquireMutex", "sync.(*Mutex).lockSlow", "sync.(*Mutex).Lock",
+                           "sync.(*Once).doSlow", "sync.(*Once).Do", "main.f"),
+                       &r, &w));
+    ck_assert(r == 18 && w == GL_WAIT_ONCE);
+    ck_assert(classify(FNS("sync.runtime__SemacquireMutex", "sync.Mutex.lockSlow", "sync.Mutex.Lock",
+                           "sync.Once.doSlow", "sync.Once.Do", "main.f"),
+                       &r, &w));
+    ck_assert(r == 18 && w == GL_WAIT_ONCE);
+    /* a Mutex locked inside a Once's function is a Mutex wait */
+    ck_assert(classify(FNS("sync.runtime_SemacquireMutex", "sync.(*Mutex).lockSlow", "sync.(*Mutex).Lock",
+                           "main.load", "sync.(*Once).doSlow", "sync.(*Once).Do", "main.f"),
+                       &r, &w));
+    ck_assert(r == 18 && w == GL_WAIT_MUTEX);
     ck_assert(classify(FNS("runtime.semacquire1", "main.custom"), &r, &w));
     ck_assert(r == 18 && w == GL_WAIT_SEMA);
     ck_assert(classify(FNS("runtime.gopark", "time.Sleep", "main.f"), &r, &w));

@@ -3,6 +3,7 @@
  * is written atomically, privately, and never through a symlink or over
  * anything but a regular file; log_path is never a link or a FIFO. */
 #include "core/registry.h"
+#include "core/holds.h"
 #include "dump/dump.h"
 #include "runtime/libgo_abi.h"
 #include "format/dump_read.h"
@@ -215,6 +216,78 @@ START_TEST(registry_survives_write_and_read)
 }
 END_TEST
 
+/* Lock holders: the table the Lock/Unlock interposers fill, through the
+ * dump's lock and holder records. 30 waits on a Mutex held by 31 (live);
+ * 32 on an RWMutex read-locked by 33 (exited: not in the registry) and by
+ * 34, whose RUnlock removed it; 35 on a Once whose function 31 runs; a
+ * Mutex locked by 31 and unlocked by another goroutine has no holder. */
+START_TEST(lock_holders_survive_write_and_read)
+{
+    static _Alignas(8) int32_t mu[2] = {1, 0}, rw[6] = {0, 0, 0, 0, 3 - (1 << 30), 2}, once[3] = {0, 1, 0};
+    static _Alignas(8) int32_t other[2] = {0, 0};
+    uintptr_t site = (uintptr_t)&goleash_test_park_here + 4, site2 = (uintptr_t)&setup + 4;
+    for (int64_t id = 30; id <= 32; id++)
+        gl_registry_spawned(1, id, 0x3030, NULL);
+    gl_registry_spawned(1, 35, 0x3030, NULL);
+    gl_istack *st = gl_stack_intern(&site, 1, false);
+    gl_registry_park_set(gl_registry_self(30), 18, GL_WAIT_MUTEX, (uintptr_t)mu, NULL, 0, st, gl_now_ns());
+    gl_registry_park_set(gl_registry_self(32), 18, GL_WAIT_RWMUTEX, (uintptr_t)rw, NULL, 0, st, gl_now_ns());
+    gl_registry_park_set(gl_registry_self(35), 18, GL_WAIT_ONCE, (uintptr_t)once, NULL, 0, st, gl_now_ns());
+    gl_holds_lock((uintptr_t)mu, GL_HOLD_WRITE, 31, NULL, site);
+    gl_holds_lock((uintptr_t)rw, GL_HOLD_READ, 33, NULL, site2);
+    gl_holds_lock((uintptr_t)rw, GL_HOLD_READ, 34, NULL, site2);
+    gl_holds_unlock((uintptr_t)rw, GL_HOLD_READ, 34);
+    gl_holds_lock((uintptr_t)once + GL_LIBGO_ONCE_M_OFFSET, GL_HOLD_WRITE, 31, NULL, site2);
+    gl_holds_lock((uintptr_t)other, GL_HOLD_WRITE, 31, NULL, site);
+    gl_holds_unlock((uintptr_t)other, GL_HOLD_WRITE, 0); /* another goroutine's Unlock */
+    gl_hold h[4];
+    ck_assert_uint_eq(gl_holds_of((uintptr_t)other, h, 4), 0);
+
+    gl_dump *d = build_and_read();
+    /* and 4's from the test before (the suite runs in one process): its
+     * made-up address cannot be read, which the dump says, not a crash */
+    ck_assert_uint_eq(d->nlocks, 4);
+    const gl_lock *fake = gl_dump_lock(d, 0xc0000b0000);
+    ck_assert_ptr_nonnull(fake);
+    ck_assert_int_eq(fake->locked, -1);
+    ck_assert_uint_eq(fake->nholders, 0);
+    const gl_lock *l = gl_dump_lock(d, (uintptr_t)mu);
+    ck_assert_ptr_nonnull(l);
+    ck_assert_int_eq(l->kind, GL_WAIT_MUTEX);
+    ck_assert_int_eq(l->locked, 1);
+    ck_assert_uint_eq(l->nholders, 1);
+    ck_assert_int_eq(l->holders[0].goid, 31);
+    ck_assert_int_eq(l->holders[0].read, 0);
+    ck_assert_int_eq(l->holders[0].exited, 0);
+    ck_assert_uint_eq(l->holders[0].site->n, 1);
+    ck_assert_uint_eq(l->holders[0].site->frames[0].pc, site);
+    ck_assert_ptr_nonnull(strstr(l->holders[0].site->frames[0].function, "goleash_test_park_here"));
+
+    l = gl_dump_lock(d, (uintptr_t)rw);
+    ck_assert_int_eq(l->kind, GL_WAIT_RWMUTEX);
+    ck_assert_int_eq(l->readers, 2); /* a writer pending: its readerWait */
+    ck_assert_uint_eq(l->nholders, 1);
+    ck_assert_int_eq(l->holders[0].goid, 33);
+    ck_assert_int_eq(l->holders[0].read, 1);
+    ck_assert_int_eq(l->holders[0].exited, 1);
+
+    l = gl_dump_lock(d, (uintptr_t)once);
+    ck_assert_int_eq(l->kind, GL_WAIT_ONCE);
+    ck_assert_int_eq(l->locked, 1);
+    ck_assert_uint_eq(l->nholders, 1);
+    ck_assert_int_eq(l->holders[0].goid, 31);
+    ck_assert_uint_eq(l->holders[0].site->frames[0].pc, site2);
+    ck_assert_int_eq(gl_dump_goroutine(d, 35)->wait, GL_WAIT_ONCE);
+    gl_dump_free(d);
+
+    /* Unlocked: the holder goes, whoever unlocks. */
+    gl_holds_unlock((uintptr_t)mu, GL_HOLD_WRITE, 0);
+    d = build_and_read();
+    ck_assert_uint_eq(gl_dump_lock(d, (uintptr_t)mu)->nholders, 0);
+    gl_dump_free(d);
+}
+END_TEST
+
 /* What fd 2 receives while fn(arg) runs. */
 static const char *stderr_of(void (*fn)(void *), void *arg)
 {
@@ -420,6 +493,7 @@ int main(void)
     tcase_add_unchecked_fixture(tc, setup, NULL);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, registry_survives_write_and_read);
+    tcase_add_test(tc, lock_holders_survive_write_and_read);
     tcase_add_test(tc, file_is_atomic_private_and_symlink_safe);
     tcase_add_test(tc, long_dump_path_is_not_cut);
     tcase_add_test(tc, log_path_refuses_links_and_fifos);
