@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""Measures and tabulates scripts/bench/analyzer.sh's benchmark (see there).
+
+Every timed command is started here and reaped with os.wait4, so the wall
+time and peak RSS are the command's own (for a pipeline: the largest of its
+processes). Baseline and goleash alternate within each round, so a load
+that comes and goes skews both alike.
+"""
+import argparse
+import gzip
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--goleash", required=True)
+ap.add_argument("--data", required=True)
+ap.add_argument("--runs", type=int, default=3)
+ap.add_argument("--peers", default="")
+a = ap.parse_args()
+G, D, R = a.goleash, a.data, a.runs
+MAX_MEMORY = 512 * 2**20  # goleash's default --max-memory
+
+
+class Failed(Exception):
+    pass
+
+
+def run(cmds, stdin_path=None, ok=(0,)):
+    """Runs a pipeline (a list of argv); returns (wall s, peak RSS bytes, stdout of the last)."""
+    procs, prev = [], None
+    t0 = time.perf_counter()
+    for i, argv in enumerate(cmds):
+        last = i == len(cmds) - 1
+        stdin = prev if prev is not None else (open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL)
+        p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE if last or len(cmds) > 1 else None,
+                             stderr=subprocess.PIPE if last else subprocess.DEVNULL)
+        if prev is not None:
+            prev.close()
+        prev = p.stdout if not last else None
+        procs.append(p)
+    out, err = procs[-1].communicate()
+    rss, rcs = 0, []
+    for p in procs:
+        _, status, ru = os.wait4(p.pid, 0) if p.returncode is None else (0, 0, None)
+        if ru is not None:
+            rss = max(rss, ru.ru_maxrss * 1024)
+            rcs.append(os.waitstatus_to_exitcode(status))
+        else:
+            rcs.append(p.returncode)
+    wall = time.perf_counter() - t0
+    if rcs[-1] not in ok:
+        raise Failed(f"{' '.join(cmds[-1])}: exit status {rcs[-1]}: {err.decode(errors='replace')[-400:]}")
+    return wall, rss, out
+
+
+def run_rss(argv, stdin_path=None, ok=(0,)):
+    """One command; the peak RSS from wait4 (communicate() would reap it first)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, stdin=open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = p.stdout.read()
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    rc = os.waitstatus_to_exitcode(status)
+    if rc not in ok:
+        raise Failed(f"{' '.join(argv)}: exit status {rc}: {err.decode(errors='replace')[-400:]}")
+    return wall, ru.ru_maxrss * 1024, out
+
+
+def goleash_cmd(path):
+    return [G, "report", "--format", "json", "-o", "/dev/null", path]
+
+
+def pipe_cmd(path):
+    return [["cat", path], [G, "report", "--format", "json", "-o", "/dev/null", "-"]]
+
+
+GOLEASH_OK = (0, 1)  # 1: leaks found
+shapes = [
+    # name, file, baseline (pipeline), text for peers, uncompressed size
+    ("small stacks 500k", "small.txt", "wc", True),
+    ("fat stacks (70 frames)", "fat.txt", "wc", True),
+    ("all-identical stacks", "identical.txt", "wc", True),
+    ("all-distinct stacks", "distinct.txt", "wc", True),
+    ("1M goroutines", "1m.txt", "wc", True),
+    ("realistic mix (~1 KB)", "mixed.txt", "wc", True),
+    ("gzip (goleash reads .gz)", "small.txt.gz", "zcat", False),
+    ("gzip piped (gzip -dc |)", "small.txt.gz", "zcat-pipe", False),
+    ("pprof proto (Go's own)", "proto.pb.gz", "zcat", False),
+    ("goleash dump (shim)", "shim.dump", "wc", False),
+]
+
+
+def raw_size(path):
+    if path.endswith(".gz"):
+        n = 0
+        with gzip.open(path, "rb") as f:
+            while True:
+                b = f.read(1 << 20)
+                if not b:
+                    return n
+                n += len(b)
+    return os.path.getsize(path)
+
+
+rows = []
+failed = False
+peers = a.peers
+sys.stderr.write("analyzer.sh: measuring ")
+for name, fname, base, text in shapes:
+    path = os.path.join(D, fname)
+    if not os.path.exists(path):
+        rows.append((name, None))
+        continue
+    size = raw_size(path)
+    bw, gw, grss, pw = [], [], [], {}
+    try:
+        for _ in range(R):
+            if base == "wc":
+                bw.append(run([["wc", "-l", path]])[0])
+            else:
+                bw.append(run([["gzip", "-dc", path], ["wc", "-l"]])[0])
+            if base == "zcat-pipe":
+                w, rss, _ = run([["gzip", "-dc", path], [G, "report", "--format", "json", "-o", "/dev/null", "-"]],
+                                ok=GOLEASH_OK)
+            else:
+                w, rss, _ = run_rss(goleash_cmd(path), ok=GOLEASH_OK)
+            gw.append(w)
+            grss.append(rss)
+            if text and peers:
+                for peer in ("panicparse", "gostackparse"):
+                    pw.setdefault(peer, []).append(run_rss([os.path.join(peers, peer), path])[0])
+            sys.stderr.write(".")
+            sys.stderr.flush()
+    except Failed as e:
+        sys.stderr.write(f"\nanalyzer.sh: {name}: {e}\n")
+        failed = True
+        break
+    rows.append((name, dict(size=size, disk=os.path.getsize(path), base=statistics.median(bw),
+                            gl=statistics.median(gw), rss=max(grss),
+                            peers={k: statistics.median(v) for k, v in pw.items()}, basekind=base)))
+
+stream = None
+if not failed and os.path.exists(os.path.join(D, "1m.txt")):
+    try:
+        sw, srss, _ = run(pipe_cmd(os.path.join(D, "1m.txt")), ok=GOLEASH_OK)
+        stream = (sw, srss, os.path.getsize(os.path.join(D, "1m.txt")))
+        sys.stderr.write("s")
+    except Failed as e:
+        sys.stderr.write(f"\nanalyzer.sh: stream: {e}\n")
+        failed = True
+
+live = {}
+if not failed and peers:
+    try:
+        out = run_rss([os.path.join(peers, "goleak"), "1000", "20"])[2].decode()
+        live["goleak"] = float(re.search(r"us_per_check=([\d.]+)", out).group(1))
+        for n in (1000, 10000):
+            out = run_rss([os.path.join(peers, "goprof"), "leakprofile", str(n), "5"])[2].decode()
+            m = re.search(r"leak_ms=([\d.]+) goroutine_ms=([\d.]+) leaks=(\S+)", out)
+            live[f"leakprof{n}"] = (float(m.group(1)), float(m.group(2)), m.group(3)) if m else None
+        sys.stderr.write("l")
+    except (Failed, AttributeError) as e:
+        sys.stderr.write(f"\nanalyzer.sh: live checks: {e}\n")
+sys.stderr.write("\n")
+if failed:
+    print("VERDICT: ERROR (goleash or a helper failed on an input; see above)")
+    sys.exit(2)
+
+ok_all = True
+print(f"goleash report --format json on each shape; {R} rounds alternating with the baseline, medians;")
+print("ratio = goleash wall / baseline wall (target <= 2x); RSS/in = peak RSS / uncompressed input (target <= 2x);")
+print("panicparse, gostackparse: their wall / goleash's (>1: goleash faster), their MB/s in brackets.")
+print()
+hdr = (f"{'shape':<26} {'input MB':>9} {'baseline':>17} {'goleash s':>9} {'MB/s':>6} {'ratio':>7} "
+       f"{'RSS/in':>6} {'target':>12} {'verdict':>7}  {'panicparse':>15} {'gostackparse':>15}")
+print(hdr)
+print("-" * len(hdr))
+for name, r in rows:
+    if r is None:
+        print(f"{name:<26} {'n/a (no Go toolchain: not generated)':>60}")
+        continue
+    ratio = r["gl"] / r["base"]
+    rss_ratio = r["rss"] / r["size"]
+    good = ratio <= 2 and rss_ratio <= 2
+    ok_all &= good
+    kind = {"wc": "wc -l", "zcat": "gzip -dc|wc", "zcat-pipe": "gzip -dc|wc"}[r["basekind"]]
+    base_cell = f"{kind} {r['base']:.3f}s"
+    insz = f"{r['size'] / 1e6:.1f}" if r["size"] == r["disk"] else f"{r['disk'] / 1e6:.1f}gz"
+    cells = []
+    for peer in ("panicparse", "gostackparse"):
+        t = r["peers"].get(peer)
+        cells.append(f"{t / r['gl']:.1f}x ({r['size'] / 1e6 / t:.0f})" if t else "-")
+    print(f"{name:<26} {insz:>9} {base_cell:>17} {r['gl']:>9.3f} {r['size'] / 1e6 / r['gl']:>6.0f} "
+          f"{ratio:>6.1f}x {rss_ratio:>6.2f} {'<=2x, <=2x':>12} {'ok' if good else 'MISS':>7}  {cells[0]:>15} {cells[1]:>15}")
+if stream:
+    sw, srss, ssize = stream
+    good = srss <= MAX_MEMORY
+    ok_all &= good
+    print(f"{'stream: cat 1M | report -':<26} {ssize / 1e6:>9.1f} {'':>17} {sw:>9.3f} {ssize / 1e6 / sw:>6.0f} "
+          f"{'':>7} {srss / 1e6:>5.0f}M {'RSS<=512MiB':>12} {'ok' if good else 'MISS':>7}")
+print()
+print("live leak checks (info, no target):")
+if "goleak" in live:
+    print(f"  goleak Find (VerifyNone's check), 1,000 goroutines alive: {live['goleak'] / 1000:.2f} ms per test")
+for n in (1000, 10000):
+    v = live.get(f"leakprof{n}")
+    if v:
+        print(f"  Go goroutineleak profile, {n:,} leaked: {v[0]:.2f} ms per collection ({v[2]} found); "
+              f"plain goroutine profile {v[1]:.2f} ms")
+    elif f"leakprof{n}" in live:
+        print(f"  Go goroutineleak profile, {n:,} leaked: unavailable (this Go lacks GOEXPERIMENT=goroutineleakprofile)")
+if not live:
+    print("  n/a (no Go toolchain or --no-peers)")
+print()
+print("VERDICT: PASS (all targets met)" if ok_all else "VERDICT: FAIL (target missed, see MISS above)")
+sys.exit(0 if ok_all else 1)
