@@ -187,10 +187,37 @@ json_t *gl_jw_string_json(const char *s)
     return j ? j : json_null();
 }
 
+/* Whether jansson writes s as it is between quotes: printable ASCII but
+ * '"' and '\\' (its dump escapes those two, control characters, and
+ * nothing else with our flags). Names, paths and hex words almost always
+ * are; encoding them through jansson cost a json_t, a malloc and a
+ * vsnprintf each. *len: strlen(s) when so. */
+static int plain(const char *s, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p; p++)
+        if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\')
+            return 0;
+    *len = (size_t)(p - (const unsigned char *)s);
+    return 1;
+}
+
 /* s as jansson writes it, malloc'd; "null" when jansson cannot take it even
  * cleaned (as before streaming). NULL only when out of memory. */
 static char *encode_string(const char *s, size_t *len)
 {
+    size_t n;
+    if (plain(s, &n)) {
+        char *e = malloc(n + 3);
+        if (e) {
+            e[0] = '"';
+            memcpy(e + 1, s, n);
+            e[n + 1] = '"';
+            e[n + 2] = '\0';
+            *len = n + 2;
+        }
+        return e;
+    }
     json_t *j = gl_jw_string_json(s);
     char *e = json_dumps(j, JSON_ENCODE_ANY);
     json_decref(j);
@@ -208,6 +235,13 @@ void gl_jw_string(gl_jw *w, const char *key, const char *s)
         return;
     }
     size_t n;
+    if (plain(s, &n)) {
+        member(w, key);
+        put(w, "\"", 1);
+        put(w, s, n);
+        put(w, "\"", 1);
+        return;
+    }
     char *e = encode_string(s, &n);
     if (!e) {
         w->failed = 1;

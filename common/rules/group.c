@@ -115,6 +115,59 @@ static int key_append(gl_keybuf *k, const char *fmt, ...)
     }
 }
 
+/* key_append's pieces by hand, for the frames (every frame of every new
+ * stack pair): the same bytes as its "%s", "%d" and "%llx", NUL kept after
+ * them, without vsnprintf's cost. */
+static int key_put(gl_keybuf *k, const char *s, size_t n)
+{
+    if (!k->s || k->cap - k->len <= n) {
+        size_t cap = k->s ? (k->cap + n + 1) * 2 : (n < 256 ? 256 : (n + 1) * 2);
+        char *b = realloc(k->s, cap);
+        if (!b)
+            return -1;
+        if (!k->s)
+            k->len = 0;
+        k->s = b;
+        k->cap = cap;
+    }
+    memcpy(k->s + k->len, s, n);
+    k->len += n;
+    k->s[k->len] = '\0';
+    return 0;
+}
+
+static int key_str(gl_keybuf *k, const char *s)
+{
+    return key_put(k, s, strlen(s));
+}
+
+static int key_dec(gl_keybuf *k, int v)
+{
+    char buf[GL_DEC_MAX];
+    return key_put(k, buf, gl_format_dec(buf, v));
+}
+
+static int key_hex(gl_keybuf *k, unsigned long long v)
+{
+    char rev[16];
+    size_t n = 0;
+    do {
+        rev[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    char buf[16];
+    for (size_t i = 0; i < n; i++)
+        buf[i] = rev[n - 1 - i];
+    return key_put(k, buf, n);
+}
+
+/* "FUNCTION\x1fFILE:LINE", the common head of a resolved frame's key. */
+static int key_site(gl_keybuf *k, const gl_frame *f)
+{
+    return key_str(k, f->function) || key_put(k, "\x1f", 1) || key_str(k, f->file) || key_put(k, ":", 1)
+        || key_dec(k, f->line) ? -1 : 0;
+}
+
 /* A frame as something equal across processes: never the raw PC, which
  * differs with every load address. */
 static int key_frame(gl_keybuf *k, const gl_dump *d, const gl_frame *f, int loose)
@@ -123,17 +176,22 @@ static int key_frame(gl_keybuf *k, const gl_dump *d, const gl_frame *f, int loos
         return key_append(k, "%s\x1f%s\x1e", f->function, f->file ? f->file : "");
     if (f->function && f->file) {
         if (!f->args)
-            return key_append(k, "%s\x1f%s:%d\x1e", f->function, f->file, f->line);
+            return key_site(k, f) || key_put(k, "\x1e", 1) ? -1 : 0;
         char shape[256];
         size_t need = gl_rules_args_shape(f->args, shape, sizeof shape);
         if (need > sizeof shape) /* a huge list: its length stands in for the tail */
             return key_append(k, "%s\x1f%s:%d+0x%llx(%s~%zu)\x1e", f->function, f->file, f->line,
                               (unsigned long long)f->off, shape, need);
-        return key_append(k, "%s\x1f%s:%d+0x%llx(%s)\x1e", f->function, f->file, f->line,
-                          (unsigned long long)f->off, shape);
+        return key_site(k, f) || key_put(k, "+0x", 3) || key_hex(k, (unsigned long long)f->off)
+                || key_put(k, "(", 1) || key_str(k, shape) || key_put(k, ")\x1e", 2)
+            ? -1
+            : 0;
     }
     if (f->function)
-        return key_append(k, "%s+0x%llx\x1e", f->function, (unsigned long long)f->off);
+        return key_str(k, f->function) || key_put(k, "+0x", 3) || key_hex(k, (unsigned long long)f->off)
+                || key_put(k, "\x1e", 1)
+            ? -1
+            : 0;
     const gl_module *m = gl_dump_module(d, f->mod);
     if (m)
         return key_append(k, "?%s+0x%llx\x1e", m->path ? m->path : "",

@@ -13,6 +13,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ap = argparse.ArgumentParser()
@@ -29,43 +30,66 @@ class Failed(Exception):
     pass
 
 
-def run(cmds, stdin_path=None, ok=(0,)):
+def run(cmds, ok=(0,)):
     """Runs a pipeline (a list of argv); returns (wall s, peak RSS bytes, stdout of the last)."""
     procs, prev = [], None
+    err = tempfile.TemporaryFile()
     t0 = time.perf_counter()
     for i, argv in enumerate(cmds):
         last = i == len(cmds) - 1
-        stdin = prev if prev is not None else (open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL)
-        p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE if last or len(cmds) > 1 else None,
-                             stderr=subprocess.PIPE if last else subprocess.DEVNULL)
+        p = subprocess.Popen(argv, stdin=prev if prev is not None else subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=err if last else subprocess.DEVNULL)
         if prev is not None:
             prev.close()
-        prev = p.stdout if not last else None
+        prev = p.stdout
         procs.append(p)
-    out, err = procs[-1].communicate()
-    rss, rcs = 0, []
-    for p in procs:
-        _, status, ru = os.wait4(p.pid, 0) if p.returncode is None else (0, 0, None)
-        if ru is not None:
-            rss = max(rss, ru.ru_maxrss * 1024)
-            rcs.append(os.waitstatus_to_exitcode(status))
-        else:
-            rcs.append(p.returncode)
+    out = procs[-1].stdout.read()  # stderr goes to a file: no deadlock on a chatty one
+    procs[-1].stdout.close()
+    rss, rcs, cpu = 0, [], 0.0
+    for p in procs:  # reaped here, not by Popen, for each one's own rusage
+        _, status, ru = os.wait4(p.pid, 0)
+        rss = max(rss, ru.ru_maxrss * 1024)
+        cpu += ru.ru_utime + ru.ru_stime
+        rcs.append(os.waitstatus_to_exitcode(status))
+    run.cpu = cpu
     wall = time.perf_counter() - t0
     if rcs[-1] not in ok:
-        raise Failed(f"{' '.join(cmds[-1])}: exit status {rcs[-1]}: {err.decode(errors='replace')[-400:]}")
+        err.seek(0)
+        raise Failed(f"{' '.join(cmds[-1])}: exit status {rcs[-1]}: {err.read().decode(errors='replace')[-400:]}")
     return wall, rss, out
 
 
-def run_rss(argv, stdin_path=None, ok=(0,)):
+PEER_TIMEOUT = 60.0  # panicparse's grouping is quadratic on all-distinct stacks
+
+
+class TimedOut(Exception):
+    pass
+
+
+def run_rss(argv, stdin_path=None, ok=(0,), timeout=None):
     """One command; the peak RSS from wait4 (communicate() would reap it first)."""
     t0 = time.perf_counter()
     p = subprocess.Popen(argv, stdin=open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out = p.stdout.read()
-    err = p.stderr.read()
-    _, status, ru = os.wait4(p.pid, 0)
+    try:
+        out, err = p.communicate(timeout=timeout) if timeout else (p.stdout.read(), p.stderr.read())
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        os.wait4(p.pid, 0) if p.returncode is None else None
+        raise TimedOut()
+    if p.returncode is not None:  # communicate() reaped it: no rusage of its own
+        status, ru = None, None
+        rc = p.returncode
+    else:
+        _, status, ru = os.wait4(p.pid, 0)
+        rc = os.waitstatus_to_exitcode(status)
+        run.cpu = ru.ru_utime + ru.ru_stime
     wall = time.perf_counter() - t0
+    if ru is None:
+        if rc not in ok:
+            raise Failed(f"{' '.join(argv)}: exit status {rc}: {err.decode(errors='replace')[-400:]}")
+        return wall, 0, out
     rc = os.waitstatus_to_exitcode(status)
     if rc not in ok:
         raise Failed(f"{' '.join(argv)}: exit status {rc}: {err.decode(errors='replace')[-400:]}")
@@ -108,6 +132,8 @@ def raw_size(path):
     return os.path.getsize(path)
 
 
+run_rss([G, "--version"])
+IDLE_RSS = run_rss([G, "--version"])[1]
 rows = []
 failed = False
 peers = a.peers
@@ -118,23 +144,28 @@ for name, fname, base, text in shapes:
         rows.append((name, None))
         continue
     size = raw_size(path)
-    bw, gw, grss, pw = [], [], [], {}
+    bw, gw, grss, pw, bc, gc = [], [], [], {}, [], []
     try:
         for _ in range(R):
             if base == "wc":
                 bw.append(run([["wc", "-l", path]])[0])
             else:
                 bw.append(run([["gzip", "-dc", path], ["wc", "-l"]])[0])
+            bc.append(run.cpu)
             if base == "zcat-pipe":
                 w, rss, _ = run([["gzip", "-dc", path], [G, "report", "--format", "json", "-o", "/dev/null", "-"]],
                                 ok=GOLEASH_OK)
             else:
                 w, rss, _ = run_rss(goleash_cmd(path), ok=GOLEASH_OK)
             gw.append(w)
+            gc.append(run.cpu)
             grss.append(rss)
-            if text and peers:
+            if text and peers and not pw:  # once: they are slow, and far from goleash
                 for peer in ("panicparse", "gostackparse"):
-                    pw.setdefault(peer, []).append(run_rss([os.path.join(peers, peer), path])[0])
+                    try:
+                        pw[peer] = [run_rss([os.path.join(peers, peer), path], timeout=PEER_TIMEOUT)[0]]
+                    except TimedOut:
+                        pw[peer] = [float("inf")]
             sys.stderr.write(".")
             sys.stderr.flush()
     except Failed as e:
@@ -143,6 +174,7 @@ for name, fname, base, text in shapes:
         break
     rows.append((name, dict(size=size, disk=os.path.getsize(path), base=statistics.median(bw),
                             gl=statistics.median(gw), rss=max(grss),
+                            cpu_ratio=statistics.median(gc) / max(statistics.median(bc), 1e-4),
                             peers={k: statistics.median(v) for k, v in pw.items()}, basekind=base)))
 
 stream = None
@@ -175,9 +207,12 @@ if failed:
 ok_all = True
 print(f"goleash report --format json on each shape; {R} rounds alternating with the baseline, medians;")
 print("ratio = goleash wall / baseline wall (target <= 2x); RSS/in = peak RSS / uncompressed input (target <= 2x);")
+print("cpu = the same ratio of CPU time (user + sys), which other load on the machine skews less (info);")
 print("panicparse, gostackparse: their wall / goleash's (>1: goleash faster), their MB/s in brackets.")
+print(f"goleash's own RSS at start (goleash --version): {IDLE_RSS / 1e6:.1f} MB; load average at start: "
+      f"{open('/proc/loadavg').read().split()[0]}")
 print()
-hdr = (f"{'shape':<26} {'input MB':>9} {'baseline':>17} {'goleash s':>9} {'MB/s':>6} {'ratio':>7} "
+hdr = (f"{'shape':<26} {'input MB':>9} {'baseline':>17} {'goleash s':>9} {'MB/s':>6} {'ratio':>7} {'cpu':>6} "
        f"{'RSS/in':>6} {'target':>12} {'verdict':>7}  {'panicparse':>15} {'gostackparse':>15}")
 print(hdr)
 print("-" * len(hdr))
@@ -195,15 +230,18 @@ for name, r in rows:
     cells = []
     for peer in ("panicparse", "gostackparse"):
         t = r["peers"].get(peer)
-        cells.append(f"{t / r['gl']:.1f}x ({r['size'] / 1e6 / t:.0f})" if t else "-")
+        if t == float("inf"):
+            cells.append(f">{PEER_TIMEOUT / r['gl']:.0f}x (>{PEER_TIMEOUT:.0f}s)")
+        else:
+            cells.append(f"{t / r['gl']:.1f}x ({r['size'] / 1e6 / t:.0f})" if t else "-")
     print(f"{name:<26} {insz:>9} {base_cell:>17} {r['gl']:>9.3f} {r['size'] / 1e6 / r['gl']:>6.0f} "
-          f"{ratio:>6.1f}x {rss_ratio:>6.2f} {'<=2x, <=2x':>12} {'ok' if good else 'MISS':>7}  {cells[0]:>15} {cells[1]:>15}")
+          f"{ratio:>6.1f}x {r['cpu_ratio']:>5.1f}x {rss_ratio:>6.2f} {'<=2x, <=2x':>12} {'ok' if good else 'MISS':>7}  {cells[0]:>15} {cells[1]:>15}")
 if stream:
     sw, srss, ssize = stream
     good = srss <= MAX_MEMORY
     ok_all &= good
     print(f"{'stream: cat 1M | report -':<26} {ssize / 1e6:>9.1f} {'':>17} {sw:>9.3f} {ssize / 1e6 / sw:>6.0f} "
-          f"{'':>7} {srss / 1e6:>5.0f}M {'RSS<=512MiB':>12} {'ok' if good else 'MISS':>7}")
+          f"{'':>7} {'':>6} {srss / 1e6:>5.0f}M {'RSS<=512MiB':>12} {'ok' if good else 'MISS':>7}")
 print()
 print("live leak checks (info, no target):")
 if "goleak" in live:

@@ -251,6 +251,39 @@ START_TEST(json_cache_limit_changes_nothing)
 }
 END_TEST
 
+/* Strings go out as jansson would write them, whichever path the writer
+ * takes (plain ASCII by hand, anything else through jansson). */
+START_TEST(json_strings_as_jansson_writes_them)
+{
+    const char *cases[] = {"", "main.worker", "/src/app/main.go", "0x4011a0", "a/b", "q\"uote", "back\\slash",
+                           "tab\there", "nl\n", "\x01ctl", "del\x7f", "caf\xc3\xa9", "bad\xff utf8", "~ }{ ^`|"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        for (int stable = 0; stable < 2; stable++) {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&buf, &len);
+            gl_jw w;
+            gl_jw_init(&w, f);
+            if (stable)
+                gl_jw_string_stable(&w, NULL, cases[i]);
+            else
+                gl_jw_string(&w, NULL, cases[i]);
+            ck_assert_int_eq(gl_jw_finish(&w), 0);
+            fclose(f);
+            json_t *j = gl_jw_string_json(cases[i]);
+            char *want = json_dumps(j, JSON_ENCODE_ANY);
+            json_decref(j);
+            ck_assert_uint_eq(len, strlen(want) + 1); /* gl_jw_finish ends the document with a newline */
+            buf[len - 1] = '\0';
+            ck_assert_msg(strcmp(buf, want) == 0, "case %zu (%s): %s, jansson %s", i, stable ? "stable" : "plain",
+                          buf, want);
+            free(want);
+            free(buf);
+        }
+    }
+}
+END_TEST
+
 START_TEST(json_context_leak)
 {
     const char *path = "/tmp/goleash-test-ctx.dump";
@@ -1006,6 +1039,7 @@ int main(void)
     tcase_add_test(tj, json_report_matches_the_contract);
     tcase_add_test(tj, json_context_leak);
     tcase_add_test(tj, json_cache_limit_changes_nothing);
+    tcase_add_test(tj, json_strings_as_jansson_writes_them);
     tcase_add_test(tj, json_suppressions);
     suite_add_tcase(json, tj);
 
