@@ -131,4 +131,4 @@ fi
 
 # ---- measure and report --------------------------------------------------------
 python3 "$here/analyzer_bench.py" --goleash "$GOLEASH" --data "$data" --runs "$runs" \
-    --peers "$([ "$have_go" = 1 ] && echo "$peerbin" || echo "")"
+    --peers "$([ "$have_go" = 1 ] && echo "$peerbin" || echo "")" --div "$div"

@@ -21,6 +21,7 @@ ap.add_argument("--goleash", required=True)
 ap.add_argument("--data", required=True)
 ap.add_argument("--runs", type=int, default=3)
 ap.add_argument("--peers", default="")
+ap.add_argument("--div", type=int, default=1)  # --quick: goroutine counts / 10
 a = ap.parse_args()
 G, D, R = a.goleash, a.data, a.runs
 MAX_MEMORY = 512 * 2**20  # goleash's default --max-memory
@@ -105,18 +106,23 @@ def pipe_cmd(path):
 
 
 GOLEASH_OK = (0, 1)  # 1: leaks found
+def k(n):
+    n //= a.div
+    return f"{n // 1000000}M" if n % 1000000 == 0 else f"{n // 1000}k"
+
+
 shapes = [
-    # name, file, baseline (pipeline), text for peers, uncompressed size
-    ("small stacks 500k", "small.txt", "wc", True),
-    ("fat stacks (70 frames)", "fat.txt", "wc", True),
-    ("all-identical stacks", "identical.txt", "wc", True),
-    ("all-distinct stacks", "distinct.txt", "wc", True),
-    ("1M goroutines", "1m.txt", "wc", True),
-    ("realistic mix (~1 KB)", "mixed.txt", "wc", True),
-    ("gzip (goleash reads .gz)", "small.txt.gz", "zcat", False),
-    ("gzip piped (gzip -dc |)", "small.txt.gz", "zcat-pipe", False),
-    ("pprof proto (Go's own)", "proto.pb.gz", "zcat", False),
-    ("goleash dump (shim)", "shim.dump", "wc", False),
+    # name, file, baseline (wc: wc -l FILE; zcat: gzip -dc FILE | wc -l), whether peers read it
+    (f"small stacks, {k(500000)}", "small.txt", "wc", True),
+    (f"fat (70 frames), {k(15000)}", "fat.txt", "wc", True),
+    (f"all identical, {k(500000)}", "identical.txt", "wc", True),
+    (f"all distinct, {k(500000)}", "distinct.txt", "wc", True),
+    (f"small stacks, {k(1000000)}", "1m.txt", "wc", True),
+    (f"realistic ~1KB, {k(100000)}", "mixed.txt", "wc", True),
+    (f"gzip file, {k(500000)}", "small.txt.gz", "zcat", False),
+    (f"gzip -dc | report -, {k(500000)}", "small.txt.gz", "zcat-pipe", False),
+    (f"pprof proto, {k(100000)}", "proto.pb.gz", "zcat", False),
+    (f"goleash dump, {k(500000)}", "shim.dump", "wc", False),
 ]
 
 
@@ -181,6 +187,7 @@ stream = None
 if not failed and os.path.exists(os.path.join(D, "1m.txt")):
     try:
         sw, srss, _ = run(pipe_cmd(os.path.join(D, "1m.txt")), ok=GOLEASH_OK)
+        stream_name = f"cat {k(1000000)} | report -"
         stream = (sw, srss, os.path.getsize(os.path.join(D, "1m.txt")))
         sys.stderr.write("s")
     except Failed as e:
@@ -240,7 +247,7 @@ if stream:
     sw, srss, ssize = stream
     good = srss <= MAX_MEMORY
     ok_all &= good
-    print(f"{'stream: cat 1M | report -':<26} {ssize / 1e6:>9.1f} {'':>17} {sw:>9.3f} {ssize / 1e6 / sw:>6.0f} "
+    print(f"{stream_name:<26} {ssize / 1e6:>9.1f} {'':>17} {sw:>9.3f} {ssize / 1e6 / sw:>6.0f} "
           f"{'':>7} {'':>6} {srss / 1e6:>5.0f}M {'RSS<=512MiB':>12} {'ok' if good else 'MISS':>7}")
 print()
 print("live leak checks (info, no target):")
