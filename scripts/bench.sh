@@ -226,5 +226,6 @@ if [ "$gc" = 1 ]; then
     gc_rc=$?
     [ "$gc_rc" -gt "$rc" ] && rc=$gc_rc
 fi
+[ "${GOLEASH_BENCH_ANALYZER:-1}" = 0 ] || { echo; GOLEASH="$GOLEASH" "$here/bench/analyzer.sh" $([ "$quick" = 1 ] && echo --quick) || { arc=$?; rc=$((arc > rc ? arc : rc)); }; } # analyzer table (issue 13); GOLEASH_BENCH_ANALYZER=0 skips it
 set -e
 exit "$rc"

@@ -4,7 +4,7 @@
 # against the parse targets.
 #
 #   scripts/bench_parse.sh [--sizes 1000,100000,1000000] [--runs N] [--style stack|sigquit]
-#                          [--data DIR] [--regen] [--no-gzip]
+#                          [--data DIR] [--regen] [--no-gzip] [--no-analyzer] [--analyzer-only]
 #   GOLEASH=/path/to/goleash scripts/bench_parse.sh
 #
 # Dumps come from scripts/bench/gen_gcdump.c (built here with cc -O2), seeded,
@@ -20,8 +20,13 @@
 # process's fixed RSS dominates); ns/goroutine at the largest size <= 1.5x the
 # 100k figure and <= 2x the 1k figure (O(n log n) or better).
 #
+# Then scripts/bench/analyzer.sh (unless --no-analyzer; --analyzer-only runs
+# only it): every dump shape against wc -l, peak RSS against input size, the
+# peer parsers and live leak checks, in one table (issue 13; see there).
+#
 # Exit status: 0 all targets met, 1 a target missed, 2 setup problem or
-# goleash failed on a dump (exit 2 or a signal; exit 1 "leaks found" is normal).
+# goleash failed on a dump (exit 2 or a signal; exit 1 "leaks found" is normal);
+# the worse of this table's and analyzer.sh's.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,8 +39,9 @@ style=stack
 regen=0
 gzip_run=1
 seed=1
+analyzer=1
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; }
 die2() { echo "bench_parse.sh: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -50,6 +56,8 @@ while [ $# -gt 0 ]; do
         --data=*) data="${1#--data=}" ;;
         --regen) regen=1 ;;
         --no-gzip) gzip_run=0 ;;
+        --no-analyzer) analyzer=0 ;;
+        --analyzer-only) analyzer=2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "bench_parse.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -64,6 +72,9 @@ done
 
 # ---- preconditions -------------------------------------------------------
 [ -x "$GOLEASH" ] || die2 "goleash not found: $GOLEASH (build it: meson setup build && ninja -C build, or set GOLEASH=)"
+if [ "$analyzer" = 2 ]; then
+    GOLEASH="$GOLEASH" exec "$here/bench/analyzer.sh" --runs "$runs"
+fi
 [ -x /usr/bin/time ] || die2 "/usr/bin/time not found (apt-get install time)"
 command -v cc >/dev/null || die2 "cc not found"
 command -v python3 >/dev/null || die2 "python3 not found"
@@ -302,5 +313,11 @@ print("VERDICT: PASS (all targets met)" if ok else "VERDICT: FAIL (target missed
 sys.exit(0 if ok else 1)
 PY
 rc=$?
+if [ "$analyzer" = 1 ]; then
+    echo
+    GOLEASH="$GOLEASH" "$here/bench/analyzer.sh" --runs "$runs"
+    arc=$?
+    [ "$arc" -gt "$rc" ] && rc=$arc
+fi
 set -e
 exit "$rc"

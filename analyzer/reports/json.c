@@ -44,13 +44,29 @@ static void site_out(gl_jw *w, const char *key, const gl_frame *f)
     gl_jw_end(w);
 }
 
+/* "0x%llx" of v, by hand: it is written for every frame of every group. */
+static void hex_word(char buf[20], uint64_t v)
+{
+    char rev[16];
+    size_t n = 0;
+    do {
+        rev[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    buf[0] = '0';
+    buf[1] = 'x';
+    for (size_t i = 0; i < n; i++)
+        buf[2 + i] = rev[n - 1 - i];
+    buf[2 + n] = '\0';
+}
+
 static void stack_out(gl_jw *w, const char *key, const gl_stack *s)
 {
     gl_jw_begin_array(w, key);
     for (size_t i = 0; s && i < s->n; i++) {
         const gl_frame *f = &s->frames[i];
-        char pc[24];
-        snprintf(pc, sizeof pc, "0x%llx", (unsigned long long)f->pc);
+        char pc[20];
+        hex_word(pc, f->pc);
         gl_jw_begin_object(w, NULL);
         gl_jw_string_stable(w, "function", f->function);
         gl_jw_string_stable(w, "file", f->file);

@@ -23,7 +23,19 @@ typedef struct cache_slot {
 struct gl_jw_cache {
     cache_slot *slots;
     size_t mask, n;
+    size_t bytes;          /* encodings and fragments held */
 };
+
+/* The cache only saves work, so it may stop growing: past this many bytes
+ * held, new strings and fragments are written without being remembered.
+ * A dump whose stacks are all distinct would otherwise hold a second copy
+ * of most of its report (hundreds of MB), and gain nothing by it. */
+size_t gl_jw_cache_limit = (size_t)32 << 20;
+
+static int cache_full(const gl_jw *w)
+{
+    return w->cache && w->cache->bytes >= gl_jw_cache_limit;
+}
 
 void gl_jw_init(gl_jw *w, FILE *out)
 {
@@ -175,10 +187,37 @@ json_t *gl_jw_string_json(const char *s)
     return j ? j : json_null();
 }
 
+/* Whether jansson writes s as it is between quotes: printable ASCII but
+ * '"' and '\\' (its dump escapes those two, control characters, and
+ * nothing else with our flags). Names, paths and hex words almost always
+ * are; encoding them through jansson cost a json_t, a malloc and a
+ * vsnprintf each. *len: strlen(s) when so. */
+static int plain(const char *s, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p; p++)
+        if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\')
+            return 0;
+    *len = (size_t)(p - (const unsigned char *)s);
+    return 1;
+}
+
 /* s as jansson writes it, malloc'd; "null" when jansson cannot take it even
  * cleaned (as before streaming). NULL only when out of memory. */
 static char *encode_string(const char *s, size_t *len)
 {
+    size_t n;
+    if (plain(s, &n)) {
+        char *e = malloc(n + 3);
+        if (e) {
+            e[0] = '"';
+            memcpy(e + 1, s, n);
+            e[n + 1] = '"';
+            e[n + 2] = '\0';
+            *len = n + 2;
+        }
+        return e;
+    }
     json_t *j = gl_jw_string_json(s);
     char *e = json_dumps(j, JSON_ENCODE_ANY);
     json_decref(j);
@@ -196,6 +235,13 @@ void gl_jw_string(gl_jw *w, const char *key, const char *s)
         return;
     }
     size_t n;
+    if (plain(s, &n)) {
+        member(w, key);
+        put(w, "\"", 1);
+        put(w, s, n);
+        put(w, "\"", 1);
+        return;
+    }
     char *e = encode_string(s, &n);
     if (!e) {
         w->failed = 1;
@@ -258,13 +304,16 @@ static cache_slot *cache_find(gl_jw *w, slot_kind kind, const void *a, const voi
 static int cache_put(gl_jw *w, cache_slot *sl, slot_kind kind, const void *a, const void *b, char *enc, size_t len)
 {
     *sl = (cache_slot){kind, a, b, enc, len};
+    w->cache->bytes += len + sizeof *sl;
     /* On failure to grow, the entry stays in the old table (freed with it). */
     return ++w->cache->n * 2 > w->cache->mask ? cache_grow(w->cache) : 0;
 }
 
-/* The cached encoding of s: the bytes in *enc, *len. -1 out of memory. */
-static int cached(gl_jw *w, const char *s, const char **enc, size_t *len)
+/* The cached encoding of s: the bytes in *enc, *len; *owned when the
+ * cache is full and they are the caller's to free. -1 out of memory. */
+static int cached(gl_jw *w, const char *s, const char **enc, size_t *len, char **owned)
 {
+    *owned = NULL;
     cache_slot *sl = cache_find(w, SLOT_STRING, s, NULL);
     if (!sl)
         return -1;
@@ -275,6 +324,10 @@ static int cached(gl_jw *w, const char *s, const char **enc, size_t *len)
             return -1;
         *enc = e;
         *len = n;
+        if (cache_full(w)) {
+            *owned = e;
+            return 0;
+        }
         return cache_put(w, sl, SLOT_STRING, s, NULL, e, n);
     }
     *enc = sl->enc;
@@ -305,7 +358,7 @@ void gl_jw_record_begin(gl_jw *w)
 void gl_jw_record_end(gl_jw *w, const void *a, const void *b)
 {
     w->recording = 0;
-    if (w->failed || w->record_lost)
+    if (w->failed || w->record_lost || cache_full(w))
         return; /* written, just not remembered */
     cache_slot *sl = cache_find(w, SLOT_FRAGMENT, a, b);
     if (!sl || sl->kind != SLOT_EMPTY)
@@ -329,12 +382,14 @@ void gl_jw_string_stable(gl_jw *w, const char *key, const char *s)
     }
     const char *enc;
     size_t len;
-    if (cached(w, s, &enc, &len) != 0) {
+    char *owned;
+    if (cached(w, s, &enc, &len, &owned) != 0) {
         w->failed = 1;
         return;
     }
     member(w, key);
     put(w, enc, len);
+    free(owned);
 }
 
 void gl_jw_value(gl_jw *w, const char *key, json_t *v)

@@ -36,6 +36,11 @@ typedef struct gl_jw {
 
 void gl_jw_init(gl_jw *w, FILE *out);
 
+/* What the remembered encodings and fragments may hold (bytes, default
+ * 32 MiB); past it new ones are written without being remembered, which
+ * changes no byte of the output. A variable so tests can lower it. */
+extern size_t gl_jw_cache_limit;
+
 /* Containers. */
 void gl_jw_begin_object(gl_jw *w, const char *key);
 void gl_jw_begin_array(gl_jw *w, const char *key);

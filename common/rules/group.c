@@ -130,23 +130,81 @@ static int key_append(gl_keybuf *k, const char *fmt, ...)
     }
 }
 
+/* key_append's pieces by hand, for the frames (every frame of every new
+ * stack pair): the same bytes as its "%s", "%d" and "%llx", NUL kept after
+ * them, without vsnprintf's cost. */
+static int key_put(gl_keybuf *k, const char *s, size_t n)
+{
+    if (!k->s || k->cap - k->len <= n) {
+        size_t cap = k->s ? (k->cap + n + 1) * 2 : (n < 256 ? 256 : (n + 1) * 2);
+        char *b = realloc(k->s, cap);
+        if (!b)
+            return -1;
+        if (!k->s)
+            k->len = 0;
+        k->s = b;
+        k->cap = cap;
+    }
+    memcpy(k->s + k->len, s, n);
+    k->len += n;
+    k->s[k->len] = '\0';
+    return 0;
+}
+
+static int key_str(gl_keybuf *k, const char *s)
+{
+    return key_put(k, s, strlen(s));
+}
+
+static int key_dec(gl_keybuf *k, int v)
+{
+    char buf[GL_DEC_MAX];
+    return key_put(k, buf, gl_format_dec(buf, v));
+}
+
+static int key_hex(gl_keybuf *k, unsigned long long v)
+{
+    char rev[16];
+    size_t n = 0;
+    do {
+        rev[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    char buf[16];
+    for (size_t i = 0; i < n; i++)
+        buf[i] = rev[n - 1 - i];
+    return key_put(k, buf, n);
+}
+
+/* "FUNCTION\x1fFILE:LINE", the common head of a resolved frame's key. */
+static int key_site(gl_keybuf *k, const gl_frame *f, const char *fn)
+{
+    return key_str(k, fn) || key_put(k, "\x1f", 1) || key_str(k, f->file) || key_put(k, ":", 1)
+        || key_dec(k, f->line) ? -1 : 0;
+}
+
 static int key_frame_named(gl_keybuf *k, const gl_dump *d, const gl_frame *f, const char *fn, int loose)
 {
     if (fn && loose)
         return key_append(k, "%s\x1f%s\x1e", fn, f->file ? f->file : "");
     if (fn && f->file) {
         if (!f->args)
-            return key_append(k, "%s\x1f%s:%d\x1e", fn, f->file, f->line);
+            return key_site(k, f, fn) || key_put(k, "\x1e", 1) ? -1 : 0;
         char shape[256];
         size_t need = gl_rules_args_shape(f->args, shape, sizeof shape);
         if (need > sizeof shape) /* a huge list: its length stands in for the tail */
             return key_append(k, "%s\x1f%s:%d+0x%llx(%s~%zu)\x1e", fn, f->file, f->line,
                               (unsigned long long)f->off, shape, need);
-        return key_append(k, "%s\x1f%s:%d+0x%llx(%s)\x1e", fn, f->file, f->line,
-                          (unsigned long long)f->off, shape);
+        return key_site(k, f, fn) || key_put(k, "+0x", 3) || key_hex(k, (unsigned long long)f->off)
+                || key_put(k, "(", 1) || key_str(k, shape) || key_put(k, ")\x1e", 2)
+            ? -1
+            : 0;
     }
     if (fn)
-        return key_append(k, "%s+0x%llx\x1e", fn, (unsigned long long)f->off);
+        return key_str(k, fn) || key_put(k, "+0x", 3) || key_hex(k, (unsigned long long)f->off)
+                || key_put(k, "\x1e", 1)
+            ? -1
+            : 0;
     const gl_module *m = gl_dump_module(d, f->mod);
     if (m)
         return key_append(k, "?%s+0x%llx\x1e", m->path ? m->path : "",
@@ -254,7 +312,6 @@ static int new_group(gl_judge *j, const gl_goroutine *g, gl_category cat, const 
     grp->created_at = gl_rules_creation_frame(g->created, &grp->created_index);
     grp->parked_min_ns = grp->parked_max_ns = -1;
     grp->chan = gl_main_chan(g);
-    grp->lock = gl_waited_lock(g);
     grp->context = cat == GL_CAT_CONTEXT ? ctx : NULL;
     grp->test = test;
     return fill_ancestors(grp, g);

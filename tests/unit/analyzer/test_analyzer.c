@@ -17,6 +17,7 @@
 
 #include "format/dump_read.h"
 #include "reports/json.h"
+#include "reports/json_writer.h"
 #include "rules/rules.h"
 #include "rules/suppress.h"
 #include "warnings.h"
@@ -208,6 +209,79 @@ START_TEST(json_report_matches_the_contract)
     ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(l2, "channel"), "capacity")), 2);
     check_running_and_warnings(root);
     json_decref(root);
+}
+END_TEST
+
+/* The JSON report of path as bytes (malloc'd, NUL-terminated). */
+static char *json_bytes_of_dump(const char *path)
+{
+    gl_dump *d;
+    gl_diag diag;
+    ck_assert_msg(gl_dump_read_file(path, &d, &diag) == 0, "%s", diag.msg);
+    gl_report *r = gl_rules_run(&d, 1, NULL);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_int_eq(gl_report_json(f, r, NULL), 0);
+    fclose(f);
+    gl_report_free(r);
+    gl_dump_free(d);
+    return buf;
+}
+
+/* The writer's cache of encodings and fragments is bounded (a dump of
+ * distinct stacks would keep a copy of its report); full, or never used,
+ * it changes no byte. */
+START_TEST(json_cache_limit_changes_nothing)
+{
+    const char *dumps[] = {"leaky.dump", "odd_names.dump", "hostile.dump"};
+    size_t saved = gl_jw_cache_limit;
+    for (size_t i = 0; i < sizeof dumps / sizeof *dumps; i++) {
+        gl_jw_cache_limit = saved;
+        char *whole = json_bytes_of_dump(data_path(dumps[i]));
+        const size_t limits[] = {0, 1, 200, 2000};
+        for (size_t k = 0; k < sizeof limits / sizeof *limits; k++) {
+            gl_jw_cache_limit = limits[k];
+            char *bounded = json_bytes_of_dump(data_path(dumps[i]));
+            ck_assert_msg(strcmp(whole, bounded) == 0, "%s, limit %zu: the report differs", dumps[i], limits[k]);
+            free(bounded);
+        }
+        free(whole);
+    }
+    gl_jw_cache_limit = saved;
+}
+END_TEST
+
+/* Strings go out as jansson would write them, whichever path the writer
+ * takes (plain ASCII by hand, anything else through jansson). */
+START_TEST(json_strings_as_jansson_writes_them)
+{
+    const char *cases[] = {"", "main.worker", "/src/app/main.go", "0x4011a0", "a/b", "q\"uote", "back\\slash",
+                           "tab\there", "nl\n", "\x01ctl", "del\x7f", "caf\xc3\xa9", "bad\xff utf8", "~ }{ ^`|"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        for (int stable = 0; stable < 2; stable++) {
+            char *buf = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&buf, &len);
+            gl_jw w;
+            gl_jw_init(&w, f);
+            if (stable)
+                gl_jw_string_stable(&w, NULL, cases[i]);
+            else
+                gl_jw_string(&w, NULL, cases[i]);
+            ck_assert_int_eq(gl_jw_finish(&w), 0);
+            fclose(f);
+            json_t *j = gl_jw_string_json(cases[i]);
+            char *want = json_dumps(j, JSON_ENCODE_ANY);
+            json_decref(j);
+            ck_assert_uint_eq(len, strlen(want) + 1); /* gl_jw_finish ends the document with a newline */
+            buf[len - 1] = '\0';
+            ck_assert_msg(strcmp(buf, want) == 0, "case %zu (%s): %s, jansson %s", i, stable ? "stable" : "plain",
+                          buf, want);
+            free(want);
+            free(buf);
+        }
+    }
 }
 END_TEST
 
@@ -965,6 +1039,8 @@ int main(void)
     TCase *tj = tcase_create("report_json");
     tcase_add_test(tj, json_report_matches_the_contract);
     tcase_add_test(tj, json_context_leak);
+    tcase_add_test(tj, json_cache_limit_changes_nothing);
+    tcase_add_test(tj, json_strings_as_jansson_writes_them);
     tcase_add_test(tj, json_suppressions);
     suite_add_tcase(json, tj);
 
