@@ -312,6 +312,7 @@ static int new_group(gl_judge *j, const gl_goroutine *g, gl_category cat, const 
     grp->created_at = gl_rules_creation_frame(g->created, &grp->created_index);
     grp->parked_min_ns = grp->parked_max_ns = -1;
     grp->chan = gl_main_chan(g);
+    grp->lock = gl_waited_lock(g);
     grp->context = cat == GL_CAT_CONTEXT ? ctx : NULL;
     grp->test = test;
     return fill_ancestors(grp, g);
