@@ -9,12 +9,15 @@ import (
 	"time"
 )
 
+// backend is the slow backend: it answers only when main closes it.
+var backend = make(chan struct{})
+
 // fetch gives up after a timeout, but the worker still wants to deliver its
 // result on an unbuffered channel nobody reads any more.
 func fetch(id int) (string, error) {
 	result := make(chan string)
 	go func() {
-		time.Sleep(20 * time.Millisecond) // the slow backend
+		<-backend
 		result <- fmt.Sprintf("item %d", id)
 	}()
 	select {
@@ -65,6 +68,6 @@ func main() {
 	c.refresh(true)
 	go func() { fmt.Println(c.get("k")) }()
 
-	time.Sleep(50 * time.Millisecond)
+	close(backend) // the answers come at last, with nobody left to read them
 	fmt.Println("main: done")
 }
