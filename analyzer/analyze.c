@@ -4,6 +4,7 @@
 #include "analyze.h"
 #include "enrich/symbolize.h"
 #include "format/dump_read.h"
+#include "memory_limit.h"
 #include "readers/load.h"
 #include "rules/rules.h"
 #include "rules/suppress.h"
@@ -99,13 +100,13 @@ int gl_analyze(const gl_report_opts *o, char *const *paths, size_t npaths)
     gl_rules_opts ro = {.min_park_ns = o->min_park_ns, .loose = o->loose, .ignore_setup = o->ignore_setup};
     gl_dump **judged = malloc((dumps.n ? dumps.n : 1) * sizeof *judged);
     if (!judged) {
-        fprintf(stderr, "goleash: out of memory\n");
+        gl_memory_oom("judging the dumps");
         goto out;
     }
     r = gl_rules_run(judged, judged_dumps(dumps.v, dumps.n, o->pid, judged, &w), &ro);
     free(judged);
     if (!r) {
-        fprintf(stderr, "goleash: out of memory\n");
+        gl_memory_oom("judging the dumps");
         goto out;
     }
     gl_supp_apply(o->suppressions, r);

@@ -1,4 +1,5 @@
 #include "diff.h"
+#include "memory_limit.h"
 #include "util/escape.h"
 
 #include "format/dump_read.h"
@@ -278,7 +279,7 @@ int gl_diff(const gl_diff_opts *o, const char *before, const char *after)
         if (ok && match_groups(&d, key_flags(&d, ro.loose)) == 0)
             exit_code = write_diff(o, &d);
         else
-            fprintf(stderr, "goleash: out of memory\n");
+            gl_memory_oom("comparing the dumps");
     }
     free_diff(&d);
     gl_warnings_free(&w);

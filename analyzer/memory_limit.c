@@ -64,3 +64,8 @@ uint64_t gl_memory_limit_applied(void)
 {
     return applied;
 }
+
+void gl_memory_oom(const char *doing)
+{
+    fprintf(stderr, "goleash: out of memory %s%s\n", doing, gl_diag_oom_note);
+}

@@ -23,4 +23,8 @@ void gl_memory_limit_apply(uint64_t bytes);
  * (gl_diag_oom_note). */
 uint64_t gl_memory_limit_applied(void);
 
+/* Says on stderr that `doing` ran out of memory, naming the bound in force
+ * and how to raise it. */
+void gl_memory_oom(const char *doing);
+
 #endif

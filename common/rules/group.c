@@ -261,26 +261,32 @@ typedef struct fast_entry {
 
 /* ---- groups ---------------------------------------------------------- */
 
+/* The chain is gathered on the stack and kept at its own length: a dump of
+ * distinct stacks has a group per goroutine, and an array of the maximum
+ * for each was a third of the analyzer's memory there. */
 static int fill_ancestors(gl_leak_group *grp, const gl_goroutine *g)
 {
-    int64_t id = g->parent;
-    while (id != 0 && grp->nancestors < GL_MAX_ANCESTORS) {
+    gl_ancestor chain[GL_MAX_ANCESTORS];
+    size_t n = 0;
+    for (int64_t id = g->parent; id != 0 && n < GL_MAX_ANCESTORS;) {
         const gl_goroutine *a = gl_dump_goroutine(g->dump, id);
         if (!a || id == g->id)
             break;
-        for (size_t i = 0; i < grp->nancestors; i++)
-            if (grp->ancestors[i].goid == id)
-                return 0; /* a cycle: parents recorded wrongly; stop, do not loop */
-        if (!grp->ancestors) {
-            grp->ancestors = calloc(GL_MAX_ANCESTORS, sizeof *grp->ancestors);
-            if (!grp->ancestors)
-                return -1;
-        }
-        grp->ancestors[grp->nancestors].goid = id;
-        grp->ancestors[grp->nancestors].function = a->start_function;
-        grp->nancestors++;
+        int cycle = 0; /* parents recorded wrongly: stop, do not loop */
+        for (size_t i = 0; i < n && !cycle; i++)
+            cycle = chain[i].goid == id;
+        if (cycle)
+            break;
+        chain[n++] = (gl_ancestor){.goid = id, .function = a->start_function};
         id = a->parent;
     }
+    if (n == 0)
+        return 0;
+    grp->ancestors = malloc(n * sizeof *grp->ancestors);
+    if (!grp->ancestors)
+        return -1;
+    memcpy(grp->ancestors, chain, n * sizeof *chain);
+    grp->nancestors = n;
     return 0;
 }
 
