@@ -20,9 +20,13 @@ static struct {
 } table = {.next_id = 1};
 
 /* Stacks any goroutine may find its own in (see shared_lookup), by their
- * innermost return address: immutable once linked, read without locks. */
+ * innermost return address: immutable once linked, read without locks.
+ * Every channel receive parks from the same place in runtime.chanrecv, so
+ * a bucket holds as many stacks as a program has receive sites; a wrong
+ * one fails its check within a few slots (where the user's frames start),
+ * and beyond SHARED_CHAIN_MAX of them a park unwinds instead. */
 #define SHARED_BUCKETS (1u << 12)
-#define SHARED_CHAIN_MAX 16
+#define SHARED_CHAIN_MAX 256
 static struct {
     _Atomic(gl_istack *) *buckets;
     atomic_flag lock;
