@@ -318,10 +318,13 @@ void gl_stacks_atfork_prepare(void)
     for (int i = 0; i < NSHARDS; i++)
         while (atomic_flag_test_and_set_explicit(&table.shard_lock[i], memory_order_acquire))
             ;
+    while (atomic_flag_test_and_set_explicit(&shared.lock, memory_order_acquire))
+        ;
 }
 
 void gl_stacks_atfork_parent(void)
 {
+    atomic_flag_clear_explicit(&shared.lock, memory_order_release);
     for (int i = 0; i < NSHARDS; i++)
         atomic_flag_clear_explicit(&table.shard_lock[i], memory_order_release);
 }
