@@ -41,9 +41,9 @@ START_TEST(batch_names_are_libunwinds)
         for (uintptr_t pc = ms.m[i].lo; pc < ms.m[i].hi && n < sizeof pcs / sizeof pcs[0] - 8; pc += step)
             pcs[n++].pc = pc;
     }
-    uintptr_t local = (uintptr_t)local_function + 5;
+    uintptr_t local = (uintptr_t)local_function + 5, in_libc = (uintptr_t)printf + 7;
     pcs[n++].pc = local;
-    pcs[n++].pc = (uintptr_t)printf + 7;
+    pcs[n++].pc = in_libc;
     qsort(pcs, n, sizeof pcs[0], cmp_pc);
     size_t u = 0;
     for (size_t i = 0; i < n; i++)
@@ -54,7 +54,7 @@ START_TEST(batch_names_are_libunwinds)
     char name[512];
     gl_names_resolve(&ms, pcs, n, sizeof name, &keep);
     size_t settled = 0;
-    bool local_settled = false;
+    bool local_settled = false, libc_settled = false;
     for (size_t i = 0; i < n; i++) {
         if (!pcs[i].name)
             continue;
@@ -64,6 +64,8 @@ START_TEST(batch_names_are_libunwinds)
         if (strcmp(name, pcs[i].name) != 0 || off != pcs[i].off)
             ck_abort_msg("pc %#lx: batch %s+%#lx, libunwind %s+%#lx", (unsigned long)pcs[i].pc, pcs[i].name,
                          (unsigned long)pcs[i].off, name, (unsigned long)off);
+        if (pcs[i].pc == in_libc)
+            libc_settled = true;
         if (pcs[i].pc == local) {
             local_settled = true;
             ck_assert_str_eq(pcs[i].name, "local_function");
@@ -71,8 +73,11 @@ START_TEST(batch_names_are_libunwinds)
         }
     }
     gl_names_release(&keep);
+    /* Addresses below a module's first function (its headers) are left to
+     * libunwind; functions in .symtab and .dynsym are not. */
     ck_assert(local_settled);
-    ck_assert_uint_gt(settled, n / 2);
+    ck_assert(libc_settled);
+    ck_assert_uint_gt(settled, 0);
     ck_assert_int_eq(local_function(1), 4);
 }
 END_TEST
