@@ -9,8 +9,11 @@
 #
 # Each benchmark (scripts/bench/*.go) times its own hot loop with time.Now()
 # and prints one line "RESULT <name> ns_per_op=... ...", so process start-up
-# and the shim's init/exit work are excluded. Every configuration is run RUNS
-# times, alternating without/with the shim; the median is reported.
+# and the shim's init/exit work are excluded; but the whole-program rows
+# (exitcost.go, timed from outside by bench/walltime.py with the shim's
+# default options: start, 1,000 parked goroutines, exit report) include
+# them. Every configuration is run RUNS times, alternating without/with the
+# shim; the median is reported.
 #
 # Exit status: 0 all targets met, 1 a target missed, 2 setup problem
 # (shim missing, gccgo missing, build failure, a benchmark crashed).
@@ -31,7 +34,7 @@ quick=0
 keep=0
 runs=""
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -62,11 +65,14 @@ command -v python3 >/dev/null || die2 "python3 not found"
 # Iterations: full / quick.
 if [ "$quick" = 1 ]; then
     n_pingpong=100000; n_buffered=1000000; n_spawn=100000; n_fanin=100000; n_park=100000
+    n_spawnpark=20000; n_manyshort=50000; n_firstpark=20000
     : "${runs:=3}"
 else
     n_pingpong=1000000; n_buffered=10000000; n_spawn=1000000; n_fanin=1000000; n_park=100000
+    n_spawnpark=100000; n_manyshort=200000; n_firstpark=50000
     : "${runs:=5}"
 fi
+n_exitcost=1000
 case "$runs" in ''|*[!0-9]*|0) die2 "--runs must be a positive integer" ;; esac
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/goleash-bench.XXXXXX")"
@@ -79,7 +85,7 @@ cp "$SHIM_ORIG" "$work/libgoleash.so"
 SHIM="$work/libgoleash.so"
 
 # ---- build ---------------------------------------------------------------
-benches="pingpong buffered spawn fanin parkrss"
+benches="pingpong buffered spawn fanin parkrss spawnpark manyshort firstpark exitcost"
 for b in $benches; do
     gccgo -O2 -g "$src/$b.go" "$src/lib/bench.go" -o "$work/$b" 2>"$work/$b.build.log" \
         || { cat "$work/$b.build.log" >&2; die2 "gccgo failed to build $b.go"; }
@@ -115,7 +121,14 @@ res="$work/results.txt"
 
 run_one() { # bench config arg
     local b="$1" cfg="$2" arg="$3" out="$work/$1.$2.out" err="$work/$1.$2.err" rc=0
-    if [ "$cfg" = shim ]; then
+    if [ "$b" = exitcost ]; then
+        # The whole program, timed from outside, the shim with its defaults
+        # (the exit report on; 23 is its exit status for the parked ones).
+        local pre=()
+        [ "$cfg" = shim ] && pre=(--preload "$SHIM" --options "")
+        timeout "$RUN_TIMEOUT" python3 "$src/walltime.py" "$b" "${pre[@]}" -- "$work/$b" "$arg" \
+            >"$out" 2>"$err" || rc=$?
+    elif [ "$cfg" = shim ]; then
         LD_PRELOAD="$SHIM" GOLEASH_OPTIONS="$GOLEASH_BENCH_OPTIONS" \
             timeout "$RUN_TIMEOUT" "$work/$b" "$arg" >"$out" 2>"$err" || rc=$?
     else
@@ -135,10 +148,13 @@ run_one() { # bench config arg
 for b in $benches; do
     case "$b" in
         pingpong) arg=$n_pingpong ;; buffered) arg=$n_buffered ;; spawn) arg=$n_spawn ;;
-        fanin) arg=$n_fanin ;; parkrss) arg=$n_park ;;
+        fanin) arg=$n_fanin ;; parkrss) arg=$n_park ;; spawnpark) arg=$n_spawnpark ;;
+        manyshort) arg=$n_manyshort ;; firstpark) arg=$n_firstpark ;; exitcost) arg=$n_exitcost ;;
     esac
     printf 'running %-9s (n=%s) ' "$b" "$arg" >&2
-    for ((i = 0; i < runs; i++)); do
+    n_runs=$runs
+    [ "$b" = exitcost ] && n_runs=$((3 * runs)) # short, and the noisiest: more runs
+    for ((i = 0; i < n_runs; i++)); do
         run_one "$b" base "$arg"; printf '.' >&2
         run_one "$b" shim "$arg"; printf '+' >&2
     done
@@ -165,17 +181,22 @@ def spread(b, cfg, key):
     v = [float(r[key]) for r in data[b][cfg]]
     return min(v), max(v)
 
-targets = {"pingpong": 1.5, "buffered": 1.1, "spawn": 1.5, "fanin": None}
+targets = {"pingpong": 1.5, "buffered": 1.1, "spawn": 1.5, "fanin": None,
+           "spawnpark": 1.05, "manyshort": 1.05, "exitcost": 1.05}
 desc = {
     "pingpong": "unbuffered ping-pong (ns/round trip)",
     "buffered": "buffered chan cap 1024 (ns/item)",
     "spawn":    "spawn+exit goroutine (ns/goroutine)",
     "fanin":    "select fan-in 4->1 (ns/item)",
+    "spawnpark": "spawn, park once, release (ns/gorout.)",
+    "manyshort": "goroutine per request (ns/request)",
+    "exitcost": "whole program, 1000 gor. (ns, wall)",
 }
+ratio_rows = ["pingpong", "buffered", "spawn", "fanin", "spawnpark", "manyshort", "exitcost"]
 ok = True
 print(f"{'benchmark':<38} {'no-shim':>10} {'shim':>10} {'ratio':>7} {'target':>8}  result")
 print("-" * 86)
-for b in ["pingpong", "buffered", "spawn", "fanin"]:
+for b in ratio_rows:
     base, shim = med(b, "base", "ns_per_op"), med(b, "shim", "ns_per_op")
     r = shim / base
     t = targets[b]
@@ -185,9 +206,26 @@ for b in ["pingpong", "buffered", "spawn", "fanin"]:
         verdict, ts = ("ok" if r <= t else "MISS"), f"<={t}"
         ok &= r <= t
     print(f"{desc[b]:<38} {base:>10.1f} {shim:>10.1f} {r:>7.3f} {ts:>8}  {verdict}")
+
+# Absolute rows: extra time, not a ratio.
+def extra_row(label, extra_us, target_us):
+    global ok
+    good = extra_us <= target_us
+    ok &= good
+    print(f"{label:<38} {'':>10} {extra_us:>8.2f}us {'':>7} {f'<={target_us}us':>8}  {'ok' if good else 'MISS'}")
+
+# The park itself: the loop with a park minus the one without, with the
+# shim minus without (spawn and exit cancel out).
+fp = lambda cfg: med("firstpark", cfg, "ns_per_op") - med("firstpark", cfg, "unparked_ns")
+extra_row("first park of a new goroutine (extra)", (fp("shim") - fp("base")) / 1000, 10)
+ex = lambda cfg: med("exitcost", cfg, "exit_ns")
+extra_row("exit, 1000 goroutines (extra)", (ex("shim") - ex("base")) / 1000, 20000)
+print(f"  (first park: {fp('base'):.0f} vs {fp('shim'):.0f} ns a park; exit: {ex('base')/1e6:.1f} vs {ex('shim')/1e6:.1f} ms from main's end to reaped)")
+cb, cs = med("exitcost", "base", "cpu_ns"), med("exitcost", "shim", "cpu_ns")
+print(f"  (whole program CPU time, user+system: {cb/1e6:.1f} vs {cs/1e6:.1f} ms, ratio {cs/cb:.3f}, info)")
 print()
 print("  spread (min..max ns/op):")
-for b in ["pingpong", "buffered", "spawn", "fanin"]:
+for b in ratio_rows + ["firstpark"]:
     (a1, a2), (b1, b2) = spread(b, "base", "ns_per_op"), spread(b, "shim", "ns_per_op")
     print(f"    {b:<9} no-shim {a1:.1f}..{a2:.1f}   shim {b1:.1f}..{b2:.1f}")
 print()

@@ -28,8 +28,13 @@ struct cshard {
     gl_chan_rec *head;
 } __attribute__((aligned(64)));
 
+/* Goroutines just spawned, by goid: a new goroutine's first park finds its
+ * record here, without its shard's lock (see gl_registry_self). */
+#define RECENT (1u << 12)
+
 static struct {
     struct gshard g[GSHARDS];     /* goroutines, by goid % GSHARDS */
+    _Atomic(gl_g *) recent[RECENT];
     struct cshard chans[CSHARDS]; /* channels, by address */
     pthread_mutex_t ctx_mu;       /* contexts: few, one table */
     gl_ctx_rec *ctxs;
@@ -249,6 +254,7 @@ void gl_registry_spawned_g(gl_g *parent, int64_t parent_goid, int64_t child_goid
         if (child_g && !g->gptr)
             g->gptr = child_g;
         parent = NULL;
+        atomic_store_explicit(&reg.recent[(uint64_t)child_goid % RECENT], g, memory_order_release);
     }
     pthread_mutex_unlock(&s->mu);
     g_unref(parent); /* only when the record could not be made */
@@ -284,20 +290,29 @@ void gl_registry_exited(int64_t goid)
  * cached pointer whose goid matches is its record. Records live in slabs that
  * are never unmapped, so checking a stale entry is safe. */
 
+static bool is_self(const gl_g *c, int64_t goid)
+{
+    return c && __atomic_load_n(&c->goid, __ATOMIC_RELAXED) == goid &&
+           atomic_load_explicit(&c->state, memory_order_relaxed) != GL_G_EXITED;
+}
+
 gl_g *gl_registry_self(int64_t goid)
 {
     unsigned slot = (unsigned)goid % GCACHE;
     gl_g *c = tl.gcache[slot].rec;
-    if (c && tl.gcache[slot].goid == goid &&
-        __atomic_load_n(&c->goid, __ATOMIC_RELAXED) == goid &&
-        atomic_load_explicit(&c->state, memory_order_relaxed) != GL_G_EXITED)
+    if (tl.gcache[slot].goid == goid && is_self(c, goid))
         return c;
-    struct gshard *s = gshard_of(goid);
-    pthread_mutex_lock(&s->mu);
-    gl_g *g = g_find(s, goid);
-    if (!g)
-        g = g_new(s, goid); /* parked before its parent recorded the spawn */
-    pthread_mutex_unlock(&s->mu);
+    /* Spawned on another thread, here for the first time: the same checks
+     * hold for the spawn's note (goids are never reused). */
+    gl_g *g = atomic_load_explicit(&reg.recent[(uint64_t)goid % RECENT], memory_order_acquire);
+    if (!is_self(g, goid)) {
+        struct gshard *s = gshard_of(goid);
+        pthread_mutex_lock(&s->mu);
+        g = g_find(s, goid);
+        if (!g)
+            g = g_new(s, goid); /* parked before its parent recorded the spawn */
+        pthread_mutex_unlock(&s->mu);
+    }
     tl.gcache[slot].goid = goid;
     tl.gcache[slot].rec = g;
     return g;
@@ -452,7 +467,9 @@ void gl_registry_chan_touch(uintptr_t c, int64_t goid, uint8_t op, gl_istack *st
     }
     struct cshard *s = cshard_of(c);
     pthread_mutex_lock(&s->mu);
-    gl_chan_rec *r = chan_get(s, c);
+    /* Under the lock the cached record is still this channel's (records are
+     * never freed; a reclaimed one keeps its address): no table walk. */
+    gl_chan_rec *r = hot && tl.ccache[slot].addr == c && hot->addr == c ? hot : chan_get(s, c);
     if (r)
         touch_locked(r, goid, op, st, ns);
     pthread_mutex_unlock(&s->mu);

@@ -14,6 +14,9 @@ typedef struct gl_istack {
     uint8_t truncated;
     atomic_uchar reusable;    /* slot offsets are the same for every capture */
     struct gl_istack *next;   /* intern table chain */
+    /* shared table chain (stacks.c), set once; shared: 1 once linked */
+    _Atomic(struct gl_istack *) shared_next;
+    atomic_uchar shared;
     uint32_t *slot_off;       /* where each return address lives, from the anchor */
     uintptr_t pcs[];          /* innermost first */
 } gl_istack;
@@ -36,6 +39,16 @@ GL_HIDDEN gl_istack *gl_stack_capture(void);
  * (__builtin_dwarf_cfa()): checks the cache first, unwinds on a miss. */
 GL_HIDDEN gl_istack *gl_stack_capture_cached(gl_scache *cache, uintptr_t anchor);
 GL_HIDDEN gl_istack *gl_stack_intern(const uintptr_t *pcs, size_t n, bool truncated);
+/* Full unwinds done so far (the caches' misses), for tests and benchmarks. */
+GL_HIDDEN unsigned long gl_stacks_unwinds(void);
+
+/* ---- segment.c: the split-stack segment this thread runs on ---- */
+GL_HIDDEN void gl_segment_init(void);
+/* [lo, hi) of the segment holding sp, inside its mapping; false when sp is
+ * not on one (a thread's own stack, an unknown runtime). */
+GL_HIDDEN bool gl_segment_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi);
+/* Tests: bounds from elsewhere (a thread's stack stands for a segment). */
+GL_HIDDEN void gl_segment_set_query(bool (*query)(uintptr_t sp, uintptr_t *lo, uintptr_t *hi));
 GL_HIDDEN bool gl_pc_in_shim(uintptr_t pc);
 GL_HIDDEN void gl_stacks_set_own_range(uintptr_t lo, uintptr_t hi);
 GL_HIDDEN void gl_stacks_set_bottom(uintptr_t lo, uintptr_t hi);

@@ -16,7 +16,21 @@ static struct {
     _Atomic(gl_istack *) *buckets;
     atomic_flag shard_lock[NSHARDS];
     atomic_uint next_id;
+    atomic_ulong unwinds;
 } table = {.next_id = 1};
+
+/* Stacks any goroutine may find its own in (see shared_lookup), by their
+ * innermost return address: immutable once linked, read without locks.
+ * Every channel receive parks from the same place in runtime.chanrecv, so
+ * a bucket holds as many stacks as a program has receive sites; a wrong
+ * one fails its check within a few slots (where the user's frames start),
+ * and beyond SHARED_CHAIN_MAX of them a park unwinds instead. */
+#define SHARED_BUCKETS (1u << 12)
+#define SHARED_CHAIN_MAX 256
+static struct {
+    _Atomic(gl_istack *) *buckets;
+    atomic_flag lock;
+} shared;
 
 /* Return addresses that are not the goroutine's frames: the shim's own
  * code, and whatever lies beyond runtime.kickoff, which starts every
@@ -58,6 +72,8 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *arg)
 void gl_stacks_init(void)
 {
     table.buckets = gl_alloc_big(NBUCKETS * sizeof *table.buckets);
+    shared.buckets = gl_alloc_big(SHARED_BUCKETS * sizeof *shared.buckets);
+    gl_segment_init();
     dl_iterate_phdr(find_self, (void *)(uintptr_t)&gl_stacks_init);
     unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 }
@@ -178,6 +194,7 @@ static gl_istack *capture_with_slots(uintptr_t anchor)
     uint32_t offs[GL_STACK_MAX];
     size_t m = 0;
     bool truncated = false, offsets_ok = true;
+    atomic_fetch_add_explicit(&table.unwinds, 1, memory_order_relaxed);
     if (unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
         return gl_stack_capture();
     /* The innermost frame's return address is the interposer's own, at its
@@ -216,12 +233,73 @@ static bool still_valid(const gl_istack *s, uintptr_t anchor)
     return true;
 }
 
+/* ---- stacks shared between goroutines ----
+ * A new goroutine parks (or spawns, or makes a channel) where others did
+ * before, on a stack of its own. Frames are found by CFA rules relative to
+ * the stack pointer, so the chain a full unwind would find from this
+ * anchor is the one whose return addresses sit at the same offsets from
+ * it: checked innermost first, each match makes the next slot the real
+ * one, and only a complete chain (down to runtime.kickoff, or cut at
+ * GL_STACK_MAX) that lay within one segment, with offsets that fit in
+ * this goroutine's current segment, is tried: every word read is then on
+ * this goroutine's own live stack. */
+
+static size_t shared_bucket(uintptr_t pc0)
+{
+    return (size_t)((pc0 * 0x9E3779B97F4A7C15ull) >> 40) & (SHARED_BUCKETS - 1);
+}
+
+/* The slots of s, from base, lie below hi. Offsets only grow. */
+static bool fits(const gl_istack *s, uintptr_t base, uintptr_t hi)
+{
+    return base + s->slot_off[s->n - 1] + sizeof(uintptr_t) <= hi;
+}
+
+static gl_istack *shared_lookup(uintptr_t anchor, uintptr_t hi)
+{
+    uintptr_t base = anchor - sizeof(uintptr_t);
+    uintptr_t pc0 = *(const uintptr_t *)base;
+    gl_istack *s = atomic_load_explicit(&shared.buckets[shared_bucket(pc0)], memory_order_acquire);
+    for (int k = 0; s && k < SHARED_CHAIN_MAX; s = atomic_load_explicit(&s->shared_next, memory_order_acquire), k++)
+        if (s->pcs[0] == pc0 && fits(s, base, hi) && still_valid(s, anchor))
+            return s;
+    return NULL;
+}
+
+static bool complete(const gl_istack *s)
+{
+    return s->truncated || is_bottom(s->pcs[s->n - 1]);
+}
+
+static void shared_add(gl_istack *s, uintptr_t anchor, uintptr_t hi)
+{
+    if (!s->n || !s->slot_off || s->slot_off[0] != 0 || !complete(s) ||
+        !fits(s, anchor - sizeof(uintptr_t), hi) || atomic_load_explicit(&s->shared, memory_order_relaxed))
+        return;
+    while (atomic_flag_test_and_set_explicit(&shared.lock, memory_order_acquire))
+        ;
+    if (!atomic_load_explicit(&s->shared, memory_order_relaxed)) {
+        _Atomic(gl_istack *) *b = &shared.buckets[shared_bucket(s->pcs[0])];
+        atomic_store_explicit(&s->shared_next, atomic_load_explicit(b, memory_order_relaxed), memory_order_relaxed);
+        atomic_store_explicit(&s->shared, 1, memory_order_relaxed);
+        atomic_store_explicit(b, s, memory_order_release);
+    }
+    atomic_flag_clear_explicit(&shared.lock, memory_order_release);
+}
+
 gl_istack *gl_stack_capture_cached(gl_scache *c, uintptr_t anchor)
 {
     for (int i = 0; i < GL_SCACHE; i++)
         if (c->anchor[i] == anchor && c->stack[i] && still_valid(c->stack[i], anchor))
             return c->stack[i];
-    gl_istack *s = capture_with_slots(anchor);
+    uintptr_t lo, hi;
+    bool on_segment = shared.buckets && gl_segment_bounds(anchor, &lo, &hi);
+    gl_istack *s = on_segment ? shared_lookup(anchor, hi) : NULL;
+    if (!s) {
+        s = capture_with_slots(anchor);
+        if (s && on_segment && atomic_load_explicit(&s->reusable, memory_order_relaxed))
+            shared_add(s, anchor, hi);
+    }
     if (s && atomic_load_explicit(&s->reusable, memory_order_relaxed)) {
         c->anchor[c->next] = anchor;
         c->stack[c->next] = s;
@@ -230,15 +308,23 @@ gl_istack *gl_stack_capture_cached(gl_scache *c, uintptr_t anchor)
     return s;
 }
 
+unsigned long gl_stacks_unwinds(void)
+{
+    return atomic_load_explicit(&table.unwinds, memory_order_relaxed);
+}
+
 void gl_stacks_atfork_prepare(void)
 {
     for (int i = 0; i < NSHARDS; i++)
         while (atomic_flag_test_and_set_explicit(&table.shard_lock[i], memory_order_acquire))
             ;
+    while (atomic_flag_test_and_set_explicit(&shared.lock, memory_order_acquire))
+        ;
 }
 
 void gl_stacks_atfork_parent(void)
 {
+    atomic_flag_clear_explicit(&shared.lock, memory_order_release);
     for (int i = 0; i < NSHARDS; i++)
         atomic_flag_clear_explicit(&table.shard_lock[i], memory_order_release);
 }

@@ -63,11 +63,43 @@ static void write_modules(gl_membuf *b, const gl_dump_modules *ms)
     }
 }
 
+/* The names of one dump's PCs, resolved together (symbols.c). */
+typedef struct names {
+    gl_pcname *pcs;
+    size_t n, cap;
+    gl_names keep;
+} names;
+
+static int cmp_pc(const void *a, const void *b)
+{
+    uintptr_t x = ((const gl_pcname *)a)->pc, y = ((const gl_pcname *)b)->pc;
+    return x < y ? -1 : x > y;
+}
+
+static void resolve(uintptr_t lookup, char *name, size_t cap, uint64_t *off, const names *nm)
+{
+    size_t lo = 0, hi = nm->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (nm->pcs[mid].pc < lookup)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < nm->n && nm->pcs[lo].pc == lookup && nm->pcs[lo].name) {
+        size_t k = strlen(nm->pcs[lo].name);
+        memcpy(name, nm->pcs[lo].name, k + 1);
+        *off = nm->pcs[lo].off;
+        return;
+    }
+    gl_resolve_name(lookup, name, cap, off);
+}
+
 static void write_sym(gl_membuf *b, const gl_dump_modules *ms, uintptr_t pc, uintptr_t lookup, char *name,
-                      size_t cap)
+                      size_t cap, const names *nm)
 {
     uint64_t off;
-    gl_resolve_name(lookup, name, cap, &off);
+    resolve(lookup, name, cap, &off, nm);
     gl_rec_begin(b, "sym");
     gl_kv_hex(b, "pc", pc);
     gl_kv_dec(b, "mod", gl_module_of(ms, pc));
@@ -81,30 +113,69 @@ typedef struct system_starts {
     gl_key_set *seen, *system;
 } system_starts;
 
+/* Every address write_syms looks up, sorted, then resolved in one pass per
+ * module; gl_resolve_name answers for the rest. */
+static void names_collect(names *nm, const gl_snapshot *s, const gl_dump_modules *ms, size_t cap)
+{
+    gl_istack *const *stacks = (gl_istack *const *)s->stacks.p;
+    const gl_g *gs = (const gl_g *)s->gs.p;
+    size_t total = s->gs.n;
+    for (size_t i = 0; i < s->stacks.n; i++)
+        total += stacks[i]->n;
+    nm->n = 0;
+    nm->cap = total;
+    nm->pcs = total ? gl_alloc_big(total * sizeof *nm->pcs) : NULL;
+    if (!nm->pcs)
+        return;
+    for (size_t i = 0; i < s->stacks.n; i++)
+        for (uint16_t f = 0; f < stacks[i]->n; f++)
+            nm->pcs[nm->n++].pc = stacks[i]->pcs[f] - 1;
+    for (size_t i = 0; i < s->gs.n; i++)
+        if (gs[i].start_pc)
+            nm->pcs[nm->n++].pc = gs[i].start_pc;
+    qsort(nm->pcs, nm->n, sizeof *nm->pcs, cmp_pc);
+    size_t u = 0;
+    for (size_t i = 0; i < nm->n; i++)
+        if (u == 0 || nm->pcs[u - 1].pc != nm->pcs[i].pc)
+            nm->pcs[u++] = nm->pcs[i];
+    nm->n = u;
+    gl_names_resolve(ms, nm->pcs, nm->n, cap, &nm->keep);
+}
+
+static void names_free(names *nm)
+{
+    gl_names_release(&nm->keep);
+    if (nm->pcs)
+        gl_free_big(nm->pcs, nm->cap * sizeof *nm->pcs);
+}
+
 /* Names: every stack PC is a return address (resolved at pc-1); start PCs
  * are function entries, and tell which goroutines are the runtime's. */
 static void write_syms(gl_membuf *b, const gl_snapshot *s, const gl_dump_modules *ms, system_starts *starts)
 {
     char name[512];
+    static names nm; /* large: keep it off the stack; one dump at a time */
+    names_collect(&nm, s, ms, sizeof name);
     gl_key_set *pcs = NULL;
     gl_istack *const *stacks = (gl_istack *const *)s->stacks.p;
     for (size_t i = 0; i < s->stacks.n; i++)
         for (uint16_t f = 0; f < stacks[i]->n; f++)
             if (gl_set_add(&pcs, stacks[i]->pcs[f]))
-                write_sym(b, ms, stacks[i]->pcs[f], stacks[i]->pcs[f] - 1, name, sizeof name);
+                write_sym(b, ms, stacks[i]->pcs[f], stacks[i]->pcs[f] - 1, name, sizeof name, &nm);
     const gl_g *gs = (const gl_g *)s->gs.p;
     for (size_t i = 0; i < s->gs.n; i++) {
         uint64_t pc = gs[i].start_pc;
         if (!pc || !gl_set_add(&starts->seen, pc))
             continue;
         uint64_t off;
-        gl_resolve_name(pc, name, sizeof name, &off);
+        resolve(pc, name, sizeof name, &off, &nm);
         if (gl_system_start(name))
             gl_set_add(&starts->system, pc);
         if (gl_set_add(&pcs, pc))
-            write_sym(b, ms, pc, pc, name, sizeof name);
+            write_sym(b, ms, pc, pc, name, sizeof name, &nm);
     }
     gl_set_free(&pcs);
+    names_free(&nm);
 }
 
 static void write_stacks(gl_membuf *b, const gl_snapshot *s)

@@ -64,6 +64,28 @@ GL_HIDDEN void gl_modules_read(gl_dump_modules *ms);
 GL_HIDDEN int gl_module_of(const gl_dump_modules *ms, uintptr_t pc); /* -1 none */
 /* The function pc is in and pc's offset into it; "?" when unknown. */
 GL_HIDDEN void gl_resolve_name(uintptr_t pc, char *name, size_t cap, uint64_t *off);
+
+/* ---- symbols.c: the names of many PCs at once, as gl_resolve_name finds
+ * them one by one ---- */
+typedef struct gl_pcname {
+    uintptr_t pc;         /* the address looked up */
+    uint64_t off;         /* pc's offset into the function */
+    const char *name;     /* NULL: not settled, ask gl_resolve_name */
+} gl_pcname;
+
+/* The files the names point into, mapped until gl_names_release. */
+typedef struct gl_names {
+    struct {
+        void *p;
+        size_t size;
+    } maps[GL_DUMP_MAX_MODULES];
+    int n;
+} gl_names;
+
+/* pcs sorted, no two alike; names of at most cap - 1 bytes. */
+GL_HIDDEN void gl_names_resolve(const gl_dump_modules *ms, gl_pcname *pcs, size_t n, size_t cap, gl_names *keep);
+GL_HIDDEN void gl_names_release(gl_names *keep);
+
 /* Runtime-internal goroutines by their start function. */
 GL_HIDDEN bool gl_system_start(const char *name);
 

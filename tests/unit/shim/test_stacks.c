@@ -156,6 +156,161 @@ START_TEST(concurrent_interning_is_unique)
 }
 END_TEST
 
+/* ---- stacks shared between goroutines: threads stand for goroutines, a
+ * thread's stack for its segment. The chains' functions live in a section
+ * of their own, which ld places after .text: everything before it stands
+ * for the shim's own code (the capture path, the alternate stack), left
+ * out of stacks as the shim's is. ---- */
+#define CHAIN __attribute__((noinline, section("glchain")))
+#define BOTTOM __attribute__((noinline, section("glbottom")))
+extern const char __start_glchain[], __start_glbottom[], __stop_glbottom[];
+
+static bool thread_stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
+{
+    pthread_attr_t attr;
+    void *base;
+    size_t size;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0)
+        return false;
+    pthread_attr_getstack(&attr, &base, &size);
+    pthread_attr_destroy(&attr);
+    *lo = (uintptr_t)base;
+    *hi = (uintptr_t)base + size;
+    return sp > *lo && sp < *hi;
+}
+
+struct shared_arg {
+    uintptr_t anchor;
+    gl_scache cache;      /* each "goroutine" its own */
+    gl_istack *st;
+    unsigned long unwinds; /* full unwinds this capture took */
+};
+
+static void do_capture_cached(void *p)
+{
+    struct shared_arg *a = p;
+    unsigned long before = gl_stacks_unwinds();
+    a->st = gl_stack_capture_cached(&a->cache, a->anchor);
+    a->unwinds = gl_stacks_unwinds() - before;
+}
+
+/* Stands for an interposer: its CFA is the anchor. */
+__attribute__((noinline)) static void interposer(struct shared_arg *a)
+{
+    a->anchor = (uintptr_t)__builtin_dwarf_cfa();
+    gl_on_altstack(do_capture_cached, a);
+    __asm__ volatile("" ::: "memory");
+}
+
+/* The innermost frame both chains share: the same site, the same slot. */
+CHAIN static void via_common(struct shared_arg *a)
+{
+    interposer(a);
+    __asm__ volatile("" ::: "memory");
+}
+
+CHAIN static void via_one(struct shared_arg *a)
+{
+    via_common(a);
+    __asm__ volatile("" ::: "memory");
+}
+
+CHAIN static void via_other(struct shared_arg *a)
+{
+    volatile char pad[48];
+    pad[0] = 1;
+    via_common(a);
+    __asm__ volatile("" ::: "memory");
+    (void)pad[0];
+}
+
+struct chain_arg {
+    int other;
+    struct shared_arg a;
+};
+
+/* The bottom of every chain, as runtime.kickoff is a goroutine's: alone in
+ * its section, whatever its size (sanitizers make it bigger). */
+BOTTOM static void *chain_thread(void *p)
+{
+    struct chain_arg *c = p;
+    if (c->other)
+        via_other(&c->a);
+    else
+        via_one(&c->a);
+    __asm__ volatile("" ::: "memory");
+    return NULL;
+}
+
+static struct shared_arg run_chain(int other)
+{
+    struct chain_arg c = {.other = other};
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, chain_thread, &c), 0);
+    pthread_join(t, NULL);
+    ck_assert_ptr_nonnull(c.a.st);
+    return c.a;
+}
+
+static void shared_setup(void)
+{
+    uintptr_t own_end = (uintptr_t)__start_glchain < (uintptr_t)__start_glbottom ? (uintptr_t)__start_glchain
+                                                                                : (uintptr_t)__start_glbottom;
+    ck_assert(own_end > (uintptr_t)gl_stack_capture_cached);
+    ck_assert(own_end > (uintptr_t)interposer);
+    gl_stacks_set_own_range((uintptr_t)gl_stack_capture_cached & ~(uintptr_t)0xfffff, own_end);
+    gl_segment_set_query(thread_stack_bounds);
+    gl_stacks_set_bottom((uintptr_t)__start_glbottom, (uintptr_t)__stop_glbottom);
+}
+
+static void shared_teardown(void)
+{
+    gl_segment_set_query(NULL);
+    gl_stacks_set_bottom(0, 0);
+    gl_stacks_set_own_range(0, 0);
+}
+
+START_TEST(a_new_goroutine_finds_a_stack_another_unwound)
+{
+    shared_setup();
+    struct shared_arg first = run_chain(0);
+    ck_assert_uint_eq(first.unwinds, 1);
+    ck_assert_uint_eq(first.st->pcs[first.st->n - 1] > (uintptr_t)chain_thread, 1);
+    for (int i = 0; i < 3; i++) {
+        struct shared_arg again = run_chain(0);
+        ck_assert_uint_eq(again.unwinds, 0);
+        ck_assert_ptr_eq(again.st, first.st);
+    }
+    shared_teardown();
+}
+END_TEST
+
+START_TEST(a_stack_differing_below_is_unwound)
+{
+    shared_setup();
+    struct shared_arg one = run_chain(0);
+    struct shared_arg other = run_chain(1);
+    ck_assert_uint_eq(other.unwinds, 1);
+    ck_assert_ptr_ne(other.st, one.st);
+    ck_assert_uint_eq(other.st->pcs[0], one.st->pcs[0]); /* same innermost site */
+    ck_assert_ptr_eq(run_chain(1).st, other.st);
+    ck_assert_ptr_eq(run_chain(0).st, one.st);
+    shared_teardown();
+}
+END_TEST
+
+START_TEST(no_sharing_off_a_known_segment)
+{
+    shared_setup();
+    gl_segment_set_query(NULL);
+    struct shared_arg one = run_chain(0);
+    struct shared_arg two = run_chain(0);
+    ck_assert_uint_eq(two.unwinds, 1);
+    ck_assert_ptr_eq(two.st, one.st); /* interned all the same */
+    shared_teardown();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("stacks");
@@ -167,6 +322,9 @@ int main(void)
     tcase_add_test(tc, capture_truncates_deep_stacks);
     tcase_add_test(tc, capture_from_an_almost_full_stack);
     tcase_add_test(tc, concurrent_interning_is_unique);
+    tcase_add_test(tc, a_new_goroutine_finds_a_stack_another_unwound);
+    tcase_add_test(tc, a_stack_differing_below_is_unwound);
+    tcase_add_test(tc, no_sharing_off_a_known_segment);
     suite_add_tcase(s, tc);
     return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }
