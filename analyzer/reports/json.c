@@ -91,7 +91,7 @@ static json_t *channel(const gl_leak_group *g)
     for (size_t i = 0; touches && i < c->ntouches; i++) {
         const gl_touch *t = &c->touches[i];
         int64_t ago = t->ns > 0 && t->ns <= g->dump->mono_ns ? g->dump->mono_ns - t->ns : -1;
-        json_array_append_new(touches, json_pack("{s:I, s:s, s:o}", "goid", (json_int_t)t->goid, "op", t->op,
+        json_array_append_new(touches, json_pack("{s:I, s:o, s:o}", "goid", (json_int_t)t->goid, "op", string_or_null(t->op),
                                                  "ago_ns", ns_or_null(ago)));
     }
     json_t *timer = c->timer ? json_string(gl_timer_kind_name(c->timer)) : json_null();
@@ -105,7 +105,7 @@ static json_t *context(const gl_leak_group *g)
     const gl_context *x = g->context;
     if (!x)
         return json_null();
-    return json_pack("{s:o, s:s, s:o, s:b}", "addr", hex(x->addr), "kind", x->kind, "created_at",
+    return json_pack("{s:o, s:o, s:o, s:b}", "addr", hex(x->addr), "kind", string_or_null(x->kind), "created_at",
                      site(gl_rules_user_frame(x->created, NULL)), "cancelled", x->cancelled);
 }
 

@@ -50,6 +50,7 @@ typedef struct proc {
     uint64_t exiting[16];
     size_t nexiting;
     uint64_t settle_sig;
+    unsigned ntasks;          /* its threads in the task table */
     UT_hash_handle hh;
 } proc;
 
@@ -80,7 +81,7 @@ static const unsigned long seize_options = PTRACE_O_TRACEEXEC | PTRACE_O_TRACEFO
 
 /* ---- process and thread table -------------------------------------------- */
 
-static proc *proc_get(tracer *t, pid_t tgid)
+static proc *proc_get(tracer *t, pid_t tgid, pid_t ppid)
 {
     proc *p = NULL;
     HASH_FIND_INT(t->procs, &tgid, p);
@@ -89,20 +90,24 @@ static proc *proc_get(tracer *t, pid_t tgid)
     if (!(p = calloc(1, sizeof *p)))
         return NULL;
     p->tgid = tgid;
+    p->ppid = ppid;
     p->kind = GL_EXE_OTHER;
     HASH_ADD_INT(t->procs, tgid, p);
     return p;
 }
 
-static pid_t tgid_of(pid_t tid)
+/* A task's process and its parent, from /proc: a new process's first stop
+ * can come before its parent's fork event says who it is. */
+static pid_t ids_of(pid_t tid, pid_t *ppid)
 {
     char path[64], line[256];
     snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
     FILE *f = fopen(path, "re");
     pid_t tgid = tid;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "Tgid: %d", &tgid) == 1)
-            break;
+    *ppid = 0;
+    int found = 0;
+    while (f && found < 2 && fgets(line, sizeof line, f))
+        found += sscanf(line, "Tgid: %d", &tgid) == 1 || sscanf(line, "PPid: %d", ppid) == 1;
     if (f)
         fclose(f);
     return tgid;
@@ -117,19 +122,15 @@ static task *task_get(tracer *t, pid_t tid)
     if (!(k = calloc(1, sizeof *k)))
         return NULL;
     k->tid = tid;
-    k->p = proc_get(t, tgid_of(tid));
+    pid_t ppid, tgid = ids_of(tid, &ppid);
+    k->p = proc_get(t, tgid, ppid);
     if (!k->p) {
         free(k);
         return NULL;
     }
+    k->p->ntasks++;
     HASH_ADD_INT(t->tasks, tid, k);
     return k;
-}
-
-static void task_drop(tracer *t, task *k)
-{
-    HASH_DEL(t->tasks, k);
-    free(k);
 }
 
 static void proc_free(proc *p)
@@ -138,6 +139,19 @@ static void proc_free(proc *p)
         gc_proc_close(&p->gp);
     gc_tests_free(&p->tests);
     free(p);
+}
+
+/* A process whose last thread is gone goes too: a later process may get
+ * its pid and must start afresh, not as the ended one. */
+static void task_drop(tracer *t, task *k)
+{
+    proc *p = k->p;
+    HASH_DEL(t->tasks, k);
+    free(k);
+    if (--p->ntasks == 0) {
+        HASH_DEL(t->procs, p);
+        proc_free(p);
+    }
 }
 
 /* ---- gc processes ------------------------------------------------------ */
@@ -337,6 +351,9 @@ static void on_exit_event(tracer *t, task *k)
 
 /* ---- events -------------------------------------------------------------- */
 
+/* The new process (fork, vfork) is a copy of its parent until it execs:
+ * not read at its exit. Its own stops can come before this event, its
+ * exec too: what on_exec found stays. */
 static void on_new_task(tracer *t, task *parent, int ev)
 {
     unsigned long child = 0;
@@ -345,9 +362,7 @@ static void on_new_task(tracer *t, task *parent, int ev)
     task *k = task_get(t, (pid_t)child);
     if (!k || ev == PTRACE_EVENT_CLONE)
         return;
-    /* fork/vfork: a new process, a copy of its parent until it execs. */
     k->p->ppid = parent->p->tgid;
-    k->p->kind = GL_EXE_OTHER;
 }
 
 /* A SIGTRAP at one of our breakpoints is ours (the debug status register

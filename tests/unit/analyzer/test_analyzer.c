@@ -321,6 +321,32 @@ START_TEST(json_context_leak)
 }
 END_TEST
 
+/* A context's kind comes from the dump as it is: bytes that are not UTF-8
+ * (a damaged dump) are written as '?', never the end of the report. */
+START_TEST(json_context_kind_not_utf8)
+{
+    const char *path = "/tmp/goleash-test-ctx-utf8.dump";
+    FILE *f = fopen(path, "w");
+    fputs("goleash-dump 1\n"
+          "info pid=5 mono_ns=10000000000\n"
+          "sym pc=0x401000 mod=0 off=0x1 name=main.waiter\n"
+          "stack id=1 pcs=0x401000\n"
+          "goroutine id=7 parent=1 created=1 state=parked reason=9 wait=select since_ns=9000000000 stack=1 "
+          "chans=0xd1\n"
+          "chan addr=0xd1 made=1 cap=0 ctx=0xe1\n"
+          "context addr=0xe1 kind=\xfftimeout created=1 creator=1 cancelled=0 done=0xd1\n"
+          "end\n",
+          f);
+    fclose(f);
+    json_t *root = json_of_dump(path);
+    unlink(path);
+    ck_assert_ptr_nonnull(root);
+    json_t *ctx = json_object_get(json_array_get(json_object_get(root, "leaks"), 0), "context");
+    ck_assert_str_eq(json_string_value(json_object_get(ctx, "kind")), "?timeout");
+    json_decref(root);
+}
+END_TEST
+
 /* ---- the command ------------------------------------------------------- */
 
 #define cli(env, args) gl_cli(env, NULL, args)
@@ -1039,6 +1065,7 @@ int main(void)
     TCase *tj = tcase_create("report_json");
     tcase_add_test(tj, json_report_matches_the_contract);
     tcase_add_test(tj, json_context_leak);
+    tcase_add_test(tj, json_context_kind_not_utf8);
     tcase_add_test(tj, json_cache_limit_changes_nothing);
     tcase_add_test(tj, json_strings_as_jansson_writes_them);
     tcase_add_test(tj, json_suppressions);
