@@ -7,6 +7,7 @@
 #include "readers/input.h"
 #include "readers/fetch.h"
 #include "readers/unwrap.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +49,8 @@ struct gl_input {
     int raw_unterminated;
     char *ubuf;                     /* its decoded message, ubuf[upos, ulen) still to hand out */
     size_t ucap, ulen, upos;
+    char *kbuf;                     /* a stream record's unfinished last line, kbuf[0, klen) */
+    size_t kcap, klen;
     int mapped;                     /* buf is the file, mapped whole: buf[0, end) */
     size_t dropped;                 /* mapped bytes before this are let go */
     size_t populated;               /* ... and up to this mapped in ahead */
@@ -221,6 +224,7 @@ void gl_input_close(gl_input *in)
         free(in->buf);
     free(in->prefix);
     free(in->ubuf);
+    free(in->kbuf);
     free(in);
 }
 
@@ -392,8 +396,59 @@ static int next_piece(gl_input *in)
     return 1;
 }
 
+/* A stream record's text goes on from the line the one before left
+ * unfinished: ubuf becomes that line's start followed by the text. */
+static int join_carried(gl_input *in)
+{
+    if (!in->klen)
+        return 0;
+    size_t n = in->klen + in->ulen;
+    if (gl_grow((void **)&in->kbuf, &in->kcap, n, 1) != 0)
+        return -1;
+    memcpy(in->kbuf + in->klen, in->ubuf, in->ulen);
+    char *b = in->ubuf;
+    size_t c = in->ucap;
+    in->ubuf = in->kbuf;
+    in->ucap = in->kcap;
+    in->kbuf = b;
+    in->kcap = c;
+    in->ulen = n;
+    in->klen = 0;
+    return 0;
+}
+
+/* Keeps what follows a stream record's last newline for the next record. */
+static int carry_tail(gl_input *in)
+{
+    const char *nl = memrchr(in->ubuf, '\n', in->ulen);
+    size_t from = nl ? (size_t)(nl - in->ubuf) + 1 : 0, n = in->ulen - from;
+    if (!n)
+        return 0;
+    if (gl_grow((void **)&in->kbuf, &in->kcap, n, 1) != 0)
+        return -1;
+    memcpy(in->kbuf, in->ubuf + from, n);
+    in->klen = n;
+    in->ulen = from;
+    return 0;
+}
+
+/* Hands out the carried unfinished line as a line of its own (the stream
+ * ended, or a record of another kind came): 1, or 0 when there is none. */
+static int flush_carried(gl_input *in)
+{
+    if (!in->klen)
+        return 0;
+    in->last = in->kbuf;
+    in->last_len = in->klen;
+    in->last_unterminated = 1;
+    in->klen = in->ulen = in->upos = 0;
+    return 1;
+}
+
 /* Decodes the raw line read last: 1 it gave lines (the first is `last`),
- * 0 it is a record without a message, 2 it is no record, -1 out of memory. */
+ * 0 it is a record without a message or only the start of a line, 2 it is
+ * no record, 3 a line is carried that must be handed out first, -1 out of
+ * memory. */
 static int decode_raw(gl_input *in, gl_diag *diag)
 {
     int r = gl_unwrap_record(in->raw, in->raw_len, &in->ubuf, &in->ucap, &in->ulen);
@@ -401,13 +456,19 @@ static int decode_raw(gl_input *in, gl_diag *diag)
         gl_input_error(in, in->lineno, diag, "out of memory");
         return -1;
     }
+    if (in->klen && r != GL_UNWRAP_STREAM && r != GL_UNWRAP_EMPTY)
+        return 3;
     in->last = in->raw;
     in->last_len = in->raw_len;
     in->last_unterminated = in->raw_unterminated;
     if (r == GL_UNWRAP_PLAIN)
         return 2;
     in->upos = 0;
-    return r == GL_UNWRAP_TEXT && next_piece(in) ? 1 : 0;
+    if (r == GL_UNWRAP_STREAM && (join_carried(in) != 0 || carry_tail(in) != 0)) {
+        gl_input_error(in, in->lineno, diag, "out of memory");
+        return -1;
+    }
+    return r != GL_UNWRAP_EMPTY && next_piece(in) ? 1 : 0;
 }
 
 /* Reads the next raw line into `last`: 1, 0 at the end, -1 error. */
@@ -466,14 +527,20 @@ static int read_unwrapped(gl_input *in, gl_diag *diag)
     for (;;) {
         if (!in->redecode) {
             int r = read_raw(in, diag);
-            if (r <= 0)
+            if (r < 0)
                 return r;
+            if (r == 0)
+                return flush_carried(in);
             in->raw = in->last;
             in->raw_len = in->last_len;
             in->raw_unterminated = in->last_unterminated;
         }
         in->redecode = 0;
         int d = decode_raw(in, diag);
+        if (d == 3) {
+            in->redecode = 1; /* this record again, after the carried line */
+            return flush_carried(in);
+        }
         if (d != 0)
             return d < 0 ? -1 : 1;
     }

@@ -133,7 +133,8 @@ static int record_with_dump(const char *s, size_t len)
     char *buf = NULL;
     size_t cap = 0, n = 0, at;
     int found = 0;
-    if (gl_unwrap_record(s, len, &buf, &cap, &n) == GL_UNWRAP_TEXT) {
+    int r = gl_unwrap_record(s, len, &buf, &cap, &n);
+    if (r == GL_UNWRAP_TEXT || r == GL_UNWRAP_STREAM) {
         for (size_t i = 0; i < n && !found;) {
             const char *nl = memchr(buf + i, '\n', n - i);
             size_t e = nl ? (size_t)(nl - buf) : n;

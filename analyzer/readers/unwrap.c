@@ -83,8 +83,13 @@ static int carries_dump(const char *s, size_t n)
     return 0;
 }
 
-/* The message string of a JSON object: [*from, *to) raw. 0 found, 1 none. */
-static int json_message(const char *s, size_t len, size_t *from, size_t *to)
+/* Keys whose records are pieces of a byte stream (GL_UNWRAP_STREAM): the
+ * first two of message_keys. */
+#define STREAM_KEYS 2
+
+/* The message string of a JSON object: [*from, *to) raw, *rank its key's
+ * place in message_keys. 0 found, 1 none. */
+static int json_message(const char *s, size_t len, size_t *from, size_t *to, int *rank)
 {
     size_t i = skip_ws(s, len, 1);
     int best = -1, best_dump = 0;
@@ -106,6 +111,7 @@ static int json_message(const char *s, size_t len, size_t *from, size_t *to)
                 best_dump = dump;
                 *from = va;
                 *to = vb;
+                *rank = r;
             }
         } else if (skip_value(s, len, &i) != 0)
             return 1;
@@ -200,6 +206,7 @@ static size_t unescape(const char *s, size_t n, char *o)
 int gl_unwrap_record(const char *s, size_t len, char **buf, size_t *cap, size_t *out)
 {
     size_t from, to;
+    int rank = STREAM_KEYS;
     size_t i = skip_ws(s, len, 0);
     int json = i < len && s[i] == '{';
     if (json) {
@@ -208,7 +215,7 @@ int gl_unwrap_record(const char *s, size_t len, char **buf, size_t *cap, size_t 
             e--;
         if (e == i || s[e - 1] != '}')
             json = 0;
-        else if (json_message(s + i, e - i, &from, &to) != 0)
+        else if (json_message(s + i, e - i, &from, &to, &rank) != 0)
             return GL_UNWRAP_EMPTY;
         else {
             from += i;
@@ -221,5 +228,5 @@ int gl_unwrap_record(const char *s, size_t len, char **buf, size_t *cap, size_t 
     if (gl_grow((void **)buf, cap, to - from + 1, 1) != 0)
         return -1;
     *out = unescape(s + from, to - from, *buf);
-    return GL_UNWRAP_TEXT;
+    return json && rank < STREAM_KEYS ? GL_UNWRAP_STREAM : GL_UNWRAP_TEXT;
 }

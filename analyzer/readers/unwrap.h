@@ -12,6 +12,11 @@ enum {
     GL_UNWRAP_PLAIN = 0,  /* not a record: the line is read as it is */
     GL_UNWRAP_TEXT = 1,   /* a record: its message, decoded, is in *buf */
     GL_UNWRAP_EMPTY = 2,  /* a record that carries no message (a test event) */
+    GL_UNWRAP_STREAM = 3, /* a record holding a piece of a byte stream (`go test
+                           * -json`'s "Output", docker's "log"): a piece that
+                           * does not end in a newline goes on in the next one
+                           * (docker splits lines at 16 KiB, test2json writes
+                           * long lines in parts) */
 };
 
 /* Decodes the message of the record in s[0, len) into *buf (of *cap bytes,

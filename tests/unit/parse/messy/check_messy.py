@@ -35,6 +35,10 @@ CASES = {
     "tlog.txt": (TESTBIN, [], "gc-traceback"),
     "tlog_json.txt": (TESTBIN, [], "gc-traceback"),
     "docker.txt": (LEAKPROG, [], "gc-traceback"),
+    # Lines cut across records (docker's 16 KiB split, test2json's parts):
+    # a record without a final newline goes on in the next.
+    "docker_split.txt": (LEAKPROG, [], "gc-traceback"),
+    "gotest_json_split.txt": (TESTBIN, [], "gc-traceback"),
     "jsonlog_whole.txt": (LEAKPROG, [], "gc-traceback"),
     "journald_per_goroutine.txt": (LEAKPROG, [], "gc-traceback"),
     "logfmt.txt": (LEAKPROG, [], "gc-traceback"),

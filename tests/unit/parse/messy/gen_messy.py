@@ -87,6 +87,28 @@ def blocks(dump):
     return [b for b in dump.strip("\n").split("\n\n") if b.startswith("goroutine ")]
 
 
+def docker_split(text, size=40):
+    """docker's json-file cuts a line longer than 16 KiB into records whose
+    "log" has no newline: the same, with short pieces."""
+    return "".join(json.dumps({"log": text[i:i + size], "stream": "stderr", "time": stamp(n)}) + "\n"
+                   for n, i in enumerate(range(0, len(text), size)))
+
+
+def test2json_split(events, size=30):
+    """test2json writes long output in parts: every Output event of a
+    `go test -json` stream cut into events of `size` characters."""
+    out = []
+    for line in events.splitlines():
+        ev = json.loads(line)
+        text = ev.get("Output")
+        if not text:
+            out.append(line)
+            continue
+        for i in range(0, len(text), size):
+            out.append(json.dumps(dict(ev, Output=text[i:i + size])))
+    return "\n".join(out) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--go", default="/usr/local/go/bin/go")
@@ -106,11 +128,15 @@ def main():
     write(a.out, "gotest_timeout.txt", go_test(a.go, ["-v", "-timeout", "2s", "-run", "TestLeak"],
                                                {"LEAK_HANG": "1"}))
     write(a.out, "tlog.txt", go_test(a.go, ["-v", "-run", "TestLeak"], {"LEAK_TLOG": "1"}))
+    with open(os.path.join(a.out, "gotest_json.txt")) as f:
+        write(a.out, "gotest_json_split.txt", test2json_split(f.read()))
     write(a.out, "tlog_json.txt", go_test(a.go, ["-json", "-run", "TestLeak"], {"LEAK_TLOG": "1"}))
 
     # docker's json-file: one record per line of stderr.
     write(a.out, "docker.txt", "".join(json.dumps({"log": l + "\n", "stream": "stderr", "time": stamp(i)})
                                        + "\n" for i, l in enumerate(["starting"] + lines)))
+    # ... and lines cut across records (no newline at a record's end).
+    write(a.out, "docker_split.txt", docker_split(dump))
     # A JSON logger: the whole dump in one record, between others.
     recs = [{"level": "info", "ts": 1.5, "msg": "serving"},
             {"level": "error", "ts": 2.5, "msg": "goroutine dump", "stack": dump},
