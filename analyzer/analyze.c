@@ -34,6 +34,23 @@ static void skipped_lines(void *ctx, const char *msg)
     gl_warn_prefixed(ctx, msg);
 }
 
+/* Dumps of one text input that came from tagged streams (readers/streams.h:
+ * `docker compose` output): each names its process in exe. */
+static int from_streams(gl_dump *const *d, size_t n, char *names, size_t len)
+{
+    size_t at = 0;
+    names[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (!d[i]->exe || strcmp(d[i]->source, "goleash") == 0)
+            return 0;
+        if (at < len)
+            at += (size_t)snprintf(names + at, len - at, "%s%s", i ? ", " : "", i < 4 ? d[i]->exe : "...");
+        if (i >= 4)
+            at = len;
+    }
+    return 1;
+}
+
 int gl_analyze_load(const char *path, const gl_fetch_opts *fetch, gl_dump_list *dumps, gl_warnings *w)
 {
     gl_diag diag;
@@ -46,7 +63,11 @@ int gl_analyze_load(const char *path, const gl_fetch_opts *fetch, gl_dump_list *
         gl_warn_prefixed(w, diag.msg);
     if (diag.nwarnings > 1)
         gl_warn(w, "%s: %u more warning(s) about this input", path, diag.nwarnings - 1);
-    if (dumps->n - before > 1)
+    char names[256];
+    if (dumps->n - before > 1 && from_streams(dumps->v + before, dumps->n - before, names, sizeof names))
+        gl_warn(w, "%s: %zu dumps in this input, one per process its lines are tagged with (%s), each read apart",
+                path, dumps->n - before, names);
+    else if (dumps->n - before > 1)
         gl_warn(w, "%s: %zu dumps in this input, each read as a moment of its own (a goroutine in two of them "
                 "counts twice)", path, dumps->n - before);
     for (size_t k = before; k < dumps->n; k++) {

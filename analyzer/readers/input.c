@@ -6,6 +6,7 @@
  * size whole. */
 #include "readers/input.h"
 #include "readers/fetch.h"
+#include "readers/streams.h"
 #include "readers/unwrap.h"
 #include "util/util.h"
 
@@ -51,6 +52,12 @@ struct gl_input {
     size_t ucap, ulen, upos;
     char *kbuf;                     /* a stream record's unfinished last line, kbuf[0, klen) */
     size_t kcap, klen;
+    /* Interleaved tagged streams (streams.h): the one being read, lines of
+     * the others kept for later. */
+    char stream[65];
+    size_t stream_len;
+    gl_streams *streams;
+    int source_done;                /* the input itself is read to its end */
     int mapped;                     /* buf is the file, mapped whole: buf[0, end) */
     size_t dropped;                 /* mapped bytes before this are let go */
     size_t populated;               /* ... and up to this mapped in ahead */
@@ -225,6 +232,7 @@ void gl_input_close(gl_input *in)
     free(in->prefix);
     free(in->ubuf);
     free(in->kbuf);
+    gl_streams_free(in->streams);
     free(in);
 }
 
@@ -546,14 +554,67 @@ static int read_unwrapped(gl_input *in, gl_diag *diag)
     }
 }
 
+/* The next line: from the input, then, once it is at its end, the lines
+ * kept for other streams, one stream after the other. A dump being read
+ * when its stream ends ends there: 0 once, then the next stream's lines. */
+static int next_line(gl_input *in, gl_diag *diag)
+{
+    for (;;) {
+        long no;
+        const char *text;
+        size_t n;
+        if (gl_streams_next(in->streams, &no, &text, &n)) {
+            in->lineno = no;
+            in->last = text;
+            in->last_len = n;
+            in->last_unterminated = 0;
+            return 1;
+        }
+        if (!in->source_done) {
+            int r = in->unwrap ? read_unwrapped(in, diag) : read_raw(in, diag);
+            if (r != 0)
+                return r;
+            in->source_done = 1;
+        }
+        if (!gl_streams_rewind(in->streams))
+            return 0;
+        in->stream_len = 0;
+        if (in->prefix_len)
+            return 0;
+    }
+}
+
+/* 1 when the line read last belongs to another tagged stream than the one
+ * being read, and was kept for later; -1 out of memory. */
+static int keep_other_stream(gl_input *in)
+{
+    size_t name, tag = in->stream_len ? gl_stream_tag(in->last, in->last_len, &name) : 0;
+    if (!tag || (name == in->stream_len && memcmp(in->last, in->stream, name) == 0))
+        return 0;
+    return gl_streams_keep(&in->streams, in->lineno, in->last, in->last_len) == 0 ? 1 : -1;
+}
+
 int gl_input_line(gl_input *in, const char **line, size_t *len, gl_diag *diag)
 {
-    if (in->pushed) {
-        in->pushed = 0;
-        return deliver(in, line, len);
+    for (;;) {
+        int r = 1;
+        if (in->pushed)
+            in->pushed = 0;
+        else if ((r = next_line(in, diag)) <= 0)
+            return r;
+        int other = keep_other_stream(in);
+        if (other < 0) {
+            gl_input_error(in, in->lineno, diag, "out of memory");
+            return -1;
+        }
+        if (!other)
+            return deliver(in, line, len);
     }
-    int r = in->unwrap ? read_unwrapped(in, diag) : read_raw(in, diag);
-    return r <= 0 ? r : deliver(in, line, len);
+}
+
+const char *gl_input_stream(const gl_input *in)
+{
+    return in->stream_len ? in->stream : NULL;
 }
 
 void gl_input_set_unwrap(gl_input *in)
@@ -620,6 +681,15 @@ int gl_input_set_prefix(gl_input *in, const char *prefix, size_t len)
     in->prefix_len = len;
     in->alt_len = tlog_continuation(prefix, len);
     in->tentative = 2; /* this line (the header), then the one deciding */
+    size_t name;
+    if (gl_stream_tag(prefix, len, &name) == len) {
+        /* A process's name (`web-1  | `): its lines are read, the other
+         * processes' kept for later; no glued text, never tentative. */
+        memcpy(in->stream, prefix, name);
+        in->stream[name] = '\0';
+        in->stream_len = name;
+        in->tentative = 0;
+    }
     return 0;
 }
 

@@ -59,6 +59,9 @@ int gl_input_set_prefix(gl_input *in, const char *prefix, size_t len);
  * message (none when it has none), other lines pass as they are. That line
  * is returned again, decoded. Line numbers stay the input's. */
 void gl_input_set_unwrap(gl_input *in);
+/* The name of the tagged stream being read (streams.h: a dump whose
+ * header's prefix is `NAME  | `), NULL when the input has none. */
+const char *gl_input_stream(const gl_input *in);
 int gl_input_unwrapping(const gl_input *in);
 
 /* The number of the line last returned (1-based; 0 before the first). */

@@ -203,7 +203,10 @@ static int read_one(gl_input *in, text_kind kind, const char *s, size_t at, gl_d
                          : kind == TEXT_PPROF   ? "pprof-debug1"
                                                 : "pprof-leak-debug1";
     gl_build *b = gl_build_new(gl_input_name(in), source);
-    if (!b) {
+    const char *stream = gl_input_stream(in);
+    if (!b || (stream && !(gl_build_dump(b)->exe = (char *)gl_build_intern(b, stream, strlen(stream))))) {
+        if (b)
+            gl_build_discard(b);
         gl_input_error(in, 0, one, "out of memory");
         return -1;
     }

@@ -59,6 +59,11 @@ CASES = {
     # Cut inside goroutine 21's function line: its stack is lost, the rest stays.
     "cut_midline.txt": (LEAKPROG[:2] + [(1, "select", None, None, None)],
                         ["F:26: truncated dump (cut inside goroutine 21): reporting what it holds"], "gc-traceback"),
+    # Two services' dumps and a third's log lines, tagged and interleaved
+    # (docker compose): each service's dump read apart.
+    "compose.txt": ([(4,) + LEAKPROG[0][1:], (2,) + LEAKPROG[1][1:], (2,) + LEAKPROG[2][1:]],
+                    ["F: 2 dumps in this input, one per process its lines are tagged with (worker-1, web-1), "
+                     "each read apart"], "gc-traceback"),
     "twice.txt": ([(4,) + LEAKPROG[0][1:], (2,) + LEAKPROG[1][1:], (2,) + LEAKPROG[2][1:]], [TWO], "gc-traceback"),
     # Go 1.27's leak profile (debug=1) next to its goroutine profile (debug=2).
     # Hand-written (no Go 1.5 toolchain here): Go 1.5-era spellings, elided

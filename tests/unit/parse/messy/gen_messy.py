@@ -15,6 +15,7 @@ data/messy/old_spellings.txt is not made here: it is written by hand (Go
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -109,6 +110,22 @@ def test2json_split(events, size=30):
     return "\n".join(out) + "\n"
 
 
+def compose(streams, seed=7):
+    """`docker compose up`'s output: each service's lines tagged with its
+    name (padded to the longest), all interleaved as they were written."""
+    rng = random.Random(seed)
+    width = max(len(name) for name, _ in streams)
+    left = [(name, text.rstrip("\n").split("\n")) for name, text in streams]
+    pos = [0] * len(left)
+    out = []
+    while any(p < len(l) for p, (_, l) in zip(pos, left)):
+        i = rng.choice([k for k, (_, l) in enumerate(left) if pos[k] < len(l)])
+        name, lines = left[i]
+        out.append("%s | %s" % (name.ljust(width + 1), lines[pos[i]]))
+        pos[i] += 1
+    return "\n".join(out) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--go", default="/usr/local/go/bin/go")
@@ -135,6 +152,9 @@ def main():
     # docker's json-file: one record per line of stderr.
     write(a.out, "docker.txt", "".join(json.dumps({"log": l + "\n", "stream": "stderr", "time": stamp(i)})
                                        + "\n" for i, l in enumerate(["starting"] + lines)))
+    # Several services' output tagged and interleaved (docker compose).
+    write(a.out, "compose.txt", compose([("web-1", dump), ("worker-1", dump),
+                                         ("db-1", "starting\nready to accept connections\n")]))
     # ... and lines cut across records (no newline at a record's end).
     write(a.out, "docker_split.txt", docker_split(dump))
     # A JSON logger: the whole dump in one record, between others.
