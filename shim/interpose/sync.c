@@ -62,7 +62,8 @@ SYNC_WAIT(gl_cond_wait, "sync.Cond.Wait", cond_wait, GL_WAIT_COND)
         if (kind == GL_WAIT_MUTEX && inside_once_lock(g, obj)) {                             \
             site = gl_notes.op.site;                                                         \
             real(obj);                                                                       \
-            gl_notes.op.g = NULL; /* f runs now: its own waits are not the Once's */         \
+            if (gl_notes.op.g == g) /* f runs now: its waits are not the Once's */          \
+                gl_notes.op.g = NULL;                                                        \
         } else {                                                                             \
             gl_pending_op saved = gl_note_push_g(g, kind, (uintptr_t)obj, NULL, 0);          \
             real(obj);                                                                       \
