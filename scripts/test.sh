@@ -13,15 +13,25 @@ cd "$(dirname "$0")/.."
 [[ -f build/build.ninja ]] || meson setup build --buildtype=debugoptimized >/dev/null
 ninja -C build || { echo "0 passed, 1 failed"; exit 1; }
 
-count() { # testlog.json -> "ok fail skip"
-  python3 - "$1" <<'PY'
+# A CI log is often read from its end only: every failure is named again
+# there, with its last lines, just above the count.
+failures=$(mktemp)
+trap 'rm -f "$failures"' EXIT
+count() { # testlog.json -> "ok fail skip"; failures appended to $failures
+  python3 - "$1" "$failures" <<'PY'
 import json, sys
 ok = fail = skip = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line).get("result")
-    if r in ("OK", "EXPECTEDFAIL"): ok += 1
-    elif r == "SKIP": skip += 1
-    else: fail += 1
+with open(sys.argv[2], "a") as out:
+    for line in open(sys.argv[1]):
+        t = json.loads(line)
+        r = t.get("result")
+        if r in ("OK", "EXPECTEDFAIL"): ok += 1
+        elif r == "SKIP": skip += 1
+        else:
+            fail += 1
+            tail = (t.get("stdout") or "").splitlines()[-25:]
+            out.write(f"FAILED: {t.get('name')} ({r}, {t.get('duration', 0):.1f}s)\n")
+            out.writelines(f"  | {l}\n" for l in tail)
 print(ok, fail, skip)
 PY
 }
@@ -94,5 +104,8 @@ ok4=0; fail4=0
 if scripts/check_deb.sh; then ok4=1; else fail4=1; fi
 
 ok=$((ok1 + ok2 + ok3 + ok4)); fail=$((fail1 + fail2 + fail3 + fail4)); skip=$((skip1 + skip2 + skip3))
+[[ $fail4 -eq 0 ]] || echo "FAILED: the Debian package (scripts/check_deb.sh)" >>"$failures"
+[[ $fail3 -eq 0 ]] || echo "FAILED: $fail3 fuzz harness(es), named above" >>"$failures"
+cat "$failures"
 echo "$ok passed, $fail failed, $skip skipped"
 [[ $fail -eq 0 ]]
