@@ -241,20 +241,46 @@ static int set_options(CURL *c, const char *url, const gl_fetch_opts *o, struct 
     return bad ? -1 : 0;
 }
 
+/* One handle for every fetch of the process, reset between them: its
+ * connection stays open (HTTP keep-alive), so the next pull from the same
+ * service (`diff URL URL`, `watch URL`) goes over it. A connection closed
+ * after each pull is torn down by the service while the next pull's
+ * snapshot is taken, and its goroutines, briefly waiting on the
+ * connection's locks, are then in that snapshot: goleash's own noise. On a
+ * kept connection the service ends one request before it reads the next. */
+static CURL *handle;
+
+static void handle_free(void)
+{
+    curl_easy_cleanup(handle);
+    handle = NULL;
+}
+
+static CURL *reusable_handle(void)
+{
+    if (handle)
+        return handle; /* reset after its last transfer: options only, connections stay */
+    handle = curl_easy_init();
+    if (handle)
+        atexit(handle_free); /* after curl_ready's: runs before curl_global_cleanup */
+    return handle;
+}
+
 /* The transfer into s->fd; 0 when a 2xx response arrived whole. */
 static int transfer(const char *url, const gl_fetch_opts *o, struct curl_slist *headers, sink *s, gl_diag *diag)
 {
-    CURL *c = curl_easy_init();
+    CURL *c = reusable_handle();
     char errbuf[CURL_ERROR_SIZE] = "";
     if (!c || set_options(c, url, o, headers, s, errbuf) != 0) {
         fail(diag, url, "cannot fetch: libcurl could not be set up (is it built with http and https?)");
-        curl_easy_cleanup(c);
+        if (c)
+            curl_easy_reset(c);
         return -1;
     }
     CURLcode rc = curl_easy_perform(c);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(c);
+    curl_easy_reset(c); /* it pointed at this call's headers, buffer and sink */
     if (rc != CURLE_OK) {
         transfer_error(diag, url, rc, errbuf, s, o);
         return -1;

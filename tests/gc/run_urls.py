@@ -17,14 +17,19 @@ service: a real gc service (pprofsvc/main.go: net/http/pprof, /leak leaks a
   3. `goleash diff FILE URL`, FILE the debug=2 pull saved before 3 more
      requests to /leak: that group +3 (5 -> 8), exit 1; the JSON diff names
      the URL as the AFTER side;
-  4. `goleash diff URL URL` pulled at once: growth 0, exit 0.
+  4. `goleash diff URL URL` pulled at once: growth 0, exit 0. (This
+     script's own requests wait for the service to close their connection,
+     and goleash pulls twice over one kept connection: no request's teardown
+     is in flight in a snapshot, so the service's own goroutines are never
+     in a group.)
 errors: small Python servers, no Go.
   nothing listening, a server that accepts and never answers (--timeout 1s:
   exit 2 within 3 s), HTTP 500 with a reason, garbage text and garbage bytes
   with 200: each exit 2 and exactly one line `goleash: URL: ...`;
   --header (repeated) and --bearer-token-file arrive at the server (which
   refuses without them: HTTP 401, exit 2), a redirect is followed, a gzip'd
-  body is inflated, http_proxy is used and no_proxy honoured; https to a
+  body is inflated, both pulls of `diff URL URL` go over one kept
+  connection, http_proxy is used and no_proxy honoured; https to a
   self-signed certificate is refused before any request; bad option values
   are usage errors.
 Exit: 0 ok, 1 failed, 2 could not build, 77 no go."""
@@ -43,7 +48,7 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
+import urllib.parse
 
 
 class Failure(Exception):
@@ -115,12 +120,31 @@ def line_of(src, text):
     raise Failure("no %r in %s" % (text, src))
 
 
-DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
 def get(url):
-    with DIRECT.open(url, timeout=10) as r:
-        return r.read()
+    """GET url over a connection of its own, sent `Connection: close` and
+    read until the service closes it: Go's server ends a request (its
+    connection's goroutines waiting on their locks included) before it
+    closes, so nothing of this request is still in flight in the service's
+    next snapshot. (A response read only to its end leaves that teardown
+    racing with the next pull: the service's own goroutines, briefly
+    waiting in net/http.(*connReader).lock, would be in its groups.)"""
+    u = urllib.parse.urlsplit(url)
+    path = u.path + ("?" + u.query if u.query else "")
+    with socket.create_connection((u.hostname, u.port), timeout=10) as sock:
+        sock.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % (path, u.netloc)).encode())
+        raw = b"".join(iter(lambda: sock.recv(1 << 16), b""))
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    check(lines[0].split()[1] == "200", "GET %s: %s" % (url, lines[0]))
+    if any(l.lower() == "transfer-encoding: chunked" for l in lines[1:]):
+        out = b""
+        while True:
+            size, _, body = body.partition(b"\r\n")
+            n = int(size.split(b";")[0], 16)
+            if n == 0:
+                return out
+            out, body = out + body[:n], body[n + 2:]
+    return body
 
 
 def hit(port, path, times):
@@ -226,6 +250,7 @@ class Canned(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         self.server.seen.append((self.requestline, dict(self.headers)))
+        self.server.peers.append(self.client_address)
         profile = self.server.profile
         routes = {
             "/profile": lambda: self.send(200, profile),
@@ -260,6 +285,7 @@ def canned_server(profile):
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Canned)
     srv.daemon_threads = True
     srv.seen = []
+    srv.peers = []
     srv.profile = profile
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv
@@ -339,6 +365,16 @@ def errors_canned(args, srv, data):
         check(p.returncode == 1 and json.loads(p.stdout)["summary"]["leaked_goroutines"] == 14,
               "%s: exit %d\n%s%s" % (path, p.returncode, p.stdout[:400], p.stderr))
     print("ok: a redirect is followed, a gzip'd body inflated")
+
+    # Both pulls of a diff over one kept connection: one closed after the
+    # first pull is torn down while the second is served, and a Go service
+    # then shows that teardown's goroutines in the second snapshot.
+    del srv.peers[:]
+    p = goleash(args, "diff", base + "/profile", base + "/gzip")
+    check(p.returncode == 0, "diff over one connection: exit %d\n%s%s" % (p.returncode, p.stdout, p.stderr))
+    check(len(srv.peers) == 2 and srv.peers[0] == srv.peers[1],
+          "diff URL URL: the pulls came from %s, want one connection for both" % srv.peers)
+    print("ok: diff URL URL: both pulls over one kept connection")
 
 
 def proxies(args, srv):
