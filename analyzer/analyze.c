@@ -14,18 +14,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* gccgo's runtime/pprof records a stack only for the goroutine writing the
- * profile: the others arrive without one and cannot be judged. Say so, or a
- * clean report would look like a verdict. */
+static size_t weight_of(const gl_goroutine *g)
+{
+    return g->weight > 1 ? (size_t)g->weight : 1;
+}
+
+/* A profile written by gccgo: its stacks run through libgo's sources. */
+static int from_libgo(const gl_dump *d)
+{
+    for (size_t i = 0; i < d->ngoroutines; i++) {
+        const gl_stack *st = d->goroutines[i].stack;
+        for (size_t k = 0; st && k < st->n; k++)
+            if (st->frames[k].file && strstr(st->frames[k].file, "/libgo/go/"))
+                return 1;
+    }
+    return 0;
+}
+
+/* Goroutines a profile gives without a stack cannot be judged. Say so, or a
+ * clean report would look like a verdict. gccgo's runtime/pprof records a
+ * stack only for the goroutine writing the profile; gc's leaves one out now
+ * and then (a goroutine starting or ending as the profile is taken): the
+ * hint to take another kind of dump is for gccgo only. */
 static void warn_stackless(const gl_dump *d, gl_warnings *w)
 {
     size_t n = 0;
     for (size_t i = 0; i < d->ngoroutines; i++)
         if ((d->goroutines[i].flags & GL_GF_NO_STACK) && d->goroutines[i].state == GL_G_PARKED)
-            n += d->goroutines[i].weight > 1 ? (size_t)d->goroutines[i].weight : 1;
-    if (n && strncmp(d->source, "pprof", 5) == 0)
+            n += weight_of(&d->goroutines[i]);
+    if (!n || strncmp(d->source, "pprof", 5) != 0)
+        return;
+    if (from_libgo(d))
         gl_warn(w, "%s: %zu goroutine(s) without a stack were not judged (gccgo's runtime/pprof records only the "
                 "caller's stack: use runtime.Stack or SIGQUIT there)", d->path, n);
+    else
+        gl_warn(w, "%s: %zu goroutine(s) without a stack were not judged (the profile recorded no frames for them)",
+                d->path, n);
 }
 
 /* Each run of skipped lines of a traceback, said as it is found. */

@@ -14,6 +14,7 @@
 #include "pprof_profile.pb-c.h"
 #include "pprof_read.h"
 #include "../run_suites.h"
+#include "../test_cli.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -143,6 +144,23 @@ START_TEST(gccgo_debug1_no_stacks)
     ck_assert_uint_eq(r->goroutines, 15);
     gl_report_free(r);
     gl_dump_free(d);
+}
+END_TEST
+
+/* Stackless goroutines are counted as not judged, and the warning names
+ * the cause its profile shows: gccgo's runtime/pprof (stacks through
+ * libgo) records no others; a gc profile missed one. */
+START_TEST(stackless_warning_names_the_cause)
+{
+    cli_result *r = gl_cli(NULL, NULL, ARGS("report", "-o", "/dev/null", data_path("gccgo12_debug1.txt")));
+    ck_assert_int_eq(r->code, 0);
+    ck_assert_msg(strstr(r->err, ": 13 goroutine(s) without a stack were not judged (gccgo's runtime/pprof") != NULL,
+                  "%s", r->err);
+    r = gl_cli(NULL, NULL, ARGS("report", "-o", "/dev/null", data_path("gc_stackless_debug1.txt")));
+    ck_assert_int_eq(r->code, 1);
+    ck_assert_msg(strstr(r->err, ": 1 goroutine(s) without a stack were not judged (the profile recorded no "
+                                 "frames for them)\n") != NULL, "%s", r->err);
+    ck_assert_msg(strstr(r->err, "gccgo") == NULL, "%s", r->err);
 }
 END_TEST
 
@@ -675,6 +693,7 @@ static Suite *pprof_suite(void)
     tcase_add_test(text, gc_debug1_groups);
     tcase_add_test(text, gc_debug1_frames_and_labels);
     tcase_add_test(text, gccgo_debug1_no_stacks);
+    tcase_add_test(text, stackless_warning_names_the_cause);
     tcase_add_test(text, handwritten_labels);
     tcase_add_test(text, fuzz_bare_frame);
     tcase_add_test(text, goroutineleak_profile);
