@@ -50,9 +50,31 @@ static int memo_put(gl_judge *j, const gl_goroutine *g, const char *test)
     return 0;
 }
 
+/* go test runs examples on its main goroutine, testing.runExample calling
+ * each directly (no tRunner): a goroutine created under one belongs to it,
+ * named as go test names it ("ExampleStart", the function's name without its
+ * package path), when the frame runExample calls is an Example function. Needs a creation stack that reaches runExample (the shim's
+ * and the gc tracer's do; a text dump's one `created by` frame does not). */
+static const char *example_of(const gl_stack *created)
+{
+    for (size_t i = 1; created && i < created->n; i++) {
+        const char *fn = created->frames[i].function;
+        const char *example = created->frames[i - 1].function;
+        /* gccgo may inline runExample into runExamples (seen as
+         * testing.runExamples.isra.0): the example is the frame it calls. */
+        if (!fn || !example || strncmp(fn, "testing.runExample", 18) != 0)
+            continue;
+        const char *slash = strrchr(example, '/');
+        const char *dot = strchr(slash ? slash : example, '.');
+        return dot && strncmp(dot + 1, "Example", 7) == 0 ? dot + 1 : NULL;
+    }
+    return NULL;
+}
+
 /* The test whose goroutine tree g belongs to: the nearest goroutine on its
- * creation chain (g itself included) that ran testing.tRunner; "setup" when
- * there is none in a dump that ran tests; NULL when it ran none. */
+ * creation chain (g itself included) that ran testing.tRunner, or whose
+ * creation stack runs through an example; "setup" when there is none in a
+ * dump that ran tests; NULL when it ran none. */
 int gl_attribute(gl_judge *j, const gl_goroutine *g, const char **out)
 {
     const gl_dump *d = g->dump;
@@ -68,6 +90,8 @@ int gl_attribute(gl_judge *j, const gl_goroutine *g, const char **out)
             found = cur->test;
             break;
         }
+        if ((found = example_of(cur->created)) != NULL)
+            break;
         if (memo_get(j, cur, &found))
             break;
         if (npath < sizeof path / sizeof path[0])

@@ -21,6 +21,9 @@ leak, and from where, is fixed by the sources (gotests/attr/*.go):
   TestWake              none: its 8 workers are readied by TestMain after
                         m.Run, right before os.Exit, and never run
                         (GOMAXPROCS=1); goleash must not call them parked
+  ExampleLeakFromExample 1 goroutine, chan receive: an example runs on the
+                        main goroutine (no tRunner), yet it is the example's
+                        leak, not setup's (--ignore-setup keeps it)
 
 Blocking sites are the lines marked `// site:NAME` in attr.go.
 
@@ -48,6 +51,7 @@ ALL_TESTS = [
     "TestNames", "TestNames/x", "TestNames/x#01", "TestNames/with_space",
     "TestCleanWorkers", "TestCleanClosed", "TestWake",
 ]
+EXAMPLE = "ExampleLeakFromExample"
 
 
 class Failure(Exception):
@@ -177,12 +181,14 @@ def main():
     os.makedirs(work, exist_ok=True)
     s = sites(args.src)
     binary = build(args, work)
-    leaked_all = {"TestHelperTree": 3, "TestParallel/b": 2, "TestNames/x#01": 1, "TestNames/with_space": 1}
+    leaked_all = {"TestHelperTree": 3, "TestParallel/b": 2, "TestNames/x#01": 1, "TestNames/with_space": 1,
+                  EXAMPLE: 1}
 
     # 1. The whole suite under goleash run: exact attribution.
     p, r = run_json(args, work, binary, "all", ["-test.v"])
     check(p.returncode == 1, "all: exit %d, want 1\n%s" % (p.returncode, p.stderr))
-    check("--- PASS: TestWake" in p.stdout and "\nPASS\n" in p.stdout, "all: test output lost:\n" + p.stdout)
+    check("--- PASS: TestWake" in p.stdout and "--- PASS: %s" % EXAMPLE in p.stdout and "\nPASS\n" in p.stdout,
+          "all: test output lost:\n" + p.stdout)
     by = leaks_by_test(r)
     expect_group(by, "TestHelperTree", 3, "chan-receive", PKG + ".stage3", s["stage3"], "all")
     g = expect_group(by, "TestParallel/b", 2, "chan-send", PKG + ".LeakSenders..func1", s["senders"], "all")
@@ -190,6 +196,7 @@ def main():
     expect_group(by, "TestNames/x#01", 1, "select-forever", PKG + ".LeakForever..func1", s["forever"], "all")
     expect_group(by, "TestNames/with_space", 1, "nil-chan-receive", PKG + ".LeakNilReceive..func1", s["nilrecv"],
                  "all")
+    expect_group(by, EXAMPLE, 1, "chan-receive", PKG + ".LeakFromExample..func1", s["example"], "all")
     expect_setup(by, s, "all")
     check(sorted(k for k in by) == sorted(list(leaked_all) + ["setup"]), "all: leaking tests %s" % sorted(by))
     # The helper tree's leakers descend, through two exited helpers, from the test goroutine.
@@ -199,8 +206,9 @@ def main():
           "all: TestHelperTree ancestors %s" % anc)
     sm = r["summary"]
     check((sm["leaked_goroutines"], sm["groups"], sm["tests"], sm["tests_leaking"], sm["setup_leaked"],
-           sm["ignored_setup"]) == (9, 6, 12, 4, 2, 0), "all: summary %s" % sm)
-    expect_tests(r, leaked_all, "all")
+           sm["ignored_setup"]) == (10, 7, 13, 5, 2, 0), "all: summary %s" % sm)
+    # The example is no started test (tRunner never ran it): listed after them, once it leaked.
+    expect_tests(r, leaked_all, "all", ALL_TESTS + [EXAMPLE])
     no_worker(r, "all")
 
     # 2. --ignore-setup: the same minus setup, said in the summary.
@@ -210,7 +218,7 @@ def main():
     check("setup" not in by, "ignore: setup groups reported")
     check(sorted(by) == sorted(leaked_all), "ignore: leaking tests %s" % sorted(by))
     sm = r["summary"]
-    check((sm["leaked_goroutines"], sm["groups"], sm["setup_leaked"], sm["ignored_setup"]) == (7, 4, 2, 2),
+    check((sm["leaked_goroutines"], sm["groups"], sm["setup_leaked"], sm["ignored_setup"]) == (8, 5, 2, 2),
           "ignore: summary %s" % sm)
 
     # 3. Only clean tests: setup leaks alone fail the run, unless ignored.
@@ -242,22 +250,23 @@ def shim_report(args, binary):
     p = subprocess.run([binary], env=env, capture_output=True, text=True, timeout=TIMEOUT)
     check(p.returncode == SHIM_LEAK_EXIT, "preload: exit %d, want %d" % (p.returncode, SHIM_LEAK_EXIT))
     err = p.stderr
-    table = ("Leaks by test (4 of 12 test(s) leaked; setup: spawned outside any test):\n"
-             "  TestHelperTree        3 goroutine(s) in 1 group(s)\n"
-             "  TestParallel/b        2 goroutine(s) in 1 group(s)\n"
-             "  setup                 2 goroutine(s) in 2 group(s)\n"
-             "  TestNames/x#01        1 goroutine(s) in 1 group(s)\n"
-             "  TestNames/with_space  1 goroutine(s) in 1 group(s)\n")
+    table = ("Leaks by test (5 of 13 test(s) leaked; setup: spawned outside any test):\n"
+             "  TestHelperTree          3 goroutine(s) in 1 group(s)\n"
+             "  TestParallel/b          2 goroutine(s) in 1 group(s)\n"
+             "  setup                   2 goroutine(s) in 2 group(s)\n"
+             "  TestNames/x#01          1 goroutine(s) in 1 group(s)\n"
+             "  ExampleLeakFromExample  1 goroutine(s) in 1 group(s)\n"
+             "  TestNames/with_space    1 goroutine(s) in 1 group(s)\n")
     check(table in err, "preload: no tests table like\n%s--- stderr ---\n%s" % (table, err))
-    for t in ["TestHelperTree", "TestParallel/b", "TestNames/x#01", "TestNames/with_space"]:
+    for t in ["TestHelperTree", "TestParallel/b", "TestNames/x#01", "TestNames/with_space", EXAMPLE]:
         check("\n  test: %s\n" % t in err, "preload: no group line for %s" % t)
-    check(err.rstrip("\n").endswith("SUMMARY: goleash: 9 leaked goroutine(s) in 6 group(s)."),
+    check(err.rstrip("\n").endswith("SUMMARY: goleash: 10 leaked goroutine(s) in 7 group(s)."),
           "preload: summary line:\n" + err[-300:])
     env["GOLEASH_OPTIONS"] = "ignore_setup=1"
     p = subprocess.run([binary], env=env, capture_output=True, text=True, timeout=TIMEOUT)
     check(p.returncode == SHIM_LEAK_EXIT, "preload ignore_setup: exit %d" % p.returncode)
     check("goleash: 2 goroutine(s) leaked outside any test (setup) not reported (ignore_setup)\n"
-          "SUMMARY: goleash: 7 leaked goroutine(s) in 4 group(s).\n" in p.stderr,
+          "SUMMARY: goleash: 8 leaked goroutine(s) in 5 group(s).\n" in p.stderr,
           "preload ignore_setup: report tail:\n" + p.stderr[-400:])
     check("--- setup:" not in p.stderr, "preload ignore_setup: setup section printed")
     p = subprocess.run([binary, "-test.run", "^TestWake$"], env=env, capture_output=True, text=True, timeout=TIMEOUT)

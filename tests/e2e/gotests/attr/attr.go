@@ -68,6 +68,15 @@ func LeakSetupReceiver() {
 	}()
 }
 
+// LeakFromExample starts a goroutine waiting on a channel nobody sends to;
+// called from an example, whose goroutine is the test binary's main one.
+func LeakFromExample() {
+	ch := make(chan int)
+	go func() {
+		<-ch // site:example
+	}()
+}
+
 // RunAndWait starts n goroutines and waits for all of them: no leak.
 func RunAndWait(n int) int {
 	var wg sync.WaitGroup

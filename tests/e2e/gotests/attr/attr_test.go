@@ -1,6 +1,7 @@
 package attr
 
 import (
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -80,4 +81,12 @@ func TestWake(t *testing.T) {
 	// Let the workers reach their receive (the test itself, not goleash,
 	// needs them parked for the wake-up to mean anything).
 	time.Sleep(20 * time.Millisecond)
+}
+
+// Examples run on the test binary's main goroutine, not under tRunner: the
+// leak is still this example's, not setup's.
+func ExampleLeakFromExample() {
+	LeakFromExample()
+	fmt.Println("started")
+	// Output: started
 }
