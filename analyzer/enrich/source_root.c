@@ -83,3 +83,11 @@ const char *gl_source_root_relative(const gl_source_root *r, const char *file)
         return NULL;
     return rel;
 }
+
+const gl_frame *gl_source_root_frame(const gl_source_root *r, const gl_stack *s, size_t from)
+{
+    for (size_t i = from; s && i < s->n; i++)
+        if (gl_source_root_relative(r, s->frames[i].file))
+            return &s->frames[i];
+    return NULL;
+}

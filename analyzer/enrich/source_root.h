@@ -3,6 +3,10 @@
 #ifndef GOLEASH_SOURCE_ROOT_H
 #define GOLEASH_SOURCE_ROOT_H
 
+#include <stddef.h>
+
+#include "model/model.h"
+
 typedef struct gl_source_root {
     char path[4096];     /* absolute, no trailing slash ("/" stays "/") */
     char real[4096];     /* path with symbolic links resolved, "" when unknown */
@@ -18,5 +22,13 @@ int gl_source_root_init(gl_source_root *r, const char *dir);
  * already ("./" removed) unless it climbs out with "..". NULL when file is
  * NULL, outside the root, or climbs out. */
 const char *gl_source_root_relative(const gl_source_root *r, const char *file);
+
+/* Where a leak is anchored in the source tree: s->frames[from] (the
+ * blocking site) when its file is under the root, else the first frame
+ * after it that is: the program's own call into the standard library or a
+ * dependency it is blocked in (io.(*pipe).read called from writer.go:59).
+ * NULL when no frame from `from` on is under the root. Annotations and
+ * SARIF locations must point into the repository to be shown at all. */
+const gl_frame *gl_source_root_frame(const gl_source_root *r, const gl_stack *s, size_t from);
 
 #endif

@@ -48,12 +48,13 @@ int gl_report_github(FILE *out, const gl_report *r, const gl_source_root *root)
             return -1;
         }
         fputs("::error ", out);
-        const char *rel = g->blocked_at ? gl_source_root_relative(root, g->blocked_at->file) : NULL;
+        const gl_frame *at = g->blocked_at ? gl_source_root_frame(root, g->stack, g->blocked_index) : NULL;
+        const char *rel = at ? gl_source_root_relative(root, at->file) : NULL;
         if (rel) {
             fputs("file=", out);
             gl_github_escape(out, rel, 1);
-            if (g->blocked_at->line > 0)
-                fprintf(out, ",line=%d", g->blocked_at->line);
+            if (at->line > 0)
+                fprintf(out, ",line=%d", at->line);
             fputc(',', out);
         }
         char title[512], test[400];

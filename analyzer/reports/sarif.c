@@ -288,11 +288,19 @@ static json_t *result(const gl_sarif_opts *o, const gl_report *r, const gl_leak_
         goto out;
     snprintf(message, n, "%s\n\n%s", summary, paragraph);
 
+    /* The primary location must be in the repository to be shown: blocked
+     * in code outside it, the leak is placed at the program's own frame that
+     * called in, and the blocking site becomes a related location. */
+    const gl_frame *anchor = g->blocked_at ? gl_source_root_frame(o->root, g->stack, g->blocked_index) : NULL;
+    if (!anchor)
+        anchor = g->blocked_at;
     json_t *locations = json_array();
-    if (g->blocked_at)
-        json_array_append_new(locations, location(o, g->blocked_at, NULL, -1));
+    if (anchor)
+        json_array_append_new(locations, location(o, anchor, NULL, -1));
     json_t *related = json_array();
     int id = 1;
+    if (anchor != g->blocked_at)
+        json_array_append_new(related, location(o, g->blocked_at, "blocked here, outside the source tree", id++));
     if (g->created_at)
         json_array_append_new(related, location(o, g->created_at, "goroutine created here", id++));
     if (g->chan && first_user_frame(g->chan->made))

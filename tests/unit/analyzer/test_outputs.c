@@ -729,6 +729,46 @@ START_TEST(github_annotations_exact)
 }
 END_TEST
 
+/* Blocked in code outside the source tree (the standard library, a module
+ * cache): annotations and SARIF results are placed at the program's own
+ * frame that called in, the blocking site kept as a related location. */
+START_TEST(anchored_in_the_source_tree)
+{
+    gl_dump *d = leaky_dump(0);
+    set_line(d, 0, 2, "/usr/lib/go/src/io/pipe.go", 57); /* main.worker, as if it were io.(*pipe).read */
+    gl_report *r = report_of(d);
+    gl_source_root root;
+    ck_assert_int_eq(gl_source_root_init(&root, "/repo"), 0);
+    capture c;
+    ck_assert_int_eq(gl_report_github(capture_start(&c), r, &root), 0);
+    char *out = capture_end(&c);
+    ck_assert_msg(strncmp(out, "::error file=pkg/leak.go,line=15,title=goroutine leak (chan-receive)::", 70) == 0,
+                  "%s", out);
+    ck_assert_ptr_nonnull(strstr(out, " at main.worker /usr/lib/go/src/io/pipe.go:57, created at"));
+    free(out);
+
+    json_t *s = sarif_of(r, "/repo", NULL);
+    json_t *r0 = json_array_get(json_object_get(json_array_get(json_object_get(s, "runs"), 0), "results"), 0);
+    ck_assert_str_eq(jstr(r0, "locations.0.physicalLocation.artifactLocation.uri"), "pkg/leak.go");
+    ck_assert_int_eq(jint(r0, "locations.0.physicalLocation.region.startLine"), 15);
+    ck_assert_str_eq(jstr(r0, "locations.0.logicalLocations.0.fullyQualifiedName"), "main.main..func1");
+    ck_assert_str_eq(jstr(r0, "relatedLocations.0.message.text"), "blocked here, outside the source tree");
+    ck_assert_str_eq(jstr(r0, "relatedLocations.0.physicalLocation.artifactLocation.uri"),
+                     "file:///usr/lib/go/src/io/pipe.go");
+    ck_assert_str_eq(jstr(r0, "relatedLocations.1.message.text"), "goroutine created here");
+    json_decref(s);
+
+    /* No frame in the tree at all: the blocking site, as before. */
+    s = sarif_of(r, "/elsewhere", NULL);
+    r0 = json_array_get(json_object_get(json_array_get(json_object_get(s, "runs"), 0), "results"), 0);
+    ck_assert_str_eq(jstr(r0, "locations.0.physicalLocation.artifactLocation.uri"), "file:///usr/lib/go/src/io/pipe.go");
+    ck_assert_str_eq(jstr(r0, "relatedLocations.0.message.text"), "goroutine created here");
+    json_decref(s);
+    gl_report_free(r);
+    free_dump(d);
+}
+END_TEST
+
 /* ---- JSON: the test field ----------------------------------------------- */
 
 START_TEST(json_leak_has_its_test)
@@ -887,6 +927,7 @@ int main(void)
     tcase_add_test(rep, sarif_fingerprints_are_stable);
     tcase_add_test(rep, one_leak_one_fingerprint_across_compilers);
     tcase_add_test(rep, github_annotations_exact);
+    tcase_add_test(rep, anchored_in_the_source_tree);
     tcase_add_test(rep, json_leak_has_its_test);
     tcase_add_test(rep, json_lock_holders_and_chains);
     tcase_add_test(rep, text_lock_holders_and_chains);
