@@ -43,6 +43,9 @@ typedef struct gl_real {
     void (*rwmutex_rlock)(void *m);
     void (*mutex_unlock)(void *m);
     void (*rwmutex_runlock)(void *m);
+    _Bool (*mutex_trylock)(void *m);
+    _Bool (*rwmutex_trylock)(void *m);
+    _Bool (*rwmutex_tryrlock)(void *m);
     void (*once_do)(void *o, void *f);
     void (*waitgroup_wait)(void *wg);
     void (*cond_wait)(void *c);

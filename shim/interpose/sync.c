@@ -6,7 +6,7 @@
  * caller; before an Unlock or RUnlock, the entry goes. gccgo 12 calls all of
  * these through the PLT, from programs and from libgo itself (none is inlined
  * into user code; Mutex.Lock's fast path is inside libgo's Mutex.Lock), so
- * every Lock and Unlock is seen except TryLock, which records nothing. */
+ * every Lock, TryLock and Unlock is seen. */
 #include "interpose/interpose.h"
 #include "core/holds.h"
 
@@ -75,6 +75,29 @@ SYNC_WAIT(gl_cond_wait, "sync.Cond.Wait", cond_wait, GL_WAIT_COND)
 SYNC_LOCK(gl_mutex_lock, "sync.Mutex.Lock", mutex_lock, GL_WAIT_MUTEX, GL_HOLD_WRITE)
 SYNC_LOCK(gl_rwmutex_lock, "sync.RWMutex.Lock", rwmutex_lock, GL_WAIT_RWMUTEX, GL_HOLD_WRITE)
 SYNC_LOCK(gl_rwmutex_rlock, "sync.RWMutex.RLock", rwmutex_rlock, GL_WAIT_RWMUTEX_R, GL_HOLD_READ)
+
+/* A TryLock that got the lock holds it like a Lock: without its entry, a
+ * goroutine waiting for the lock would be told nothing of who holds it.
+ * RWMutex.TryLock takes its inner Mutex with Mutex.TryLock (an entry at
+ * the same address, replaced here with the caller's site, or removed by the
+ * inner Unlock when readers make the RWMutex's TryLock fail). */
+#define SYNC_TRYLOCK(cname, sym, field, mode)                                                \
+    GL_INTERPOSER_HIDDEN_FRAME(GL_HIDDEN _Bool, cname, (void *obj), sym);                    \
+    _Bool cname(void *obj)                                                                   \
+    {                                                                                        \
+        _Bool (*real)(void *) = GL_REAL(field, sym);                                         \
+        _Bool got = real(obj);                                                               \
+        if (got && gl_active()) {                                                            \
+            void *g = gl_host.real.getg();                                                   \
+            gl_holds_lock((uintptr_t)obj, mode, gl_goid_of(g), g,                            \
+                          (uintptr_t)__builtin_return_address(0));                           \
+        }                                                                                    \
+        return got;                                                                          \
+    }
+
+SYNC_TRYLOCK(gl_mutex_trylock, "sync.Mutex.TryLock", mutex_trylock, GL_HOLD_WRITE)
+SYNC_TRYLOCK(gl_rwmutex_trylock, "sync.RWMutex.TryLock", rwmutex_trylock, GL_HOLD_WRITE)
+SYNC_TRYLOCK(gl_rwmutex_tryrlock, "sync.RWMutex.TryRLock", rwmutex_tryrlock, GL_HOLD_READ)
 
 /* The entry goes before the real unlock: after it, another goroutine may
  * already hold the lock and have recorded itself. A write lock's entry goes
