@@ -52,16 +52,30 @@ static int hand_over(gl_input *in, gl_dump *d, gl_dump_list *out, gl_diag *diag)
     return 0;
 }
 
+/* Line by line: what was read is let go as it is parsed (a file's pages, a
+ * pipe's chunks), so the input never sits in memory whole beside its model. */
 static int read_goleash(gl_input *in, gl_dump_list *out, gl_diag *diag)
 {
-    unsigned char *buf;
-    size_t len;
-    if (gl_input_slurp(in, &buf, &len, diag) != 0)
+    gl_dump_reader *r = gl_dump_reader_new(gl_input_name(in), diag);
+    if (!r)
         return -1;
+    const char *line;
+    size_t len;
+    int got;
+    gl_diag input_diag;
+    memset(&input_diag, 0, sizeof input_diag);
+    while ((got = gl_input_line(in, &line, &len, &input_diag)) == 1)
+        if (gl_dump_reader_line(r, line, len, !gl_input_last_unterminated(in)) != 0)
+            break;
+    if (got < 0) { /* a read error: the input's message, not the parser's */
+        gl_dump_reader_discard(r);
+        *diag = input_diag;
+        return -1;
+    }
     gl_dump *d;
-    int rc = gl_dump_read_buffer(gl_input_name(in), (const char *)buf, len, &d, diag);
-    free(buf);
-    return rc != 0 ? -1 : hand_over(in, d, out, diag);
+    if (gl_dump_reader_finish(r, &d) != 0)
+        return -1;
+    return hand_over(in, d, out, diag);
 }
 
 /* Hands the finished dump over; frees it on error. */

@@ -802,67 +802,29 @@ static void free_parser_tables(parser *p)
     free(p->fields);
 }
 
-static int parse(parser *p, const char *buf, size_t len)
-{
-    if (len == 0) {
-        p->line = 1;
-        return fail(p, "empty file");
-    }
-    size_t pos = 0;
-    int have_header = 0;
-    while (pos < len) {
-        p->line++;
-        const char *nl = memchr(buf + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - buf) : len;
-        size_t n = end - pos;
-        int complete = nl != NULL;
-        if (n > MAX_LINE)
-            return fail(p, "line too long");
-        memcpy(p->linebuf, buf + pos, n);
-        p->linebuf[n] = '\0';
-        pos = end + 1;
-        if (n && p->linebuf[n - 1] == '\r')
-            p->linebuf[--n] = '\0';
-        int has_nul = memchr(p->linebuf, '\0', n) != NULL;
-        if (!have_header) {
-            if (has_nul)
-                return fail(p, "not a goleash dump"); /* binary junk */
-            if (read_header(p) < 0)
-                return -1;
-            have_header = 1;
-            continue;
-        }
-        if (has_nul)
-            return fail(p, "NUL byte in line");
-        if (n == 0 || p->linebuf[0] == '#')
-            continue;
-        /* A last line without its newline was cut by whatever truncated the
-         * file, unless it is the complete `end`. */
-        if (!complete && strncmp(p->linebuf, "end", 3) != 0)
-            break;
-        if (read_record(p) < 0)
-            return -1;
-    }
-    return 0;
-}
+/* ---- line by line ------------------------------------------------------- */
 
-int gl_dump_read_buffer(const char *name, const char *buf, size_t len, gl_dump **out, gl_diag *diag)
+struct gl_dump_reader {
+    parser p;
+    int have_header;
+    int stopped;   /* a cut last line ended the dump */
+    int failed;
+};
+
+gl_dump_reader *gl_dump_reader_new(const char *name, gl_diag *diag)
 {
-    gl_diag local;
-    if (!diag)
-        diag = &local;
     memset(diag, 0, sizeof *diag);
-    *out = NULL;
     if (!name)
         name = "(buffer)";
-    parser *p = calloc(1, sizeof *p);
+    gl_dump_reader *r = calloc(1, sizeof *r);
     gl_build *b = gl_build_new(name, "goleash");
-    if (!p || !b) {
-        free(p);
+    if (!r || !b) {
+        free(r);
         gl_build_discard(b);
         snprintf(diag->msg, sizeof diag->msg, "goleash: %s: out of memory", name);
-        return -1;
+        return NULL;
     }
+    parser *p = &r->p;
     p->name = name;
     p->b = b;
     p->d = gl_build_dump(b);
@@ -872,7 +834,70 @@ int gl_dump_read_buffer(const char *name, const char *buf, size_t len, gl_dump *
     /* Its own clock and min_park come in info; what info lacks is 0. */
     p->d->mono_ns = 0;
     p->d->min_park_ns = 0;
-    int rc = parse(p, buf ? buf : "", buf ? len : 0);
+    return r;
+}
+
+static int reader_line(gl_dump_reader *r, const char *line, size_t n, int complete)
+{
+    parser *p = &r->p;
+    p->line++;
+    if (n > MAX_LINE)
+        return fail(p, "line too long");
+    memcpy(p->linebuf, line, n);
+    p->linebuf[n] = '\0';
+    if (n && p->linebuf[n - 1] == '\r')
+        p->linebuf[--n] = '\0';
+    int has_nul = memchr(p->linebuf, '\0', n) != NULL;
+    if (!r->have_header) {
+        if (has_nul)
+            return fail(p, "not a goleash dump"); /* binary junk */
+        if (read_header(p) < 0)
+            return -1;
+        r->have_header = 1;
+        return 0;
+    }
+    if (has_nul)
+        return fail(p, "NUL byte in line");
+    if (n == 0 || p->linebuf[0] == '#')
+        return 0;
+    /* A last line without its newline was cut by whatever truncated the
+     * file, unless it is the complete `end`. */
+    if (!complete && strncmp(p->linebuf, "end", 3) != 0) {
+        r->stopped = 1;
+        return 0;
+    }
+    return read_record(p);
+}
+
+int gl_dump_reader_line(gl_dump_reader *r, const char *line, size_t n, int complete)
+{
+    if (r->failed || r->stopped)
+        return r->failed ? -1 : 0;
+    if (reader_line(r, line, n, complete) < 0)
+        r->failed = 1;
+    return r->failed ? -1 : 0;
+}
+
+void gl_dump_reader_discard(gl_dump_reader *r)
+{
+    if (!r)
+        return;
+    free_parser_tables(&r->p);
+    gl_build_discard(r->p.b);
+    free(r);
+}
+
+int gl_dump_reader_finish(gl_dump_reader *r, gl_dump **out)
+{
+    parser *p = &r->p;
+    gl_diag *diag = p->diag;
+    const char *name = p->name;
+    int rc = r->failed ? -1 : 0;
+    *out = NULL;
+    if (rc == 0 && p->line == 0) {
+        p->line = 1;
+        rc = fail(p, "empty file");
+    }
     if (rc == 0 && !p->seen_end) {
         p->d->truncated = 1;
         p->line = 0;
@@ -883,19 +908,39 @@ int gl_dump_read_buffer(const char *name, const char *buf, size_t len, gl_dump *
         else
             warn(p, 1, "truncated dump (no end record): reporting what it holds");
     }
+    gl_build *b = p->b;
     free_parser_tables(p);
-    free(p);
-    gl_dump *d = rc == 0 ? gl_build_finish(b) : NULL;
-    if (rc == 0 && !d) {
-        snprintf(diag->msg, sizeof diag->msg, "goleash: %s: out of memory", name);
-        return -1;
-    }
+    free(r);
     if (rc != 0) {
         gl_build_discard(b);
         return -1;
     }
+    gl_dump *d = gl_build_finish(b);
+    if (!d) {
+        snprintf(diag->msg, sizeof diag->msg, "goleash: %s: out of memory", name);
+        return -1;
+    }
     *out = d;
     return 0;
+}
+
+int gl_dump_read_buffer(const char *name, const char *buf, size_t len, gl_dump **out, gl_diag *diag)
+{
+    gl_diag local;
+    if (!diag)
+        diag = &local;
+    *out = NULL;
+    gl_dump_reader *r = gl_dump_reader_new(name, diag);
+    if (!r)
+        return -1;
+    for (size_t pos = 0; buf && pos < len;) {
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - buf) : len;
+        if (gl_dump_reader_line(r, buf + pos, end - pos, nl != NULL) != 0)
+            break;
+        pos = end + 1;
+    }
+    return gl_dump_reader_finish(r, out);
 }
 
 int gl_dump_read_file(const char *path, gl_dump **out, gl_diag *diag)

@@ -47,6 +47,18 @@ int gl_dump_read_file(const char *path, gl_dump **out, gl_diag *diag);
  * buf need not be NUL-terminated and may hold any bytes. */
 int gl_dump_read_buffer(const char *name, const char *buf, size_t len, gl_dump **out, gl_diag *diag);
 
+/* The same, fed one line at a time (a stream read in chunks never sits in
+ * memory whole): new, then each line without its '\n' (complete = 0 for a
+ * last line the input ended without a newline after), then finish, which
+ * frees the reader and gives what the functions above give. A line after
+ * an error is ignored; line returns -1 once one happened (the error is in
+ * diag). discard drops a reader without finishing it. */
+typedef struct gl_dump_reader gl_dump_reader;
+gl_dump_reader *gl_dump_reader_new(const char *name, gl_diag *diag);
+int gl_dump_reader_line(gl_dump_reader *r, const char *line, size_t n, int complete);
+int gl_dump_reader_finish(gl_dump_reader *r, gl_dump **out);
+void gl_dump_reader_discard(gl_dump_reader *r);
+
 /* gl_dump_free and gl_dump_intern: model/model.h. */
 
 #endif
