@@ -52,9 +52,10 @@ static int memo_put(gl_judge *j, const gl_goroutine *g, const char *test)
 
 /* go test runs examples on its main goroutine, testing.runExample calling
  * each directly (no tRunner): a goroutine created under one belongs to it,
- * named as go test names it ("ExampleStart", the function's name without its
- * package path), when the frame runExample calls is an Example function. Needs a creation stack that reaches runExample (the shim's
- * and the gc tracer's do; a text dump's one `created by` frame does not). */
+ * named as go test names it ("ExampleStart", the function's name without
+ * its package path), when the frame runExample calls is an Example
+ * function. Needs a creation stack that reaches runExample (the shim's and
+ * the gc tracer's do; a text dump's one `created by` frame does not). */
 static const char *example_of(const gl_stack *created)
 {
     for (size_t i = 1; created && i < created->n; i++) {
