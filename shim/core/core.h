@@ -140,9 +140,9 @@ GL_HIDDEN void gl_fork_install(void);
 
 /* ---- thread.c: the shim's own threads ---- */
 /* pthread_create with every asynchronous signal blocked in the new thread
- * (libgo's handler faults on a thread without a goroutine); 0 or -1. */
-GL_HIDDEN int gl_thread_start(pthread_t *t, int detached, void *(*fn)(void *), void *arg);
-/* Names the calling thread (15 characters at most), for /proc/PID/task. */
-GL_HIDDEN void gl_thread_name(const char *name);
+ * (libgo's handler faults on a thread without a goroutine), returning once
+ * the thread has taken its name (15 characters at most, for
+ * /proc/PID/task); 0 or -1. */
+GL_HIDDEN int gl_thread_start(pthread_t *t, int detached, const char *name, void *(*fn)(void *), void *arg);
 
 #endif

@@ -25,6 +25,7 @@ enum { CTX_WORDS = 10, CTX_CURRENT_SEGMENT = 1 };
 static struct {
     void (*getcontext)(void *ctx[CTX_WORDS]);
     bool (*query)(uintptr_t sp, uintptr_t *lo, uintptr_t *hi);
+    uintptr_t page;   /* sysconf is a libc call: every first park paid it */
 } seg;
 
 static bool libgcc_query(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
@@ -35,7 +36,7 @@ static bool libgcc_query(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
     if (!h || h->size == 0 || h->size > (1ull << 32))
         return false;
     uintptr_t l = (uintptr_t)h, top = l + sizeof *h + h->size;
-    if (top % (uintptr_t)sysconf(_SC_PAGESIZE) != 0)
+    if (top % seg.page != 0)
         top = l + h->size;
     if (sp <= l + sizeof *h || sp >= top)
         return false;
@@ -46,6 +47,7 @@ static bool libgcc_query(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
 
 void gl_segment_init(void)
 {
+    seg.page = (uintptr_t)sysconf(_SC_PAGESIZE);
     seg.getcontext = (void (*)(void **))dlsym(RTLD_DEFAULT, "__splitstack_getcontext");
     if (seg.getcontext && !seg.query)
         seg.query = libgcc_query;

@@ -104,7 +104,6 @@ static int judge_dump(const gl_membuf *b)
 static void *finish_thread(void *arg)
 {
     struct finish *f = arg;
-    gl_thread_name("goleash-exit");
     gl_membuf b = {0};
     pthread_mutex_lock(&ending.dump_mu);
     /* A process that crashed (tests crash child processes on purpose)
@@ -131,7 +130,7 @@ static int finish(int status)
     f.status = status;
     f.leaks = 0;
     pthread_t t;
-    if (gl_thread_start(&t, 0, finish_thread, &f) != 0) {
+    if (gl_thread_start(&t, 0, "goleash-exit", finish_thread, &f) != 0) {
         gl_log("goleash: cannot start the exit reporter thread");
         return status;
     }
@@ -286,7 +285,6 @@ static int background_dump(const char *reason)
 static void *interval_main(void *arg)
 {
     (void)arg;
-    gl_thread_name("goleash-dump");
     do
         sleep_ns(gl_host.opts.dump_interval_ns);
     while (background_dump("interval") == 0);
@@ -302,7 +300,6 @@ static void *interval_main(void *arg)
 static void *request_main(void *arg)
 {
     (void)arg;
-    gl_thread_name("goleash-request");
     char path[sizeof gl_host.opts.dump_on];
     if (gl_expand_pattern(gl_host.opts.dump_on, path, sizeof path) != 0)
         return NULL;
@@ -314,10 +311,10 @@ static void *request_main(void *arg)
     }
 }
 
-static void start_detached(void *(*fn)(void *))
+static void start_detached(const char *name, void *(*fn)(void *))
 {
     pthread_t t;
-    if (gl_thread_start(&t, 1, fn, NULL) != 0)
+    if (gl_thread_start(&t, 1, name, fn, NULL) != 0)
         gl_log("goleash: cannot start a dump thread");
 }
 
@@ -329,7 +326,7 @@ static void start_request_thread(void)
         gl_log("goleash: dump_on needs dump_path; no dumps on request");
         return;
     }
-    start_detached(request_main);
+    start_detached("goleash-request", request_main);
 }
 
 static void start_interval_thread(void)
@@ -340,7 +337,7 @@ static void start_interval_thread(void)
         gl_log("goleash: dump_interval needs dump_path; no periodic dumps");
         return;
     }
-    start_detached(interval_main);
+    start_detached("goleash-dump", interval_main);
 }
 
 /* The child is its own process: its own dump (dump_path's %p), its own log,
