@@ -87,10 +87,13 @@ make_shim_dumps() { # DIR
 }
 
 # Test binaries (go test -c -compiler gccgo): dumps with tests and
-# attribution. Skipped without the go command.
+# attribution. Debian's go (1.19) drives gccgo-12: a newer go writes a test
+# main gccgo's testing package lacks (testdeps.ModulePath). GCCGO_GO names
+# another; skipped without one.
+GCCGO_GO="${GCCGO_GO:-/usr/lib/go-1.19/bin/go}"
 make_test_dumps() { # DIR
     local dir=$1/shim bin=$1/bin mod pkg name
-    command -v go >/dev/null || { echo "compare_reports.sh: no go command: no test-binary dumps" >&2; return; }
+    [ -x "$GCCGO_GO" ] || { echo "compare_reports.sh: no $GCCGO_GO: no test-binary dumps" >&2; return; }
     for mod in "$root/tests/e2e/gotests:./attr" "$root/examples/gate:./pool" "$root/examples/gate:./watch" \
                "$root/examples/gate:./clean/workers"; do
         pkg=${mod#*:}
@@ -99,7 +102,7 @@ make_test_dumps() { # DIR
         rm -rf "$bin/module"
         cp -r "$mod" "$bin/module"
         (cd "$bin/module" && GOCACHE="$bin/gocache" GOPATH="$bin/gopath" GO111MODULE=on GOFLAGS=-mod=mod \
-            GOPROXY=off GOTOOLCHAIN=local go test -c -compiler gccgo -o "$bin/$name" "$pkg") \
+            GOPROXY=off GOTOOLCHAIN=local "$GCCGO_GO" test -c -compiler gccgo -o "$bin/$name" "$pkg") \
             || die2 "go test -c failed for $pkg"
         (cd "$bin" && timeout 300 "$old" run --keep-dumps "$dir/$name" -o /dev/null -- "./$name" \
             >/dev/null 2>&1 </dev/null)
