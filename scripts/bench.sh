@@ -121,6 +121,8 @@ res="$work/results.txt"
 
 run_one() { # bench config arg
     local b="$1" cfg="$2" arg="$3" out="$work/$1.$2.out" err="$work/$1.$2.err" rc=0
+    local gmp="${GOMAXPROCS:-}"
+    [ "$b" = parkrss ] && gmp=1 # see parkrss.go
     if [ "$b" = exitcost ]; then
         # The whole program, timed from outside, the shim with its defaults
         # (the exit report on; 23 is its exit status for the parked ones).
@@ -129,10 +131,10 @@ run_one() { # bench config arg
         timeout "$RUN_TIMEOUT" python3 "$src/walltime.py" "$b" "${pre[@]}" -- "$work/$b" "$arg" \
             >"$out" 2>"$err" || rc=$?
     elif [ "$cfg" = shim ]; then
-        LD_PRELOAD="$SHIM" GOLEASH_OPTIONS="$GOLEASH_BENCH_OPTIONS" \
+        env LD_PRELOAD="$SHIM" GOLEASH_OPTIONS="$GOLEASH_BENCH_OPTIONS" ${gmp:+GOMAXPROCS=$gmp} \
             timeout "$RUN_TIMEOUT" "$work/$b" "$arg" >"$out" 2>"$err" || rc=$?
     else
-        env -u LD_PRELOAD -u GOLEASH_OPTIONS \
+        env -u LD_PRELOAD -u GOLEASH_OPTIONS ${gmp:+GOMAXPROCS=$gmp} \
             timeout "$RUN_TIMEOUT" "$work/$b" "$arg" >"$out" 2>"$err" || rc=$?
     fi
     local line

@@ -1,8 +1,10 @@
-// Peak RSS with N goroutines parked on a channel receive, on one P: with
-// two, libgo's own peak steps by ~35 MiB from run to run (1098 or 1133 MiB
-// at 100,000 goroutines, without the shim too), and a median of runs then
-// compares one step with the other. The shim's extra is per goroutine,
-// the same on one P or two (230 B either way, like runs compared).
+// Peak RSS with N goroutines parked on a channel receive. bench.sh runs it
+// with GOMAXPROCS=1: on two Ps libgo's own peak steps by ~35 MiB from run
+// to run (1098 or 1133 MiB at 100,000 goroutines, without the shim too),
+// and a median of runs then compares one step with the other. The shim's
+// extra is per goroutine, the same on one P or two (230 B, like runs
+// compared). runtime.GOMAXPROCS(1) in main is too late: the step is taken
+// by then.
 package main
 
 import (
@@ -38,7 +40,6 @@ func status(key string) int64 {
 
 func main() {
 	n := ops(100000)
-	runtime.GOMAXPROCS(1)
 	block := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(n)

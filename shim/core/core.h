@@ -138,6 +138,10 @@ GL_HIDDEN int64_t gl_now_coarse_ns(void);
 /* ---- fork.c: every lock of the core held across fork(2) ---- */
 GL_HIDDEN void gl_fork_install(void);
 
+/* ---- extent.c ---- */
+/* The length of the function that starts at fn; false when unknown. */
+GL_HIDDEN bool gl_function_extent(const void *fn, uintptr_t *len);
+
 /* ---- thread.c: the shim's own threads ---- */
 /* pthread_create with every asynchronous signal blocked in the new thread
  * (libgo's handler faults on a thread without a goroutine), returning once

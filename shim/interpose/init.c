@@ -4,7 +4,6 @@
 #include "interpose/interpose.h"
 
 #include <dlfcn.h>
-#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +15,9 @@ static atomic_int initialized;
 static void find_goroutine_bottom(void)
 {
     void *k = dlsym(RTLD_NEXT, "runtime.kickoff");
-    Dl_info di;
-    const ElfW(Sym) *sym = NULL;
-    if (k && dladdr1(k, &di, (void **)&sym, RTLD_DL_SYMENT) && sym && sym->st_size)
-        gl_stacks_set_bottom((uintptr_t)k, (uintptr_t)k + sym->st_size);
+    uintptr_t len;
+    if (k && gl_function_extent(k, &len))
+        gl_stacks_set_bottom((uintptr_t)k, (uintptr_t)k + len);
 }
 
 __attribute__((constructor)) static void gl_init(void)

@@ -12,8 +12,6 @@
  * attribution off; everything else keeps working. */
 #include "interpose/interpose.h"
 
-#include <dlfcn.h>
-#include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 
@@ -58,16 +56,15 @@ static void disable(const char *why)
 void gl_testrun_init(void)
 {
     void *run = gl_host.real.t_run;
-    Dl_info di;
-    const ElfW(Sym) *sym = NULL;
+    uintptr_t len;
     if (!run || !gl_host.real.t_name)
         return; /* resolve.c names what is missing */
-    if (!dladdr1(run, &di, (void **)&sym, RTLD_DL_SYMENT) || !sym || !sym->st_size) {
+    if (!gl_function_extent(run, &len)) {
         disable("cannot find the extent of testing.T.Run");
         return;
     }
     gl_host.trun_lo = (uintptr_t)run;
-    gl_host.trun_len = sym->st_size;
+    gl_host.trun_len = len;
     atomic_store(&runs.on, 1);
 }
 
