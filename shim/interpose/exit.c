@@ -101,9 +101,28 @@ static int judge_dump(const gl_membuf *b)
     return leaks;
 }
 
+/* Nothing parked and no dump file wanted: the rules could only find no
+ * leak, and the report would stay silent. Skipping the dump saves naming
+ * every PC (a pass over libgo's 176,000 symbols, ~0.8 ms) at the end of
+ * every clean program. The suppression files are still read, for their
+ * warnings. */
+static bool nothing_to_judge(void)
+{
+    if (gl_host.opts.dump_path[0] || gl_registry_any_parked())
+        return false;
+    if (gl_host.opts.report || gl_host.opts.exitcode) {
+        gl_suppressions supp = {0};
+        load_suppressions(&supp);
+        gl_supp_free(&supp);
+    }
+    return true;
+}
+
 static void *finish_thread(void *arg)
 {
     struct finish *f = arg;
+    if (nothing_to_judge())
+        return NULL;
     gl_membuf b = {0};
     pthread_mutex_lock(&ending.dump_mu);
     /* A process that crashed (tests crash child processes on purpose)

@@ -1012,6 +1012,19 @@ def mode_suppressions(args, tmp):
         chk.eq(opts + ": warning lines", [want], [l for l in err.splitlines() if l.startswith("goleash:")])
         chk.eq(opts + ": last line", "SUMMARY: goleash: 4 leaked goroutine(s) in 2 group(s); 2 suppressed.",
                last_line(p.stderr))
+    # A clean program (nothing parked at exit, no dump file: the shim skips
+    # the exit dump) still says once that its file is bad, and exits 0.
+    clean_src = os.path.join(tmp, "clean_main.go")
+    with open(clean_src, "w") as f:
+        f.write('package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("clean") }\n')
+    clean = compile_go(args.gccgo, clean_src, tmp)
+    p = run([clean], clean_env({"LD_PRELOAD": args.shim, "GOLEASH_OPTIONS": "suppressions=" + bad}), tmp,
+            what="LD_PRELOAD, bad file, clean program")
+    chk.eq("bad file, clean program: exit code", 0, p.returncode)
+    chk.eq("bad file, clean program: stdout", b"clean\n", p.stdout)
+    chk.eq("bad file, clean program: stderr",
+           "goleash: %s:3: unknown suppression kind 'foo' (suppressions file ignored)\n" % bad,
+           p.stderr.decode("utf-8", "replace"))
     chk.raise_if_failed()
     log("OK: suppressions on %s" % os.path.basename(args.src))
 
