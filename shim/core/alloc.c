@@ -1,5 +1,6 @@
 /* The shim's own memory: size-class slabs carved from mmap'd chunks, with
- * per-class free lists under one spinlock. The host's malloc is never called
+ * per-thread free lists and per-class stacks of full batches under one
+ * spinlock. The host's malloc is never called
  * from an interposer (reentrancy, fork, split-stack depth), and a freed
  * goroutine record is reused by the next spawn. */
 #include "core/core.h"
