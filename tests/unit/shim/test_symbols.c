@@ -2,13 +2,18 @@
  * symbols.c) must be libunwind's, one PC at a time (gl_resolve_name), for
  * every PC it settles: checked on PCs spread over every module loaded here
  * (this executable's .symtab, libc's and libunwind's .dynsym, data
- * segments, addresses before a module's first function). */
+ * segments, addresses before a module's first function); and a function's
+ * extent (shim/core/extent.c) is its symbol's size. */
+#define UNW_LOCAL_ONLY
 #include "core/registry.h"
 #include "dump/snapshot.h"
 
 #include <check.h>
 
 #include "../run_suites.h"
+#include <dlfcn.h>
+#include <libunwind.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,12 +87,36 @@ START_TEST(batch_names_are_libunwinds)
 }
 END_TEST
 
+/* A function's extent from the unwind tables is its dynamic symbol's size
+ * (what the shim asks it of are libgo's runtime.kickoff and testing.T.Run;
+ * libc's stand in for them here). */
+START_TEST(extent_is_the_symbol_size)
+{
+    const void *fns[] = {(const void *)strtol, (const void *)qsort, (const void *)fopen, (const void *)getenv};
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        Dl_info di;
+        const ElfW(Sym) *sym = NULL;
+        ck_assert(dladdr1(fns[i], &di, (void **)&sym, RTLD_DL_SYMENT) && sym);
+        /* From the unwind tables, not the dladdr1 fallback. */
+        unw_proc_info_t pi;
+        ck_assert_int_eq(unw_get_proc_info_by_ip(unw_local_addr_space, (unw_word_t)(uintptr_t)fns[i], &pi, NULL), 0);
+        ck_assert_msg(pi.start_ip == (unw_word_t)(uintptr_t)fns[i] && pi.end_ip - pi.start_ip == sym->st_size,
+                      "%s: the unwind tables give another extent", di.dli_sname);
+        uintptr_t len = 0;
+        ck_assert_msg(gl_function_extent(fns[i], &len), "%s: no extent", di.dli_sname);
+        ck_assert_msg(len == sym->st_size, "%s: extent %lu, symbol size %lu", di.dli_sname, (unsigned long)len,
+                      (unsigned long)sym->st_size);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("symbols");
     TCase *tc = tcase_create("symbols");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, batch_names_are_libunwinds);
+    tcase_add_test(tc, extent_is_the_symbol_size);
     suite_add_tcase(s, tc);
     return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }
