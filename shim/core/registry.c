@@ -369,19 +369,6 @@ void gl_registry_each_g(void (*fn)(const gl_g *g, void *arg), void *arg)
     }
 }
 
-bool gl_registry_any_parked(void)
-{
-    bool any = false;
-    for (int i = 0; i < GSHARDS && !any; i++) {
-        pthread_mutex_lock(&reg.g[i].mu);
-        for (size_t b = 0; b < reg.g[i].nbuckets && !any; b++)
-            for (gl_g *g = reg.g[i].buckets[b]; g && !any; g = g->hnext)
-                any = atomic_load_explicit(&g->state, memory_order_relaxed) == GL_G_PARKED;
-        pthread_mutex_unlock(&reg.g[i].mu);
-    }
-    return any;
-}
-
 /* Summed when asked (tests, never a hot path): one counter shared by every
  * spawn and exit bounced its cache line between the cores, 6% of spawn+exit. */
 size_t gl_registry_live_goroutines(void)

@@ -158,9 +158,6 @@ GL_HIDDEN void gl_registry_unlock_chans(void);
 GL_HIDDEN const gl_ctx_rec *gl_registry_find_ctx_locked(uintptr_t c);
 GL_HIDDEN void gl_registry_lock_ctxs(void);
 GL_HIDDEN void gl_registry_unlock_ctxs(void);
-/* Whether some goroutine is parked, by the registry's word (the dump may
- * find it awake, never the reverse). */
-GL_HIDDEN bool gl_registry_any_parked(void);
 GL_HIDDEN size_t gl_registry_live_goroutines(void);
 GL_HIDDEN void gl_registry_atfork_prepare(void);
 GL_HIDDEN void gl_registry_atfork_parent(void);
