@@ -23,6 +23,7 @@
 
 typedef struct field {
     const char *key;
+    size_t keylen;   /* compared first: most keys differ in length */
     char *value;
 } field;
 
@@ -111,11 +112,14 @@ static void warn(parser *p, int important, const char *fmt, ...)
 
 /* ---- values ---------------------------------------------------------- */
 
+/* A goroutine record is looked up for about 15 keys among as many fields:
+ * a strcmp call for each pair was 16% of reading a goleash dump. */
 static const char *find_value(const parser *p, const char *key)
 {
+    size_t n = strlen(key);
     /* Last one wins when a key repeats. */
     for (size_t i = p->nfields; i-- > 0;)
-        if (strcmp(p->fields[i].key, key) == 0)
+        if (p->fields[i].keylen == n && memcmp(p->fields[i].key, key, n) == 0)
             return p->fields[i].value;
     return NULL;
 }
@@ -726,18 +730,19 @@ static int split_fields(parser *p, char **tag)
             s++;
         if (!*s)
             break;
-        char *tok = s;
-        while (*s && *s != ' ')
-            s++;
+        char *tok = s, *eq = NULL;
+        for (; *s && *s != ' '; s++)
+            if (*s == '=' && !eq)
+                eq = s;
         char save = *s;
         *s = '\0';
-        char *eq = strchr(tok, '=');
         if (!eq || eq == tok)
             return fail(p, "malformed field '%.40s'", tok);
         *eq = '\0';
         if (gl_grow((void **)&p->fields, &p->cap_fields, p->nfields + 1, sizeof *p->fields) != 0)
             return fail(p, "out of memory");
         p->fields[p->nfields].key = tok;
+        p->fields[p->nfields].keylen = (size_t)(eq - tok);
         p->fields[p->nfields].value = eq + 1;
         p->nfields++;
         *s = save;
