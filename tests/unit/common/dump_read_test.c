@@ -316,6 +316,35 @@ START_TEST(skips_unknown_lower_case_records_and_keys)
 }
 END_TEST
 
+/* Keys are matched whole: one that begins another (start, start_name;
+ * reason, reason_text) never answers for it, the last of a repeated key
+ * wins, and a value may hold '=' (the key ends at the first). */
+START_TEST(matches_keys_whole)
+{
+    gl_dump *d = parse_ok(TEST_HEADER
+                          "goroutine id=1 state=parked start_name=main.a=b reason_text=x reason=14 reason=15\n"
+                          "goroutine id=2 state=parked start=0x10 reason=14 reason_text=chan%20receive\n"
+                          "end goroutines=2 chans=0 contexts=0 stacks=0\n");
+    const gl_goroutine *a = gl_dump_goroutine(d, 1), *b = gl_dump_goroutine(d, 2);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(a->start_pc, 0);
+    ck_assert_str_eq(a->start_function, "main.a=b");
+    ck_assert_int_eq(a->reason, 15);
+    ck_assert_str_eq(a->reason_text, "x");
+    ck_assert_uint_eq(b->start_pc, 0x10);
+    ck_assert_ptr_null(b->start_function);
+    ck_assert_int_eq(b->reason, 14);
+    ck_assert_str_eq(b->reason_text, "chan receive");
+    gl_dump_free(d);
+
+    gl_diag diag;
+    const char *empty_key = TEST_HEADER "goroutine id=1 =x state=parked\n";
+    ck_assert_int_eq(gl_dump_read_buffer("t", empty_key, strlen(empty_key), &d, &diag), -1);
+    ck_assert_str_eq(diag.msg, "goleash: t:3: malformed field '=x'");
+}
+END_TEST
+
 START_TEST(duplicate_ids_keep_the_first_with_a_warning)
 {
     gl_dump *d;
@@ -562,6 +591,7 @@ Suite *dump_read_suite(void)
     tcase_add_test(tc, reads_the_gc_writers_records);
     tcase_add_test(tc, inline_records_must_follow_their_sym_in_order);
     tcase_add_test(tc, skips_unknown_lower_case_records_and_keys);
+    tcase_add_test(tc, matches_keys_whole);
     tcase_add_test(tc, duplicate_ids_keep_the_first_with_a_warning);
     tcase_add_test(tc, keeps_the_newest_touches);
     tcase_add_test(tc, reads_locks_and_their_holders);
