@@ -15,6 +15,9 @@
 # and on two as information) include them. Every configuration is run RUNS times, alternating without/with the
 # shim; the median is reported.
 #
+# The gc and analyzer sections print their own tables too; the run ends with
+# one table of every measurement, its target and result (bench/summary.py).
+#
 # Exit status: 0 all targets met, 1 a target missed, 2 setup problem
 # (shim missing, gccgo missing, build failure, a benchmark crashed).
 # GO is the gc toolchain (default /usr/local/go/bin/go, never PATH's).
@@ -118,6 +121,9 @@ echo
 # results file: "<bench> <config> <RESULT line fields...>"
 res="$work/results.txt"
 : >"$res"
+# Every section adds its rows here (bench/summary.py); printed at the end.
+export GOLEASH_BENCH_SUMMARY="$work/summary.tsv"
+: >"$GOLEASH_BENCH_SUMMARY"
 
 run_one() { # bench config arg
     local b="$1" cfg="$2" arg="$3" out="$work/$1.$2.out" err="$work/$1.$2.err" rc=0
@@ -173,9 +179,11 @@ echo >&2
 
 # ---- report ----------------------------------------------------------------
 set +e
-python3 - "$res" "$n_park" <<'PY'
+python3 - "$res" "$n_park" "$src" <<'PY'
 import sys, statistics
 res, n_park = sys.argv[1], int(sys.argv[2])
+sys.path.insert(0, sys.argv[3])
+from summary import add
 data = {}
 for line in open(res):
     f = line.split()
@@ -216,6 +224,7 @@ for b in ratio_rows:
         verdict, ts = ("ok" if r <= t else "MISS"), f"<={t}"
         ok &= r <= t
     print(f"{desc[b]:<38} {base:>10.1f} {shim:>10.1f} {r:>7.3f} {ts:>8}  {verdict}")
+    add("shim", desc[b].strip(), f"{r:.3f}x", ts if t else "-", verdict.strip("()"))
 
 # Absolute rows: extra time, not a ratio.
 def extra_row(label, extra_us, target_us):
@@ -223,6 +232,7 @@ def extra_row(label, extra_us, target_us):
     good = extra_us <= target_us
     ok &= good
     print(f"{label:<38} {'':>10} {extra_us:>8.2f}us {'':>7} {f'<={target_us}us':>8}  {'ok' if good else 'MISS'}")
+    add("shim", label, f"{extra_us:.2f}us", f"<={target_us}us", "ok" if good else "MISS")
 
 # The park itself: the loop with a park minus the one without, with the
 # shim minus without (spawn and exit cancel out).
@@ -233,6 +243,7 @@ extra_row("exit, 1000 goroutines (extra)", (ex("shim") - ex("base")) / 1000, 200
 print(f"  (first park: {fp('base'):.0f} vs {fp('shim'):.0f} ns a park; exit: {ex('base')/1e6:.1f} vs {ex('shim')/1e6:.1f} ms from main's end to reaped)")
 cb, cs = med("exitcost", "base", "cpu_ns"), med("exitcost", "shim", "cpu_ns")
 print(f"  (whole program CPU time, user+system: {cb/1e6:.1f} vs {cs/1e6:.1f} ms, ratio {cs/cb:.3f}, info)")
+add("shim", "whole program CPU time (user+system)", f"{cs/cb:.3f}x")
 print()
 print("  spread (min..max ns/op):")
 for b in ratio_rows + ["firstpark"]:
@@ -258,6 +269,7 @@ per = max(per_hwm, per_rss)
 rss_ok = per <= 300
 ok &= rss_ok
 print(f"  extra bytes per parked goroutine: {per:.0f} (max of VmHWM/VmRSS)  target <=300  {'ok' if rss_ok else 'MISS'}")
+add("shim", "extra bytes per parked goroutine", f"{per:.0f} B", "<=300 B", "ok" if rss_ok else "MISS")
 print()
 print("VERDICT: PASS (all targets met)" if ok else "VERDICT: FAIL (target missed, see MISS above)")
 sys.exit(0 if ok else 1)
@@ -275,5 +287,7 @@ if [ "$gc" = 1 ]; then
     [ "$gc_rc" -gt "$rc" ] && rc=$gc_rc
 fi
 [ "${GOLEASH_BENCH_ANALYZER:-1}" = 0 ] || { echo; GOLEASH="$GOLEASH" "$here/bench/analyzer.sh" $([ "$quick" = 1 ] && echo --quick) || { arc=$?; rc=$((arc > rc ? arc : rc)); }; } # analyzer table (issue 13); GOLEASH_BENCH_ANALYZER=0 skips it
+echo
+python3 "$src/summary.py" "$GOLEASH_BENCH_SUMMARY"
 set -e
 exit "$rc"

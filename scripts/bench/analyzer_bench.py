@@ -25,6 +25,8 @@ ap.add_argument("--div", type=int, default=1)  # --quick: goroutine counts / 10
 a = ap.parse_args()
 G, D, R = a.goleash, a.data, a.runs
 MAX_MEMORY = 512 * 2**20  # goleash's default --max-memory
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from summary import add  # noqa: E402
 
 
 class Failed(Exception):
@@ -247,21 +249,29 @@ for name, r in rows:
         verdict += " (>512MiB: fails under the default --max-memory)"
     print(f"{name:<26} {insz:>9} {base_cell:>17} {r['gl']:>9.3f} {r['size'] / 1e6 / r['gl']:>6.0f} "
           f"{ratio:>6.1f}x {r['cpu_ratio']:>5.1f}x {rss_ratio:>6.2f} {'<=2x, <=2x':>12} {verdict.split()[0]:>7}  {cells[0]:>15} {cells[1]:>15}{verdict[len(verdict.split()[0]):]}")
+    add("analyzer", f"{name}: time / {kind}", f"{ratio:.1f}x", "<=2x", "ok" if ratio <= 2 else "MISS")
+    add("analyzer", f"{name}: peak RSS / input", f"{rss_ratio:.2f}x", "<=2x", "ok" if rss_ratio <= 2 else "MISS")
+    for peer, cell in zip(("panicparse", "gostackparse"), cells):
+        if cell != "-":
+            add("peers", f"{peer} on {name}: its time / goleash's", cell.split()[0])
 if stream:
     sw, srss, ssize = stream
     good = srss <= MAX_MEMORY
     ok_all &= good
     print(f"{stream_name:<26} {ssize / 1e6:>9.1f} {'':>17} {sw:>9.3f} {ssize / 1e6 / sw:>6.0f} "
           f"{'':>7} {'':>6} {srss / 1e6:>5.0f}M {'RSS<=512MiB':>12} {'ok' if good else 'MISS':>7}")
+    add("analyzer", f"{stream_name}: peak RSS", f"{srss / 1e6:.0f} MB", "<=512 MiB", "ok" if good else "MISS")
 print()
 print("live leak checks (info, no target):")
 if "goleak" in live:
     print(f"  goleak Find (VerifyNone's check), 1,000 goroutines alive: {live['goleak'] / 1000:.2f} ms per test")
+    add("live checks", "goleak Find, 1,000 goroutines alive (per test)", f"{live['goleak'] / 1000:.2f} ms")
 for n in (1000, 10000):
     v = live.get(f"leakprof{n}")
     if v:
         print(f"  Go goroutineleak profile, {n:,} leaked: {v[0]:.2f} ms per collection ({v[2]} found); "
               f"plain goroutine profile {v[1]:.2f} ms")
+        add("live checks", f"Go goroutineleak profile, {n:,} leaked (per collection)", f"{v[0]:.2f} ms")
     elif f"leakprof{n}" in live:
         print(f"  Go goroutineleak profile, {n:,} leaked: unavailable (this Go lacks GOEXPERIMENT=goroutineleakprofile)")
 if not live:

@@ -23,6 +23,8 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from summary import add  # noqa: E402
 
 
 def timed(argv, env, cwd=None):
@@ -104,6 +106,10 @@ def main():
     for name, b, g, r, t, v, spread in r1 + r2:
         print("%-40s %9s %9.2f %8.3f %9s  %-6s %s" % (name, "%.2fs" % b if b is not None else "-", g, r, t, v,
                                                         spread))
+        if b is not None:
+            add("gc backend", name, "%.3fx" % r, t, v)
+        else:
+            add("gc backend", "%s, per 10k goroutines" % name.replace(" (ms)", ""), "%.1f ms" % r, "<=50 ms", v)
     print("(snapshot rows: 'goleash' is the median pause in ms, 'ratio' the pause per 10k goroutines)")
     return 0 if ok1 and ok2 else 1
 
