@@ -12,8 +12,8 @@
 # and the shim's init/exit work are excluded; but the whole-program rows
 # (exitcost.go, timed from outside by bench/walltime.py with the shim's
 # default options: start, 1,000 parked goroutines, exit report; on one P,
-# and on two as information) include them. Every configuration is run RUNS times, alternating without/with the
-# shim; the median is reported.
+# and on two as information) include them. Every configuration is run RUNS
+# times, alternating without/with the shim; the median is reported.
 #
 # The gc and analyzer sections print their own tables too; the run ends with
 # one table of every measurement, its target and result (bench/summary.py).
@@ -129,12 +129,12 @@ run_one() { # bench config arg
     local b="$1" cfg="$2" arg="$3" out="$work/$1.$2.out" err="$work/$1.$2.err" rc=0
     local gmp="${GOMAXPROCS:-}"
     [ "$b" = parkrss ] && gmp=1 # see parkrss.go
-    # The whole program on one P: started on two, libgo's init makes a
-    # second thread in most runs but not all, and records its creation
-    # stack with runtime.Callers, whose first call inflates libgo's
-    # compressed DWARF: ~100 ms, three times the program's own time, in
-    # some runs of either side and not others. exitcost2p keeps two Ps, as
-    # information.
+    # The whole program on one P: on two, libgo's init starts a second
+    # thread in a third to half of the runs, with or without the shim, and
+    # records its creating stack with runtime.callers, whose first call
+    # inflates libgo's compressed DWARF: ~100 ms, three times the program's
+    # own time, so a median compares one kind of run with the other.
+    # exitcost2p keeps two Ps, as information.
     [ "$b" = exitcost ] && gmp=1
     if [ "$b" = exitcost ] || [ "$b" = exitcost2p ]; then
         # The whole program, timed from outside, the shim with its defaults
