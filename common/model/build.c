@@ -236,19 +236,26 @@ gl_stack *gl_build_stack_end(gl_build *b, int truncated)
         return *e;
     }
     b->key[0] = (unsigned char)(truncated != 0);
+    if (b->key_len > GL_BLOB_MAX_LEN)
+        return NULL;
     uint64_t h = gl_blob_hash(b->key, b->key_len);
     gl_blob_slot *sl = gl_blob_find(&b->stacks, h, b->key, b->key_len);
-    if (sl->hash)
-        return sl->value;
-    char *key = gl_arena_alloc(&b->keys, b->key_len);
-    gl_stack *st = key ? new_stack(b, truncated) : NULL;
+    gl_stack *st;
+    if (sl->key) {
+        memcpy(&st, sl->key - sizeof st, sizeof st);
+        return st;
+    }
+    /* The stack is kept just before its key: the table's slots have no
+     * room for a value (store.h). */
+    char *entry = gl_arena_alloc(&b->keys, sizeof st + b->key_len);
+    st = entry ? new_stack(b, truncated) : NULL;
     if (!st)
         return NULL;
-    memcpy(key, b->key, b->key_len);
-    sl->hash = h;
-    sl->key = key;
-    sl->len = b->key_len;
-    sl->value = st;
+    memcpy(entry, &st, sizeof st);
+    memcpy(entry + sizeof st, b->key, b->key_len);
+    sl->hash = (uint32_t)h;
+    sl->key = entry + sizeof st;
+    sl->len = (uint32_t)b->key_len;
     if (gl_blob_added(&b->stacks) != 0)
         return NULL;
     return st;

@@ -59,10 +59,10 @@ int gl_blob_grow(gl_blob_table *t)
     if (!s)
         return -1;
     for (size_t i = 0; t->slots && i <= t->mask; i++) {
-        if (!t->slots[i].hash)
+        if (!t->slots[i].key)
             continue;
         size_t j = t->slots[i].hash & (cap - 1);
-        while (s[j].hash)
+        while (s[j].key)
             j = (j + 1) & (cap - 1);
         s[j] = t->slots[i];
     }
@@ -74,9 +74,10 @@ int gl_blob_grow(gl_blob_table *t)
 
 gl_blob_slot *gl_blob_find(gl_blob_table *t, uint64_t hash, const void *key, size_t len)
 {
-    for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
+    uint32_t h = (uint32_t)hash;
+    for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
         gl_blob_slot *s = &t->slots[i];
-        if (!s->hash || (s->hash == hash && s->len == len && (len == 0 || memcmp(s->key, key, len) == 0)))
+        if (!s->key || (s->hash == h && s->len == len && (len == 0 || memcmp(s->key, key, len) == 0)))
             return s;
     }
 }
@@ -88,11 +89,11 @@ int gl_blob_added(gl_blob_table *t)
 
 const char *gl_store_intern(gl_dump_store *st, const char *s, size_t len)
 {
-    if (!st->strings.slots && gl_blob_grow(&st->strings) != 0)
+    if ((!st->strings.slots && gl_blob_grow(&st->strings) != 0) || len > GL_BLOB_MAX_LEN)
         return NULL;
     uint64_t h = gl_blob_hash(s, len);
     gl_blob_slot *sl = gl_blob_find(&st->strings, h, s, len);
-    if (sl->hash)
+    if (sl->key)
         return sl->key;
     char *copy = gl_arena_alloc(&st->mem, len + 1);
     if (!copy)
@@ -100,9 +101,9 @@ const char *gl_store_intern(gl_dump_store *st, const char *s, size_t len)
     if (len)
         memcpy(copy, s, len);
     copy[len] = '\0';
-    sl->hash = h;
+    sl->hash = (uint32_t)h;
     sl->key = copy;
-    sl->len = len;
+    sl->len = (uint32_t)len;
     if (gl_blob_added(&st->strings) != 0)
         return NULL;
     return copy;

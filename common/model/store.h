@@ -12,13 +12,18 @@
 #include "util/arena.h"
 #include "util/u64_map.h"
 
-/* Byte strings by content: open addressing, at most half full. */
+/* Byte strings by content: open addressing, at most half full. A slot is
+ * 16 bytes, half what it was: on 500,000 goroutines with distinct stacks
+ * the names' table (2 million slots) is 34 MB at the report's peak instead
+ * of 67. A value, where a table needs one, is kept with the key (build.c). */
 typedef struct gl_blob_slot {
-    uint64_t hash;       /* 0: empty (a real hash of 0 is stored as 1) */
-    const char *key;     /* in the arena */
-    size_t len;
-    void *value;
+    uint32_t hash;       /* the hash's low 32 bits: its place, and a first compare */
+    uint32_t len;
+    const char *key;     /* NULL: empty */
 } gl_blob_slot;
+
+/* The longest key a table holds. */
+#define GL_BLOB_MAX_LEN UINT32_MAX
 
 typedef struct gl_blob_table {
     gl_blob_slot *slots;
@@ -26,8 +31,8 @@ typedef struct gl_blob_table {
 } gl_blob_table;
 
 uint64_t gl_blob_hash(const void *p, size_t n);
-/* The slot holding key, or the empty slot where it belongs. The table must
- * have slots (gl_blob_grow once). */
+/* The slot holding key, or the empty slot where it belongs (key NULL). The
+ * table must have slots (gl_blob_grow once); len at most GL_BLOB_MAX_LEN. */
 gl_blob_slot *gl_blob_find(gl_blob_table *t, uint64_t hash, const void *key, size_t len);
 /* After an empty slot was filled: keeps the table half empty. -1 when out
  * of memory (the entry stays; later finds still work). */
