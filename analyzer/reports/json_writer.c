@@ -39,6 +39,11 @@ static size_t cache_size(const gl_jw_cache *c, size_t slots)
     return c->bytes + slots * sizeof(cache_slot);
 }
 
+size_t gl_jw_cache_held(const gl_jw *w)
+{
+    return w->cache ? cache_size(w->cache, w->cache->mask + 1) : 0;
+}
+
 /* Full: over the limit, or at the most the table may hold without a
  * doubling the limit has no room for. */
 static int cache_full(const gl_jw *w)

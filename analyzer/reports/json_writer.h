@@ -41,6 +41,9 @@ void gl_jw_init(gl_jw *w, FILE *out);
  * changes no byte of the output. A variable so tests can lower it. */
 extern size_t gl_jw_cache_limit;
 
+/* What the cache holds now, its table's slots included (bytes). */
+size_t gl_jw_cache_held(const gl_jw *w);
+
 /* Containers. */
 void gl_jw_begin_object(gl_jw *w, const char *key);
 void gl_jw_begin_array(gl_jw *w, const char *key);

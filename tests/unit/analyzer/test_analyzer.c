@@ -252,6 +252,35 @@ START_TEST(json_cache_limit_changes_nothing)
 }
 END_TEST
 
+/* The limit holds what the cache holds, its table included: the table
+ * doubles only while the doubled table fits (its slots, at most half
+ * full, once outweighed the encodings two to one). */
+START_TEST(json_cache_stays_within_its_limit)
+{
+    size_t saved = gl_jw_cache_limit;
+    gl_jw_cache_limit = 64 << 10;
+    static char names[20000][16];
+    FILE *f = fopen("/dev/null", "w");
+    ck_assert_ptr_nonnull(f);
+    gl_jw w;
+    gl_jw_init(&w, f);
+    gl_jw_begin_array(&w, NULL);
+    size_t most = 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(names[i], sizeof names[i], "main.f%zu", i);
+        gl_jw_string_stable(&w, NULL, names[i]);
+        size_t held = gl_jw_cache_held(&w);
+        most = held > most ? held : most;
+    }
+    gl_jw_end(&w);
+    ck_assert_int_eq(gl_jw_finish(&w), 0);
+    fclose(f);
+    gl_jw_cache_limit = saved;
+    ck_assert_msg(most <= (64 << 10) + 16, "the cache held %zu bytes, over its limit", most);
+    ck_assert_msg(most >= (32 << 10), "the cache held at most %zu bytes: not used", most);
+}
+END_TEST
+
 /* Strings go out as jansson would write them, whichever path the writer
  * takes (plain ASCII by hand, anything else through jansson). */
 START_TEST(json_strings_as_jansson_writes_them)
@@ -1067,6 +1096,7 @@ int main(void)
     tcase_add_test(tj, json_context_leak);
     tcase_add_test(tj, json_context_kind_not_utf8);
     tcase_add_test(tj, json_cache_limit_changes_nothing);
+    tcase_add_test(tj, json_cache_stays_within_its_limit);
     tcase_add_test(tj, json_strings_as_jansson_writes_them);
     tcase_add_test(tj, json_suppressions);
     suite_add_tcase(json, tj);
