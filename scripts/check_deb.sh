@@ -29,6 +29,11 @@ for f in usr/bin/goleash usr/lib/x86_64-linux-gnu/goleash/libgoleash.so usr/shar
   grep -q " \./$f\$" "$work/contents" || { echo "deb: $f missing from $(basename "$deb")"; exit 1; }
 done
 
+# Opened with dlopen (analyzer/lazy_lib.c): only the control file can say so.
+depends=$(dpkg-deb -f "$deb" Depends)
+for lib in libcurl4 libgvc6 libmicrohttpd12; do
+  [[ ", $depends," == *", $lib,"* || ", $depends," == *", $lib "* ]] || { echo "deb: Depends lacks $lib: $depends"; exit 1; }
+done
 if [[ ${GOLEASH_DEB_INSTALL:-0} == 1 ]]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null
   goleash=/usr/bin/goleash

@@ -4,6 +4,7 @@
  * body never sits in the heap twice. */
 #include "readers/fetch.h"
 
+#include "lazy_lib.h"
 #include "options/duration.h"
 
 #include <curl/curl.h>
@@ -20,6 +21,32 @@
 #ifndef GOLEASH_VERSION
 #define GOLEASH_VERSION "0"
 #endif
+
+/* libcurl, opened at the first URL (lazy_lib.h). */
+static struct {
+    __typeof__(curl_global_init) *global_init;
+    __typeof__(curl_global_cleanup) *global_cleanup;
+    __typeof__(curl_easy_init) *easy_init;
+    __typeof__(curl_easy_setopt) *easy_setopt;
+    __typeof__(curl_easy_perform) *easy_perform;
+    __typeof__(curl_easy_getinfo) *easy_getinfo;
+    __typeof__(curl_easy_reset) *easy_reset;
+    __typeof__(curl_easy_cleanup) *easy_cleanup;
+    __typeof__(curl_easy_strerror) *easy_strerror;
+    __typeof__(curl_slist_append) *slist_append;
+    __typeof__(curl_slist_free_all) *slist_free_all;
+} curl;
+
+static const gl_lazy_sym curl_syms[] = {
+    {"curl_global_init", (void **)&curl.global_init},   {"curl_global_cleanup", (void **)&curl.global_cleanup},
+    {"curl_easy_init", (void **)&curl.easy_init},       {"curl_easy_setopt", (void **)&curl.easy_setopt},
+    {"curl_easy_perform", (void **)&curl.easy_perform}, {"curl_easy_getinfo", (void **)&curl.easy_getinfo},
+    {"curl_easy_reset", (void **)&curl.easy_reset},     {"curl_easy_cleanup", (void **)&curl.easy_cleanup},
+    {"curl_easy_strerror", (void **)&curl.easy_strerror},
+    {"curl_slist_append", (void **)&curl.slist_append}, {"curl_slist_free_all", (void **)&curl.slist_free_all},
+};
+
+static gl_lazy_lib curl_lib = GL_LAZY_LIB("libcurl.so.4", curl_syms);
 
 #define MAX_TOKEN 16384
 #define BODY_LINE 160 /* of an error response's body, quoted in the message */
@@ -122,7 +149,7 @@ static int request_headers(const gl_fetch_opts *o, struct curl_slist **list, con
 {
     *list = NULL;
     for (size_t i = 0; i < o->nheaders; i++) {
-        struct curl_slist *more = curl_slist_append(*list, o->headers[i]);
+        struct curl_slist *more = curl.slist_append(*list, o->headers[i]);
         if (!more)
             goto oom;
         *list = more;
@@ -132,7 +159,7 @@ static int request_headers(const gl_fetch_opts *o, struct curl_slist **list, con
     char line[MAX_TOKEN + 32];
     if (bearer_line(o->bearer_token_file, line, sizeof line, diag) != 0)
         return -1;
-    struct curl_slist *more = curl_slist_append(*list, line);
+    struct curl_slist *more = curl.slist_append(*list, line);
     explicit_bzero(line, sizeof line);
     if (!more)
         goto oom;
@@ -208,9 +235,9 @@ static void transfer_error(gl_diag *diag, const char *url, CURLcode rc, const ch
         fail(diag, url, "cannot hold the response: %s", strerror(s->write_errno));
     else if (rc == CURLE_OPERATION_TIMEDOUT)
         fail(diag, url, "no complete response within %s (--timeout): %s",
-             gl_format_duration(o->timeout_ns, limit, sizeof limit), why[0] ? why : curl_easy_strerror(rc));
+             gl_format_duration(o->timeout_ns, limit, sizeof limit), why[0] ? why : curl.easy_strerror(rc));
     else
-        fail(diag, url, "cannot fetch: %s", why[0] ? why : curl_easy_strerror(rc));
+        fail(diag, url, "cannot fetch: %s", why[0] ? why : curl.easy_strerror(rc));
 }
 
 /* ---- the transfer ---- */
@@ -220,24 +247,24 @@ static int set_options(CURL *c, const char *url, const gl_fetch_opts *o, struct 
 {
     long timeout_ms = (long)(o->timeout_ns / 1000000);
     int bad = 0;
-    bad |= curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK;
-    bad |= curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK;
-    bad |= curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK;
-    bad |= curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L) != CURLE_OK;
-    bad |= curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)GL_FETCH_MAX_REDIRECTS) != CURLE_OK;
-    bad |= curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 1L) != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_URL, url) != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L) != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_MAXREDIRS, (long)GL_FETCH_MAX_REDIRECTS) != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 1L) != CURLE_OK;
     /* No SIGALRM for name lookups: the timeout holds through the threaded resolver. */
-    bad |= curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
-    bad |= curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->max) != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->max) != CURLE_OK;
     /* Any content coding libcurl knows is undone, so a proxy that compresses
      * cannot hide the format; a gzip'd profile (gzip as its content, as Go
      * serves it) stays gzip'd for the input layer. */
-    bad |= curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "") != CURLE_OK;
-    bad |= curl_easy_setopt(c, CURLOPT_USERAGENT, "goleash/" GOLEASH_VERSION) != CURLE_OK;
-    bad |= curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers) != CURLE_OK;
-    bad |= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
-    bad |= curl_easy_setopt(c, CURLOPT_WRITEDATA, s) != CURLE_OK;
-    bad |= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "") != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_USERAGENT, "goleash/" GOLEASH_VERSION) != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_HTTPHEADER, headers) != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_WRITEDATA, s) != CURLE_OK;
+    bad |= curl.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK;
     return bad ? -1 : 0;
 }
 
@@ -252,7 +279,7 @@ static CURL *handle;
 
 static void handle_free(void)
 {
-    curl_easy_cleanup(handle);
+    curl.easy_cleanup(handle);
     handle = NULL;
 }
 
@@ -260,9 +287,9 @@ static CURL *reusable_handle(void)
 {
     if (handle)
         return handle; /* reset after its last transfer: options only, connections stay */
-    handle = curl_easy_init();
+    handle = curl.easy_init();
     if (handle)
-        atexit(handle_free); /* after curl_ready's: runs before curl_global_cleanup */
+        atexit(handle_free); /* after curl_ready's: runs before curl.global_cleanup */
     return handle;
 }
 
@@ -274,13 +301,13 @@ static int transfer(const char *url, const gl_fetch_opts *o, struct curl_slist *
     if (!c || set_options(c, url, o, headers, s, errbuf) != 0) {
         fail(diag, url, "cannot fetch: libcurl could not be set up (is it built with http and https?)");
         if (c)
-            curl_easy_reset(c);
+            curl.easy_reset(c);
         return -1;
     }
-    CURLcode rc = curl_easy_perform(c);
+    CURLcode rc = curl.easy_perform(c);
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_reset(c); /* it pointed at this call's headers, buffer and sink */
+    curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl.easy_reset(c); /* it pointed at this call's headers, buffer and sink */
     if (rc != CURLE_OK) {
         transfer_error(diag, url, rc, errbuf, s, o);
         return -1;
@@ -292,15 +319,22 @@ static int transfer(const char *url, const gl_fetch_opts *o, struct curl_slist *
     return 0;
 }
 
-static int curl_ready(void)
+/* 0 ready; -1 with the reason in diag. */
+static int curl_ready(const char *url, gl_diag *diag)
 {
     static int state; /* 0 not yet, 1 ready, -1 failed */
-    if (state == 0) {
-        state = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 1 : -1;
-        if (state == 1)
-            atexit(curl_global_cleanup);
+    if (gl_lazy_load(&curl_lib) != 0) {
+        fail(diag, url, "cannot fetch: %s", curl_lib.err);
+        return -1;
     }
-    return state == 1;
+    if (state == 0) {
+        state = curl.global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 1 : -1;
+        if (state == 1)
+            atexit(curl.global_cleanup);
+    }
+    if (state != 1)
+        fail(diag, url, "cannot fetch: libcurl failed to initialise");
+    return state == 1 ? 0 : -1;
 }
 
 int gl_fetch(const char *url, const gl_fetch_opts *given, gl_diag *diag)
@@ -310,10 +344,8 @@ int gl_fetch(const char *url, const gl_fetch_opts *given, gl_diag *diag)
         o.timeout_ns = GL_FETCH_DEFAULT_TIMEOUT_NS;
     if (o.max_bytes == 0)
         o.max_bytes = GL_FETCH_DEFAULT_MAX_BYTES;
-    if (!curl_ready()) {
-        fail(diag, url, "cannot fetch: libcurl failed to initialise");
+    if (curl_ready(url, diag) != 0)
         return -1;
-    }
     struct curl_slist *headers;
     if (request_headers(&o, &headers, url, diag) != 0)
         return -1;
@@ -323,7 +355,7 @@ int gl_fetch(const char *url, const gl_fetch_opts *given, gl_diag *diag)
         fail(diag, url, "cannot hold the response: %s", strerror(errno));
     else
         rc = transfer(url, &o, headers, &s, diag);
-    curl_slist_free_all(headers);
+    curl.slist_free_all(headers);
     if (rc != 0) {
         if (s.fd >= 0)
             close(s.fd);

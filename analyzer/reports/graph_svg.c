@@ -1,11 +1,48 @@
 /* Graphs through Graphviz, rendered to inline SVG (graph_svg.h). */
 #include "reports/graph_svg.h"
 #include "reports/xml_escape.h"
+#include "lazy_lib.h"
 
 #include <graphviz/gvc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Graphviz, opened at the first graph (lazy_lib.h); libgvc brings
+ * libcgraph, whose functions are found through it. */
+static struct {
+    __typeof__(agopen) *agopen;
+    __typeof__(agattr) *agattr;
+    __typeof__(agclose) *agclose;
+    __typeof__(agsafeset) *agsafeset;
+    __typeof__(agsubg) *agsubg;
+    __typeof__(agnode) *agnode;
+    __typeof__(agedge) *agedge;
+    __typeof__(gvContext) *gvContext;
+    __typeof__(gvLayout) *gvLayout;
+    __typeof__(gvRenderData) *gvRenderData;
+    __typeof__(gvFreeRenderData) *gvFreeRenderData;
+    __typeof__(gvFreeLayout) *gvFreeLayout;
+    Agdesc_t *Agdirected;
+} gv;
+
+static const gl_lazy_sym gv_syms[] = {
+    {"agopen", (void **)&gv.agopen},
+    {"agattr", (void **)&gv.agattr},
+    {"agclose", (void **)&gv.agclose},
+    {"agsafeset", (void **)&gv.agsafeset},
+    {"agsubg", (void **)&gv.agsubg},
+    {"agnode", (void **)&gv.agnode},
+    {"agedge", (void **)&gv.agedge},
+    {"gvContext", (void **)&gv.gvContext},
+    {"gvLayout", (void **)&gv.gvLayout},
+    {"gvRenderData", (void **)&gv.gvRenderData},
+    {"gvFreeRenderData", (void **)&gv.gvFreeRenderData},
+    {"gvFreeLayout", (void **)&gv.gvFreeLayout},
+    {"Agdirected", (void **)&gv.Agdirected},
+};
+
+static gl_lazy_lib gv_lib = GL_LAZY_LIB("libgvc.so.6", gv_syms);
 
 struct gl_graph {
     Agraph_t *g;
@@ -18,27 +55,33 @@ struct gl_graph {
 
 gl_graph *gl_graph_new(int lr, size_t max_nodes)
 {
+    if (gl_lazy_load(&gv_lib) != 0) {
+        static int said;
+        if (!said++)
+            fprintf(stderr, "goleash: no graphs: %s\n", gv_lib.err);
+        return NULL;
+    }
     gl_graph *gg = calloc(1, sizeof *gg);
     if (!gg)
         return NULL;
-    if (!(gg->g = agopen(S("goleash"), Agdirected, NULL))) {
+    if (!(gg->g = gv.agopen(S("goleash"), *gv.Agdirected, NULL))) {
         free(gg);
         return NULL;
     }
     gg->max_nodes = max_nodes;
-    agattr(gg->g, AGRAPH, S("rankdir"), S(lr ? "LR" : "TB"));
-    agattr(gg->g, AGRAPH, S("fontname"), S("Helvetica,Arial,sans-serif"));
-    agattr(gg->g, AGRAPH, S("fontsize"), S("11"));
-    agattr(gg->g, AGRAPH, S("nodesep"), S("0.3"));
-    agattr(gg->g, AGNODE, S("fontname"), S("Helvetica,Arial,sans-serif"));
-    agattr(gg->g, AGNODE, S("fontsize"), S("10"));
-    agattr(gg->g, AGNODE, S("shape"), S("box"));
-    agattr(gg->g, AGNODE, S("style"), S("rounded,filled"));
-    agattr(gg->g, AGNODE, S("fillcolor"), S("white"));
-    agattr(gg->g, AGNODE, S("color"), S("#555555"));
-    agattr(gg->g, AGEDGE, S("fontname"), S("Helvetica,Arial,sans-serif"));
-    agattr(gg->g, AGEDGE, S("fontsize"), S("9"));
-    agattr(gg->g, AGEDGE, S("color"), S("#555555"));
+    gv.agattr(gg->g, AGRAPH, S("rankdir"), S(lr ? "LR" : "TB"));
+    gv.agattr(gg->g, AGRAPH, S("fontname"), S("Helvetica,Arial,sans-serif"));
+    gv.agattr(gg->g, AGRAPH, S("fontsize"), S("11"));
+    gv.agattr(gg->g, AGRAPH, S("nodesep"), S("0.3"));
+    gv.agattr(gg->g, AGNODE, S("fontname"), S("Helvetica,Arial,sans-serif"));
+    gv.agattr(gg->g, AGNODE, S("fontsize"), S("10"));
+    gv.agattr(gg->g, AGNODE, S("shape"), S("box"));
+    gv.agattr(gg->g, AGNODE, S("style"), S("rounded,filled"));
+    gv.agattr(gg->g, AGNODE, S("fillcolor"), S("white"));
+    gv.agattr(gg->g, AGNODE, S("color"), S("#555555"));
+    gv.agattr(gg->g, AGEDGE, S("fontname"), S("Helvetica,Arial,sans-serif"));
+    gv.agattr(gg->g, AGEDGE, S("fontsize"), S("9"));
+    gv.agattr(gg->g, AGEDGE, S("color"), S("#555555"));
     return gg;
 }
 
@@ -46,7 +89,7 @@ void gl_graph_free(gl_graph *g)
 {
     if (!g)
         return;
-    agclose(g->g);
+    gv.agclose(g->g);
     free(g);
 }
 
@@ -91,10 +134,10 @@ static void apply_style(Agnode_t *n, gl_node_style style)
         [GL_NODE_RESOURCE] = {"#fff3c4", "#8a6d00", "filled", "ellipse"},
         [GL_NODE_NOTE] = {"white", "#888888", "dashed", "note"},
     };
-    agsafeset(n, S("fillcolor"), S(looks[style].fill), S(""));
-    agsafeset(n, S("color"), S(looks[style].color), S(""));
-    agsafeset(n, S("style"), S(looks[style].style), S(""));
-    agsafeset(n, S("shape"), S(looks[style].shape), S(""));
+    gv.agsafeset(n, S("fillcolor"), S(looks[style].fill), S(""));
+    gv.agsafeset(n, S("color"), S(looks[style].color), S(""));
+    gv.agsafeset(n, S("style"), S(looks[style].style), S(""));
+    gv.agsafeset(n, S("shape"), S(looks[style].shape), S(""));
 }
 
 /* The box of a process: a Graphviz cluster. */
@@ -102,23 +145,23 @@ static Agraph_t *cluster_of(gl_graph *g, const char *cluster, const char *label)
 {
     char name[128];
     snprintf(name, sizeof name, "cluster_%s", cluster);
-    Agraph_t *sub = agsubg(g->g, name, 0);
+    Agraph_t *sub = gv.agsubg(g->g, name, 0);
     if (sub)
         return sub;
-    if (!(sub = agsubg(g->g, name, 1)))
+    if (!(sub = gv.agsubg(g->g, name, 1)))
         return NULL;
     char *l = clean_label(label ? label : cluster);
     if (l)
-        agsafeset(sub, S("label"), l, S(""));
+        gv.agsafeset(sub, S("label"), l, S(""));
     free(l);
-    agsafeset(sub, S("style"), S("rounded"), S(""));
-    agsafeset(sub, S("color"), S("#aaaaaa"), S(""));
+    gv.agsafeset(sub, S("style"), S("rounded"), S(""));
+    gv.agsafeset(sub, S("color"), S("#aaaaaa"), S(""));
     return sub;
 }
 
 int gl_graph_has(gl_graph *g, const char *key)
 {
-    return agnode(g->g, (char *)key, 0) != NULL;
+    return gv.agnode(g->g, (char *)key, 0) != NULL;
 }
 
 int gl_graph_node(gl_graph *g, const char *key, const char *label, gl_node_style style, const char *cluster,
@@ -132,9 +175,9 @@ int gl_graph_node(gl_graph *g, const char *key, const char *label, gl_node_style
     }
     Agraph_t *where = cluster ? cluster_of(g, cluster, cluster_label) : g->g;
     char *l = clean_label(label);
-    Agnode_t *n = where && l ? agnode(where, (char *)key, 1) : NULL;
+    Agnode_t *n = where && l ? gv.agnode(where, (char *)key, 1) : NULL;
     if (n) {
-        agsafeset(n, S("label"), l, S(""));
+        gv.agsafeset(n, S("label"), l, S(""));
         apply_style(n, style);
         g->nodes++;
     }
@@ -154,20 +197,20 @@ int gl_graph_full(const gl_graph *g)
 
 int gl_graph_edge(gl_graph *g, const char *from, const char *to, const char *label, int dashed)
 {
-    Agnode_t *a = agnode(g->g, (char *)from, 0), *b = agnode(g->g, (char *)to, 0);
+    Agnode_t *a = gv.agnode(g->g, (char *)from, 0), *b = gv.agnode(g->g, (char *)to, 0);
     if (!a || !b)
         return -1;
-    Agedge_t *e = agedge(g->g, a, b, NULL, 1);
+    Agedge_t *e = gv.agedge(g->g, a, b, NULL, 1);
     if (!e)
         return -1;
     if (label) {
         char *l = clean_label(label);
         if (l)
-            agsafeset(e, S("label"), l, S(""));
+            gv.agsafeset(e, S("label"), l, S(""));
         free(l);
     }
     if (dashed)
-        agsafeset(e, S("style"), S("dashed"), S(""));
+        gv.agsafeset(e, S("style"), S("dashed"), S(""));
     return 0;
 }
 
@@ -209,7 +252,7 @@ static GVC_t *context(void)
 {
     static GVC_t *gvc;
     if (!gvc)
-        gvc = gvContext();
+        gvc = gv.gvContext();
     return gvc;
 }
 
@@ -220,11 +263,11 @@ char *gl_graph_svg(gl_graph *g, size_t *len)
         return NULL;
     char *svg = NULL, *data = NULL;
     unsigned int dlen = 0;
-    if (gvLayout(gvc, g->g, "dot") == 0) {
-        if (gvRenderData(gvc, g->g, "svg", &data, &dlen) == 0 && data)
+    if (gv.gvLayout(gvc, g->g, "dot") == 0) {
+        if (gv.gvRenderData(gvc, g->g, "svg", &data, &dlen) == 0 && data)
             svg = inline_svg(data, dlen, len);
-        gvFreeRenderData(data);
-        gvFreeLayout(gvc, g->g);
+        gv.gvFreeRenderData(data);
+        gv.gvFreeLayout(gvc, g->g);
     }
     return svg;
 }

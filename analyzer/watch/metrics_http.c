@@ -1,5 +1,6 @@
 /* The /metrics endpoint (metrics_http.h). */
 #include "watch/metrics_http.h"
+#include "lazy_lib.h"
 
 #include <microhttpd.h>
 #include <netdb.h>
@@ -9,6 +10,31 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+/* libmicrohttpd, opened when a server starts (lazy_lib.h). */
+static struct {
+    __typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+    __typeof__(MHD_add_response_header) *add_response_header;
+    __typeof__(MHD_queue_response) *queue_response;
+    __typeof__(MHD_destroy_response) *destroy_response;
+    __typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+    __typeof__(MHD_start_daemon) *start_daemon;
+    __typeof__(MHD_get_daemon_info) *get_daemon_info;
+    __typeof__(MHD_stop_daemon) *stop_daemon;
+} mhd;
+
+static const gl_lazy_sym mhd_syms[] = {
+    {"MHD_create_response_from_buffer", (void **)&mhd.create_response_from_buffer},
+    {"MHD_add_response_header", (void **)&mhd.add_response_header},
+    {"MHD_queue_response", (void **)&mhd.queue_response},
+    {"MHD_destroy_response", (void **)&mhd.destroy_response},
+    {"MHD_lookup_connection_value", (void **)&mhd.lookup_connection_value},
+    {"MHD_start_daemon", (void **)&mhd.start_daemon},
+    {"MHD_get_daemon_info", (void **)&mhd.get_daemon_info},
+    {"MHD_stop_daemon", (void **)&mhd.stop_daemon},
+};
+
+static gl_lazy_lib mhd_lib = GL_LAZY_LIB("libmicrohttpd.so.12", mhd_syms);
 
 struct gl_metrics_server {
     struct MHD_Daemon *daemon;
@@ -31,14 +57,14 @@ static double now_unix(void)
 static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, char *body, size_t len,
                               const char *type)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *r = mhd.create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     if (!r) {
         free(body);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    enum MHD_Result ok = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
+    mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    enum MHD_Result ok = mhd.queue_response(c, status, r);
+    mhd.destroy_response(r);
     return ok;
 }
 
@@ -52,7 +78,7 @@ static enum MHD_Result text(struct MHD_Connection *c, unsigned status, const cha
  * (curl, a browser, node_exporter's parser) gets the text format. */
 static int wants_openmetrics(struct MHD_Connection *c)
 {
-    const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    const char *accept = mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
     return accept && strstr(accept, "application/openmetrics-text") != NULL;
 }
 
@@ -117,6 +143,10 @@ static struct addrinfo *resolve(const char *addr, char *why, size_t whylen)
 
 gl_metrics_server *gl_metrics_server_start(const char *addr, size_t max_sites, char *why, size_t whylen)
 {
+    if (gl_lazy_load(&mhd_lib) != 0) {
+        snprintf(why, whylen, "--listen %s: %s", addr, mhd_lib.err);
+        return NULL;
+    }
     struct addrinfo *ai = resolve(addr, why, whylen);
     if (!ai)
         return NULL;
@@ -129,7 +159,7 @@ gl_metrics_server *gl_metrics_server_start(const char *addr, size_t max_sites, c
     pthread_mutex_init(&s->lock, NULL);
     s->max_sites = max_sites;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-    s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+    s->daemon = mhd.start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
                                  MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!s->daemon) {
@@ -138,7 +168,7 @@ gl_metrics_server *gl_metrics_server_start(const char *addr, size_t max_sites, c
         free(s);
         return NULL;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info = mhd.get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : 0;
     return s;
 }
@@ -162,7 +192,7 @@ void gl_metrics_server_stop(gl_metrics_server *s)
 {
     if (!s)
         return;
-    MHD_stop_daemon(s->daemon);
+    mhd.stop_daemon(s->daemon);
     gl_metrics_free(&s->metrics);
     pthread_mutex_destroy(&s->lock);
     free(s);

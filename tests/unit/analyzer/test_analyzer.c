@@ -21,6 +21,8 @@
 #include "rules/rules.h"
 #include "rules/suppress.h"
 #include "warnings.h"
+#include "lazy_lib.h"
+#include <dlfcn.h>
 
 static const char *data_path(const char *name)
 {
@@ -278,6 +280,35 @@ START_TEST(json_cache_stays_within_its_limit)
     gl_jw_cache_limit = saved;
     ck_assert_msg(most <= (64 << 10) + 16, "the cache held %zu bytes, over its limit", most);
     ck_assert_msg(most >= (32 << 10), "the cache held at most %zu bytes: not used", most);
+}
+END_TEST
+
+/* libcurl, Graphviz and libmicrohttpd are opened when first needed: a
+ * JSON report loads none of them. The loader gives every symbol or says
+ * what is missing, and answers the same when asked again. */
+START_TEST(optional_libraries_load_on_first_use)
+{
+    free(json_bytes_of_dump(data_path("leaky.dump")));
+    const char *optional[] = {"libcurl.so.4", "libgvc.so.6", "libmicrohttpd.so.12"};
+    for (size_t i = 0; i < sizeof optional / sizeof *optional; i++)
+        ck_assert_msg(!dlopen(optional[i], RTLD_NOW | RTLD_NOLOAD), "%s loaded by a JSON report", optional[i]);
+
+    void *a = NULL, *b = NULL;
+    const gl_lazy_sym good[] = {{"strlen", &a}, {"qsort", &b}};
+    gl_lazy_lib libc = GL_LAZY_LIB("libc.so.6", good);
+    ck_assert_int_eq(gl_lazy_load(&libc), 0);
+    ck_assert(a && b);
+
+    void *c = NULL;
+    const gl_lazy_sym missing[] = {{"strlen", &a}, {"goleash_no_such_function", &c}};
+    gl_lazy_lib partial = GL_LAZY_LIB("libc.so.6", missing);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(gl_lazy_load(&partial), -1);
+        ck_assert_str_eq(partial.err, "libc.so.6: no symbol goleash_no_such_function");
+    }
+    gl_lazy_lib absent = GL_LAZY_LIB("libgoleash-absent.so.1", good);
+    ck_assert_int_eq(gl_lazy_load(&absent), -1);
+    ck_assert_msg(strstr(absent.err, "libgoleash-absent.so.1"), "error: %s", absent.err);
 }
 END_TEST
 
@@ -1097,6 +1128,7 @@ int main(void)
     tcase_add_test(tj, json_context_kind_not_utf8);
     tcase_add_test(tj, json_cache_limit_changes_nothing);
     tcase_add_test(tj, json_cache_stays_within_its_limit);
+    tcase_add_test(tj, optional_libraries_load_on_first_use);
     tcase_add_test(tj, json_strings_as_jansson_writes_them);
     tcase_add_test(tj, json_suppressions);
     suite_add_tcase(json, tj);
