@@ -53,6 +53,20 @@ struct gl_graph {
 /* Graphviz attributes take char *: these literals are never written. */
 #define S(x) ((char *)(x))
 
+/* Every graph's defaults, by the kind of object they are for. */
+static const struct {
+    int kind;
+    const char *name, *value;
+} defaults[] = {
+    {AGRAPH, "fontname", "Helvetica,Arial,sans-serif"}, {AGRAPH, "fontsize", "11"},
+    {AGRAPH, "nodesep", "0.3"},
+    {AGNODE, "fontname", "Helvetica,Arial,sans-serif"}, {AGNODE, "fontsize", "10"},
+    {AGNODE, "shape", "box"},                           {AGNODE, "style", "rounded,filled"},
+    {AGNODE, "fillcolor", "white"},                     {AGNODE, "color", "#555555"},
+    {AGEDGE, "fontname", "Helvetica,Arial,sans-serif"}, {AGEDGE, "fontsize", "9"},
+    {AGEDGE, "color", "#555555"},
+};
+
 gl_graph *gl_graph_new(int lr, size_t max_nodes)
 {
     if (gl_lazy_load(&gv_lib) != 0) {
@@ -70,18 +84,8 @@ gl_graph *gl_graph_new(int lr, size_t max_nodes)
     }
     gg->max_nodes = max_nodes;
     gv.agattr(gg->g, AGRAPH, S("rankdir"), S(lr ? "LR" : "TB"));
-    gv.agattr(gg->g, AGRAPH, S("fontname"), S("Helvetica,Arial,sans-serif"));
-    gv.agattr(gg->g, AGRAPH, S("fontsize"), S("11"));
-    gv.agattr(gg->g, AGRAPH, S("nodesep"), S("0.3"));
-    gv.agattr(gg->g, AGNODE, S("fontname"), S("Helvetica,Arial,sans-serif"));
-    gv.agattr(gg->g, AGNODE, S("fontsize"), S("10"));
-    gv.agattr(gg->g, AGNODE, S("shape"), S("box"));
-    gv.agattr(gg->g, AGNODE, S("style"), S("rounded,filled"));
-    gv.agattr(gg->g, AGNODE, S("fillcolor"), S("white"));
-    gv.agattr(gg->g, AGNODE, S("color"), S("#555555"));
-    gv.agattr(gg->g, AGEDGE, S("fontname"), S("Helvetica,Arial,sans-serif"));
-    gv.agattr(gg->g, AGEDGE, S("fontsize"), S("9"));
-    gv.agattr(gg->g, AGEDGE, S("color"), S("#555555"));
+    for (size_t i = 0; i < sizeof defaults / sizeof *defaults; i++)
+        gv.agattr(gg->g, defaults[i].kind, S(defaults[i].name), S(defaults[i].value));
     return gg;
 }
 
