@@ -133,11 +133,9 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("alloc");
-    TCase *tc = tcase_create("alloc");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, freed_elsewhere_comes_back_in_batches);
-    tcase_add_test(tc, objects_traded_between_threads_stay_single_owner);
-    suite_add_tcase(s, tc);
+    Suite *s;
+    gl_single_case(&s, "alloc", 60, GL_TESTS(
+        freed_elsewhere_comes_back_in_batches,
+        objects_traded_between_threads_stay_single_owner));
     return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

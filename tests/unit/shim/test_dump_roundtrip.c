@@ -488,16 +488,14 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("dump_roundtrip");
-    TCase *tc = tcase_create("roundtrip");
+    Suite *s;
+    TCase *tc = gl_single_case(&s, "dump_roundtrip", 60, GL_TESTS(
+        registry_survives_write_and_read,
+        lock_holders_survive_write_and_read,
+        file_is_atomic_private_and_symlink_safe,
+        long_dump_path_is_not_cut,
+        log_path_refuses_links_and_fifos,
+        cut_dump_reads_as_truncated));
     tcase_add_unchecked_fixture(tc, setup, NULL);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, registry_survives_write_and_read);
-    tcase_add_test(tc, lock_holders_survive_write_and_read);
-    tcase_add_test(tc, file_is_atomic_private_and_symlink_safe);
-    tcase_add_test(tc, long_dump_path_is_not_cut);
-    tcase_add_test(tc, log_path_refuses_links_and_fifos);
-    tcase_add_test(tc, cut_dump_reads_as_truncated);
-    suite_add_tcase(s, tc);
     return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

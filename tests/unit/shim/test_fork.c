@@ -83,10 +83,8 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("fork");
-    TCase *tc = tcase_create("fork");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, fork_under_load);
-    suite_add_tcase(s, tc);
+    Suite *s;
+    gl_single_case(&s, "fork", 120, GL_TESTS(
+        fork_under_load));
     return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

@@ -250,21 +250,20 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("options");
-    TCase *tc = tcase_create("parse");
-    tcase_add_test(tc, defaults);
-    tcase_add_test(tc, all_keys);
-    tcase_add_test(tc, later_keys_win_and_separators);
-    tcase_add_test(tc, quoted_values_keep_separators);
-    tcase_add_test(tc, unknown_key_warns_once_and_continues);
-    tcase_add_test(tc, bad_values_keep_defaults);
-    tcase_add_test(tc, key_without_value);
-    tcase_add_test(tc, overlong_value_is_refused_not_cut);
-    tcase_add_test(tc, long_option_strings_are_read_whole);
-    tcase_add_test(tc, unterminated_quote_warns_once);
-    tcase_add_test(tc, check_reports_every_problem);
-    tcase_add_test(tc, pattern_expansion);
-    tcase_add_test(tc, suppression_options);
-    suite_add_tcase(s, tc);
+    Suite *s;
+    gl_single_case(&s, "options", 0, GL_TESTS(
+        defaults,
+        all_keys,
+        later_keys_win_and_separators,
+        quoted_values_keep_separators,
+        unknown_key_warns_once_and_continues,
+        bad_values_keep_defaults,
+        key_without_value,
+        overlong_value_is_refused_not_cut,
+        long_option_strings_are_read_whole,
+        unterminated_quote_warns_once,
+        check_reports_every_problem,
+        pattern_expansion,
+        suppression_options));
     return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

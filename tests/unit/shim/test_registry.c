@@ -354,22 +354,20 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("registry");
-    TCase *tc = tcase_create("registry");
+    Suite *s;
+    TCase *tc = gl_single_case(&s, "registry", 60, GL_TESTS(
+        spawn_then_exit,
+        exit_before_spawn_is_recorded_nowhere,
+        park_before_spawn_then_spawn_fills_in,
+        exited_ancestors_stay_reachable,
+        park_publish_and_clear,
+        test_goroutine_exits_before_its_spawn_is_recorded,
+        spawn_carries_the_test,
+        test_names_match_go_rules,
+        gstatus_overrules_only_when_sure,
+        channel_records,
+        context_records,
+        concurrent_spawn_park_exit));
     tcase_add_checked_fixture(tc, setup, NULL);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, spawn_then_exit);
-    tcase_add_test(tc, exit_before_spawn_is_recorded_nowhere);
-    tcase_add_test(tc, park_before_spawn_then_spawn_fills_in);
-    tcase_add_test(tc, exited_ancestors_stay_reachable);
-    tcase_add_test(tc, park_publish_and_clear);
-    tcase_add_test(tc, test_goroutine_exits_before_its_spawn_is_recorded);
-    tcase_add_test(tc, spawn_carries_the_test);
-    tcase_add_test(tc, test_names_match_go_rules);
-    tcase_add_test(tc, gstatus_overrules_only_when_sure);
-    tcase_add_test(tc, channel_records);
-    tcase_add_test(tc, context_records);
-    tcase_add_test(tc, concurrent_spawn_park_exit);
-    suite_add_tcase(s, tc);
     return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

@@ -313,18 +313,16 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("stacks");
-    TCase *tc = tcase_create("stacks");
+    Suite *s;
+    TCase *tc = gl_single_case(&s, "stacks", 60, GL_TESTS(
+        interning_shares_equal_stacks,
+        capture_sees_through_the_alternate_stack,
+        capture_truncates_deep_stacks,
+        capture_from_an_almost_full_stack,
+        concurrent_interning_is_unique,
+        a_new_goroutine_finds_a_stack_another_unwound,
+        a_stack_differing_below_is_unwound,
+        no_sharing_off_a_known_segment));
     tcase_add_checked_fixture(tc, setup, NULL);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, interning_shares_equal_stacks);
-    tcase_add_test(tc, capture_sees_through_the_alternate_stack);
-    tcase_add_test(tc, capture_truncates_deep_stacks);
-    tcase_add_test(tc, capture_from_an_almost_full_stack);
-    tcase_add_test(tc, concurrent_interning_is_unique);
-    tcase_add_test(tc, a_new_goroutine_finds_a_stack_another_unwound);
-    tcase_add_test(tc, a_stack_differing_below_is_unwound);
-    tcase_add_test(tc, no_sharing_off_a_known_segment);
-    suite_add_tcase(s, tc);
     return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

@@ -112,11 +112,9 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("symbols");
-    TCase *tc = tcase_create("symbols");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, batch_names_are_libunwinds);
-    tcase_add_test(tc, extent_is_the_symbol_size);
-    suite_add_tcase(s, tc);
+    Suite *s;
+    gl_single_case(&s, "symbols", 120, GL_TESTS(
+        batch_names_are_libunwinds,
+        extent_is_the_symbol_size));
     return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }

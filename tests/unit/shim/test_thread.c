@@ -92,10 +92,8 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("thread");
-    TCase *tc = tcase_create("thread");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, named_when_started);
-    suite_add_tcase(s, tc);
+    Suite *s;
+    gl_single_case(&s, "thread", 60, GL_TESTS(
+        named_when_started));
     return gl_run_suites(GL_SUITES(s), CK_VERBOSE, 1);
 }
