@@ -6,6 +6,7 @@
 
 #include "../run_suites.h"
 #include <pthread.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -258,7 +259,13 @@ static void shared_setup(void)
                                                                                 : (uintptr_t)__start_glbottom;
     ck_assert(own_end > (uintptr_t)gl_stack_capture_cached);
     ck_assert(own_end > (uintptr_t)interposer);
-    gl_stacks_set_own_range((uintptr_t)gl_stack_capture_cached & ~(uintptr_t)0xfffff, own_end);
+    /* From the executable's start: the capture path's frames (the test's
+     * interposer, the alternate stack) lie anywhere below the chains. A
+     * start rounded down from gl_stack_capture_cached left them out of the
+     * range when ASLR put a megabyte boundary between them (2% of runs). */
+    Dl_info di;
+    ck_assert(dladdr((void *)gl_stack_capture_cached, &di) && di.dli_fbase);
+    gl_stacks_set_own_range((uintptr_t)di.dli_fbase, own_end);
     gl_segment_set_query(thread_stack_bounds);
     gl_stacks_set_bottom((uintptr_t)__start_glbottom, (uintptr_t)__stop_glbottom);
 }
